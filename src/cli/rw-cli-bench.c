@@ -1,0 +1,84 @@
+/* rw-cli-bench.c — `bench`: solve a synthetic enterprise and measure time and memory.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-cli.h"
+#include "rw-synth.h"
+#include "rw-twin.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Peak resident set size of this process in MiB (VmHWM), or -1 where /proc is missing. */
+static double
+peak_rss_mib (void)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL))
+    return -1;
+  if ((line = strstr (status, "VmHWM:")) == NULL)
+    return -1;
+  return g_ascii_strtod (line + 6, NULL) / 1024.0;
+}
+
+int
+rw_cli_bench (int argc, char **argv)
+{
+  gint routers = 20, isps = 4, prefixes = 100000, seed = 1;
+  GOptionEntry entries[] = {
+    { "routers", 0, 0, G_OPTION_ARG_INT, &routers, "Routers in our AS (default 20)", "N" },
+    { "isps", 0, 0, G_OPTION_ARG_INT, &isps, "Upstream ISPs (default 4)", "K" },
+    { "prefixes", 0, 0, G_OPTION_ARG_INT, &prefixes, "Internet prefixes (default 100000)", "P" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the generated network (default 1)", "S" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("— time a full solve and a what-if on a synthetic enterprise");
+  RwSynthParams params;
+  g_autoptr(RwTwin) twin = NULL;
+  g_autoptr(RwTwin) fork = NULL;
+  g_autoptr(RwDiff) diff = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *change = NULL;
+  const char *changes[2] = { NULL, NULL };
+  gint64 t0, t1, t2, t3;
+  int status;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc != 1)
+    return rw_cli_bad_input ("bench takes no positional arguments");
+  if (routers < 3 || routers > 500 || isps < 1 || isps > 64 || prefixes < 0 || prefixes > 2000000 || seed < 0)
+    return rw_cli_bad_input ("bench: need 3 <= routers <= 500, 1 <= isps <= 64, 0 <= prefixes <= 2000000, seed >= 0");
+  params = (RwSynthParams) { (guint) routers, (guint) isps, (guint) prefixes, (guint32) seed };
+
+  t0 = g_get_monotonic_time ();
+  twin = rw_twin_new (rw_synth_enterprise (&params));
+  t1 = g_get_monotonic_time ();
+  /* One LOCAL_PREF change at the first edge router towards the first ISP. */
+  change = g_strdup_printf ("local-pref:%s:ISP1:200", ((RwLink *) twin->topo->links->pdata[0])->b);
+  {
+    RwSession *s = NULL;
+    for (guint i = 0; i < twin->topo->sessions->len && s == NULL; i++)
+      if (g_strcmp0 (((RwSession *) twin->topo->sessions->pdata[i])->b, "ISP1") == 0)
+        s = twin->topo->sessions->pdata[i];
+    g_free (change);
+    change = g_strdup_printf ("local-pref:%s:ISP1:200", s->a);
+  }
+  changes[0] = change;
+  t2 = g_get_monotonic_time ();
+  fork = rw_twin_fork (twin);
+  if (!rw_twin_apply (fork, changes, &error))
+    return rw_cli_bad_input ("%s", error->message);
+  diff = rw_twin_diff (twin, fork);
+  t3 = g_get_monotonic_time ();
+
+  printf ("network: %d routers, %d ISPs, %u nodes, %u sessions, %u prefixes in %u classes, %u demands (seed %d)\n",
+          routers, isps, twin->topo->nodes->len, twin->topo->sessions->len, twin->bgp->n_prefixes,
+          twin->bgp->classes->len, twin->topo->demands->len, seed);
+  printf ("full solve (generate + IGP + BGP + traffic): %.3f s, converged %s after %u rounds\n",
+          (t1 - t0) / 1e6, twin->bgp->converged ? "yes" : "NO", twin->bgp->iterations);
+  printf ("what-if %s (fork + re-solve + diff): %.3f s, blast radius %.1f %%, %u routers changed\n", change,
+          (t3 - t2) / 1e6, 100 * diff->blast_radius, diff->routers_changed->len);
+  printf ("peak memory (VmHWM): %.1f MiB\n", peak_rss_mib ());
+  return RW_EXIT_OK;
+}

@@ -1,0 +1,39 @@
+/* rw-cli-common.c — option parsing, errors and output shared by the subcommands.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-cli.h"
+#include "rw-twin.h"
+
+#include <json-glib/json-glib.h>
+#include <stdio.h>
+
+int
+rw_cli_bad_input (const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  fprintf (stderr, "routewise-cli: %s\n", msg);
+  return RW_EXIT_BAD_INPUT;
+}
+
+int
+rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv)
+{
+  g_autoptr(GError) error = NULL;
+  if (!g_option_context_parse (ctx, argc, argv, &error))
+    {
+      g_autofree char *prg = g_strdup (g_get_prgname ());
+      return rw_cli_bad_input ("%s (see --help)", error->message);
+    }
+  return RW_EXIT_OK;
+}
+
+void
+rw_cli_print_json (JsonNode *node)
+{
+  g_autofree char *s = rw_json_node_to_string (node, TRUE);
+  fputs (s, stdout);
+  fputc ('\n', stdout);
+}

@@ -1,0 +1,244 @@
+/* rw-cli-simulate.c — `simulate TOPO` and `whatif TOPO CHANGE…`.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-cli.h"
+#include "rw-twin.h"
+
+#include <json-glib/json-glib.h>
+#include <math.h>
+#include <stdio.h>
+
+static void
+print_demands (const RwTwin *twin)
+{
+  const RwTraffic *tr = twin->traffic;
+  printf ("\nDemands (%u ok, %u loops, %u blackholes, %u SLA violations)\n", tr->n_ok, tr->n_loops, tr->n_blackholes,
+          tr->n_sla_violations);
+  printf ("  %-22s %8s  %-9s %9s %7s  %-4s  %s\n", "demand", "Mbps", "status", "latency", "loss", "SLA", "path");
+  for (guint i = 0; i < tr->demands->len; i++)
+    {
+      const RwDemandResult *r = tr->demands->pdata[i];
+      g_autoptr(GString) path = g_string_new (NULL);
+      for (guint h = 0; h < r->path->len; h++)
+        g_string_append_printf (path, "%s%s", h ? " > " : "", twin->net->nodes[g_array_index (r->path, guint, h)]->id);
+      if (r->status == RW_DEMAND_OK)
+        printf ("  %-22s %8.0f  %-9s %6.1f ms %6.2f%%  %-4s  %s\n", r->demand->id, r->demand->mbps, "ok", r->latency_ms,
+                r->loss_pct, r->sla_ok ? "ok" : "FAIL", path->str);
+      else
+        printf ("  %-22s %8.0f  %-9s %9s %7s  %-4s  %s (%s)\n", r->demand->id, r->demand->mbps,
+                rw_demand_status_to_string (r->status), "-", "-", "FAIL", path->str, r->reason);
+    }
+}
+
+static void
+print_links (const RwTwin *twin)
+{
+  const RwTraffic *tr = twin->traffic;
+  printf ("\nLink loads (per direction)\n");
+  printf ("  %-12s %-20s %10s %10s %6s %9s %7s\n", "link", "direction", "load Mbps", "capacity", "util", "latency", "loss");
+  for (guint d = 0; d < 2 * tr->n_links; d++)
+    {
+      const RwLinkDir *ld = &tr->dirs[d];
+      const RwLink *l = twin->topo->links->pdata[d / 2];
+      g_autofree char *name = rw_traffic_dir_name (twin->net, d);
+      if (!l->up)
+        {
+          if (d % 2 == 0)
+            printf ("  %-12s %-20s %10s\n", l->id, "", "DOWN");
+          continue;
+        }
+      if (ld->load_mbps <= 0)
+        continue;
+      printf ("  %-12s %-20s %10.0f %10.0f %5.0f%% %6.1f ms %6.2f%%%s\n", l->id, name, ld->load_mbps, l->capacity_mbps,
+              100 * ld->utilisation, ld->latency_ms, ld->loss_pct, ld->utilisation >= 0.9 ? "  <- hot" : "");
+    }
+  if (tr->max_dir >= 0)
+    {
+      g_autofree char *name = rw_traffic_dir_name (twin->net, (guint) tr->max_dir);
+      printf ("  busiest: %s at %.0f%%\n", name, 100 * tr->max_utilisation);
+    }
+}
+
+static void
+print_best_routes (const RwTwin *twin)
+{
+  const RwNet *net = twin->net;
+  const RwBgpResult *bgp = twin->bgp;
+  printf ("\nBest routes at our routers\n");
+  for (guint u = 0; u < net->n_nodes; u++)
+    {
+      if (!rw_net_is_ours (net, u))
+        continue;
+      printf ("  %s\n", net->nodes[u]->id);
+      for (guint p = 0; p < bgp->n_prefixes && p < 200; p++)
+        {
+          const RwRib *rib = rw_bgp_rib (bgp, p, u);
+          const RwRoute *r = rw_bgp_best (bgp, p, u);
+          g_autofree char *pfx = rw_prefix_to_string (&bgp->prefixes[p]);
+          g_autoptr(GString) path = g_string_new (NULL);
+          if (r == NULL)
+            {
+              printf ("    %-18s (no route)\n", pfx);
+              continue;
+            }
+          for (guint i = 0; i < r->as_path_len; i++)
+            g_string_append_printf (path, "%s%u", i ? " " : "", r->as_path[i]);
+          printf ("    %-18s via %-7s %-5s lp %-3u path %-24s (%u candidates; %s)\n", pfx,
+                  r->from >= 0 ? net->nodes[r->from]->id : "local",
+                  r->from < 0 ? "local" : r->ibgp ? "iBGP" : "eBGP", r->local_pref, path->len ? path->str : "-",
+                  rib->routes->len, rw_decision_step_name (rib->decided_by));
+        }
+      if (bgp->n_prefixes > 200)
+        printf ("    … %u more prefixes (use --json)\n", bgp->n_prefixes - 200);
+    }
+}
+
+static gboolean
+has_finding (const RwTwin *twin)
+{
+  return !twin->bgp->converged || twin->traffic->n_sla_violations > 0;
+}
+
+static void
+print_convergence (const RwTwin *twin)
+{
+  if (twin->bgp->converged)
+    printf ("BGP converged after %u rounds (%u prefixes in %u classes)\n", twin->bgp->iterations,
+            twin->bgp->n_prefixes, twin->bgp->classes->len);
+  else
+    {
+      printf ("BGP DID NOT CONVERGE: no stable state for");
+      for (guint i = 0; i < twin->bgp->unstable->len && i < 10; i++)
+        {
+          g_autofree char *p = rw_prefix_to_string (&twin->bgp->prefixes[g_array_index (twin->bgp->unstable, guint, i)]);
+          printf (" %s", p);
+        }
+      printf (" (routes below are the last state seen)\n");
+    }
+}
+
+static RwTwin *
+load_twin (const char *path, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  RwTopology *topo = rw_topology_load_file (path, &error);
+  if (topo == NULL)
+    {
+      *status = rw_cli_bad_input ("%s", error->message);
+      return NULL;
+    }
+  return rw_twin_new (topo);
+}
+
+int
+rw_cli_simulate (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the simulation document (DESIGN.md section 10)", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("TOPO — solve BGP and traffic for a topology");
+  g_autoptr(RwTwin) twin = NULL;
+  int status;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx, "Exit status: 0 converged and every SLA met, 1 a finding (no convergence, "
+                                         "loop, blackhole or SLA violation), 2 bad input.");
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc != 2)
+    return rw_cli_bad_input ("simulate needs exactly one topology file (see --help)");
+  if ((twin = load_twin (argv[1], &status)) == NULL)
+    return status;
+  if (json)
+    {
+      g_autoptr(JsonNode) doc = rw_twin_simulation_to_json (twin);
+      rw_cli_print_json (doc);
+    }
+  else
+    {
+      printf ("%s: %u nodes, %u links, %u sessions, %u demands\n", twin->topo->name, twin->topo->nodes->len,
+              twin->topo->links->len, twin->topo->sessions->len, twin->topo->demands->len);
+      print_convergence (twin);
+      print_best_routes (twin);
+      print_demands (twin);
+      print_links (twin);
+    }
+  return has_finding (twin) ? RW_EXIT_FINDING : RW_EXIT_OK;
+}
+
+static void
+print_list (const char *title, GPtrArray *items)
+{
+  printf ("  %-26s", title);
+  if (items->len == 0)
+    printf (" none");
+  for (guint i = 0; i < items->len; i++)
+    printf (" %s", (char *) items->pdata[i]);
+  printf ("\n");
+}
+
+int
+rw_cli_whatif (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the diff as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("TOPO CHANGE… — apply changes to a fork and compare");
+  g_autoptr(RwTwin) before = NULL;
+  g_autoptr(RwTwin) after = NULL;
+  g_autoptr(RwDiff) diff = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx,
+    "Changes: link-down:LINK link-up:LINK session-down:A:B session-up:A:B\n"
+    "  local-pref:ROUTER:NEIGHBOR:VALUE[:PREFIX]   (import at ROUTER from NEIGHBOR)\n"
+    "  prepend:ROUTER:NEIGHBOR:COUNT[:PREFIX]      (export from ROUTER to NEIGHBOR)\n"
+    "  med:ROUTER:NEIGHBOR:VALUE[:PREFIX]  community-add:ROUTER:NEIGHBOR:COMMUNITY[:PREFIX]\n"
+    "  demand:ID:MBPS  igp-cost:LINK:COST\n"
+    "Exit status: 0 no new problem, 1 the change adds a loop, blackhole, SLA violation or non-convergence,\n"
+    "2 bad input.");
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc < 3)
+    return rw_cli_bad_input ("whatif needs a topology file and at least one change (see --help)");
+  if ((before = load_twin (argv[1], &status)) == NULL)
+    return status;
+  after = rw_twin_fork (before);
+  if (!rw_twin_apply (after, (const char *const *) &argv[2], &error))
+    return rw_cli_bad_input ("%s", error->message);
+  diff = rw_twin_diff (before, after);
+  if (json)
+    {
+      g_autoptr(JsonNode) doc = rw_diff_to_json (diff);
+      rw_cli_print_json (doc);
+    }
+  else
+    {
+      printf ("What if:");
+      for (int i = 2; i < argc; i++)
+        printf (" %s", argv[i]);
+      printf ("\n  %-26s %.1f %% of traffic (%.0f Mbps)\n", "blast radius", 100 * diff->blast_radius, diff->moved_mbps);
+      print_list ("demands moved", diff->moved_demands);
+      print_list ("routers with new best", diff->routers_changed);
+      print_list ("links touched", diff->links_touched);
+      print_list ("new loops", diff->new_loops);
+      print_list ("new blackholes", diff->new_blackholes);
+      print_list ("SLA violations added", diff->sla_added);
+      print_list ("SLA violations removed", diff->sla_removed);
+      printf ("  %-26s %.0f %% (%s) -> %.0f %% (%s)\n", "max utilisation", 100 * diff->max_util_before,
+              diff->max_dir_before ? diff->max_dir_before : "-", 100 * diff->max_util_after,
+              diff->max_dir_after ? diff->max_dir_after : "-");
+      if (!diff->converged_after)
+        printf ("  BGP does not converge after the change\n");
+      printf ("\nAfter the change:\n");
+      print_demands (after);
+      print_links (after);
+    }
+  return (diff->new_loops->len || diff->new_blackholes->len || diff->sla_added->len || !diff->converged_after)
+           ? RW_EXIT_FINDING : RW_EXIT_OK;
+}

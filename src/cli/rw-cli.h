@@ -1,0 +1,24 @@
+/* rw-cli.h — routewise-cli subcommands. Each returns the process exit code:
+ * 0 ok, 1 a finding (unsafe, not converged, SLA violated…), 2 bad input.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+enum { RW_EXIT_OK = 0, RW_EXIT_FINDING = 1, RW_EXIT_BAD_INPUT = 2 };
+
+typedef int (*RwCliCommand) (int argc, char **argv);
+
+int rw_cli_simulate (int argc, char **argv);
+int rw_cli_whatif (int argc, char **argv);
+int rw_cli_render (int argc, char **argv);
+int rw_cli_bench (int argc, char **argv);
+
+/* Shared helpers (rw-cli-common.c). */
+int rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv);
+int rw_cli_bad_input (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
+void rw_cli_print_json (JsonNode *node);
+
+G_END_DECLS

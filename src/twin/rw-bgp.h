@@ -1,0 +1,79 @@
+/* rw-bgp.h — the BGP solver: a path-vector fixed point over every speaker, per prefix class,
+ * with FRR's decision process and non-convergence detection (DESIGN.md section 2).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rw-route.h"
+
+G_BEGIN_DECLS
+
+/* The decision steps, in order. The numbers are the ones engineers know from FRR's docs. */
+typedef enum {
+  RW_STEP_NONE = 0,     /* a single candidate: nothing to decide */
+  RW_STEP_WEIGHT = 1,
+  RW_STEP_LOCAL_PREF,
+  RW_STEP_LOCAL_ORIGIN,
+  RW_STEP_AS_PATH,
+  RW_STEP_ORIGIN,
+  RW_STEP_MED,
+  RW_STEP_EBGP,
+  RW_STEP_IGP_COST,
+  RW_STEP_ROUTER_ID,
+  RW_STEP_CLUSTER_LIST,
+  RW_STEP_NEIGHBOR_ADDR,
+  RW_STEP_COUNT
+} RwDecisionStep;
+
+const char *rw_decision_step_name (RwDecisionStep step);
+
+/* What one node holds for one prefix class. */
+typedef struct {
+  GPtrArray *routes;        /* RwRoute: usable candidates in adjacency order, local first */
+  gint best;                /* index into routes, -1 = no route */
+  RwDecisionStep decided_by;
+} RwRib;
+
+/* Prefixes with identical originations and identical policy matches get identical results;
+ * each such class is solved once. */
+typedef struct {
+  RwPrefix repr;            /* the first prefix of the class, used for policy matching */
+  RwRib *ribs;              /* per node */
+  gboolean converged;
+  guint rounds;
+  guint n_prefixes;
+} RwBgpClass;
+
+typedef struct {
+  gboolean group_prefixes;  /* default TRUE; FALSE solves each prefix on its own (tests) */
+  guint max_rounds;         /* 0 = automatic bound */
+} RwBgpOptions;
+
+typedef struct {
+  const RwNet *net;         /* borrowed */
+  guint n_prefixes;
+  RwPrefix *prefixes;       /* sorted by address then length */
+  guint *prefix_class;      /* per prefix */
+  GHashTable *prefix_lookup;/* key (addr, len) -> prefix index + 1 */
+  gint64 *prefix_keys;      /* storage for the lookup keys */
+  GPtrArray *classes;       /* RwBgpClass */
+  gboolean converged;
+  guint iterations;         /* rounds of the slowest class */
+  GArray *unstable;         /* prefix indices (class representatives) that did not converge */
+} RwBgpResult;
+
+RwBgpResult *rw_bgp_solve (const RwNet *net, const RwBgpOptions *options);
+void rw_bgp_result_free (RwBgpResult *res);
+
+gint rw_bgp_prefix_index (const RwBgpResult *res, const RwPrefix *p);
+const RwRib *rw_bgp_rib (const RwBgpResult *res, guint prefix_index, guint node);
+const RwRoute *rw_bgp_best (const RwBgpResult *res, guint prefix_index, guint node);
+/* Longest-prefix match of @dst at @node among prefixes the node has a best route for. */
+gint rw_bgp_lookup (const RwBgpResult *res, guint node, const RwPrefix *dst);
+
+/* The decision process on its own: picks the best of @cands (n > 0) at @node.
+ * Exposed for tests and for the Z3 agreement check. */
+guint rw_bgp_decide (const RwNet *net, guint node, RwRoute **cands, guint n, RwDecisionStep *decided_by);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwBgpResult, rw_bgp_result_free)
+
+G_END_DECLS

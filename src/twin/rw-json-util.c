@@ -1,0 +1,178 @@
+/* rw-json-util.c — strict JSON field readers.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-json-util.h"
+#include "rw-types.h"
+
+#include <math.h>
+
+gboolean
+rw_json_fail (RwJsonCtx *c, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL;
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  g_set_error (c->error, RW_TWIN_ERROR, RW_TWIN_ERROR_INVALID, "%s: %s", c->source, msg);
+  return FALSE;
+}
+
+static char *
+join (const char *path, const char *key)
+{
+  return path ? g_strdup_printf ("%s.%s", path, key) : g_strdup (key);
+}
+
+gboolean
+rw_json_check_keys (RwJsonCtx *c, JsonObject *o, const char *path, const char *const *allowed)
+{
+  g_autoptr(GList) members = json_object_get_members (o);
+  for (GList *m = members; m; m = m->next)
+    {
+      if (!g_strv_contains (allowed, m->data))
+        {
+          g_autofree char *p = join (path, m->data);
+          g_autofree char *list = g_strjoinv (", ", (char **) allowed);
+          return rw_json_fail (c, "%s: unknown key (expected one of: %s)", p, list);
+        }
+    }
+  return TRUE;
+}
+
+static JsonNode *
+member (JsonObject *o, const char *key, gboolean *present_nonnull)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  *present_nonnull = n != NULL && !json_node_is_null (n);
+  return n;
+}
+
+gboolean
+rw_json_get_string (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, char **out)
+{
+  gboolean present;
+  JsonNode *n = member (o, key, &present);
+  g_autofree char *p = join (path, key);
+  if (!present)
+    {
+      if (required)
+        return rw_json_fail (c, "%s: missing (a string is required)", p);
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING)
+    return rw_json_fail (c, "%s: expected a string", p);
+  if (required && *json_node_get_string (n) == '\0')
+    return rw_json_fail (c, "%s: must not be empty", p);
+  g_free (*out);
+  *out = g_strdup (json_node_get_string (n));
+  return TRUE;
+}
+
+gboolean
+rw_json_get_int (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required,
+                 gint64 min, gint64 max, gint64 dflt, gint64 *out)
+{
+  gboolean present;
+  JsonNode *n = member (o, key, &present);
+  g_autofree char *p = join (path, key);
+  gint64 v;
+  if (!present)
+    {
+      if (required)
+        return rw_json_fail (c, "%s: missing (an integer is required)", p);
+      *out = dflt;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_INT64)
+    return rw_json_fail (c, "%s: expected an integer", p);
+  v = json_node_get_int (n);
+  if (v < min || v > max)
+    return rw_json_fail (c, "%s: %" G_GINT64_FORMAT " is out of range [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]", p, v, min, max);
+  *out = v;
+  return TRUE;
+}
+
+gboolean
+rw_json_get_uint (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required,
+                  guint64 min, guint64 max, guint64 dflt, guint64 *out)
+{
+  gint64 v;
+  if (!rw_json_get_int (c, o, key, path, required, (gint64) min, (gint64) MIN (max, (guint64) G_MAXINT64), (gint64) dflt, &v))
+    return FALSE;
+  *out = (guint64) v;
+  return TRUE;
+}
+
+gboolean
+rw_json_get_double (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required,
+                    double dflt, double *out)
+{
+  gboolean present;
+  JsonNode *n = member (o, key, &present);
+  g_autofree char *p = join (path, key);
+  GType t;
+  if (!present)
+    {
+      if (required)
+        return rw_json_fail (c, "%s: missing (a number is required)", p);
+      *out = dflt;
+      return TRUE;
+    }
+  t = JSON_NODE_HOLDS_VALUE (n) ? json_node_get_value_type (n) : G_TYPE_INVALID;
+  if (t == G_TYPE_INT64)
+    *out = (double) json_node_get_int (n);
+  else if (t == G_TYPE_DOUBLE)
+    *out = json_node_get_double (n);
+  else
+    return rw_json_fail (c, "%s: expected a number", p);
+  if (!isfinite (*out))
+    return rw_json_fail (c, "%s: expected a finite number", p);
+  return TRUE;
+}
+
+gboolean
+rw_json_get_bool (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean dflt, gboolean *out)
+{
+  gboolean present;
+  JsonNode *n = member (o, key, &present);
+  g_autofree char *p = join (path, key);
+  if (!present)
+    {
+      *out = dflt;
+      return TRUE;
+    }
+  if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_BOOLEAN)
+    return rw_json_fail (c, "%s: expected true or false", p);
+  *out = json_node_get_boolean (n);
+  return TRUE;
+}
+
+gboolean
+rw_json_get_array (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, JsonArray **out)
+{
+  gboolean present;
+  JsonNode *n = member (o, key, &present);
+  g_autofree char *p = join (path, key);
+  *out = NULL;
+  if (!present)
+    return required ? rw_json_fail (c, "%s: missing (an array is required)", p) : TRUE;
+  if (!JSON_NODE_HOLDS_ARRAY (n))
+    return rw_json_fail (c, "%s: expected an array", p);
+  *out = json_node_get_array (n);
+  return TRUE;
+}
+
+gboolean
+rw_json_get_object (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, JsonObject **out)
+{
+  gboolean present;
+  JsonNode *n = member (o, key, &present);
+  g_autofree char *p = join (path, key);
+  *out = NULL;
+  if (!present)
+    return required ? rw_json_fail (c, "%s: missing (an object is required)", p) : TRUE;
+  if (!JSON_NODE_HOLDS_OBJECT (n))
+    return rw_json_fail (c, "%s: expected an object", p);
+  *out = json_node_get_object (n);
+  return TRUE;
+}

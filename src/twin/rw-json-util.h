@@ -1,0 +1,30 @@
+/* rw-json-util.h — strict JSON field readers that report "FILE: PATH.KEY: problem".
+ * Shared by every loader (topology, scenarios, runbooks).
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *source; /* file name shown in messages */
+  GError **error;
+} RwJsonCtx;
+
+gboolean rw_json_fail (RwJsonCtx *c, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+/* @allowed is NULL-terminated; any other member is an error naming it. */
+gboolean rw_json_check_keys (RwJsonCtx *c, JsonObject *o, const char *path, const char *const *allowed);
+/* Optional members that are absent leave *out unchanged (callers preset defaults) or NULL. */
+gboolean rw_json_get_string (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, char **out);
+gboolean rw_json_get_uint (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required,
+                           guint64 min, guint64 max, guint64 dflt, guint64 *out);
+gboolean rw_json_get_int (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required,
+                          gint64 min, gint64 max, gint64 dflt, gint64 *out);
+gboolean rw_json_get_double (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required,
+                             double dflt, double *out);
+gboolean rw_json_get_bool (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean dflt, gboolean *out);
+gboolean rw_json_get_array (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, JsonArray **out);
+gboolean rw_json_get_object (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, JsonObject **out);
+
+G_END_DECLS

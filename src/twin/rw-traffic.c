@@ -1,0 +1,229 @@
+/* rw-traffic.c — forwarding, loads, latency, loss, SLA.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-traffic.h"
+
+#include <math.h>
+
+const char *
+rw_demand_status_to_string (RwDemandStatus s)
+{
+  switch (s)
+    {
+    case RW_DEMAND_OK: return "ok";
+    case RW_DEMAND_LOOP: return "loop";
+    case RW_DEMAND_BLACKHOLE: return "blackhole";
+    default: return "?";
+    }
+}
+
+double
+rw_link_queue_ms (double prop_ms, double rho)
+{
+  double g;
+  if (rho <= 0)
+    return 0;
+  g = rho >= 1 ? RW_QUEUE_CAP : MIN (rho / (1 - rho), RW_QUEUE_CAP);
+  return prop_ms * g;
+}
+
+double
+rw_link_fluid_loss (double rho)
+{
+  return rho > 1 ? 1 - 1 / rho : 0;
+}
+
+guint
+rw_traffic_dir_from (const RwNet *net, guint dir)
+{
+  return dir % 2 == 0 ? net->link_a[dir / 2] : net->link_b[dir / 2];
+}
+
+guint
+rw_traffic_dir_to (const RwNet *net, guint dir)
+{
+  return dir % 2 == 0 ? net->link_b[dir / 2] : net->link_a[dir / 2];
+}
+
+char *
+rw_traffic_dir_name (const RwNet *net, guint dir)
+{
+  return g_strdup_printf ("%s→%s", net->nodes[rw_traffic_dir_from (net, dir)]->id,
+                          net->nodes[rw_traffic_dir_to (net, dir)]->id);
+}
+
+static void
+demand_result_free (RwDemandResult *r)
+{
+  g_array_unref (r->path);
+  g_array_unref (r->hops);
+  g_free (r->reason);
+  g_free (r);
+}
+
+static guint
+dir_of (const RwNet *net, gint link, guint from)
+{
+  return 2 * (guint) link + (net->link_a[link] == from ? 0 : 1);
+}
+
+/* Follow the demand hop by hop: each node looks up its own best route. */
+static void
+forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
+{
+  g_autofree gboolean *visited = g_new0 (gboolean, net->n_nodes);
+  gint src = rw_net_node (net, r->demand->src);
+  guint cur = (guint) src;
+  g_autofree char *dst = rw_prefix_to_string (&r->demand->dst);
+
+  g_array_append_val (r->path, cur);
+  visited[cur] = TRUE;
+  for (;;)
+    {
+      gint idx = rw_bgp_lookup (bgp, cur, &r->demand->dst);
+      const RwRoute *best;
+      gint next, link;
+      guint dir;
+      if (rw_net_is_ours (net, cur))
+        r->egress = (gint) cur;
+      if (idx < 0)
+        {
+          r->status = RW_DEMAND_BLACKHOLE;
+          r->reason = g_strdup_printf ("%s has no route to %s", net->nodes[cur]->id, dst);
+          return;
+        }
+      if (r->prefix < 0)
+        r->prefix = idx;
+      best = rw_bgp_best (bgp, (guint) idx, cur);
+      if (best->from < 0)
+        {
+          r->status = RW_DEMAND_OK; /* delivered to the originator */
+          return;
+        }
+      if (!best->ibgp)
+        {
+          next = best->from;
+          link = rw_net_direct_link (net, cur, (guint) next);
+        }
+      else
+        {
+          next = net->igp_next[cur * net->n_nodes + (guint) best->nexthop];
+          link = net->igp_link[cur * net->n_nodes + (guint) best->nexthop];
+        }
+      if (next < 0 || link < 0)
+        {
+          r->status = RW_DEMAND_BLACKHOLE;
+          r->reason = g_strdup_printf ("%s cannot reach the next hop %s for %s", net->nodes[cur]->id,
+                                       net->nodes[best->nexthop]->id, dst);
+          return;
+        }
+      dir = dir_of (net, link, cur);
+      g_array_append_val (r->hops, dir);
+      cur = (guint) next;
+      g_array_append_val (r->path, cur);
+      if (visited[cur])
+        {
+          r->status = RW_DEMAND_LOOP;
+          r->reason = g_strdup_printf ("forwarding loop for %s: %s is visited twice", dst, net->nodes[cur]->id);
+          return;
+        }
+      visited[cur] = TRUE;
+    }
+}
+
+RwTraffic *
+rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp)
+{
+  const RwTopology *topo = net->topo;
+  RwTraffic *t = g_new0 (RwTraffic, 1);
+
+  t->net = net;
+  t->n_links = topo->links->len;
+  t->dirs = g_new0 (RwLinkDir, 2 * t->n_links + 1);
+  t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) demand_result_free);
+  t->max_dir = -1;
+
+  for (guint i = 0; i < topo->demands->len; i++)
+    {
+      RwDemandResult *r = g_new0 (RwDemandResult, 1);
+      r->demand = topo->demands->pdata[i];
+      r->path = g_array_new (FALSE, FALSE, sizeof (guint));
+      r->hops = g_array_new (FALSE, FALSE, sizeof (guint));
+      r->prefix = -1;
+      r->egress = -1;
+      forward (net, bgp, r);
+      /* Offered load: every hop the traffic reaches carries it, including the hops before a
+       * blackhole or around a loop (once). */
+      for (guint h = 0; h < r->hops->len; h++)
+        t->dirs[g_array_index (r->hops, guint, h)].load_mbps += r->demand->mbps;
+      t->total_mbps += r->demand->mbps;
+      g_ptr_array_add (t->demands, r);
+    }
+
+  for (guint d = 0; d < 2 * t->n_links; d++)
+    {
+      RwLink *l = topo->links->pdata[d / 2];
+      RwLinkDir *ld = &t->dirs[d];
+      double base = l->loss_pct / 100.0;
+      ld->utilisation = ld->load_mbps / l->capacity_mbps;
+      ld->latency_ms = l->latency_ms + rw_link_queue_ms (l->latency_ms, ld->utilisation);
+      ld->loss_pct = 100.0 * (1 - (1 - base) * (1 - rw_link_fluid_loss (ld->utilisation)));
+      if (l->up && (t->max_dir < 0 || ld->utilisation > t->max_utilisation))
+        {
+          t->max_utilisation = ld->utilisation;
+          t->max_dir = (gint) d;
+        }
+    }
+
+  for (guint i = 0; i < t->demands->len; i++)
+    {
+      RwDemandResult *r = t->demands->pdata[i];
+      RwSlaClass *sla = rw_topology_find_sla_class (topo, r->demand->sla_class);
+      if (r->status != RW_DEMAND_OK)
+        {
+          r->latency_ms = NAN;
+          r->loss_pct = NAN;
+          r->sla_ok = FALSE;
+          if (r->status == RW_DEMAND_LOOP)
+            t->n_loops++;
+          else
+            t->n_blackholes++;
+          t->n_sla_violations++;
+          continue;
+        }
+      {
+        double lat = 0, keep = 1;
+        for (guint h = 0; h < r->hops->len; h++)
+          {
+            const RwLinkDir *ld = &t->dirs[g_array_index (r->hops, guint, h)];
+            lat += ld->latency_ms;
+            keep *= 1 - ld->loss_pct / 100.0;
+          }
+        r->latency_ms = lat;
+        r->loss_pct = 100.0 * (1 - keep);
+        r->sla_ok = sla == NULL || (lat <= sla->latency_ms && r->loss_pct <= sla->loss_pct);
+        t->n_ok++;
+        if (!r->sla_ok)
+          t->n_sla_violations++;
+      }
+    }
+  return t;
+}
+
+void
+rw_traffic_free (RwTraffic *t)
+{
+  if (t == NULL)
+    return;
+  g_free (t->dirs);
+  g_ptr_array_unref (t->demands);
+  g_free (t);
+}
+
+gint
+rw_traffic_find_demand (const RwTraffic *t, const char *id)
+{
+  for (guint i = 0; i < t->demands->len; i++)
+    if (g_strcmp0 (((RwDemandResult *) t->demands->pdata[i])->demand->id, id) == 0)
+      return (gint) i;
+  return -1;
+}

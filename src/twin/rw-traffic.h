@@ -1,0 +1,61 @@
+/* rw-traffic.h — forwarding of demands hop by hop, link loads, latency, loss and SLA verdicts.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rw-bgp.h"
+
+G_BEGIN_DECLS
+
+typedef enum { RW_DEMAND_OK, RW_DEMAND_LOOP, RW_DEMAND_BLACKHOLE } RwDemandStatus;
+const char *rw_demand_status_to_string (RwDemandStatus s);
+
+/* Queueing grows as prop * rho/(1-rho) and is capped at this multiple of the propagation delay
+ * (a full buffer): a link at 95 % or more adds 19x its propagation delay. */
+#define RW_QUEUE_CAP 19.0
+
+typedef struct {
+  const RwDemand *demand;   /* borrowed from the topology */
+  RwDemandStatus status;
+  GArray *path;             /* guint node indices, source first */
+  GArray *hops;             /* guint link direction (2*link + (0: a->b, 1: b->a)) */
+  gint prefix;              /* prefix index matched at the source, -1 */
+  gint egress;              /* last router of our AS on the path, -1 */
+  char *reason;             /* why a loop or blackhole happened, else NULL */
+  double latency_ms;        /* NAN unless ok */
+  double loss_pct;          /* NAN unless ok */
+  gboolean sla_ok;
+} RwDemandResult;
+
+typedef struct {
+  double load_mbps;
+  double utilisation;
+  double latency_ms;        /* propagation + queueing */
+  double loss_pct;          /* base + fluid drop above capacity */
+} RwLinkDir;
+
+typedef struct {
+  const RwNet *net;
+  guint n_links;
+  RwLinkDir *dirs;          /* 2 per link */
+  GPtrArray *demands;       /* RwDemandResult, in topology order */
+  double total_mbps;
+  double max_utilisation;
+  gint max_dir;             /* direction index of the maximum, -1 */
+  guint n_ok, n_loops, n_blackholes, n_sla_violations;
+} RwTraffic;
+
+RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
+void rw_traffic_free (RwTraffic *t);
+gint rw_traffic_find_demand (const RwTraffic *t, const char *id);
+/* "R1→ISP-A" style names for a direction. */
+char *rw_traffic_dir_name (const RwNet *net, guint dir);
+guint rw_traffic_dir_from (const RwNet *net, guint dir);
+guint rw_traffic_dir_to (const RwNet *net, guint dir);
+
+/* The per-direction performance model, exposed for tests and the agent. */
+double rw_link_queue_ms (double prop_ms, double rho);
+double rw_link_fluid_loss (double rho);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwTraffic, rw_traffic_free)
+
+G_END_DECLS

@@ -1,0 +1,308 @@
+/* test-traffic.c — forwarding (loops, blackholes), loads, latency, fluid loss, SLA, what-if.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-test-build.h"
+
+#include <math.h>
+
+#define P "203.0.113.0/24"
+
+/* Two reflectors with different IGP views: RR1 sits next to E2 and reflects E2's route to X,
+ * RR2 sits next to E1 and reflects E1's route to Y. On the line E1 - X - Y - E2, X heads for
+ * E2 through Y and Y heads for E1 through X: a forwarding loop. */
+static RwTopology *
+loop_topology (void)
+{
+  RwTopology *t = tb_new ();
+  tb_node (t, "E1", 65001, 1);
+  tb_node (t, "X", 65001, 2);
+  tb_node (t, "Y", 65001, 3);
+  tb_node (t, "E2", 65001, 4);
+  tb_node (t, "RR1", 65001, 11);
+  tb_node (t, "RR2", 65001, 12);
+  tb_node (t, "A", 64501, 20);
+  tb_node (t, "B", 64502, 21);
+  tb_link (t, "E1", "X", 10);
+  tb_link (t, "X", "Y", 10);
+  tb_link (t, "Y", "E2", 10);
+  tb_link (t, "RR1", "E2", 1);
+  tb_link (t, "RR2", "E1", 1);
+  tb_client (t, "RR1", "E1");
+  tb_client (t, "RR1", "E2");
+  tb_client (t, "RR1", "X");
+  tb_client (t, "RR2", "E1");
+  tb_client (t, "RR2", "E2");
+  tb_client (t, "RR2", "Y");
+  tb_peer (t, "E1", "A");
+  tb_peer (t, "E2", "B");
+  tb_originate (t, P, "A");
+  tb_originate (t, P, "B");
+  tb_demand (t, "x-out", "X", P, 100);
+  tb_demand (t, "e1-out", "E1", P, 100);
+  return t;
+}
+
+static void
+test_forwarding_loop (void)
+{
+  g_autoptr(RwTwin) tw = tb_solve (loop_topology ());
+  const RwDemandResult *r = tb_demand_result (tw, "x-out");
+  g_autofree char *path = tb_path (tw, "x-out");
+  g_assert_true (tw->bgp->converged);
+  g_assert_cmpstr (tb_best_from (tw, "X", P), ==, "RR1");
+  g_assert_cmpstr (tb_best_from (tw, "Y", P), ==, "RR2");
+  g_assert_cmpint (r->status, ==, RW_DEMAND_LOOP);
+  g_assert_cmpstr (path, ==, "X Y X");
+  g_assert_nonnull (strstr (r->reason, "loop"));
+  g_assert_false (r->sla_ok);
+  g_assert_true (isnan (r->latency_ms));
+  g_assert_cmpuint (tw->traffic->n_loops, ==, 1);
+  /* E1 exits directly */
+  g_assert_cmpint (tb_demand_result (tw, "e1-out")->status, ==, RW_DEMAND_OK);
+}
+
+static RwTopology *
+line_topology (void)
+{
+  RwTopology *t = tb_new ();
+  tb_node (t, "R1", 65001, 1);
+  tb_node (t, "R2", 65001, 2);
+  tb_node (t, "A", 64501, 20);
+  tb_link (t, "R1", "R2", 10);
+  tb_session (t, "R1", "R2");
+  tb_peer (t, "R2", "A");
+  tb_originate (t, P, "A");
+  tb_demand (t, "out", "R1", P, 4000);
+  return t;
+}
+
+static void
+test_blackhole_no_route (void)
+{
+  RwTopology *t = line_topology ();
+  g_autoptr(RwTwin) tw = NULL;
+  const RwDemandResult *r;
+  tb_demand (t, "nowhere", "R1", "192.0.2.0/24", 10);
+  tw = tb_solve (t);
+  r = tb_demand_result (tw, "nowhere");
+  g_assert_cmpint (r->status, ==, RW_DEMAND_BLACKHOLE);
+  g_assert_nonnull (strstr (r->reason, "R1 has no route to 192.0.2.0/24"));
+  g_assert_cmpint (tb_demand_result (tw, "out")->status, ==, RW_DEMAND_OK);
+}
+
+/* The session stays up over another path, but the next hop is unreachable: with the iBGP
+ * session down too, R1 has no route any more. With IGP and BGP both down, a blackhole. */
+static void
+test_blackhole_link_down (void)
+{
+  g_autoptr(RwTwin) tw = tb_solve (line_topology ());
+  g_autoptr(RwTwin) fork = rw_twin_fork (tw);
+  g_autoptr(GError) error = NULL;
+  const char *changes[] = { "link-down:R1-R2", NULL };
+  g_autoptr(RwDiff) diff = NULL;
+  g_assert_true (rw_twin_apply (fork, changes, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (tb_demand_result (fork, "out")->status, ==, RW_DEMAND_BLACKHOLE);
+  /* the original is untouched */
+  g_assert_cmpint (tb_demand_result (tw, "out")->status, ==, RW_DEMAND_OK);
+  diff = rw_twin_diff (tw, fork);
+  g_assert_cmpuint (diff->new_blackholes->len, ==, 1);
+  g_assert_cmpstr (diff->new_blackholes->pdata[0], ==, "out");
+  g_assert_cmpfloat_with_epsilon (diff->blast_radius, 1.0, 1e-9);
+}
+
+static void
+test_loads_latency_and_fluid_loss (void)
+{
+  RwTopology *t = line_topology ();
+  g_autoptr(RwTwin) tw = NULL;
+  g_autoptr(RwTwin) over = NULL;
+  const RwDemandResult *r;
+  RwLink *l = rw_topology_find_link (t, "R2-A");
+  guint dir;
+  l->capacity_mbps = 5000;
+  l->loss_pct = 0.1;
+  tw = tb_solve (t);
+  r = tb_demand_result (tw, "out");
+  g_assert_cmpint (r->status, ==, RW_DEMAND_OK);
+  dir = g_array_index (r->hops, guint, 1);
+  g_assert_cmpfloat_with_epsilon (tw->traffic->dirs[dir].load_mbps, 4000, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tw->traffic->dirs[dir].utilisation, 0.8, 1e-9);
+  /* 5 ms propagation + 5 * 0.8/0.2 queueing */
+  g_assert_cmpfloat_with_epsilon (tw->traffic->dirs[dir].latency_ms, 25.0, 1e-9);
+  /* the reverse direction carries nothing */
+  g_assert_cmpfloat_with_epsilon (tw->traffic->dirs[dir ^ 1].load_mbps, 0, 1e-9);
+  /* R1->R2 at 40 %: 5 + 5 * 0.4/0.6; then R2->A at 80 %: 25 */
+  g_assert_cmpfloat_with_epsilon (r->latency_ms, 5.0 + 5.0 * 0.4 / 0.6 + 25.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (r->loss_pct, 0.1, 1e-9);
+  g_assert_true (r->sla_ok);
+
+  /* 10 Gbps into 5 Gbps: half is dropped, queueing is capped, the SLA fails */
+  over = rw_twin_fork (tw);
+  {
+    const char *changes[] = { "demand:out:10000", NULL };
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwDiff) diff = NULL;
+    g_assert_true (rw_twin_apply (over, changes, &error));
+    r = tb_demand_result (over, "out");
+    g_assert_cmpfloat_with_epsilon (over->traffic->dirs[dir].utilisation, 2.0, 1e-9);
+    g_assert_cmpfloat_with_epsilon (over->traffic->dirs[dir].loss_pct, 100 * (1 - 0.999 * 0.5), 1e-9);
+    g_assert_cmpfloat_with_epsilon (over->traffic->dirs[dir].latency_ms, 5 + 5 * RW_QUEUE_CAP, 1e-9);
+    g_assert_cmpfloat (r->loss_pct, >, 50.0);
+    g_assert_false (r->sla_ok);
+    diff = rw_twin_diff (tw, over);
+    g_assert_cmpuint (diff->sla_added->len, ==, 1);
+    g_assert_cmpfloat_with_epsilon (diff->max_util_after, 2.0, 1e-9);
+    g_assert_cmpuint (diff->moved_demands->len, ==, 0); /* same path, more traffic */
+  }
+}
+
+static void
+test_queue_model (void)
+{
+  g_assert_cmpfloat_with_epsilon (rw_link_queue_ms (10, 0), 0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rw_link_queue_ms (10, 0.5), 10, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rw_link_queue_ms (10, 0.99), 10 * RW_QUEUE_CAP, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rw_link_fluid_loss (0.9), 0, 1e-12);
+  g_assert_cmpfloat_with_epsilon (rw_link_fluid_loss (1.25), 0.2, 1e-12);
+}
+
+/* Inbound traffic engineering: X reaches our prefix through ISP A or B; prepending towards A
+ * moves the inbound demand to B. */
+static void
+test_inbound_prepend_moves_traffic (void)
+{
+  RwTopology *t = tb_new ();
+  g_autoptr(RwTwin) tw = NULL;
+  g_autoptr(RwTwin) fork = NULL;
+  g_autoptr(RwDiff) diff = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL, *after = NULL;
+  const char *changes[] = { "prepend:R1:A:2", NULL };
+  tb_node (t, "R1", 65001, 1);
+  tb_node (t, "A", 64501, 20);
+  tb_node (t, "B", 64502, 30);
+  tb_node (t, "X", 64600, 40);
+  tb_peer (t, "R1", "A");
+  tb_peer (t, "R1", "B");
+  tb_peer (t, "X", "A");
+  tb_peer (t, "X", "B");
+  tb_originate (t, P, "R1");
+  tb_demand (t, "in", "X", P, 3000);
+  tw = tb_solve (t);
+  before = tb_path (tw, "in");
+  g_assert_cmpstr (before, ==, "X A R1"); /* A has the lower router id */
+  fork = rw_twin_fork (tw);
+  g_assert_true (rw_twin_apply (fork, changes, &error));
+  after = tb_path (fork, "in");
+  g_assert_cmpstr (after, ==, "X B R1");
+  {
+    /* what A hears from R1 now carries 65001 three times */
+    const RwRib *rib = tb_rib (fork, "A", P);
+    gboolean seen = FALSE;
+    for (guint i = 0; i < rib->routes->len; i++)
+      {
+        const RwRoute *r = rib->routes->pdata[i];
+        if (r->from == (gint) tb_idx (fork, "R1"))
+          {
+            g_assert_cmpuint (r->as_path_len, ==, 3);
+            g_assert_cmpuint (r->as_path[0], ==, 65001);
+            g_assert_cmpuint (r->as_path[2], ==, 65001);
+            seen = TRUE;
+          }
+      }
+    g_assert_true (seen);
+  }
+  diff = rw_twin_diff (tw, fork);
+  g_assert_cmpfloat_with_epsilon (diff->blast_radius, 1.0, 1e-9);
+  g_assert_cmpuint (diff->moved_demands->len, ==, 1);
+  /* the change is visible as a policy entry with continue, before the rest */
+  {
+    RwSession *s = rw_topology_find_session (fork->topo, "R1", "A");
+    RwPolicy *p = rw_topology_find_policy (fork->topo, rw_session_end_for (s, "R1")->export);
+    RwPolicyEntry *first = p->entries->pdata[0];
+    g_assert_nonnull (p);
+    g_assert_true (first->cont);
+    g_assert_cmpuint (first->set_prepend, ==, 2);
+    g_assert_null (rw_session_end_for (rw_topology_find_session (tw->topo, "R1", "A"), "R1")->export);
+  }
+}
+
+static void
+test_change_errors_leave_twin_untouched (void)
+{
+  g_autoptr(RwTwin) tw = tb_solve (line_topology ());
+  g_autofree char *before = rw_topology_to_data (tw->topo, NULL);
+  struct { const char *change; const char *expect; } cases[] = {
+    { "link-down:NOPE", "unknown link 'NOPE'" },
+    { "session-down:R1:A", "no BGP session between 'R1' and 'A'" },
+    { "local-pref:R1:R9:200", "unknown neighbour 'R9'" },
+    { "local-pref:R1:R2:abc", "'abc' is not a value" },
+    { "local-pref:R1:R2:200:10.0.0.1/8", "is not a prefix" },
+    { "prepend:R1:R2:2", "applies to eBGP sessions" },
+    { "demand:nope:10", "unknown demand 'nope'" },
+    { "demand:out:-5", "is not a rate" },
+    { "igp-cost:R1-R2:0", "is not an IGP cost" },
+    { "teleport:R1", "unknown change kind 'teleport'" },
+    { "link-down", "wrong number of fields" },
+    { "community-add:R2:A:65001:99999", "is not a community" },
+    { "", "empty change" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *changes[] = { "demand:out:1", cases[i].change, NULL };
+      g_autoptr(GError) error = NULL;
+      g_autofree char *after = NULL;
+      g_assert_false (rw_twin_apply (tw, changes, &error));
+      g_assert_nonnull (error);
+      if (strstr (error->message, cases[i].expect) == NULL)
+        g_error ("%s: message '%s' lacks '%s'", cases[i].change, error->message, cases[i].expect);
+      after = rw_topology_to_data (tw->topo, NULL);
+      g_assert_cmpstr (after, ==, before); /* all or nothing */
+    }
+}
+
+static void
+test_repeated_change_updates_entry (void)
+{
+  g_autoptr(RwTwin) tw = tb_solve (line_topology ());
+  const char *first[] = { "local-pref:R2:A:200:" P, NULL };
+  const char *second[] = { "local-pref:R2:A:150:" P, NULL };
+  g_autoptr(GError) error = NULL;
+  RwPolicy *p;
+  g_assert_true (rw_twin_apply (tw, first, &error));
+  g_assert_true (rw_twin_apply (tw, second, &error));
+  p = rw_topology_find_policy (tw->topo, rw_session_end_for (rw_topology_find_session (tw->topo, "R2", "A"), "R2")->import);
+  g_assert_cmpuint (p->entries->len, ==, 2); /* the change entry and accept-all */
+  g_assert_cmpuint (tb_best (tw, "R2", P)->local_pref, ==, 150);
+  g_assert_cmpuint (tb_best (tw, "R1", P)->local_pref, ==, 150); /* carried over iBGP */
+}
+
+/* Determinism: two solves of the same synthetic network print the same document. */
+static void
+test_same_input_same_output (void)
+{
+  RwTopology *t = loop_topology ();
+  g_autoptr(RwTwin) a = tb_solve (rw_topology_copy (t));
+  g_autoptr(RwTwin) b = tb_solve (t);
+  g_autoptr(JsonNode) ja = rw_twin_simulation_to_json (a);
+  g_autoptr(JsonNode) jb = rw_twin_simulation_to_json (b);
+  g_autofree char *sa = rw_json_node_to_string (ja, FALSE);
+  g_autofree char *sb = rw_json_node_to_string (jb, FALSE);
+  g_assert_cmpstr (sa, ==, sb);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/traffic/loop", test_forwarding_loop);
+  g_test_add_func ("/traffic/blackhole/no-route", test_blackhole_no_route);
+  g_test_add_func ("/traffic/blackhole/link-down", test_blackhole_link_down);
+  g_test_add_func ("/traffic/loads-latency-fluid-loss", test_loads_latency_and_fluid_loss);
+  g_test_add_func ("/traffic/queue-model", test_queue_model);
+  g_test_add_func ("/whatif/inbound-prepend", test_inbound_prepend_moves_traffic);
+  g_test_add_func ("/whatif/errors-all-or-nothing", test_change_errors_leave_twin_untouched);
+  g_test_add_func ("/whatif/repeated-change", test_repeated_change_updates_entry);
+  g_test_add_func ("/twin/deterministic", test_same_input_same_output);
+  return g_test_run ();
+}
