@@ -1,0 +1,280 @@
+/* test-cli.c — routewise-cli as a user runs it: the contract document, exit codes, messages,
+ * rendered files.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+#define CLI RW_BUILD_DIR "/src/cli/routewise-cli"
+#define ENTERPRISE RW_SOURCE_DIR "/data/topologies/enterprise.json"
+
+typedef struct {
+  int status;
+  char *out, *err;
+} Run;
+
+static void
+run_clear (Run *r)
+{
+  g_free (r->out);
+  g_free (r->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+cli (Run *r, const char *first, ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+  int wait_status;
+  g_ptr_array_add (argv, (char *) CLI);
+  va_start (ap, first);
+  for (const char *a = first; a; a = va_arg (ap, const char *))
+    g_ptr_array_add (argv, (char *) a);
+  va_end (ap);
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r->out, &r->err,
+                               &wait_status, &error));
+  g_assert_no_error (error);
+  r->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : 128;
+}
+
+static void
+assert_keys (JsonObject *o, const char *const *keys)
+{
+  g_autoptr(GList) members = json_object_get_members (o);
+  g_assert_cmpuint (g_list_length (members), ==, g_strv_length ((char **) keys));
+  for (guint i = 0; keys[i]; i++)
+    if (!json_object_has_member (o, keys[i]))
+      g_error ("missing key %s", keys[i]);
+}
+
+static void
+test_simulate_json_contract (void)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  static const char *top[] = { "converged", "iterations", "routes", "demands", "links", NULL };
+  static const char *route[] = { "prefix", "best", "from", "egress", "as_path", "local_pref", "med", "origin",
+                                 "weight", "ibgp", "communities", "originator_id", "cluster_list", NULL };
+  static const char *demand[] = { "id", "path", "status", "latency_ms", "loss_pct", "sla_ok", NULL };
+  static const char *link[] = { "id", "from", "to", "load_mbps", "utilisation", NULL };
+  JsonObject *o, *routes;
+  JsonArray *links;
+  gboolean found = FALSE;
+
+  cli (&r, "simulate", ENTERPRISE, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  o = json_node_get_object (json_parser_get_root (parser));
+  assert_keys (o, top);
+  g_assert_true (json_object_get_boolean_member (o, "converged"));
+  routes = json_object_get_object_member (o, "routes");
+  g_assert_true (json_object_has_member (routes, "R1"));
+  g_assert_true (json_object_has_member (routes, "ISP-A")); /* external nodes too */
+  {
+    JsonArray *r1 = json_object_get_array_member (routes, "R1");
+    g_assert_cmpuint (json_array_get_length (r1), >, 10);
+    for (guint i = 0; i < json_array_get_length (r1); i++)
+      assert_keys (json_array_get_object_element (r1, i), route);
+  }
+  {
+    JsonArray *d = json_object_get_array_member (o, "demands");
+    g_assert_cmpuint (json_array_get_length (d), >=, 10);
+    for (guint i = 0; i < json_array_get_length (d); i++)
+      {
+        JsonObject *dm = json_array_get_object_element (d, i);
+        assert_keys (dm, demand);
+        g_assert_cmpstr (json_object_get_string_member (dm, "status"), ==, "ok");
+      }
+  }
+  links = json_object_get_array_member (o, "links");
+  for (guint i = 0; i < json_array_get_length (links); i++)
+    {
+      JsonObject *l = json_array_get_object_element (links, i);
+      assert_keys (l, link);
+      if (g_strcmp0 (json_object_get_string_member (l, "id"), "R1-ISPA") == 0 &&
+          g_strcmp0 (json_object_get_string_member (l, "from"), "R1") == 0)
+        {
+          double u = json_object_get_double_member (l, "utilisation");
+          /* the default network's story: R1–ISP-A near 70 % */
+          g_assert_cmpfloat (u, >=, 0.6);
+          g_assert_cmpfloat (u, <=, 0.8);
+          found = TRUE;
+        }
+    }
+  g_assert_true (found);
+}
+
+static void
+test_simulate_human (void)
+{
+  g_auto(Run) r = { 0 };
+  cli (&r, "simulate", ENTERPRISE, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "BGP converged"));
+  g_assert_nonnull (strstr (r.out, "R1→ISP-A"));
+}
+
+static void
+test_whatif_fibre_cut (void)
+{
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  cli (&r, "whatif", ENTERPRISE, "link-down:R2-ISPB", "--json", NULL);
+  /* the cut pushes the failover onto R2–ISP-C: a finding */
+  g_assert_cmpint (r.status, ==, 1);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, NULL));
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_cmpfloat (json_object_get_double_member (o, "blast_radius"), >, 0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "blast_radius"), <=, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "moved_demands")), >=, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "sla_violations_added")), >=, 1);
+  g_assert_true (json_object_get_boolean_member (o, "converged_after"));
+}
+
+static void
+test_whatif_harmless_change (void)
+{
+  g_auto(Run) r = { 0 };
+  cli (&r, "whatif", ENTERPRISE, "igp-cost:R1-R2:12", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "blast radius"));
+}
+
+static void
+test_bad_input_exit_2 (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-cli-XXXXXX", NULL);
+  g_autofree char *broken = g_build_filename (dir, "broken.json", NULL);
+  g_autofree char *typo = g_build_filename (dir, "typo.json", NULL);
+  g_autofree char *missing_dir_out = g_build_filename (dir, "no", "such", "out.svg", NULL);
+  g_autofree char *ent = NULL;
+  g_autofree char *typo_text = NULL;
+  struct { const char *args[6]; const char *expect; } cases[] = {
+    { { "simulate", "/nonexistent/net.json" }, "/nonexistent/net.json: cannot read" },
+    { { "simulate", NULL }, "exactly one topology" },
+    { { "frobnicate" }, "unknown command 'frobnicate'" },
+    { { "whatif", ENTERPRISE, "link-down:R9-X" }, "unknown link 'R9-X'" },
+    { { "whatif", ENTERPRISE }, "at least one change" },
+    { { "render", ENTERPRISE, "--view", "paths", "-o" }, "" },
+    { { "render", ENTERPRISE, "--view", "maps", "-o", "x.svg" }, "'maps' is not 'topology' or 'paths'" },
+    { { "bench", "--routers", "1" }, "routers" },
+    { { "simulate", "--bogus" }, "Unknown option" },
+  };
+  g_assert_true (g_file_set_contents (broken, "{\"format\": \"routewise-topology\", \"version\": 1, \"nodes\": [", -1, NULL));
+  g_assert_true (g_file_get_contents (ENTERPRISE, &ent, NULL, NULL));
+  typo_text = g_strdup (ent);
+  {
+    char *p = strstr (typo_text, "\"capacity_mbps\"");
+    memcpy (p, "\"capacity_mpbs\"", 15);
+  }
+  g_assert_true (g_file_set_contents (typo, typo_text, -1, NULL));
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) r = { 0 };
+      const char **a = cases[i].args;
+      cli (&r, a[0], a[1], a[2], a[3], a[4], a[5], NULL);
+      g_assert_cmpint (r.status, ==, 2);
+      if (strstr (r.err, cases[i].expect) == NULL)
+        g_error ("case %u: stderr '%s' lacks '%s'", i, r.err, cases[i].expect);
+    }
+  {
+    g_auto(Run) r = { 0 };
+    cli (&r, "simulate", broken, NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, broken));
+    g_assert_nonnull (strstr (r.err, "not valid JSON"));
+  }
+  {
+    g_auto(Run) r = { 0 };
+    cli (&r, "simulate", typo, NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "links[0].capacity_mpbs: unknown key"));
+  }
+  {
+    g_auto(Run) r = { 0 };
+    cli (&r, "render", ENTERPRISE, "-o", missing_dir_out, NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "cannot write"));
+  }
+  g_remove (broken);
+  g_remove (typo);
+  g_rmdir (dir);
+}
+
+static void
+test_render_files (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-render-XXXXXX", NULL);
+  const char *names[] = { "topo.svg", "topo.png", "topo.dot", "paths.svg", "paths.png" };
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_auto(Run) r = { 0 };
+      g_autofree char *out = g_build_filename (dir, names[i], NULL);
+      g_autofree char *data = NULL;
+      gsize len;
+      gboolean paths = g_str_has_prefix (names[i], "paths");
+      cli (&r, "render", ENTERPRISE, "--view", paths ? "paths" : "topology", "--demand", "dc-web-to-google", "-o", out, NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_true (g_file_get_contents (out, &data, &len, NULL));
+      if (g_str_has_suffix (names[i], ".svg"))
+        {
+          g_assert_nonnull (strstr (data, "<svg"));
+          g_assert_nonnull (strstr (data, paths ? "GOOGLE" : "Jio"));
+        }
+      else if (g_str_has_suffix (names[i], ".png"))
+        {
+          g_assert_cmpuint (len, >, 1000);
+          g_assert_cmpmem (data, 4, "\x89PNG", 4);
+          /* keep a copy to look at */
+          {
+            g_autofree char *keep = g_strdup_printf ("%s/tests/render-%s", RW_BUILD_DIR, names[i]);
+            g_file_set_contents (keep, data, (gssize) len, NULL);
+          }
+        }
+      else
+        g_assert_nonnull (strstr (data, "graph topology"));
+      g_remove (out);
+    }
+  g_rmdir (dir);
+}
+
+static void
+test_help_and_bench (void)
+{
+  const char *cmds[] = { "simulate", "whatif", "render", "bench" };
+  for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
+    {
+      g_auto(Run) r = { 0 };
+      cli (&r, cmds[i], "--help", NULL);
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_nonnull (strstr (r.out, "Usage:"));
+    }
+  {
+    g_auto(Run) r = { 0 };
+    cli (&r, "bench", "--routers", "10", "--isps", "3", "--prefixes", "2000", "--seed", "7", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_nonnull (strstr (r.out, "converged yes"));
+    g_assert_nonnull (strstr (r.out, "peak memory"));
+  }
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/simulate/json-contract", test_simulate_json_contract);
+  g_test_add_func ("/cli/simulate/human", test_simulate_human);
+  g_test_add_func ("/cli/whatif/fibre-cut", test_whatif_fibre_cut);
+  g_test_add_func ("/cli/whatif/harmless", test_whatif_harmless_change);
+  g_test_add_func ("/cli/bad-input", test_bad_input_exit_2);
+  g_test_add_func ("/cli/render", test_render_files);
+  g_test_add_func ("/cli/help-and-bench", test_help_and_bench);
+  return g_test_run ();
+}
