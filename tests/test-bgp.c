@@ -561,8 +561,8 @@ test_prefix_classes_exact (void)
       g_autofree char *p = g_strdup_printf ("100.%u.0.0/16", i);
       RwOrigination *o = tb_originate (t, p, i % 2 ? "A" : "B");
       o->origin = i % 3;
-      if (i % 5 == 0)
-        tb_originate (t, p, "A");
+      if (i % 5 == 0) /* anycast: both */
+        tb_originate (t, p, i % 2 ? "B" : "A");
     }
   alone = rw_twin_new_with_options (rw_topology_copy (t), &solo);
   grouped = rw_twin_new (t);

@@ -21,6 +21,7 @@ rw_cli_render (int argc, char **argv)
   g_autofree char *dot = NULL;
   RwTopology *topo;
   RwView view = RW_VIEW_TOPOLOGY;
+  gboolean ok;
   int status;
 
   g_option_context_add_main_entries (ctx, entries, NULL);
@@ -43,7 +44,9 @@ rw_cli_render (int argc, char **argv)
     dot = rw_dot_topology (twin, demand);
   else if ((dot = rw_dot_paths (twin, demand, &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);
-  if (!rw_render_to_file (dot, view == RW_VIEW_TOPOLOGY ? "neato" : "dot", output, &error))
+  ok = rw_render_to_file (dot, view == RW_VIEW_TOPOLOGY ? "neato" : "dot", output, &error);
+  rw_render_shutdown ();
+  if (!ok)
     return rw_cli_bad_input ("%s", error->message);
   printf ("wrote %s\n", output);
   return RW_EXIT_OK;

@@ -22,6 +22,15 @@ rw_view_parse (const char *text, RwView *out)
   return TRUE;
 }
 
+void
+rw_render_shutdown (void)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&gv_lock);
+  if (gv_context != NULL)
+    gvFreeContext (gv_context);
+  gv_context = NULL;
+}
+
 GBytes *
 rw_render_dot (const char *dot, const char *engine, const char *format, GError **error)
 {

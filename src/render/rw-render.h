@@ -26,4 +26,7 @@ GBytes *rw_render_dot (const char *dot, const char *engine, const char *format, 
 /* Renders to a file; the format comes from the extension (.svg, .png, .dot, .gv). Atomic. */
 gboolean rw_render_to_file (const char *dot, const char *engine, const char *file, GError **error);
 
+/* Releases Graphviz's context at the end of a program. */
+void rw_render_shutdown (void);
+
 G_END_DECLS

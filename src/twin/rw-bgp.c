@@ -201,6 +201,8 @@ solve_class (const RwNet *net, const RwTopology *topo, RwBgpClass *cls, GPtrArra
     {
       const RwOrigination *o = origins->pdata[i];
       gint node = rw_net_node (net, o->origin_node);
+      if (cs.local[node] != NULL) /* validation rejects this; keep the first */
+        continue;
       cs.local[node] = originate (net, (guint) node, o);
       enqueue (&cs, (guint) node);
     }
