@@ -66,8 +66,7 @@ rw_cli_bench (int argc, char **argv)
   }
   changes[0] = change;
   t2 = g_get_monotonic_time ();
-  fork = rw_twin_fork (twin);
-  if (!rw_twin_apply (fork, changes, &error))
+  if ((fork = rw_twin_fork_apply (twin, changes, &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);
   diff = rw_twin_diff (twin, fork);
   t3 = g_get_monotonic_time ();

@@ -208,8 +208,7 @@ rw_cli_whatif (int argc, char **argv)
     return rw_cli_bad_input ("whatif needs a topology file and at least one change (see --help)");
   if ((before = load_twin (argv[1], &status)) == NULL)
     return status;
-  after = rw_twin_fork (before);
-  if (!rw_twin_apply (after, (const char *const *) &argv[2], &error))
+  if ((after = rw_twin_fork_apply (before, (const char *const *) &argv[2], &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);
   diff = rw_twin_diff (before, after);
   if (json)

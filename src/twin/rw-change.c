@@ -373,11 +373,11 @@ apply_policy_change (RwTopology *t, const RwChange *c, const char *text, GError 
   return TRUE;
 }
 
-gboolean
-rw_change_apply (RwTopology *topo, const RwChange *c, GError **error)
+/* Edits @work in place; on failure @work may be half-edited (callers work on a copy). */
+static gboolean
+apply_in_place (RwTopology *work, const RwChange *c, GError **error)
 {
   g_autofree char *text = rw_change_to_string (c);
-  g_autoptr(RwTopology) work = rw_topology_copy (topo);
   RwLink *l;
   RwSession *s;
   RwDemand *d;
@@ -410,11 +410,32 @@ rw_change_apply (RwTopology *topo, const RwChange *c, GError **error)
         return FALSE;
       break;
     }
-  {
-    g_autoptr(GError) local = NULL;
-    if (!rw_topology_validate (work, &local))
-      return fail (error, text, "%s", local->message);
-  }
+  return TRUE;
+}
+
+RwTopology *
+rw_topology_with_changes (const RwTopology *topo, GPtrArray *changes, GError **error)
+{
+  g_autoptr(RwTopology) work = rw_topology_copy (topo);
+  g_autoptr(GError) local = NULL;
+  for (guint i = 0; i < changes->len; i++)
+    if (!apply_in_place (work, changes->pdata[i], error))
+      return NULL;
+  if (changes->len > 0 && !rw_topology_validate (work, &local))
+    {
+      g_autofree char *text = rw_change_to_string (changes->pdata[changes->len - 1]);
+      fail (error, text, "%s", local->message);
+      return NULL;
+    }
+  return g_steal_pointer (&work);
+}
+
+gboolean
+rw_changes_apply (RwTopology *topo, GPtrArray *changes, GError **error)
+{
+  g_autoptr(RwTopology) work = rw_topology_with_changes (topo, changes, error);
+  if (work == NULL)
+    return FALSE;
   /* Swap the edited copy in, so a failure above leaves @topo untouched. */
   {
     RwTopology tmp = *topo;
@@ -422,4 +443,12 @@ rw_change_apply (RwTopology *topo, const RwChange *c, GError **error)
     *work = tmp;
   }
   return TRUE;
+}
+
+gboolean
+rw_change_apply (RwTopology *topo, const RwChange *c, GError **error)
+{
+  g_autoptr(GPtrArray) one = g_ptr_array_new ();
+  g_ptr_array_add (one, (gpointer) c);
+  return rw_changes_apply (topo, one, error);
 }

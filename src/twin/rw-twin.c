@@ -55,20 +55,37 @@ rw_twin_fork (const RwTwin *twin)
   return rw_twin_new_with_options (rw_topology_copy (twin->topo), &twin->options);
 }
 
+static RwTopology *
+changed_copy (const RwTopology *topo, const char *const *changes, GError **error)
+{
+  g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_change_free);
+  for (guint i = 0; changes && changes[i]; i++)
+    {
+      RwChange *c = rw_change_parse (changes[i], error);
+      if (c == NULL)
+        return NULL;
+      g_ptr_array_add (parsed, c);
+    }
+  return rw_topology_with_changes (topo, parsed, error);
+}
+
 gboolean
 rw_twin_apply (RwTwin *twin, const char *const *changes, GError **error)
 {
-  g_autoptr(RwTopology) work = rw_topology_copy (twin->topo);
-  for (guint i = 0; changes && changes[i]; i++)
-    {
-      g_autoptr(RwChange) c = rw_change_parse (changes[i], error);
-      if (c == NULL || !rw_change_apply (work, c, error))
-        return FALSE;
-    }
+  RwTopology *work = changed_copy (twin->topo, changes, error);
+  if (work == NULL)
+    return FALSE;
   rw_topology_free (twin->topo);
-  twin->topo = g_steal_pointer (&work);
+  twin->topo = work;
   rw_twin_resolve (twin);
   return TRUE;
+}
+
+RwTwin *
+rw_twin_fork_apply (const RwTwin *twin, const char *const *changes, GError **error)
+{
+  RwTopology *work = changed_copy (twin->topo, changes, error);
+  return work ? rw_twin_new_with_options (work, &twin->options) : NULL;
 }
 
 /* ---- diff ---- */

@@ -46,8 +46,14 @@ void rw_change_free (RwChange *c);
 /* Applies to the configuration only (call rw_twin_resolve, or use rw_twin_apply). Errors name
  * the entity ("local-pref:R1:ISP-Z:200: no session between R1 and ISP-Z") and leave @topo as it was. */
 gboolean rw_change_apply (RwTopology *topo, const RwChange *c, GError **error);
+/* A copy of @topo with @changes (RwChange) applied, or NULL with @error. */
+RwTopology *rw_topology_with_changes (const RwTopology *topo, GPtrArray *changes, GError **error);
+/* Several changes at once; all or nothing. */
+gboolean rw_changes_apply (RwTopology *topo, GPtrArray *changes, GError **error);
 /* Parses and applies every change, then re-solves; all or nothing. */
 gboolean rw_twin_apply (RwTwin *twin, const char *const *changes, GError **error);
+/* A fork with @changes applied, solved once: the what-if. NULL with @error on a bad change. */
+RwTwin *rw_twin_fork_apply (const RwTwin *twin, const char *const *changes, GError **error);
 
 /* ---- diff ---- */
 typedef struct {
