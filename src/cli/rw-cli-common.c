@@ -23,10 +23,7 @@ rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv)
 {
   g_autoptr(GError) error = NULL;
   if (!g_option_context_parse (ctx, argc, argv, &error))
-    {
-      g_autofree char *prg = g_strdup (g_get_prgname ());
-      return rw_cli_bad_input ("%s (see --help)", error->message);
-    }
+    return rw_cli_bad_input ("%s (see --help)", error->message);
   return RW_EXIT_OK;
 }
 
