@@ -4,6 +4,7 @@
 #include "rw-types.h"
 
 #include <math.h>
+#include <string.h>
 
 gboolean
 rw_json_fail (RwJsonCtx *c, const char *fmt, ...)
@@ -175,4 +176,113 @@ rw_json_get_object (RwJsonCtx *c, JsonObject *o, const char *key, const char *pa
     return rw_json_fail (c, "%s: expected an object", p);
   *out = json_node_get_object (n);
   return TRUE;
+}
+
+/* A small scanner over text that json-glib has already accepted: it tracks the path of
+ * containers and, per object, the member names seen. Hand-written because json-glib 1.6 drops
+ * duplicate members silently and offers no hook to see them. */
+typedef struct {
+  gboolean is_object;
+  GHashTable *keys; /* objects only */
+  char *key;        /* current member name (objects) */
+  guint index;      /* current element (arrays) */
+} Level;
+
+static char *
+scan_string (const char **p, const char *end)
+{
+  GString *s = g_string_new (NULL);
+  (*p)++; /* opening quote */
+  while (*p < end && **p != '"')
+    {
+      if (**p == '\\' && *p + 1 < end)
+        {
+          g_string_append_c (s, (*p)[0]);
+          (*p)++;
+        }
+      g_string_append_c (s, **p);
+      (*p)++;
+    }
+  (*p)++; /* closing quote */
+  return g_string_free (s, FALSE);
+}
+
+static char *
+level_path (GArray *stack)
+{
+  GString *path = g_string_new (NULL);
+  for (guint i = 0; i < stack->len; i++)
+    {
+      Level *l = &g_array_index (stack, Level, i);
+      if (l->is_object && l->key)
+        g_string_append_printf (path, "%s%s", path->len ? "." : "", l->key);
+      else if (!l->is_object)
+        g_string_append_printf (path, "[%u]", l->index);
+    }
+  return g_string_free (path, FALSE);
+}
+
+char *
+rw_json_find_duplicate_key (const char *data, gssize len)
+{
+  const char *p = data, *end = data + (len < 0 ? (gssize) strlen (data) : len);
+  g_autoptr(GArray) stack = g_array_new (FALSE, TRUE, sizeof (Level));
+  char *found = NULL;
+  gboolean expect_key = FALSE;
+
+  while (p < end && found == NULL)
+    {
+      char ch = *p;
+      Level *top = stack->len ? &g_array_index (stack, Level, stack->len - 1) : NULL;
+      if (ch == '{' || ch == '[')
+        {
+          Level l = { ch == '{', ch == '{' ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL, NULL, 0 };
+          g_array_append_val (stack, l);
+          expect_key = ch == '{';
+          p++;
+        }
+      else if (ch == '}' || ch == ']')
+        {
+          if (top)
+            {
+              g_clear_pointer (&top->keys, g_hash_table_unref);
+              g_clear_pointer (&top->key, g_free);
+              g_array_set_size (stack, stack->len - 1);
+            }
+          expect_key = FALSE;
+          p++;
+        }
+      else if (ch == ',')
+        {
+          if (top && top->is_object)
+            expect_key = TRUE;
+          else if (top)
+            top->index++;
+          p++;
+        }
+      else if (ch == '"')
+        {
+          char *str = scan_string (&p, end);
+          if (expect_key && top && top->is_object)
+            {
+              g_free (top->key);
+              top->key = g_strdup (str);
+              /* the table owns @str either way (g_hash_table_add replaces an equal key) */
+              if (!g_hash_table_add (top->keys, str))
+                found = level_path (stack);
+              str = NULL;
+              expect_key = FALSE;
+            }
+          g_free (str);
+        }
+      else
+        p++;
+    }
+  for (guint i = 0; i < stack->len; i++)
+    {
+      Level *l = &g_array_index (stack, Level, i);
+      g_clear_pointer (&l->keys, g_hash_table_unref);
+      g_clear_pointer (&l->key, g_free);
+    }
+  return found;
 }

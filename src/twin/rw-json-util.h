@@ -27,4 +27,8 @@ gboolean rw_json_get_bool (RwJsonCtx *c, JsonObject *o, const char *key, const c
 gboolean rw_json_get_array (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, JsonArray **out);
 gboolean rw_json_get_object (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, JsonObject **out);
 
+/* The JSON path of the first member name repeated within one object ("policies.from-isp-a"),
+ * or NULL. @data must already have parsed as JSON. */
+char *rw_json_find_duplicate_key (const char *data, gssize len);
+
 G_END_DECLS

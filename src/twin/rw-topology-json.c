@@ -237,6 +237,8 @@ read_entry (RwJsonCtx *c, JsonObject *o, const char *path, RwPolicy *p)
               if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING ||
                   !parse_prefix_match (json_node_get_string (n), &m))
                 return rw_json_fail (c, "%s.prefixes[%u]: expected \"A.B.C.D/LEN [ge N] [le M]\"", mpath, i);
+              if (m.ge < m.prefix.len || m.le < m.ge)
+                return rw_json_fail (c, "%s.prefixes[%u]: need len <= ge <= le <= 32", mpath, i);
               g_array_append_val (e->match_prefixes, m);
             }
         }
@@ -450,6 +452,13 @@ rw_topology_from_json_node (JsonNode *root, const char *source_name, GError **er
                 }
               if (!read_entry (c, json_node_get_object (en), epath, p))
                 return NULL;
+              for (guint k = 0; k + 1 < p->entries->len; k++)
+                if (((RwPolicyEntry *) p->entries->pdata[k])->seq == ((RwPolicyEntry *) p->entries->pdata[i])->seq)
+                  {
+                    rw_json_fail (c, "%s.seq: sequence number %u is used twice", epath,
+                                  ((RwPolicyEntry *) p->entries->pdata[i])->seq);
+                    return NULL;
+                  }
             }
           rw_policy_sort (p);
         }
@@ -498,10 +507,19 @@ rw_topology_load_data (const char *data, gssize len, const char *source_name, GE
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
 
+  g_autofree char *dup = NULL;
+
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
       g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE, "%s: not valid JSON: %s",
                    source_name ? source_name : "<topology>", local->message);
+      return NULL;
+    }
+  /* json-glib keeps the last of two equal keys; a file that says a thing twice is a mistake. */
+  if ((dup = rw_json_find_duplicate_key (data, len)) != NULL)
+    {
+      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_INVALID, "%s: %s: duplicate key",
+                   source_name ? source_name : "<topology>", dup);
       return NULL;
     }
   return rw_topology_from_json_node (json_parser_get_root (parser), source_name, error);
