@@ -25,16 +25,28 @@ rw_view_parse (const char *text, RwView *out)
 void
 rw_render_shutdown (void)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&gv_lock);
+  g_mutex_lock (&gv_lock);
   if (gv_context != NULL)
     gvFreeContext (gv_context);
   gv_context = NULL;
+  g_mutex_unlock (&gv_lock);
 }
+
+static GBytes *render_locked (const char *dot, const char *engine, const char *format, GError **error);
 
 GBytes *
 rw_render_dot (const char *dot, const char *engine, const char *format, GError **error)
 {
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&gv_lock);
+  GBytes *out;
+  g_mutex_lock (&gv_lock);
+  out = render_locked (dot, engine, format, error);
+  g_mutex_unlock (&gv_lock);
+  return out;
+}
+
+static GBytes *
+render_locked (const char *dot, const char *engine, const char *format, GError **error)
+{
   Agraph_t *g;
   char *data = NULL;
   unsigned int len = 0;

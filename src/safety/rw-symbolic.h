@@ -1,0 +1,85 @@
+/* rw-symbolic.h — BGP selection, forwarding and traffic of a twin encoded for Z3.
+ *
+ * For every prefix class that some demand can use and every node, the best route is a record
+ * of symbolic attributes. Candidates are the neighbours' best records passed through the same
+ * export rules, route-maps and import checks as the concrete solver, and the best one is the
+ * single survivor of the eleven decision steps applied as filters. Links and sessions may fail
+ * (one boolean each); the IGP, session state, forwarding, loads, latency and loss follow from
+ * the choices. Synthesis adds integer LOCAL_PREF and prepend variables.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rw-twin.h"
+#include "rw-z3.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  Z3_ast valid, weight, lp, aslen, origin, med, nbr_as, originator, clen, nexthop, from, ibgp, from_client, igp;
+  Z3_ast *inpath; /* per ASN index */
+  Z3_ast *comm;   /* per community index */
+  Z3_ast *incl;   /* per node: its cluster id is in the CLUSTER_LIST */
+} RwSymRoute;
+
+typedef enum { RW_SYNTH_LOCAL_PREF, RW_SYNTH_PREPEND } RwSynthKind;
+
+/* A value synthesis may choose: LOCAL_PREF on import at an edge router from a neighbour, or a
+ * prepend on export to it, for one prefix class. */
+typedef struct {
+  RwSynthKind kind;
+  guint router, neighbor;  /* node indices */
+  guint cls;               /* index into the twin's bgp->classes */
+  Z3_ast enabled;          /* Bool */
+  Z3_ast value;            /* Int */
+  gint64 base;             /* what "unchanged" means for the deviation */
+} RwSynthVar;
+
+typedef struct {
+  guint k;                     /* at most k failed elements; 0 = none may fail */
+  gboolean synthesis;          /* add RwSynthVar variables */
+  gint64 lp_min, lp_max;       /* range of LOCAL_PREF values synthesis may use */
+  guint prepend_max;
+} RwSymOptions;
+
+typedef struct {
+  RwZ3 *z;
+  const RwTwin *twin;          /* borrowed; its topology is what is encoded */
+  guint n_nodes, n_links, n_adjs;
+  /* attribute universes */
+  GArray *asns;                /* guint32 */
+  GArray *comms;               /* guint32 */
+  /* failures */
+  Z3_ast *link_failed, *sess_failed; /* NULL where an element cannot fail */
+  GPtrArray *failure_vars;     /* Z3_ast Bool, for the cardinality bound */
+  GPtrArray *failure_names;    /* char*: "link R1-ISPA", "session R1–ISP-A" */
+  Z3_ast *link_up;             /* per link */
+  Z3_ast *adj_up;              /* per adjacency */
+  Z3_ast *dist;                /* n*n Int IGP distances (same AS), RW_SYM_INF when unreachable */
+  Z3_ast *igp_next;            /* n*n Int first hop, -1 */
+  /* routing */
+  GArray *classes;             /* guint: classes encoded */
+  RwSymRoute **best;           /* [encoded class][node] */
+  gint *class_slot;            /* bgp class index -> encoded slot, -1 */
+  /* traffic */
+  guint n_demands;
+  Z3_ast *delivered, *looped;  /* per demand */
+  Z3_ast *use;                 /* [demand * 2*n_links + dir] Bool */
+  Z3_ast *latency, *loss;      /* per demand, Real (ms, %) */
+  Z3_ast *load, *util;         /* per direction, Real */
+  GPtrArray *synth;            /* RwSynthVar */
+  GPtrArray *constraints;      /* Z3_ast Bool: the model; assert them all */
+} RwSym;
+
+#define RW_SYM_INF ((gint64) 1 << 40)
+
+RwSym *rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options);
+void rw_sym_free (RwSym *sym);
+void rw_sym_assert_model (RwSym *sym, Z3_solver s);
+
+/* In a model: the node a class's best route at @node came from (-1 local, -2 none). */
+gint rw_sym_model_from (RwSym *sym, Z3_model m, guint cls, guint node);
+/* Failed elements in a model, as change strings (link-down:ID, session-down:A:B). */
+GPtrArray *rw_sym_model_failures (RwSym *sym, Z3_model m);
+Z3_ast rw_sym_sla_ok (RwSym *sym, guint demand);
+
+G_END_DECLS

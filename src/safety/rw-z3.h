@@ -1,0 +1,62 @@
+/* rw-z3.h — a Z3 context for one thread, and terse term builders.
+ * The context is reference counted (Z3_mk_context_rc); every term is kept in one vector that
+ * lives as long as the context, so builders can be nested freely.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <glib.h>
+#include <z3.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  Z3_context ctx;
+  Z3_ast_vector keep;
+  Z3_sort int_sort, real_sort, bool_sort;
+  guint timeout_ms;
+} RwZ3;
+
+/* One per thread: Z3 contexts must not be shared. The error handler records errors instead
+ * of exiting the process. */
+RwZ3 *rw_z3_new (guint timeout_ms);
+void rw_z3_free (RwZ3 *z);
+/* The last Z3 error on this thread (NULL if none), cleared by reading. */
+char *rw_z3_take_error (void);
+
+Z3_ast rw_z3_keep (RwZ3 *z, Z3_ast a);
+Z3_ast zint (RwZ3 *z, gint64 v);
+Z3_ast zreal (RwZ3 *z, double v);
+Z3_ast zbool (RwZ3 *z, gboolean v);
+Z3_ast zvar_bool (RwZ3 *z, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+Z3_ast zvar_int (RwZ3 *z, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+Z3_ast zvar_real (RwZ3 *z, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+Z3_ast znot (RwZ3 *z, Z3_ast a);
+Z3_ast zand2 (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zor2 (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zandv (RwZ3 *z, GPtrArray *terms); /* empty = true */
+Z3_ast zorv (RwZ3 *z, GPtrArray *terms);  /* empty = false */
+Z3_ast zimp (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast ziff (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zite (RwZ3 *z, Z3_ast c, Z3_ast t, Z3_ast e);
+Z3_ast zeq (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zle (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zlt (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zadd (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zsub (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zmul (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zsumv (RwZ3 *z, GPtrArray *terms, gboolean real); /* empty = 0 */
+Z3_ast zatmost (RwZ3 *z, GPtrArray *bools, guint k);
+Z3_ast zmin (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zmax (RwZ3 *z, Z3_ast a, Z3_ast b);
+Z3_ast zto_real (RwZ3 *z, Z3_ast a);
+
+/* Values in a model (model completion on). */
+gboolean rw_z3_eval_bool (RwZ3 *z, Z3_model m, Z3_ast a);
+gint64 rw_z3_eval_int (RwZ3 *z, Z3_model m, Z3_ast a);
+double rw_z3_eval_real (RwZ3 *z, Z3_model m, Z3_ast a);
+
+/* A solver with the context's timeout, reference held by the caller. */
+Z3_solver rw_z3_solver (RwZ3 *z);
+void rw_z3_solver_free (RwZ3 *z, Z3_solver s);
+
+G_END_DECLS
