@@ -1,7 +1,7 @@
 /* test-topology-json.c — the topology v1 JSON loader and saver (DESIGN.md section 10):
- * a valid file loads with the documented defaults, load/save round-trips byte for byte,
- * every kind of bad input fails with "SOURCE: JSON.PATH: problem" and never half-loads,
- * and saving is atomic.
+ * a valid file loads with the documented defaults, load/save round-trips byte for byte (also
+ * for values at the edge of what the loader accepts), every kind of bad input fails with
+ * "SOURCE: JSON.PATH: problem" and never half-loads, and saving is atomic.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-topology.h"
 
@@ -66,6 +66,21 @@ static const char valid_topology[] =
   "  \"sla_classes\": { \"gold\": { \"latency_ms\": 50, \"loss_pct\": 1.0 },\n"
   "                   \"bronze\": { \"latency_ms\": 200, \"loss_pct\": 5 } }\n"
   "}\n";
+
+/* valid_topology with the first occurrence of @find replaced, or NULL if @find does not occur. */
+static char *
+edit_valid (const char *find, const char *replace)
+{
+  const char *at = strstr (valid_topology, find);
+  GString *s;
+
+  if (at == NULL)
+    return NULL;
+  s = g_string_new_len (valid_topology, at - valid_topology);
+  g_string_append (s, replace);
+  g_string_append (s, at + strlen (find));
+  return g_string_free (s, FALSE);
+}
 
 static RwTopology *
 load_valid (void)
@@ -466,6 +481,92 @@ test_round_trip_enterprise (void)
   g_assert_nonnull (s);
 }
 
+/* ---- extremes: every value the loader accepts must survive save -> load -> save ---- */
+
+typedef struct {
+  const char *name;
+  const char *find;    /* in valid_topology */
+  const char *replace;
+} EdgeCase;
+
+static const EdgeCase edge_cases[] = {
+  /* integer limits */
+  { "asn-max", "\"asn\": 64496", "\"asn\": 4294967295" },
+  { "med-max", "\"med\": 30", "\"med\": 4294967295" },
+  { "set-med-max", "\"med\": 50", "\"med\": 4294967295" },
+  { "local-pref-max", "\"local_pref\": 150", "\"local_pref\": 2147483647" },
+  { "weight-max", "\"weight\": 200", "\"weight\": 65535" },
+  { "prepend-max", "\"prepend\": 2", "\"prepend\": 32" },
+  { "seq-zero", "\"seq\": 5,", "\"seq\": 0," },
+  { "seq-max", "\"seq\": 5,", "\"seq\": 65535," },
+  { "igp-cost-max", "\"igp_cost\": 100", "\"igp_cost\": 16777215" },
+  { "loss-100", "\"loss_pct\": 0.25", "\"loss_pct\": 100" },
+  { "prefix-default-route", "\"192.0.2.0/24\"", "\"0.0.0.0/0 le 32\"" },
+  { "prefix-host-route", "\"192.0.2.0/24\"", "\"192.0.2.1/32\"" },
+  { "community-max", "\"65001:200\"", "\"65535:65535\"" },
+  /* doubles */
+  { "latency-zero", "\"latency_ms\": 0.5", "\"latency_ms\": 0" },
+  /* Small but ordinary values: a loss of 0.00001 % or 50 ns of latency. */
+  { "loss-1e-5", "\"loss_pct\": 0.25", "\"loss_pct\": 0.00001" },
+  { "latency-5e-5", "\"latency_ms\": 0.5", "\"latency_ms\": 0.00005" },
+  { "latency-tiny", "\"latency_ms\": 0.5", "\"latency_ms\": 1e-300" },
+  { "latency-third", "\"latency_ms\": 0.5", "\"latency_ms\": 0.3333333333333333" },
+  { "x-negative-zero", "\"x\": 120", "\"x\": -0.0" },
+  { "x-negative", "\"x\": 120", "\"x\": -1234.5" },
+  { "x-1e15", "\"x\": 120", "\"x\": 1e15" },
+  { "x-9e15", "\"x\": 120", "\"x\": 9e15" },
+  { "x-1e16", "\"x\": 120", "\"x\": 1e16" },
+  /* Doubles of 1e17 and more are legal input; they must be saved as legal JSON. */
+  { "x-1e17", "\"x\": 120", "\"x\": 1e17" },
+  { "x-minus-1e20", "\"x\": 120", "\"x\": -1e20" },
+  { "capacity-1e17", "\"capacity_mbps\": 40000", "\"capacity_mbps\": 1e17" },
+  { "mbps-2.5e18", "\"mbps\": 3000", "\"mbps\": 2.5e18" },
+  { "sla-latency-1e300", "\"latency_ms\": 200", "\"latency_ms\": 1e300" },
+  /* strings */
+  { "hostname-escapes", "\"edge-router-01\"", "\"q\\\"uote \\\\ back\\tslash \\u00e9 \\u2713 \\u0001\"" },
+  { "hostname-empty", "\"edge-router-01\"", "\"\"" },
+  { "label-utf8", "\"Jio\"", "\"R\xc3\xa9seau \xe2\x80\x94 \xe6\x9d\xb1\xe4\xba\xac\"" }, /* Réseau — 東京 */
+  { "name-absent", "\"name\": \"Test edge\",", "" },
+};
+
+/* Soft checks (see test_bad_input): a failing case must not hide the others. */
+static void
+test_edge_round_trip (gconstpointer user_data)
+{
+  const EdgeCase *ec = user_data;
+  g_autofree char *input = edit_valid (ec->find, ec->replace);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwTopology) t1 = NULL, t2 = NULL;
+  g_autofree char *s1 = NULL, *s2 = NULL;
+
+  g_test_set_nonfatal_assertions ();
+  if (input == NULL)
+    {
+      g_test_fail_printf ("test bug: '%s' does not occur in the valid topology", ec->find);
+      return;
+    }
+  t1 = rw_topology_load_data (input, -1, SOURCE, &error);
+  if (t1 == NULL)
+    {
+      g_test_fail_printf ("valid input was rejected: %s", error ? error->message : "(no GError)");
+      return;
+    }
+  s1 = rw_topology_to_data (t1, NULL);
+  t2 = rw_topology_load_data (s1, -1, "saved.json", &error);
+  if (t2 == NULL)
+    {
+      g_test_message ("saved as:\n%s", s1);
+      g_test_fail_printf ("what was saved does not load again: %s", error ? error->message : "(no GError)");
+      return;
+    }
+  s2 = rw_topology_to_data (t2, NULL);
+  if (g_strcmp0 (s1, s2) != 0)
+    {
+      g_test_message ("first save:\n%s\nsecond save:\n%s", s1, s2);
+      g_test_fail_printf ("save -> load -> save is not byte-identical");
+    }
+}
+
 /* ---- bad input ---- */
 
 typedef struct {
@@ -599,18 +700,9 @@ static const BadCase bad_cases[] = {
 static char *
 make_bad_input (const BadCase *bc)
 {
-  const char *at;
-  GString *s;
-
   if (bc->find == NULL)
     return g_strdup (bc->replace);
-  at = strstr (valid_topology, bc->find);
-  if (at == NULL)
-    return NULL;
-  s = g_string_new_len (valid_topology, at - valid_topology);
-  g_string_append (s, bc->replace);
-  g_string_append (s, at + strlen (bc->find));
-  return g_string_free (s, FALSE);
+  return edit_valid (bc->find, bc->replace);
 }
 
 /* One loader bug must not hide the others: these cases report with g_test_fail_printf() and
@@ -657,7 +749,8 @@ test_bad_input (gconstpointer user_data)
     g_test_fail_printf ("message does not contain \"%s\": %s", bc->expect, error->message);
 }
 
-/* Every case edits valid_topology; if the base were broken the cases would prove nothing. */
+/* Every case edits valid_topology (which must itself load: see /valid/); a `find` that no longer
+ * occurs after an edit of valid_topology would make a case prove nothing. */
 static void
 test_bad_cases_are_single_edits (void)
 {
@@ -669,6 +762,8 @@ test_bad_cases_are_single_edits (void)
         g_assert_cmpstr (bad_cases[i].find, !=, bad_cases[i].replace);
       }
   g_assert_cmpuint (G_N_ELEMENTS (bad_cases), >=, 30);
+  for (guint i = 0; i < G_N_ELEMENTS (edge_cases); i++)
+    g_assert_nonnull (strstr (valid_topology, edge_cases[i].find));
 }
 
 /* A NULL source name still yields a message with a stable prefix, and a NULL GError** is allowed. */
@@ -828,12 +923,16 @@ main (int argc, char *argv[])
   g_test_add_func ("/topology-json/file/load-bad-names-file", test_load_bad_file_names_it);
   g_test_add_func ("/topology-json/file/save-invalid-keeps-old", test_save_invalid_keeps_old_file);
   g_test_add_func ("/topology-json/file/save-missing-dir", test_save_missing_dir);
-  /* Last: see test_bad_input(). GLib runs tests in registration order within a suite, and
-   * "/topology-json/zz-bad-input/" sorts after everything above as a suite too. */
+  /* Last: see test_bad_input(). GLib runs suites and tests in registration order. */
   for (guint i = 0; i < G_N_ELEMENTS (bad_cases); i++)
     {
       g_autofree char *name = g_strdup_printf ("/topology-json/zz-bad-input/%s", bad_cases[i].name);
       g_test_add_data_func (name, &bad_cases[i], test_bad_input);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (edge_cases); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("/topology-json/zz-round-trip-edge/%s", edge_cases[i].name);
+      g_test_add_data_func (name, &edge_cases[i], test_edge_round_trip);
     }
 
   return g_test_run ();

@@ -13,6 +13,8 @@ static const struct {
 } commands[] = {
   { "simulate", rw_cli_simulate, "solve BGP and traffic for a topology (best routes, paths, loads, SLAs)" },
   { "whatif", rw_cli_whatif, "apply changes to a fork and show the diff and blast radius" },
+  { "verify", rw_cli_verify, "prove with Z3 that changes keep the network safe, even after K failures" },
+  { "synth", rw_cli_synth, "find the smallest LOCAL_PREF/prepend change that meets capacity and SLAs" },
   { "render", rw_cli_render, "draw the topology or a demand's paths with Graphviz (.svg, .png, .dot)" },
   { "bench", rw_cli_bench, "time a full solve and a what-if on a synthetic enterprise" },
 };

@@ -15,6 +15,8 @@ int rw_cli_simulate (int argc, char **argv);
 int rw_cli_whatif (int argc, char **argv);
 int rw_cli_render (int argc, char **argv);
 int rw_cli_bench (int argc, char **argv);
+int rw_cli_verify (int argc, char **argv);
+int rw_cli_synth (int argc, char **argv);
 
 /* Shared helpers (rw-cli-common.c). */
 int rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv);

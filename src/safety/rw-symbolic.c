@@ -595,7 +595,7 @@ encode_traffic (RwSym *sym)
   const RwBgpResult *bgp = sym->twin->bgp;
   const RwTopology *topo = sym->twin->topo;
   guint n = sym->n_nodes, nd = 2 * sym->n_links;
-  g_autoptr(GPtrArray) *load_terms = g_new0 (GPtrArray *, nd + 1);
+  g_autofree GPtrArray **load_terms = g_new0 (GPtrArray *, nd + 1);
 
   sym->n_demands = topo->demands->len;
   sym->delivered = g_new0 (Z3_ast, sym->n_demands + 1);
@@ -993,7 +993,12 @@ void
 rw_sym_assert_model (RwSym *sym, Z3_solver s)
 {
   for (guint i = 0; i < sym->constraints->len; i++)
-    Z3_solver_assert (Z->ctx, s, sym->constraints->pdata[i]);
+    {
+      if (Z3_get_sort_kind (Z->ctx, Z3_get_sort (Z->ctx, sym->constraints->pdata[i])) != Z3_BOOL_SORT)
+        g_printerr ("DEBUG constraint %u not bool: %s\n", i, Z3_ast_to_string (Z->ctx, sym->constraints->pdata[i]));
+
+      Z3_solver_assert (Z->ctx, s, sym->constraints->pdata[i]);
+    }
 }
 
 gint

@@ -58,7 +58,7 @@ typedef struct {
   Z3_ast *igp_next;            /* n*n Int first hop, -1 */
   /* routing */
   GArray *classes;             /* guint: classes encoded */
-  RwSymRoute **best;           /* [encoded class][node] */
+  RwSymRoute ***best;          /* [encoded class][node] */
   gint *class_slot;            /* bgp class index -> encoded slot, -1 */
   /* traffic */
   guint n_demands;

@@ -1,0 +1,815 @@
+/* rw-safety.c — verification, robustness and synthesis on top of the symbolic encoding.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-safety.h"
+#include "rw-symbolic.h"
+
+#include <math.h>
+
+#define MAX_ROUNDS 25
+
+void
+rw_safety_params_init (RwSafetyParams *p)
+{
+  guint32 c;
+  memset (p, 0, sizeof *p);
+  p->headroom = 0.9;
+  p->k = 1;
+  p->lp_min = 0;
+  p->lp_max = 300;
+  p->prepend_max = 5;
+  p->med_max = 10000;
+  p->protected_communities = g_array_new (FALSE, FALSE, sizeof (guint32));
+  c = (65001u << 16) | 999;
+  g_array_append_val (p->protected_communities, c);
+  c = (65001u << 16) | 998;
+  g_array_append_val (p->protected_communities, c);
+  p->confidence = -1;
+  p->min_confidence = 0;
+  p->max_blast_radius = 1.0;
+  p->timeout_ms = 20000;
+}
+
+void
+rw_safety_params_clear (RwSafetyParams *p)
+{
+  g_clear_pointer (&p->protected_communities, g_array_unref);
+}
+
+static void
+violation_free (RwViolation *v)
+{
+  g_free (v->rule);
+  g_free (v->entity);
+  g_free (v->message);
+  g_free (v);
+}
+
+static RwVerdict *
+verdict_new (void)
+{
+  RwVerdict *v = g_new0 (RwVerdict, 1);
+  v->violations = g_ptr_array_new_with_free_func ((GDestroyNotify) violation_free);
+  return v;
+}
+
+void
+rw_verdict_free (RwVerdict *v)
+{
+  if (v == NULL)
+    return;
+  g_free (v->unknown_reason);
+  g_ptr_array_unref (v->violations);
+  g_clear_pointer (&v->cex_failed, g_ptr_array_unref);
+  g_free (v->cex_demand);
+  g_free (v->cex_effect);
+  g_free (v->cex_message);
+  g_free (v);
+}
+
+static void
+add_violation (RwVerdict *v, const char *rule, const char *entity, char *message)
+{
+  RwViolation *x = g_new0 (RwViolation, 1);
+  x->rule = g_strdup (rule);
+  x->entity = g_strdup (entity);
+  x->message = message;
+  g_ptr_array_add (v->violations, x);
+}
+
+/* ---- the concrete twin's verdict on a state: the first problem a person would care about ---- */
+
+typedef struct {
+  char *demand, *effect, *message;
+} Problem;
+
+static void
+problem_clear (Problem *p)
+{
+  g_clear_pointer (&p->demand, g_free);
+  g_clear_pointer (&p->effect, g_free);
+  g_clear_pointer (&p->message, g_free);
+}
+
+static gboolean
+concrete_problem (const RwTwin *t, double util_limit, Problem *out)
+{
+  const RwTraffic *tr = t->traffic;
+  for (guint i = 0; i < tr->demands->len; i++)
+    {
+      const RwDemandResult *r = tr->demands->pdata[i];
+      if (r->status != RW_DEMAND_OK)
+        {
+          out->demand = g_strdup (r->demand->id);
+          out->effect = g_strdup (rw_demand_status_to_string (r->status));
+          out->message = g_strdup_printf ("demand %s is %s: %s", r->demand->id,
+                                          r->status == RW_DEMAND_LOOP ? "caught in a forwarding loop" : "blackholed", r->reason);
+          return TRUE;
+        }
+    }
+  for (guint d = 0; d < 2 * tr->n_links; d++)
+    if (tr->dirs[d].utilisation > util_limit + 1e-9)
+      for (guint i = 0; i < tr->demands->len; i++)
+        {
+          const RwDemandResult *r = tr->demands->pdata[i];
+          for (guint h = 0; h < r->hops->len; h++)
+            if (g_array_index (r->hops, guint, h) == d)
+              {
+                g_autofree char *name = rw_traffic_dir_name (t->net, d);
+                out->demand = g_strdup (r->demand->id);
+                out->effect = g_strdup ("overload");
+                out->message = g_strdup_printf ("demand %s is pushed onto %s, which runs at %.0f %% (limit %.0f %%)",
+                                                r->demand->id, name, 100 * tr->dirs[d].utilisation, 100 * util_limit);
+                return TRUE;
+              }
+        }
+  for (guint i = 0; i < tr->demands->len; i++)
+    {
+      const RwDemandResult *r = tr->demands->pdata[i];
+      if (!r->sla_ok)
+        {
+          RwSlaClass *c = rw_topology_find_sla_class (t->topo, r->demand->sla_class);
+          out->demand = g_strdup (r->demand->id);
+          out->effect = g_strdup ("sla");
+          out->message = g_strdup_printf ("demand %s (%s) sees %.1f ms and %.2f %% loss (limit %.0f ms, %.2f %%)",
+                                          r->demand->id, r->demand->sla_class, r->latency_ms, r->loss_pct,
+                                          c ? c->latency_ms : 0, c ? c->loss_pct : 0);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* ---- verification ---- */
+
+typedef struct {
+  char *rule, *entity;
+  Z3_ast expr;
+  Z3_ast value_expr; /* the quantity a message reports, where Z3 computes it */
+  gint kind;   /* what to evaluate for the message */
+  guint index; /* demand, direction or change */
+  guint32 value;
+} Rule;
+
+enum { R_STATIC, R_HEADROOM, R_REACH, R_LOOP, R_SLA, R_COMMUNITY, R_BLAST };
+
+static void
+rule_free (Rule *r)
+{
+  g_free (r->rule);
+  g_free (r->entity);
+  g_free (r);
+}
+
+static Rule *
+rule_new (GPtrArray *rules, const char *rule, const char *entity, Z3_ast expr, gint kind, guint index)
+{
+  Rule *r = g_new0 (Rule, 1);
+  r->rule = g_strdup (rule);
+  r->entity = g_strdup (entity);
+  r->expr = expr;
+  r->kind = kind;
+  r->index = index;
+  g_ptr_array_add (rules, r);
+  return r;
+}
+
+/* Static limits on the changes themselves, as formulas over their values. */
+static void
+change_rules (RwZ3 *z, const RwSafetyParams *p, const char *const *changes, GPtrArray *rules, GPtrArray *messages)
+{
+  for (guint i = 0; changes && changes[i]; i++)
+    {
+      g_autoptr(RwChange) c = rw_change_parse (changes[i], NULL);
+      Z3_ast v;
+      if (c == NULL)
+        continue;
+      v = zvar_int (z, "change.%u.value", i);
+      switch (c->kind)
+        {
+        case RW_CHANGE_LOCAL_PREF:
+          rule_new (rules, "local_pref_range", changes[i],
+                    zand2 (z, zeq (z, v, zint (z, c->value)), zand2 (z, zle (z, zint (z, p->lp_min), v), zle (z, v, zint (z, p->lp_max)))),
+                    R_STATIC, messages->len);
+          g_ptr_array_add (messages, g_strdup_printf ("LOCAL_PREF %" G_GINT64_FORMAT " at %s from %s is outside the allowed range [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]",
+                                                      c->value, c->a, c->b, p->lp_min, p->lp_max));
+          break;
+        case RW_CHANGE_PREPEND:
+          rule_new (rules, "prepend_limit", changes[i], zand2 (z, zeq (z, v, zint (z, c->value)), zle (z, v, zint (z, p->prepend_max))),
+                    R_STATIC, messages->len);
+          g_ptr_array_add (messages, g_strdup_printf ("a prepend of %" G_GINT64_FORMAT " from %s to %s exceeds the limit of %u",
+                                                      c->value, c->a, c->b, p->prepend_max));
+          break;
+        case RW_CHANGE_MED:
+          rule_new (rules, "med_range", changes[i], zand2 (z, zeq (z, v, zint (z, c->value)), zle (z, v, zint (z, p->med_max))),
+                    R_STATIC, messages->len);
+          g_ptr_array_add (messages, g_strdup_printf ("MED %" G_GINT64_FORMAT " from %s to %s is above the limit of %u",
+                                                      c->value, c->a, c->b, p->med_max));
+          break;
+        default:
+          break;
+        }
+    }
+}
+
+static char *
+rule_message (RwSym *sym, Z3_model m, const Rule *r, const RwSafetyParams *p, GPtrArray *messages, const RwTwin *after)
+{
+  RwZ3 *z = sym->z;
+  const RwNet *net = after->net;
+  switch (r->kind)
+    {
+    case R_STATIC:
+      return g_strdup (messages->pdata[r->index]);
+    case R_HEADROOM:
+      {
+        RwLink *l = after->topo->links->pdata[r->index / 2];
+        guint from = rw_traffic_dir_from (net, r->index), to = rw_traffic_dir_to (net, r->index);
+        double u = after->traffic->dirs[r->index].utilisation; /* the exact figure of the same state */
+        return g_strdup_printf ("link %s–%s (%s→%s, %s) would run at %.0f %% (limit %.0f %%)", l->a, l->b,
+                                net->nodes[from]->id, net->nodes[to]->id, l->id, 100 * u, 100 * p->headroom);
+      }
+    case R_REACH:
+      {
+        const RwDemandResult *dr = after->traffic->demands->pdata[r->index];
+        return g_strdup_printf ("demand %s would be blackholed%s%s", r->entity, dr->reason ? ": " : "", dr->reason ? dr->reason : "");
+      }
+    case R_LOOP:
+      return g_strdup_printf ("demand %s would be caught in a forwarding loop", r->entity);
+    case R_SLA:
+      {
+        const RwDemand *d = after->topo->demands->pdata[r->index];
+        RwSlaClass *c = rw_topology_find_sla_class (after->topo, d->sla_class);
+        const RwDemandResult *dr = after->traffic->demands->pdata[r->index];
+        return g_strdup_printf ("demand %s (%s) would see %.1f ms and %.2f %% loss (limit %.0f ms, %.2f %%)", d->id,
+                                d->sla_class, dr->latency_ms, dr->loss_pct, c ? c->latency_ms : 0, c ? c->loss_pct : 0);
+      }
+    case R_COMMUNITY:
+      return g_strdup_printf ("protected community %s would be removed inside our AS", r->entity);
+    case R_BLAST:
+      return g_strdup_printf ("blast radius %.0f %% exceeds the tier limit of %.0f %%", 100 * rw_z3_eval_real (z, m, r->value_expr),
+                              100 * p->max_blast_radius);
+    default:
+      return g_strdup (r->rule);
+    }
+}
+
+static RwVerdict *
+verify_state (const RwTwin *before, const RwTwin *after, const char *const *changes, const RwSafetyParams *p)
+{
+  RwVerdict *v = verdict_new ();
+  RwZ3 *z = rw_z3_new (p->timeout_ms);
+  RwSymOptions so = { 0, FALSE, p->lp_min, p->lp_max, p->prepend_max };
+  RwSym *sym = rw_sym_new (z, after, &so);
+  g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
+  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) remaining = g_ptr_array_new ();
+  Z3_solver s = rw_z3_solver (z);
+  Z3_model model = NULL;
+  Z3_lbool res;
+  guint nd = 2 * sym->n_links;
+  Z3_ast blast_value = NULL;
+
+  rw_sym_assert_model (sym, s);
+  if (g_getenv ("RW_DEBUG")) g_printerr ("encoded %u constraints at %.2f\n", sym->constraints->len, g_get_monotonic_time () / 1e6);
+  res = Z3_solver_check (z->ctx, s);
+  if (g_getenv ("RW_DEBUG")) g_printerr ("first check done at %.2f\n", g_get_monotonic_time () / 1e6);
+  v->checks++;
+  if (res == Z3_L_UNDEF)
+    {
+      v->unknown = TRUE;
+      v->unknown_reason = g_strdup_printf ("Z3 gave no answer in %u ms (%s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
+      goto out;
+    }
+  if (res == Z3_L_FALSE)
+    {
+      add_violation (v, "convergence", "BGP", g_strdup ("BGP has no stable state after the change (the routers would keep changing their minds)"));
+      goto out;
+    }
+  model = Z3_solver_get_model (z->ctx, s);
+  Z3_model_inc_ref (z->ctx, model);
+  if (g_getenv ("RW_DEBUG"))
+    {
+      for (guint sl = 0; sl < sym->classes->len; sl++)
+        for (guint u = 0; u < sym->n_nodes; u++)
+          {
+            guint cls = g_array_index (sym->classes, guint, sl);
+            const RwBgpClass *bc = after->bgp->classes->pdata[cls];
+            const RwRib *rib = &bc->ribs[u];
+            gint cf = rib->best >= 0 ? ((RwRoute *) rib->routes->pdata[rib->best])->from : -2;
+            gint sf = rw_sym_model_from (sym, model, cls, u);
+            if (cf != sf)
+              g_printerr ("DISAGREE class %u node %s: concrete %d symbolic %d\n", cls, after->net->nodes[u]->id, cf, sf);
+          }
+      for (guint d = 0; d < sym->n_demands; d++)
+        g_printerr ("demand %u delivered %d looped %d lat %.1f\n", d, rw_z3_eval_bool (z, model, sym->delivered[d]),
+                    rw_z3_eval_bool (z, model, sym->looped[d]), rw_z3_eval_real (z, model, sym->latency[d]));
+    }
+
+  change_rules (z, p, changes, rules, messages);
+  for (guint i = 0; p->protected_communities && i < p->protected_communities->len; i++)
+    {
+      guint32 c = g_array_index (p->protected_communities, guint32, i);
+      gint ci = -1;
+      g_autoptr(GPtrArray) conj = g_ptr_array_new ();
+      g_autofree char *name = rw_community_to_string (c);
+      for (guint k = 0; k < sym->comms->len; k++)
+        if (g_array_index (sym->comms, guint32, k) == c)
+          ci = (gint) k;
+      if (ci < 0)
+        continue;
+      /* where a class is originated with the community, every router of ours holding it keeps it */
+      for (guint sl = 0; sl < sym->classes->len; sl++)
+        {
+          guint cls = g_array_index (sym->classes, guint, sl);
+          const RwBgpClass *bc = after->bgp->classes->pdata[cls];
+          gboolean tagged = FALSE;
+          for (guint o = 0; o < after->topo->prefixes->len; o++)
+            {
+              RwOrigination *org = after->topo->prefixes->pdata[o];
+              if (rw_prefix_equal (&org->prefix, &bc->repr))
+                for (guint q = 0; q < org->communities->len; q++)
+                  tagged |= g_array_index (org->communities, guint32, q) == c;
+            }
+          if (!tagged)
+            continue;
+          for (guint u = 0; u < sym->n_nodes; u++)
+            if (rw_net_is_ours (after->net, u))
+              g_ptr_array_add (conj, zimp (z, sym->best[sl][u]->valid, sym->best[sl][u]->comm[ci]));
+        }
+      if (conj->len)
+        rule_new (rules, "protected_community", name, zandv (z, conj), R_COMMUNITY, 0);
+    }
+  for (guint d = 0; d < sym->n_demands; d++)
+    {
+      const RwDemand *dm = after->topo->demands->pdata[d];
+      rule_new (rules, "reachable", dm->id, zor2 (z, sym->delivered[d], sym->looped[d]), R_REACH, d);
+      rule_new (rules, "no_loop", dm->id, znot (z, sym->looped[d]), R_LOOP, d);
+      rule_new (rules, "sla", dm->id, zimp (z, sym->delivered[d], rw_sym_sla_ok (sym, d)), R_SLA, d);
+    }
+  for (guint d = 0; d < nd; d++)
+    {
+      RwLink *l = after->topo->links->pdata[d / 2];
+      g_autofree char *name = rw_traffic_dir_name (after->net, d);
+      if (!l->up)
+        continue;
+      rule_new (rules, "headroom", name, zle (z, sym->load[d], zreal (z, p->headroom * l->capacity_mbps)), R_HEADROOM, d);
+    }
+  if (p->confidence >= 0)
+    {
+      Z3_ast c = zvar_real (z, "proposal.confidence");
+      rule_new (rules, "tier_confidence", "proposal",
+                zand2 (z, zeq (z, c, zreal (z, p->confidence)), zle (z, zreal (z, p->min_confidence), c)), R_STATIC, messages->len);
+      g_ptr_array_add (messages, g_strdup_printf ("confidence %.2f is below the tier minimum %.2f", p->confidence, p->min_confidence));
+    }
+  if (p->max_blast_radius < 1.0 && before != NULL)
+    {
+      /* share of traffic whose path differs from the path before the change */
+      g_autoptr(GPtrArray) moved = g_ptr_array_new ();
+      double total = before->traffic->total_mbps;
+      for (guint d = 0; d < sym->n_demands && d < before->traffic->demands->len; d++)
+        {
+          const RwDemandResult *rb = before->traffic->demands->pdata[d];
+          g_autoptr(GPtrArray) diff = g_ptr_array_new ();
+          for (guint dir = 0; dir < nd; dir++)
+            {
+              gboolean was = FALSE;
+              for (guint h = 0; h < rb->hops->len; h++)
+                was |= g_array_index (rb->hops, guint, h) == dir;
+              g_ptr_array_add (diff, was ? znot (z, sym->use[d * nd + dir]) : sym->use[d * nd + dir]);
+            }
+          g_ptr_array_add (moved, zite (z, zorv (z, diff), zreal (z, rb->demand->mbps), zreal (z, 0)));
+        }
+      blast_value = zmul (z, zsumv (z, moved, TRUE), zreal (z, total > 0 ? 1.0 / total : 0));
+      rule_new (rules, "tier_blast_radius", "proposal", zle (z, blast_value, zreal (z, p->max_blast_radius)), R_BLAST, 0)->value_expr = blast_value;
+    }
+
+  /* Rules that fail, core by core: each round drops the rules of the last core. */
+  for (guint i = 0; i < rules->len; i++)
+    g_ptr_array_add (remaining, rules->pdata[i]);
+  {
+    /* One solver holds the model and the predicted post-change state (the stable routing
+     * choices found above); each round tracks the rules still standing, in a push/pop frame. */
+    Z3_solver rs = rw_z3_solver (z);
+    rw_sym_assert_model (sym, rs);
+    for (guint sl = 0; sl < sym->classes->len; sl++)
+      for (guint u = 0; u < sym->n_nodes; u++)
+        {
+          RwSymRoute *b = sym->best[sl][u];
+          Z3_solver_assert (z->ctx, rs, zeq (z, b->valid, zbool (z, rw_z3_eval_bool (z, model, b->valid))));
+          Z3_solver_assert (z->ctx, rs, zeq (z, b->from, zint (z, rw_z3_eval_int (z, model, b->from))));
+        }
+    for (guint round = 0; round < MAX_ROUNDS; round++)
+      {
+        Z3_ast_vector core;
+        g_autoptr(GHashTable) by_label = g_hash_table_new (g_direct_hash, g_direct_equal);
+        guint found = 0;
+        Z3_solver_push (z->ctx, rs);
+        for (guint i = 0; i < remaining->len; i++)
+          {
+            Rule *r = remaining->pdata[i];
+            Z3_ast label = zvar_bool (z, "rule[%u].%s.%s", i, r->rule, r->entity);
+            Z3_solver_assert_and_track (z->ctx, rs, r->expr, label);
+            g_hash_table_insert (by_label, GUINT_TO_POINTER (Z3_get_ast_id (z->ctx, label)), r);
+          }
+        res = Z3_solver_check (z->ctx, rs);
+        v->checks++;
+        if (res == Z3_L_UNDEF)
+          {
+            v->unknown = TRUE;
+            v->unknown_reason = g_strdup_printf ("Z3 gave no answer in %u ms (%s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, rs));
+          }
+        if (res != Z3_L_FALSE)
+          {
+            Z3_solver_pop (z->ctx, rs, 1);
+            break;
+          }
+        core = Z3_solver_get_unsat_core (z->ctx, rs);
+        Z3_ast_vector_inc_ref (z->ctx, core);
+        /* Z3's cores need not be minimal: a rule is reported only if it is false in the
+         * post-change state itself. */
+        for (guint i = 0; i < Z3_ast_vector_size (z->ctx, core); i++)
+          {
+            Rule *r = g_hash_table_lookup (by_label, GUINT_TO_POINTER (Z3_get_ast_id (z->ctx, Z3_ast_vector_get (z->ctx, core, i))));
+            if (r == NULL || rw_z3_eval_bool (z, model, r->expr))
+              continue;
+            add_violation (v, r->rule, r->entity, rule_message (sym, model, r, p, messages, after));
+            g_ptr_array_remove (remaining, r);
+            found++;
+          }
+        Z3_ast_vector_dec_ref (z->ctx, core);
+        Z3_solver_pop (z->ctx, rs, 1);
+        if (found == 0)
+          {
+            v->unknown = TRUE;
+            v->unknown_reason = g_strdup ("Z3 found the rules inconsistent with the predicted state, but no rule fails in it");
+            break;
+          }
+      }
+    rw_z3_solver_free (z, rs);
+  }
+
+out:
+  if (model)
+    Z3_model_dec_ref (z->ctx, model);
+  {
+    g_autofree char *err = rw_z3_take_error ();
+    if (err && !v->unknown)
+      {
+        v->unknown = TRUE;
+        v->unknown_reason = g_steal_pointer (&err);
+      }
+  }
+  rw_z3_solver_free (z, s);
+  rw_sym_free (sym);
+  rw_z3_free (z);
+  v->safe = !v->unknown && v->violations->len == 0;
+  return v;
+}
+
+/* ---- robustness ---- */
+
+static void
+robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
+{
+  RwZ3 *z = rw_z3_new (p->timeout_ms);
+  RwSymOptions so = { p->k, FALSE, p->lp_min, p->lp_max, p->prepend_max };
+  RwSym *sym = rw_sym_new (z, twin, &so);
+  Z3_solver s = rw_z3_solver (z);
+  g_autoptr(GPtrArray) bad = g_ptr_array_new ();
+  guint nd = 2 * sym->n_links;
+
+  rw_sym_assert_model (sym, s);
+  for (guint d = 0; d < sym->n_demands; d++)
+    g_ptr_array_add (bad, znot (z, rw_sym_sla_ok (sym, d)));
+  for (guint dir = 0; dir < nd; dir++)
+    {
+      RwLink *l = twin->topo->links->pdata[dir / 2];
+      g_ptr_array_add (bad, zlt (z, zreal (z, l->capacity_mbps), sym->load[dir]));
+    }
+  Z3_solver_assert (z->ctx, s, zorv (z, bad));
+
+  for (guint round = 0; round < MAX_ROUNDS; round++)
+    {
+      Z3_lbool res = Z3_solver_check (z->ctx, s);
+      Z3_model m;
+      g_autoptr(GPtrArray) failed = NULL;
+      g_autoptr(GPtrArray) block = g_ptr_array_new ();
+      g_autoptr(RwTwin) broken = NULL;
+      Problem pr = { 0 };
+      v->checks++;
+      if (res == Z3_L_FALSE)
+        break; /* robust */
+      if (res == Z3_L_UNDEF)
+        {
+          v->unknown = TRUE;
+          v->unknown_reason = g_strdup_printf ("Z3 gave no answer in %u ms (%s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
+          break;
+        }
+      m = Z3_solver_get_model (z->ctx, s);
+      Z3_model_inc_ref (z->ctx, m);
+      failed = rw_sym_model_failures (sym, m);
+      for (guint i = 0; i < sym->failure_vars->len; i++)
+        block = block, g_ptr_array_add (block, rw_z3_eval_bool (z, m, sym->failure_vars->pdata[i])
+                                                  ? znot (z, sym->failure_vars->pdata[i]) : (Z3_ast) sym->failure_vars->pdata[i]);
+      Z3_model_dec_ref (z->ctx, m);
+      g_ptr_array_add (failed, NULL);
+      broken = rw_twin_fork_apply (twin, (const char *const *) failed->pdata, NULL);
+      g_ptr_array_remove_index (failed, failed->len - 1);
+      if (broken && concrete_problem (broken, 1.0, &pr))
+        {
+          GString *what = g_string_new (NULL);
+          for (guint i = 0; i < failed->len; i++)
+            g_string_append_printf (what, "%s%s", i ? " and " : "", strchr (failed->pdata[i], ':') + 1);
+          v->cex_failed = g_steal_pointer (&failed);
+          v->cex_demand = g_steal_pointer (&pr.demand);
+          v->cex_effect = g_steal_pointer (&pr.effect);
+          if (v->cex_failed->len == 0)
+            v->cex_message = g_strdup_printf ("even with nothing failed, %s", pr.message);
+          else
+            v->cex_message = g_strdup_printf ("if %s fail%s, %s", what->str, v->cex_failed->len == 1 ? "s" : "", pr.message);
+          g_string_free (what, TRUE);
+          problem_clear (&pr);
+          break;
+        }
+      problem_clear (&pr);
+      /* The symbolic bound was pessimistic for this failure set: rule it out and look again. */
+      Z3_solver_assert (z->ctx, s, zorv (z, block));
+    }
+  {
+    g_autofree char *err = rw_z3_take_error ();
+    if (err && !v->unknown)
+      {
+        v->unknown = TRUE;
+        v->unknown_reason = g_steal_pointer (&err);
+      }
+  }
+  rw_z3_solver_free (z, s);
+  rw_sym_free (sym);
+  rw_z3_free (z);
+}
+
+RwVerdict *
+rw_safety_robustness (const RwTwin *twin, const RwSafetyParams *p)
+{
+  RwVerdict *v = verdict_new ();
+  gint64 t0 = g_get_monotonic_time ();
+  robustness_into (twin, p, v);
+  v->safe = !v->unknown && v->cex_failed == NULL;
+  v->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  return v;
+}
+
+RwVerdict *
+rw_safety_verify (const RwTwin *base, const char *const *changes, const RwSafetyParams *p, GError **error)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  g_autoptr(RwTwin) after = rw_twin_fork_apply (base, changes, error);
+  RwVerdict *v;
+  if (after == NULL)
+    return NULL;
+  v = verify_state (base, after, changes, p);
+  if (!v->unknown && p->k > 0)
+    robustness_into (after, p, v);
+  v->safe = !v->unknown && v->violations->len == 0 && v->cex_failed == NULL;
+  v->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  return v;
+}
+
+JsonNode *
+rw_verdict_to_json (const RwVerdict *v)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "safe");
+  json_builder_add_boolean_value (b, v->safe);
+  json_builder_set_member_name (b, "unknown");
+  json_builder_add_boolean_value (b, v->unknown);
+  json_builder_set_member_name (b, "violations");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < v->violations->len; i++)
+    {
+      RwViolation *x = v->violations->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "rule");
+      json_builder_add_string_value (b, x->rule);
+      json_builder_set_member_name (b, "entity");
+      json_builder_add_string_value (b, x->entity);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, x->message);
+      json_builder_end_object (b);
+    }
+  if (v->unknown)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "rule");
+      json_builder_add_string_value (b, "unknown");
+      json_builder_set_member_name (b, "entity");
+      json_builder_add_string_value (b, "z3");
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, v->unknown_reason ? v->unknown_reason : "no answer");
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "counterexample");
+  if (v->cex_failed)
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "failed");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < v->cex_failed->len; i++)
+        json_builder_add_string_value (b, v->cex_failed->pdata[i]);
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "demand");
+      json_builder_add_string_value (b, v->cex_demand);
+      json_builder_set_member_name (b, "effect");
+      json_builder_add_string_value (b, v->cex_effect);
+      json_builder_set_member_name (b, "message");
+      json_builder_add_string_value (b, v->cex_message);
+      json_builder_end_object (b);
+    }
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, round (v->seconds * 1000) / 1000);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+/* ---- synthesis ---- */
+
+void
+rw_synth_result_free (RwSynthResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->reason);
+  g_clear_pointer (&r->changes, g_ptr_array_unref);
+  g_free (r);
+}
+
+static gboolean
+state_ok (const RwTwin *t, double headroom, Problem *pr)
+{
+  return !concrete_problem (t, headroom, pr);
+}
+
+RwSynthResult *
+rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
+{
+  RwSynthResult *res = g_new0 (RwSynthResult, 1);
+  gint64 t0 = g_get_monotonic_time ();
+  Problem pr = { 0 };
+  RwZ3 *z;
+  RwSym *sym;
+  RwSymOptions so = { 0, TRUE, p->lp_min, p->lp_max, p->prepend_max };
+  Z3_optimize o;
+  Z3_params params;
+  g_autoptr(GPtrArray) count = g_ptr_array_new ();
+  g_autoptr(GPtrArray) dev = g_ptr_array_new ();
+  guint nd;
+
+  res->changes = g_ptr_array_new_with_free_func (g_free);
+  res->max_util_before = twin->traffic->max_utilisation;
+  res->max_util_after = twin->traffic->max_utilisation;
+  if (state_ok (twin, p->headroom, &pr))
+    {
+      res->found = TRUE;
+      res->reason = g_strdup ("the network already meets every constraint: no change needed");
+      res->seconds = (g_get_monotonic_time () - t0) / 1e6;
+      return res;
+    }
+  problem_clear (&pr);
+
+  z = rw_z3_new (p->timeout_ms);
+  sym = rw_sym_new (z, twin, &so);
+  nd = 2 * sym->n_links;
+  o = Z3_mk_optimize (z->ctx);
+  Z3_optimize_inc_ref (z->ctx, o);
+  params = Z3_mk_params (z->ctx);
+  Z3_params_inc_ref (z->ctx, params);
+  Z3_params_set_uint (z->ctx, params, Z3_mk_string_symbol (z->ctx, "timeout"), p->timeout_ms);
+  Z3_optimize_set_params (z->ctx, o, params);
+  Z3_params_dec_ref (z->ctx, params);
+
+  for (guint i = 0; i < sym->constraints->len; i++)
+    Z3_optimize_assert (z->ctx, o, sym->constraints->pdata[i]);
+  for (guint d = 0; d < sym->n_demands; d++)
+    Z3_optimize_assert (z->ctx, o, rw_sym_sla_ok (sym, d));
+  for (guint dir = 0; dir < nd; dir++)
+    {
+      RwLink *l = twin->topo->links->pdata[dir / 2];
+      if (l->up)
+        Z3_optimize_assert (z->ctx, o, zle (z, sym->load[dir], zreal (z, p->headroom * l->capacity_mbps)));
+    }
+  for (guint i = 0; i < sym->synth->len; i++)
+    {
+      RwSynthVar *v = sym->synth->pdata[i];
+      Z3_ast delta = zsub (z, v->value, zint (z, v->base));
+      g_ptr_array_add (count, zite (z, v->enabled, zint (z, 1), zint (z, 0)));
+      g_ptr_array_add (dev, zite (z, v->enabled, zite (z, zle (z, zint (z, 0), delta), delta, zsub (z, zint (z, 0), delta)), zint (z, 0)));
+    }
+  /* lexicographic: fewest changed values first, then the smallest deviation */
+  Z3_optimize_minimize (z->ctx, o, zsumv (z, count, FALSE));
+  Z3_optimize_minimize (z->ctx, o, zsumv (z, dev, FALSE));
+
+  for (res->attempts = 1; res->attempts <= 10; res->attempts++)
+    {
+      Z3_lbool r = Z3_optimize_check (z->ctx, o, 0, NULL);
+      Z3_model m;
+      g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GPtrArray) block = g_ptr_array_new ();
+      g_autoptr(RwTwin) after = NULL;
+      if (r == Z3_L_UNDEF)
+        {
+          res->unknown = TRUE;
+          res->reason = g_strdup_printf ("Z3 gave no answer in %u ms (%s)", p->timeout_ms, Z3_optimize_get_reason_unknown (z->ctx, o));
+          break;
+        }
+      if (r == Z3_L_FALSE)
+        {
+          res->reason = g_strdup_printf ("no LOCAL_PREF in [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] and no prepend of at most %u "
+                                         "at the edge routers keeps every link under %.0f %% and every SLA met",
+                                         p->lp_min, p->lp_max, p->prepend_max, 100 * p->headroom);
+          break;
+        }
+      m = Z3_optimize_get_model (z->ctx, o);
+      Z3_model_inc_ref (z->ctx, m);
+      for (guint i = 0; i < sym->synth->len; i++)
+        {
+          RwSynthVar *v = sym->synth->pdata[i];
+          const RwBgpClass *bc = twin->bgp->classes->pdata[v->cls];
+          gboolean on = rw_z3_eval_bool (z, m, v->enabled);
+          gint64 val = rw_z3_eval_int (z, m, v->value);
+          g_ptr_array_add (block, on ? znot (z, zand2 (z, v->enabled, zeq (z, v->value, zint (z, val)))) : v->enabled);
+          if (!on)
+            continue;
+          /* one change per prefix of the class: each becomes an exact-match entry */
+          for (guint px = 0; px < twin->bgp->n_prefixes; px++)
+            if (twin->bgp->prefix_class[px] == v->cls)
+              {
+                g_autofree char *pfx = rw_prefix_to_string (&twin->bgp->prefixes[px]);
+                g_ptr_array_add (changes, g_strdup_printf ("%s:%s:%s:%" G_GINT64_FORMAT ":%s",
+                                                           v->kind == RW_SYNTH_LOCAL_PREF ? "local-pref" : "prepend",
+                                                           twin->net->nodes[v->router]->id, twin->net->nodes[v->neighbor]->id, val, pfx));
+              }
+          (void) bc;
+        }
+      Z3_model_dec_ref (z->ctx, m);
+      g_ptr_array_add (changes, NULL);
+      after = rw_twin_fork_apply (twin, (const char *const *) changes->pdata, NULL);
+      g_ptr_array_remove_index (changes, changes->len - 1);
+      if (after && state_ok (after, p->headroom, &pr))
+        {
+          res->found = TRUE;
+          res->max_util_after = after->traffic->max_utilisation;
+          g_ptr_array_extend_and_steal (res->changes, g_steal_pointer (&changes));
+          break;
+        }
+      problem_clear (&pr);
+      /* not confirmed by the concrete twin: never report it; exclude this assignment */
+      Z3_optimize_assert (z->ctx, o, zorv (z, block));
+    }
+  if (!res->found && !res->unknown && res->reason == NULL)
+    res->reason = g_strdup ("ten candidate change sets were refuted by the concrete twin");
+  {
+    g_autofree char *err = rw_z3_take_error ();
+    if (err && !res->found)
+      {
+        res->unknown = TRUE;
+        g_free (res->reason);
+        res->reason = g_steal_pointer (&err);
+      }
+  }
+  Z3_optimize_dec_ref (z->ctx, o);
+  rw_sym_free (sym);
+  rw_z3_free (z);
+  res->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  return res;
+}
+
+JsonNode *
+rw_synth_result_to_json (const RwSynthResult *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "changes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < r->changes->len; i++)
+    json_builder_add_string_value (b, r->changes->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "max_utilisation_before");
+  json_builder_add_double_value (b, round (r->max_util_before * 1000) / 1000);
+  json_builder_set_member_name (b, "max_utilisation_after");
+  json_builder_add_double_value (b, round (r->max_util_after * 1000) / 1000);
+  json_builder_set_member_name (b, "confirmed");
+  json_builder_add_boolean_value (b, r->found);
+  if (r->reason)
+    {
+      json_builder_set_member_name (b, "reason");
+      json_builder_add_string_value (b, r->reason);
+    }
+  json_builder_set_member_name (b, "seconds");
+  json_builder_add_double_value (b, round (r->seconds * 1000) / 1000);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}

@@ -1,0 +1,73 @@
+/* rw-safety.h — what Z3 proves about a change: rule verification with explanations,
+ * failure robustness with counterexamples, and minimal-change synthesis (DESIGN.md section 4).
+ * Every call creates its own Z3 context, so calls on different threads never share one.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rw-twin.h"
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+typedef struct {
+  double headroom;            /* utilisation limit per link direction (0.9) */
+  guint k;                    /* failures to survive (1) */
+  gint64 lp_min, lp_max;      /* LOCAL_PREF range (0..300) */
+  guint prepend_max;          /* (5) */
+  guint32 med_max;            /* (10000) */
+  GArray *protected_communities; /* guint32; never removed inside our AS */
+  double confidence;          /* of the proposal; < 0 = not given */
+  double min_confidence;      /* tier limit */
+  double max_blast_radius;    /* tier limit, 0..1 */
+  guint timeout_ms;           /* per Z3 check (a timeout is "unknown" = unsafe) */
+} RwSafetyParams;
+
+void rw_safety_params_init (RwSafetyParams *p); /* the defaults of DESIGN.md section 3 */
+void rw_safety_params_clear (RwSafetyParams *p);
+
+typedef struct {
+  char *rule;      /* "headroom", "reachable", "sla", "no_loop", "local_pref_range", … */
+  char *entity;    /* "R1→ISP-A", a demand id, a change string */
+  char *message;   /* a sentence for people */
+} RwViolation;
+
+typedef struct {
+  gboolean safe;
+  gboolean unknown;           /* Z3 gave no answer in time: treated as unsafe */
+  char *unknown_reason;
+  GPtrArray *violations;      /* RwViolation */
+  GPtrArray *cex_failed;      /* change strings; NULL when there is no counterexample */
+  char *cex_demand, *cex_effect, *cex_message;
+  double seconds;
+  guint checks;               /* Z3 checks run */
+} RwVerdict;
+
+void rw_verdict_free (RwVerdict *v);
+JsonNode *rw_verdict_to_json (const RwVerdict *v);
+
+/* Rules on the state after @changes (k = 0), then robustness of that state to params->k
+ * failures. NULL with @error only when a change string is bad input. */
+RwVerdict *rw_safety_verify (const RwTwin *base, const char *const *changes, const RwSafetyParams *p, GError **error);
+/* Robustness alone: is there a set of at most k failed links/sessions that blackholes, loops
+ * or overloads a demand, or breaks its SLA? Every counterexample is confirmed on the twin. */
+RwVerdict *rw_safety_robustness (const RwTwin *twin, const RwSafetyParams *p);
+
+typedef struct {
+  gboolean found;             /* a change set that meets every constraint, confirmed */
+  gboolean unknown;
+  char *reason;               /* why there is none */
+  GPtrArray *changes;         /* change strings */
+  double max_util_before, max_util_after;
+  double seconds;
+  guint attempts;             /* solutions tried before one was confirmed */
+} RwSynthResult;
+
+void rw_synth_result_free (RwSynthResult *r);
+JsonNode *rw_synth_result_to_json (const RwSynthResult *r);
+RwSynthResult *rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwVerdict, rw_verdict_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwSynthResult, rw_synth_result_free)
+
+G_END_DECLS
