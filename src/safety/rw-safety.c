@@ -270,9 +270,7 @@ verify_state (const RwTwin *before, const RwTwin *after, const char *const *chan
   Z3_ast blast_value = NULL;
 
   rw_sym_assert_model (sym, s);
-  if (g_getenv ("RW_DEBUG")) g_printerr ("encoded %u constraints at %.2f\n", sym->constraints->len, g_get_monotonic_time () / 1e6);
   res = Z3_solver_check (z->ctx, s);
-  if (g_getenv ("RW_DEBUG")) g_printerr ("first check done at %.2f\n", g_get_monotonic_time () / 1e6);
   v->checks++;
   if (res == Z3_L_UNDEF)
     {
@@ -287,23 +285,6 @@ verify_state (const RwTwin *before, const RwTwin *after, const char *const *chan
     }
   model = Z3_solver_get_model (z->ctx, s);
   Z3_model_inc_ref (z->ctx, model);
-  if (g_getenv ("RW_DEBUG"))
-    {
-      for (guint sl = 0; sl < sym->classes->len; sl++)
-        for (guint u = 0; u < sym->n_nodes; u++)
-          {
-            guint cls = g_array_index (sym->classes, guint, sl);
-            const RwBgpClass *bc = after->bgp->classes->pdata[cls];
-            const RwRib *rib = &bc->ribs[u];
-            gint cf = rib->best >= 0 ? ((RwRoute *) rib->routes->pdata[rib->best])->from : -2;
-            gint sf = rw_sym_model_from (sym, model, cls, u);
-            if (cf != sf)
-              g_printerr ("DISAGREE class %u node %s: concrete %d symbolic %d\n", cls, after->net->nodes[u]->id, cf, sf);
-          }
-      for (guint d = 0; d < sym->n_demands; d++)
-        g_printerr ("demand %u delivered %d looped %d lat %.1f\n", d, rw_z3_eval_bool (z, model, sym->delivered[d]),
-                    rw_z3_eval_bool (z, model, sym->looped[d]), rw_z3_eval_real (z, model, sym->latency[d]));
-    }
 
   change_rules (z, p, changes, rules, messages);
   for (guint i = 0; p->protected_communities && i < p->protected_communities->len; i++)
@@ -468,6 +449,18 @@ out:
 
 /* ---- robustness ---- */
 
+/* "link-down:R1-ISPA" -> "link R1-ISPA"; "session-down:R3:R1" -> "the R3–R1 session" */
+static char *
+failure_name (const char *change)
+{
+  g_auto(GStrv) parts = g_strsplit (change, ":", -1);
+  if (g_str_has_prefix (change, "link-down:") && parts[1])
+    return g_strdup_printf ("link %s", parts[1]);
+  if (g_str_has_prefix (change, "session-down:") && parts[1] && parts[2])
+    return g_strdup_printf ("the %s–%s BGP session", parts[1], parts[2]);
+  return g_strdup (change);
+}
+
 static void
 robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
 {
@@ -519,7 +512,10 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
         {
           GString *what = g_string_new (NULL);
           for (guint i = 0; i < failed->len; i++)
-            g_string_append_printf (what, "%s%s", i ? " and " : "", strchr (failed->pdata[i], ':') + 1);
+            {
+              g_autofree char *name = failure_name (failed->pdata[i]);
+              g_string_append_printf (what, "%s%s", i ? " and " : "", name);
+            }
           v->cex_failed = g_steal_pointer (&failed);
           v->cex_demand = g_steal_pointer (&pr.demand);
           v->cex_effect = g_steal_pointer (&pr.effect);

@@ -993,12 +993,7 @@ void
 rw_sym_assert_model (RwSym *sym, Z3_solver s)
 {
   for (guint i = 0; i < sym->constraints->len; i++)
-    {
-      if (Z3_get_sort_kind (Z->ctx, Z3_get_sort (Z->ctx, sym->constraints->pdata[i])) != Z3_BOOL_SORT)
-        g_printerr ("DEBUG constraint %u not bool: %s\n", i, Z3_ast_to_string (Z->ctx, sym->constraints->pdata[i]));
-
-      Z3_solver_assert (Z->ctx, s, sym->constraints->pdata[i]);
-    }
+    Z3_solver_assert (Z->ctx, s, sym->constraints->pdata[i]);
 }
 
 gint

@@ -260,31 +260,7 @@ rw_z3_solver (RwZ3 *z)
 {
   Z3_solver s;
   Z3_params p;
-  const char *tac = g_getenv ("RW_Z3_TACTIC");
-  if (tac && *tac)
-    {
-      Z3_tactic t = Z3_mk_tactic (z->ctx, "simplify");
-      Z3_tactic_inc_ref (z->ctx, t);
-      {
-        g_auto(GStrv) names = g_strsplit (tac, ",", -1);
-        for (guint i = 0; names[i]; i++)
-          {
-            Z3_tactic n = Z3_mk_tactic (z->ctx, names[i]);
-            Z3_tactic_inc_ref (z->ctx, n);
-            Z3_tactic t2 = Z3_tactic_and_then (z->ctx, t, n);
-            Z3_tactic_inc_ref (z->ctx, t2);
-            Z3_tactic_dec_ref (z->ctx, t);
-            Z3_tactic_dec_ref (z->ctx, n);
-            t = t2;
-          }
-      }
-      s = Z3_mk_solver_from_tactic (z->ctx, t);
-      Z3_tactic_dec_ref (z->ctx, t);
-    }
-  else if (g_getenv ("RW_Z3_LOGIC"))
-    s = Z3_mk_solver_for_logic (z->ctx, Z3_mk_string_symbol (z->ctx, g_getenv ("RW_Z3_LOGIC")));
-  else
-    s = Z3_mk_solver (z->ctx);
+  s = Z3_mk_solver (z->ctx);
   Z3_solver_inc_ref (z->ctx, s);
   p = Z3_mk_params (z->ctx);
   Z3_params_inc_ref (z->ctx, p);

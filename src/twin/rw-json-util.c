@@ -286,3 +286,130 @@ rw_json_find_duplicate_key (const char *data, gssize len)
     }
   return found;
 }
+
+/* ---- output ---- */
+
+/* json-glib 1.6 prints doubles with 17 significant digits (0.348 -> 0.34799999999999998);
+ * people read these files, so numbers get the shortest text that reads back the same. */
+static void
+append_double (GString *out, double v)
+{
+  char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  for (int prec = 15; prec <= 17; prec++)
+    {
+      char fmt[8];
+      g_snprintf (fmt, sizeof fmt, "%%.%dg", prec);
+      g_ascii_formatd (buf, sizeof buf, fmt, v);
+      if (g_ascii_strtod (buf, NULL) == v)
+        break;
+    }
+  g_string_append (out, buf);
+  /* keep it a JSON number that reads back as a double */
+  if (strpbrk (buf, ".eEn") == NULL)
+    g_string_append (out, ".0");
+}
+
+static void
+append_string (GString *out, const char *s)
+{
+  g_string_append_c (out, '"');
+  for (const unsigned char *c = (const unsigned char *) s; c && *c; c++)
+    {
+      switch (*c)
+        {
+        case '"': g_string_append (out, "\\\""); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        default:
+          if (*c < 0x20)
+            g_string_append_printf (out, "\\u%04x", *c);
+          else
+            g_string_append_c (out, (char) *c);
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+newline (GString *out, gboolean pretty, guint depth)
+{
+  if (!pretty)
+    return;
+  g_string_append_c (out, '\n');
+  for (guint i = 0; i < depth; i++)
+    g_string_append (out, "  ");
+}
+
+static void
+append_node (GString *out, JsonNode *node, gboolean pretty, guint depth)
+{
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_NULL:
+      g_string_append (out, "null");
+      break;
+    case JSON_NODE_VALUE:
+      switch (json_node_get_value_type (node))
+        {
+        case G_TYPE_INT64:
+          g_string_append_printf (out, "%" G_GINT64_FORMAT, json_node_get_int (node));
+          break;
+        case G_TYPE_DOUBLE:
+          append_double (out, json_node_get_double (node));
+          break;
+        case G_TYPE_BOOLEAN:
+          g_string_append (out, json_node_get_boolean (node) ? "true" : "false");
+          break;
+        default:
+          append_string (out, json_node_get_string (node));
+          break;
+        }
+      break;
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+        guint n = json_array_get_length (a);
+        g_string_append_c (out, '[');
+        for (guint i = 0; i < n; i++)
+          {
+            newline (out, pretty, depth + 1);
+            append_node (out, json_array_get_element (a, i), pretty, depth + 1);
+            if (i + 1 < n)
+              g_string_append_c (out, ',');
+          }
+        if (n)
+          newline (out, pretty, depth);
+        g_string_append_c (out, ']');
+      }
+      break;
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *o = json_node_get_object (node);
+        g_autoptr(GList) members = json_object_get_members (o);
+        g_string_append_c (out, '{');
+        for (GList *m = members; m; m = m->next)
+          {
+            newline (out, pretty, depth + 1);
+            append_string (out, m->data);
+            g_string_append (out, pretty ? ": " : ":");
+            append_node (out, json_object_get_member (o, m->data), pretty, depth + 1);
+            if (m->next)
+              g_string_append_c (out, ',');
+          }
+        if (members)
+          newline (out, pretty, depth);
+        g_string_append_c (out, '}');
+      }
+      break;
+    }
+}
+
+char *
+rw_json_to_string (JsonNode *node, gboolean pretty)
+{
+  GString *out = g_string_new (NULL);
+  append_node (out, node, pretty, 0);
+  return g_string_free (out, FALSE);
+}

@@ -31,4 +31,7 @@ gboolean rw_json_get_object (RwJsonCtx *c, JsonObject *o, const char *key, const
  * or NULL. @data must already have parsed as JSON. */
 char *rw_json_find_duplicate_key (const char *data, gssize len);
 
+/* JSON text with numbers as short as they can be and still read back exactly. */
+char *rw_json_to_string (JsonNode *node, gboolean pretty);
+
 G_END_DECLS

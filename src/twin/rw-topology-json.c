@@ -843,13 +843,10 @@ rw_topology_to_json_node (const RwTopology *t)
 char *
 rw_topology_to_data (const RwTopology *t, gsize *len)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
   g_autoptr(JsonNode) root = rw_topology_to_json_node (t);
-  GString *s;
-  json_generator_set_root (gen, root);
-  json_generator_set_pretty (gen, TRUE);
-  json_generator_set_indent (gen, 2);
-  s = json_generator_to_gstring (gen, g_string_new (NULL));
+  GString *s = g_string_new (NULL);
+  g_autofree char *text = rw_json_to_string (root, TRUE);
+  g_string_append (s, text);
   g_string_append_c (s, '\n');
   if (len)
     *len = s->len;

@@ -1,6 +1,7 @@
 /* rw-twin-json.c — the JSON documents the CLI prints (DESIGN.md section 10).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-twin.h"
+#include "rw-json-util.h"
 
 #include <json-glib/json-glib.h>
 #include <math.h>
@@ -206,9 +207,5 @@ rw_diff_to_json (const RwDiff *d)
 char *
 rw_json_node_to_string (JsonNode *node, gboolean pretty)
 {
-  g_autoptr(JsonGenerator) gen = json_generator_new ();
-  json_generator_set_root (gen, node);
-  json_generator_set_pretty (gen, pretty);
-  json_generator_set_indent (gen, 2);
-  return json_generator_to_data (gen, NULL);
+  return rw_json_to_string (node, pretty);
 }
