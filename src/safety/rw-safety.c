@@ -258,7 +258,7 @@ verify_state (const RwTwin *before, const RwTwin *after, const char *const *chan
 {
   RwVerdict *v = verdict_new ();
   RwZ3 *z = rw_z3_new (p->timeout_ms);
-  RwSymOptions so = { 0, FALSE, p->lp_min, p->lp_max, p->prepend_max };
+  RwSymOptions so = { 0, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom };
   RwSym *sym = rw_sym_new (z, after, &so);
   g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
   g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
@@ -465,7 +465,7 @@ static void
 robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
 {
   RwZ3 *z = rw_z3_new (p->timeout_ms);
-  RwSymOptions so = { p->k, FALSE, p->lp_min, p->lp_max, p->prepend_max };
+  RwSymOptions so = { p->k, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom };
   RwSym *sym = rw_sym_new (z, twin, &so);
   Z3_solver s = rw_z3_solver (z);
   g_autoptr(GPtrArray) bad = g_ptr_array_new ();
@@ -657,11 +657,11 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
   Problem pr = { 0 };
   RwZ3 *z;
   RwSym *sym;
-  RwSymOptions so = { 0, TRUE, p->lp_min, p->lp_max, p->prepend_max };
+  RwSymOptions so = { 0, TRUE, p->lp_min, p->lp_max, p->prepend_max, p->headroom };
   Z3_optimize o;
   Z3_params params;
-  g_autoptr(GPtrArray) count = g_ptr_array_new ();
   g_autoptr(GPtrArray) dev = g_ptr_array_new ();
+  gboolean sla_added = FALSE;
   guint nd;
 
   res->changes = g_ptr_array_new_with_free_func (g_free);
@@ -678,6 +678,8 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
 
   z = rw_z3_new (p->timeout_ms);
   sym = rw_sym_new (z, twin, &so);
+  g_debug ("synthesis: %u constraints, %u variables to choose, encoded in %.2f s", sym->constraints->len,
+           sym->synth->len, (g_get_monotonic_time () - t0) / 1e6);
   nd = 2 * sym->n_links;
   o = Z3_mk_optimize (z->ctx);
   Z3_optimize_inc_ref (z->ctx, o);
@@ -689,8 +691,12 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
 
   for (guint i = 0; i < sym->constraints->len; i++)
     Z3_optimize_assert (z->ctx, o, sym->constraints->pdata[i]);
+  /* Every demand delivered, no loops. The SLA constraints (latency through the piecewise
+   * queueing model) make the search several times slower, so they join only when a candidate
+   * fails its SLA on the twin: the optimum without them, if it meets every SLA, is also the
+   * optimum with them. */
   for (guint d = 0; d < sym->n_demands; d++)
-    Z3_optimize_assert (z->ctx, o, rw_sym_sla_ok (sym, d));
+    Z3_optimize_assert (z->ctx, o, zand2 (z, sym->delivered[d], znot (z, sym->looped[d])));
   for (guint dir = 0; dir < nd; dir++)
     {
       RwLink *l = twin->topo->links->pdata[dir / 2];
@@ -701,11 +707,13 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
     {
       RwSynthVar *v = sym->synth->pdata[i];
       Z3_ast delta = zsub (z, v->value, zint (z, v->base));
-      g_ptr_array_add (count, zite (z, v->enabled, zint (z, 1), zint (z, 0)));
       g_ptr_array_add (dev, zite (z, v->enabled, zite (z, zle (z, zint (z, 0), delta), delta, zsub (z, zint (z, 0), delta)), zint (z, 0)));
     }
-  /* lexicographic: fewest changed values first, then the smallest deviation */
-  Z3_optimize_minimize (z->ctx, o, zsumv (z, count, FALSE));
+  /* lexicographic: fewest changed values first (as soft constraints, which Z3's MaxSAT
+   * engine settles quickly), then the smallest deviation */
+  for (guint i = 0; i < sym->synth->len; i++)
+    Z3_optimize_assert_soft (z->ctx, o, znot (z, ((RwSynthVar *) sym->synth->pdata[i])->enabled), "1",
+                             Z3_mk_string_symbol (z->ctx, "changes"));
   Z3_optimize_minimize (z->ctx, o, zsumv (z, dev, FALSE));
 
   for (res->attempts = 1; res->attempts <= 10; res->attempts++)
@@ -760,6 +768,12 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
           res->max_util_after = after->traffic->max_utilisation;
           g_ptr_array_extend_and_steal (res->changes, g_steal_pointer (&changes));
           break;
+        }
+      if (!sla_added && g_strcmp0 (pr.effect, "sla") == 0)
+        {
+          for (guint d = 0; d < sym->n_demands; d++)
+            Z3_optimize_assert (z->ctx, o, rw_sym_sla_ok (sym, d));
+          sla_added = TRUE;
         }
       problem_clear (&pr);
       /* not confirmed by the concrete twin: never report it; exclude this assignment */

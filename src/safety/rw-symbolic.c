@@ -880,7 +880,20 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
       {
         guint cls = g_array_index (sym->classes, guint, s);
         const RwBgpClass *bc = bgp->classes->pdata[cls];
-        gboolean ours = FALSE;
+        gboolean ours = FALSE, hot = FALSE;
+        /* only prefix groups whose traffic is in trouble now: it crosses a link direction above
+         * the headroom or misses its SLA (the search stays small; the twin confirms the result) */
+        for (guint di = 0; di < twin->traffic->demands->len && !hot; di++)
+          {
+            const RwDemandResult *dr = twin->traffic->demands->pdata[di];
+            if (dr->prefix < 0 || bgp->prefix_class[dr->prefix] != cls)
+              continue;
+            hot = !dr->sla_ok;
+            for (guint h = 0; h < dr->hops->len && !hot; h++)
+              hot = twin->traffic->dirs[g_array_index (dr->hops, guint, h)].utilisation > options->hot_utilisation;
+          }
+        if (!hot)
+          continue;
         for (guint i = 0; i < topo->prefixes->len; i++)
           {
             RwOrigination *o = topo->prefixes->pdata[i];

@@ -39,6 +39,8 @@ typedef struct {
   gboolean synthesis;          /* add RwSynthVar variables */
   gint64 lp_min, lp_max;       /* range of LOCAL_PREF values synthesis may use */
   guint prepend_max;
+  double hot_utilisation;      /* synthesis varies the prefix groups whose demands cross a link
+                                * direction above this, or miss their SLA */
 } RwSymOptions;
 
 typedef struct {

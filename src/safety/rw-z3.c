@@ -77,7 +77,7 @@ zreal (RwZ3 *z, double v)
 {
   char buf[64];
   /* exact decimal text: Z3 turns it into a rational */
-  g_ascii_formatd (buf, sizeof buf, "%.6f", v);
+  g_ascii_formatd (buf, sizeof buf, "%.12f", v);
   return K (Z3_mk_numeral (z->ctx, buf, z->real_sort));
 }
 

@@ -492,3 +492,93 @@ rw_bgp_lookup (const RwBgpResult *res, guint node, const RwPrefix *dst)
     }
   return -1;
 }
+
+/* Is the assignment "node u takes its best route from from[u]" (-1 originated, -2 none) a
+ * stable state for prefixes like @repr? Routes are rebuilt along the chosen edges, then every
+ * node must pick exactly its assigned route from what its neighbours' choices offer. */
+gboolean
+rw_bgp_is_stable (const RwNet *net, const RwPrefix *repr, const gint *from, char **why)
+{
+  guint n = net->n_nodes;
+  ClassSolve cs = { net, repr };
+  g_autofree RwRoute **chosen = g_new0 (RwRoute *, n);
+  g_autofree gboolean *done = g_new0 (gboolean, n);
+  g_autofree RwRoute **cands = g_new (RwRoute *, net->n_adjs + 2);
+  gboolean ok = TRUE, progress = TRUE;
+  GPtrArray *local = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_route_free);
+
+  cs.local = g_new0 (RwRoute *, n);
+  for (guint i = 0; i < net->topo->prefixes->len; i++)
+    {
+      const RwOrigination *o = net->topo->prefixes->pdata[i];
+      gint node = rw_net_node (net, o->origin_node);
+      if (rw_prefix_equal (&o->prefix, repr) && cs.local[node] == NULL)
+        {
+          cs.local[node] = originate (net, (guint) node, o);
+          g_ptr_array_add (local, cs.local[node]);
+        }
+    }
+  /* rebuild the chosen routes, parents first */
+  for (guint u = 0; u < n; u++)
+    if (from[u] == -2 || (from[u] == -1 && cs.local[u]))
+      {
+        chosen[u] = from[u] == -1 ? rw_route_copy (cs.local[u]) : NULL;
+        done[u] = TRUE;
+      }
+  while (progress)
+    {
+      progress = FALSE;
+      for (guint u = 0; u < n; u++)
+        {
+          gint v = from[u];
+          gint a;
+          if (done[u] || v < 0 || !done[v])
+            continue;
+          a = rw_net_find_adj (net, (guint) v, u);
+          done[u] = TRUE;
+          progress = TRUE;
+          if (a < 0 || chosen[v] == NULL)
+            continue;
+          chosen[u] = import_route (&cs, &net->adjs[net->adjs[a].reverse], export_route (&cs, (guint) v, &net->adjs[a], chosen[v]));
+        }
+    }
+  for (guint u = 0; u < n && ok; u++)
+    {
+      guint nc = 0;
+      gint pick = -1;
+      if (!done[u] || (from[u] >= -1 && chosen[u] == NULL))
+        {
+          ok = FALSE;
+          if (why)
+            *why = g_strdup_printf ("%s: the assigned route cannot be built", net->nodes[u]->id);
+          break;
+        }
+      if (cs.local[u])
+        cands[nc++] = cs.local[u];
+      for (guint a = net->adj_first[u]; a < net->adj_first[u + 1]; a++)
+        {
+          guint v = net->adjs[a].peer;
+          RwRoute *in = chosen[v] ? import_route (&cs, &net->adjs[a], export_route (&cs, v, &net->adjs[net->adjs[a].reverse], chosen[v])) : NULL;
+          if (in)
+            cands[nc++] = in;
+        }
+      if (nc > 0)
+        pick = cands[rw_bgp_decide (net, u, cands, nc, NULL)]->from;
+      else
+        pick = -2;
+      if (pick != from[u])
+        {
+          ok = FALSE;
+          if (why)
+            *why = g_strdup_printf ("%s would pick %s instead", net->nodes[u]->id,
+                                    pick >= 0 ? net->nodes[pick]->id : pick == -1 ? "its own route" : "nothing");
+        }
+      for (guint i = cs.local[u] ? 1 : 0; i < nc; i++)
+        rw_route_free (cands[i]);
+    }
+  for (guint u = 0; u < n; u++)
+    rw_route_free (chosen[u]);
+  g_ptr_array_unref (local);
+  g_free (cs.local);
+  return ok;
+}

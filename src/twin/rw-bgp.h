@@ -74,6 +74,11 @@ gint rw_bgp_lookup (const RwBgpResult *res, guint node, const RwPrefix *dst);
  * Exposed for tests and for the Z3 agreement check. */
 guint rw_bgp_decide (const RwNet *net, guint node, RwRoute **cands, guint n, RwDecisionStep *decided_by);
 
+/* Whether "every node u takes its best route from from[u]" (-1 originated here, -2 none) is a
+ * stable state for prefixes like @repr; @why says which node would move. Used to check states
+ * found by Z3, e.g. a second stable state (a BGP wedgie). */
+gboolean rw_bgp_is_stable (const RwNet *net, const RwPrefix *repr, const gint *from, char **why);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwBgpResult, rw_bgp_result_free)
 
 G_END_DECLS

@@ -260,6 +260,13 @@ rw_json_find_duplicate_key (const char *data, gssize len)
             top->index++;
           p++;
         }
+      else if (ch == '/' || ch == '\'')
+        {
+          /* json-glib also reads comments and single-quoted strings; Routewise files are plain
+           * JSON, and the check above could not see through such text */
+          g_autofree char *path = level_path (stack);
+          found = g_strdup_printf ("near %s: comments or single quotes are not standard JSON", *path ? path : "the start");
+        }
       else if (ch == '"')
         {
           char *str = scan_string (&p, end);

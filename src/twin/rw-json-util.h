@@ -28,7 +28,8 @@ gboolean rw_json_get_array (RwJsonCtx *c, JsonObject *o, const char *key, const 
 gboolean rw_json_get_object (RwJsonCtx *c, JsonObject *o, const char *key, const char *path, gboolean required, JsonObject **out);
 
 /* The JSON path of the first member name repeated within one object ("policies.from-isp-a"),
- * or NULL. @data must already have parsed as JSON. */
+ * or of non-standard syntax json-glib tolerates (comments, single quotes), or NULL.
+ * @data must already have parsed as JSON. */
 char *rw_json_find_duplicate_key (const char *data, gssize len);
 
 /* JSON text with numbers as short as they can be and still read back exactly. */

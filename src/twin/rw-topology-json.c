@@ -518,8 +518,8 @@ rw_topology_load_data (const char *data, gssize len, const char *source_name, GE
   /* json-glib keeps the last of two equal keys; a file that says a thing twice is a mistake. */
   if ((dup = rw_json_find_duplicate_key (data, len)) != NULL)
     {
-      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_INVALID, "%s: %s: duplicate key",
-                   source_name ? source_name : "<topology>", dup);
+      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_INVALID, "%s: %s%s",
+                   source_name ? source_name : "<topology>", dup, strstr (dup, "standard JSON") ? "" : ": duplicate key");
       return NULL;
     }
   return rw_topology_from_json_node (json_parser_get_root (parser), source_name, error);

@@ -1,0 +1,346 @@
+/* test-safety.c — Z3 against the concrete twin: the symbolic selection agrees with the
+ * solver on random networks, counterexamples reproduce, synthesised changes hold, rules
+ * explain themselves.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-test-random.h"
+#include "rw-safety.h"
+#include "rw-symbolic.h"
+
+#include <math.h>
+
+static guint
+n_random (void)
+{
+  const char *env = g_getenv ("RW_AGREEMENT_CASES");
+  return env ? (guint) g_ascii_strtoull (env, NULL, 10) : 500;
+}
+
+/* The concrete fixed point is a stable state of the encoding, it is the only one, and the
+ * encoding forwards every demand over the same links. */
+static void
+test_agreement_random (void)
+{
+  guint agreed = 0, skipped = 0, wedgies = 0, total = n_random ();
+  for (guint seed = 1; seed <= total; seed++)
+    {
+      g_autoptr(RwTwin) tw = tb_solve (rt_random_topology (seed));
+      RwZ3 *z;
+      RwSymOptions so = { 0, FALSE, 0, 300, 5, 0.9 };
+      RwSym *sym;
+      Z3_solver s;
+      Z3_model m;
+      g_autoptr(GPtrArray) differs = g_ptr_array_new ();
+      guint nd;
+      if (!tw->bgp->converged)
+        {
+          skipped++;
+          continue;
+        }
+      z = rw_z3_new (60000);
+      sym = rw_sym_new (z, tw, &so);
+      nd = 2 * sym->n_links;
+      s = rw_z3_solver (z);
+      rw_sym_assert_model (sym, s);
+      /* pin the concrete choices: they must form a model */
+      Z3_solver_push (z->ctx, s);
+      for (guint sl = 0; sl < sym->classes->len; sl++)
+        {
+          guint cls = g_array_index (sym->classes, guint, sl);
+          const RwBgpClass *bc = tw->bgp->classes->pdata[cls];
+          for (guint u = 0; u < sym->n_nodes; u++)
+            {
+              const RwRib *rib = &bc->ribs[u];
+              gint from = rib->best >= 0 ? ((RwRoute *) rib->routes->pdata[rib->best])->from : -2;
+              Z3_ast eq = from == -2 ? znot (z, sym->best[sl][u]->valid)
+                                     : zand2 (z, sym->best[sl][u]->valid, zeq (z, sym->best[sl][u]->from, zint (z, from)));
+              Z3_solver_assert (z->ctx, s, eq);
+              g_ptr_array_add (differs, znot (z, eq));
+            }
+        }
+      if (Z3_solver_check (z->ctx, s) != Z3_L_TRUE)
+        g_error ("seed %u: the concrete BGP state is not a stable state of the encoding", seed);
+      m = Z3_solver_get_model (z->ctx, s);
+      Z3_model_inc_ref (z->ctx, m);
+      for (guint d = 0; d < sym->n_demands; d++)
+        {
+          const RwDemandResult *r = tw->traffic->demands->pdata[d];
+          g_assert_cmpint (rw_z3_eval_bool (z, m, sym->delivered[d]), ==, r->status == RW_DEMAND_OK);
+          g_assert_cmpint (rw_z3_eval_bool (z, m, sym->looped[d]), ==, r->status == RW_DEMAND_LOOP);
+          for (guint dir = 0; dir < nd; dir++)
+            {
+              gboolean concrete = FALSE;
+              for (guint h = 0; h < r->hops->len; h++)
+                concrete |= g_array_index (r->hops, guint, h) == dir;
+              if (rw_z3_eval_bool (z, m, sym->use[d * nd + dir]) != concrete)
+                g_error ("seed %u: demand %s, direction %u: symbolic and concrete paths differ", seed, r->demand->id, dir);
+            }
+          if (r->status == RW_DEMAND_OK)
+            {
+              double lat = rw_z3_eval_real (z, m, sym->latency[d]);
+              /* chords lie on or above the curve */
+              g_assert_cmpfloat (lat, >=, r->latency_ms - 1e-4);
+              g_assert_cmpfloat (lat, <=, r->latency_ms * 1.05 + 1e-6);
+            }
+        }
+      for (guint dir = 0; dir < nd; dir++)
+        g_assert_cmpfloat (fabs (rw_z3_eval_real (z, m, sym->load[dir]) - tw->traffic->dirs[dir].load_mbps), <, 1e-6);
+      Z3_model_dec_ref (z->ctx, m);
+      Z3_solver_pop (z->ctx, s, 1);
+      /* Any other stable state the encoding admits must be a real one (a BGP wedgie): the
+       * concrete rules confirm it, class by class. */
+      Z3_solver_assert (z->ctx, s, zorv (z, differs));
+      if (Z3_solver_check (z->ctx, s) == Z3_L_TRUE)
+        {
+          Z3_model other = Z3_solver_get_model (z->ctx, s);
+          Z3_model_inc_ref (z->ctx, other);
+          for (guint sl = 0; sl < sym->classes->len; sl++)
+            {
+              guint cls = g_array_index (sym->classes, guint, sl);
+              const RwBgpClass *bc = tw->bgp->classes->pdata[cls];
+              g_autofree gint *from = g_new (gint, sym->n_nodes);
+              g_autofree char *why = NULL;
+              for (guint u = 0; u < sym->n_nodes; u++)
+                from[u] = rw_sym_model_from (sym, other, cls, u);
+              if (!rw_bgp_is_stable (tw->net, &bc->repr, from, &why))
+                {
+                  g_autofree char *doc = rw_topology_to_data (tw->topo, NULL);
+                  g_printerr ("%s", doc);
+                  g_error ("seed %u: the encoding admits a state the BGP rules reject: %s", seed, why);
+                }
+            }
+          Z3_model_dec_ref (z->ctx, other);
+          wedgies++;
+        }
+      agreed++;
+      rw_z3_solver_free (z, s);
+      rw_sym_free (sym);
+      rw_z3_free (z);
+    }
+  g_test_message ("agreement: %u random networks agree, %u of them with a second stable state (a wedgie), "
+                  "%u skipped (no stable state)", agreed, wedgies, skipped);
+  g_assert_cmpuint (agreed, >=, total * 9 / 10);
+}
+
+/* Every counterexample names failures that, applied to the concrete twin, break the demand. */
+static void
+test_counterexamples_reproduce (void)
+{
+  guint found = 0, robust = 0;
+  RwSafetyParams p;
+  rw_safety_params_init (&p);
+  for (guint seed = 1000; seed < 1000 + n_random () / 5; seed++)
+    {
+      g_autoptr(RwTwin) tw = tb_solve (rt_random_topology (seed));
+      g_autoptr(RwVerdict) v = NULL;
+      g_autoptr(RwTwin) broken = NULL;
+      const RwDemandResult *r;
+      gint di;
+      if (!tw->bgp->converged)
+        continue;
+      v = rw_safety_robustness (tw, &p);
+      g_assert_false (v->unknown);
+      if (v->cex_failed == NULL)
+        {
+          robust++;
+          continue;
+        }
+      found++;
+      g_ptr_array_add (v->cex_failed, NULL);
+      broken = rw_twin_fork_apply (tw, (const char *const *) v->cex_failed->pdata, NULL);
+      g_assert_nonnull (broken);
+      g_assert_cmpuint (v->cex_failed->len, <=, 2); /* k = 1, plus the terminator */
+      di = rw_traffic_find_demand (broken->traffic, v->cex_demand);
+      g_assert_cmpint (di, >=, 0);
+      r = broken->traffic->demands->pdata[di];
+      if (g_strcmp0 (v->cex_effect, "overload") == 0)
+        {
+          gboolean over = FALSE;
+          for (guint h = 0; h < r->hops->len; h++)
+            over |= broken->traffic->dirs[g_array_index (r->hops, guint, h)].utilisation > 1.0;
+          g_assert_true (over);
+        }
+      else
+        g_assert_false (r->sla_ok);
+    }
+  rw_safety_params_clear (&p);
+  g_test_message ("robustness: %u counterexamples reproduced, %u networks robust", found, robust);
+  g_assert_cmpuint (found, >, 0);
+}
+
+/* One uplink carries a demand alone: failing it is the counterexample. */
+static void
+test_single_uplink_counterexample (void)
+{
+  RwTopology *t = tb_new ();
+  g_autoptr(RwTwin) tw = NULL;
+  g_autoptr(RwVerdict) v = NULL;
+  RwSafetyParams p;
+  tb_node (t, "R1", 65001, 1);
+  tb_node (t, "R2", 65001, 2);
+  tb_node (t, "ISP-A", 64501, 20);
+  tb_node (t, "ISP-B", 64502, 21);
+  tb_node (t, "X", 64600, 30);
+  tb_node (t, "Y", 64601, 31);
+  tb_link (t, "R1", "R2", 10);
+  tb_session (t, "R1", "R2");
+  tb_peer (t, "R1", "ISP-A");
+  tb_peer (t, "R2", "ISP-B");
+  tb_peer (t, "X", "ISP-A");   /* X only behind ISP-A */
+  tb_peer (t, "Y", "ISP-B");   /* and ISP-A has no other way in */
+  tb_originate (t, "198.51.100.0/24", "R1");
+  tb_originate (t, "192.0.2.0/24", "Y");
+  tb_demand (t, "x-in", "X", "198.51.100.0/24", 500);
+  /* a second demand with two ways out, so only the uplink is a single point of failure */
+  tb_peer (t, "R1", "ISP-B");
+  tb_demand (t, "out", "R1", "192.0.2.0/24", 500);
+  tw = tb_solve (t);
+  rw_safety_params_init (&p);
+  v = rw_safety_robustness (tw, &p);
+  rw_safety_params_clear (&p);
+  g_assert_false (v->safe);
+  g_assert_nonnull (v->cex_failed);
+  g_assert_cmpuint (v->cex_failed->len, ==, 1);
+  g_assert_true (g_strcmp0 (v->cex_failed->pdata[0], "link-down:R1-ISP-A") == 0 ||
+                 g_strcmp0 (v->cex_failed->pdata[0], "session-down:R1:ISP-A") == 0);
+  g_assert_cmpstr (v->cex_demand, ==, "x-in");
+  g_assert_cmpstr (v->cex_effect, ==, "blackhole");
+  g_assert_nonnull (strstr (v->cex_message, "R1"));
+  g_assert_nonnull (strstr (v->cex_message, "x-in"));
+}
+
+static RwTwin *
+enterprise (void)
+{
+  g_autoptr(GError) error = NULL;
+  RwTopology *t = rw_topology_load_file (RW_SOURCE_DIR "/data/topologies/enterprise.json", &error);
+  g_assert_no_error (error);
+  return rw_twin_new (t);
+}
+
+/* Raise the demands that cross R1–ISP-A to 110 % of its capacity: the synthesised change
+ * brings every link under the headroom, and the twin agrees. */
+static void
+test_synthesis_confirmed (void)
+{
+  g_autoptr(RwTwin) base = enterprise ();
+  g_autoptr(RwTwin) hot = NULL;
+  g_autoptr(RwSynthResult) r = NULL;
+  g_autoptr(RwTwin) fixed = NULL;
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+  guint dir = 0;
+  RwSafetyParams p;
+  gint l = -1;
+  for (guint i = 0; i < base->topo->links->len; i++)
+    if (g_strcmp0 (((RwLink *) base->topo->links->pdata[i])->id, "R1-ISPA") == 0)
+      l = (gint) i;
+  g_assert_cmpint (l, >=, 0);
+  dir = 2 * (guint) l; /* R1 -> ISP-A */
+  for (guint d = 0; d < base->traffic->demands->len; d++)
+    {
+      const RwDemandResult *dr = base->traffic->demands->pdata[d];
+      for (guint h = 0; h < dr->hops->len; h++)
+        if (g_array_index (dr->hops, guint, h) == dir)
+          g_ptr_array_add (changes, g_strdup_printf ("demand:%s:%.3f", dr->demand->id,
+                                                     dr->demand->mbps * 1.10 / base->traffic->dirs[dir].utilisation));
+    }
+  g_ptr_array_add (changes, NULL);
+  hot = rw_twin_fork_apply (base, (const char *const *) changes->pdata, NULL);
+  g_assert_cmpfloat (fabs (hot->traffic->dirs[dir].utilisation - 1.10), <, 1e-6);
+  rw_safety_params_init (&p);
+  r = rw_safety_synthesise (hot, &p);
+  rw_safety_params_clear (&p);
+  g_assert_true (r->found);
+  g_assert_cmpuint (r->changes->len, >, 0);
+  g_ptr_array_add (r->changes, NULL);
+  fixed = rw_twin_fork_apply (hot, (const char *const *) r->changes->pdata, NULL);
+  g_ptr_array_remove_index (r->changes, r->changes->len - 1);
+  g_assert_nonnull (fixed);
+  g_assert_cmpfloat (fixed->traffic->max_utilisation, <=, 0.9);
+  g_assert_cmpuint (fixed->traffic->n_sla_violations, ==, 0);
+  g_assert_cmpfloat (fabs (r->max_util_after - fixed->traffic->max_utilisation), <, 1e-9);
+  for (guint i = 0; i < r->changes->len; i++)
+    g_assert_true (g_str_has_prefix (r->changes->pdata[i], "local-pref:") || g_str_has_prefix (r->changes->pdata[i], "prepend:"));
+}
+
+/* Rules in words: an overload, a blackhole, an out-of-range value. */
+static void
+test_verify_explains (void)
+{
+  g_autoptr(RwTwin) tw = enterprise ();
+  RwSafetyParams p;
+  const char *overload[] = { "demand:dc-web-to-google:4500", NULL };
+  const char *blackhole[] = { "session-down:R3:R1", NULL };
+  const char *range[] = { "local-pref:R1:ISP-B:400:104.16.0.0/13", NULL };
+  const char *fine[] = { "igp-cost:R1-R2:12", NULL };
+  const char *bad[] = { "local-pref:R1:NOPE:100", NULL };
+  g_autoptr(GError) error = NULL;
+  struct { const char *const *changes; const char *rule; const char *text; } cases[] = {
+    { overload, "headroom", "link R1–ISP-A (R1→ISP-A, R1-ISPA) would run at 89 %" },
+    { blackhole, "reachable", "would be blackholed" },
+    { range, "local_pref_range", "LOCAL_PREF 400 at R1 from ISP-B is outside the allowed range [0, 300]" },
+  };
+  rw_safety_params_init (&p);
+  p.k = 0;
+  p.headroom = 0.85;
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(RwVerdict) v = rw_safety_verify (tw, cases[i].changes, &p, &error);
+      gboolean seen = FALSE;
+      g_assert_no_error (error);
+      g_assert_false (v->safe);
+      for (guint k = 0; k < v->violations->len; k++)
+        {
+          RwViolation *x = v->violations->pdata[k];
+          if (g_strcmp0 (x->rule, cases[i].rule) == 0 && strstr (x->message, cases[i].text))
+            seen = TRUE;
+        }
+      if (!seen)
+        {
+          for (guint k = 0; k < v->violations->len; k++)
+            g_printerr ("  %s\n", ((RwViolation *) v->violations->pdata[k])->message);
+          g_error ("case %u: no %s violation saying '%s'", i, cases[i].rule, cases[i].text);
+        }
+    }
+  {
+    g_autoptr(RwVerdict) v = rw_safety_verify (tw, fine, &p, &error);
+    g_assert_true (v->safe);
+    g_assert_cmpuint (v->violations->len, ==, 0);
+  }
+  g_assert_null (rw_safety_verify (tw, bad, &p, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, "unknown neighbour 'NOPE'"));
+  rw_safety_params_clear (&p);
+}
+
+/* A check that cannot finish in time is "unknown", and unknown is unsafe. */
+static void
+test_timeout_is_unsafe (void)
+{
+  g_autoptr(RwTwin) tw = enterprise ();
+  RwSafetyParams p;
+  g_autoptr(RwVerdict) v = NULL;
+  rw_safety_params_init (&p);
+  p.timeout_ms = 1;
+  v = rw_safety_robustness (tw, &p);
+  rw_safety_params_clear (&p);
+  if (!v->unknown)
+    {
+      g_test_skip ("Z3 answered within 1 ms on this machine");
+      return;
+    }
+  g_assert_false (v->safe);
+  g_assert_nonnull (v->unknown_reason);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/safety/agreement/random", test_agreement_random);
+  g_test_add_func ("/safety/robustness/counterexamples-reproduce", test_counterexamples_reproduce);
+  g_test_add_func ("/safety/robustness/single-uplink", test_single_uplink_counterexample);
+  g_test_add_func ("/safety/synthesis/confirmed", test_synthesis_confirmed);
+  g_test_add_func ("/safety/verify/explains", test_verify_explains);
+  g_test_add_func ("/safety/verify/timeout-unsafe", test_timeout_is_unsafe);
+  return g_test_run ();
+}
