@@ -249,7 +249,7 @@ test_render_files (void)
 static void
 test_help_and_bench (void)
 {
-  const char *cmds[] = { "simulate", "whatif", "render", "bench" };
+  const char *cmds[] = { "simulate", "whatif", "render", "bench", "verify", "synth" };
   for (guint i = 0; i < G_N_ELEMENTS (cmds); i++)
     {
       g_auto(Run) r = { 0 };
@@ -266,6 +266,121 @@ test_help_and_bench (void)
   }
 }
 
+static JsonObject *
+parse_object (JsonParser *parser, const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  if (!json_parser_load_from_data (parser, text, -1, &error))
+    g_error ("not JSON (%s): %s", error->message, text);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+static void
+test_verify_rules_in_words (void)
+{
+  static const char *keys[] = { "safe", "unknown", "violations", "counterexample", "seconds", NULL };
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  JsonArray *v;
+  gboolean headroom = FALSE;
+  cli (&r, "verify", ENTERPRISE, "demand:dc-web-to-google:4500", "--k", "0", "--headroom", "0.85", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  o = parse_object (parser, r.out);
+  assert_keys (o, keys);
+  g_assert_false (json_object_get_boolean_member (o, "safe"));
+  g_assert_true (json_object_get_null_member (o, "counterexample"));
+  v = json_object_get_array_member (o, "violations");
+  for (guint i = 0; i < json_array_get_length (v); i++)
+    {
+      JsonObject *x = json_array_get_object_element (v, i);
+      if (g_strcmp0 (json_object_get_string_member (x, "rule"), "headroom") == 0 &&
+          g_strcmp0 (json_object_get_string_member (x, "entity"), "R1→ISP-A") == 0)
+        {
+          g_assert_nonnull (strstr (json_object_get_string_member (x, "message"), "would run at 89 % (limit 85 %)"));
+          headroom = TRUE;
+        }
+    }
+  g_assert_true (headroom);
+}
+
+static void
+test_verify_blackhole_and_safe (void)
+{
+  g_auto(Run) bad = { 0 };
+  g_auto(Run) ok = { 0 };
+  g_auto(Run) typo = { 0 };
+  cli (&bad, "verify", ENTERPRISE, "session-down:R3:R1", "--k", "0", NULL);
+  g_assert_cmpint (bad.status, ==, 1);
+  g_assert_nonnull (strstr (bad.out, "UNSAFE"));
+  g_assert_nonnull (strstr (bad.out, "would be blackholed: R1 has no route to 203.0.113.0/24"));
+  cli (&ok, "verify", ENTERPRISE, "igp-cost:R1-R2:12", "--k", "0", NULL);
+  g_assert_cmpint (ok.status, ==, 0);
+  g_assert_nonnull (strstr (ok.out, "SAFE"));
+  cli (&typo, "verify", ENTERPRISE, "local-pref:R1:ISP-Q:100", NULL);
+  g_assert_cmpint (typo.status, ==, 2);
+  g_assert_nonnull (strstr (typo.err, "unknown neighbour 'ISP-Q'"));
+}
+
+static void
+test_verify_counterexample (void)
+{
+  static const char *keys[] = { "failed", "demand", "effect", "message", NULL };
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o, *cex;
+  cli (&r, "verify", ENTERPRISE, "--k", "1", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 1);
+  o = parse_object (parser, r.out);
+  cex = json_object_get_object_member (o, "counterexample");
+  g_assert_nonnull (cex);
+  assert_keys (cex, keys);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (cex, "failed")), ==, 1);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (cex, "message"), "if "));
+}
+
+static void
+test_synth_then_whatif (void)
+{
+  static const char *keys[] = { "changes", "max_utilisation_before", "max_utilisation_after", "confirmed", "seconds", NULL };
+  const char *grow[] = { "demand:dc-web-to-google:4086", "demand:dc-web-to-google-apis:943", "demand:dc-web-to-google-dns:157",
+                         "demand:dc-web-to-cloudflare:2357", "demand:dc-web-to-cloudflare-dns:157", "demand:dc-web-to-aws:3300" };
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) parser2 = json_parser_new ();
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *out = NULL;
+  int wait_status;
+  JsonObject *o, *w;
+  JsonArray *changes;
+  cli (&r, "synth", ENTERPRISE, grow[0], grow[1], grow[2], grow[3], grow[4], grow[5], "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  o = parse_object (parser, r.out);
+  assert_keys (o, keys);
+  g_assert_true (json_object_get_boolean_member (o, "confirmed"));
+  g_assert_cmpfloat (json_object_get_double_member (o, "max_utilisation_before"), >, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (o, "max_utilisation_after"), <=, 0.9);
+  changes = json_object_get_array_member (o, "changes");
+  g_assert_cmpuint (json_array_get_length (changes), >, 0);
+  /* whatif confirms: the same growth plus the synthesised changes keeps every link under 90 % */
+  g_ptr_array_add (argv, (char *) CLI);
+  g_ptr_array_add (argv, (char *) "whatif");
+  g_ptr_array_add (argv, (char *) ENTERPRISE);
+  for (guint i = 0; i < G_N_ELEMENTS (grow); i++)
+    g_ptr_array_add (argv, (char *) grow[i]);
+  for (guint i = 0; i < json_array_get_length (changes); i++)
+    g_ptr_array_add (argv, (char *) json_array_get_string_element (changes, i));
+  g_ptr_array_add (argv, (char *) "--json");
+  g_ptr_array_add (argv, NULL);
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL,
+                               &wait_status, &error));
+  g_assert_cmpint (WEXITSTATUS (wait_status), ==, 0);
+  w = parse_object (parser2, out);
+  g_assert_cmpfloat (json_object_get_double_member (w, "max_utilisation_after"), <=, 0.9);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (w, "sla_violations_added")), ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -277,5 +392,9 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/bad-input", test_bad_input_exit_2);
   g_test_add_func ("/cli/render", test_render_files);
   g_test_add_func ("/cli/help-and-bench", test_help_and_bench);
+  g_test_add_func ("/cli/verify/rules-in-words", test_verify_rules_in_words);
+  g_test_add_func ("/cli/verify/blackhole-and-safe", test_verify_blackhole_and_safe);
+  g_test_add_func ("/cli/verify/counterexample", test_verify_counterexample);
+  g_test_add_func ("/cli/synth/then-whatif", test_synth_then_whatif);
   return g_test_run ();
 }
