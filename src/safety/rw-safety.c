@@ -508,7 +508,28 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       g_ptr_array_add (failed, NULL);
       broken = rw_twin_fork_apply (twin, (const char *const *) failed->pdata, NULL);
       g_ptr_array_remove_index (failed, failed->len - 1);
-      if (broken && concrete_problem (broken, 1.0, &pr))
+      if (broken && concrete_problem (broken, 1.0, &pr) && p->robust_relative_to != NULL)
+        {
+          /* the same failures before the change: if they already break this demand, it is not
+           * the change's doing */
+          g_autoptr(RwTwin) before = NULL;
+          g_ptr_array_add (failed, NULL);
+          before = rw_twin_fork_apply (p->robust_relative_to, (const char *const *) failed->pdata, NULL);
+          g_ptr_array_remove_index (failed, failed->len - 1);
+          if (before)
+            {
+              gint di = rw_traffic_find_demand (before->traffic, pr.demand);
+              const RwDemandResult *dr = di >= 0 ? before->traffic->demands->pdata[di] : NULL;
+              if (dr && !dr->sla_ok)
+                {
+                  v->preexisting++;
+                  problem_clear (&pr);
+                  Z3_solver_assert (z->ctx, s, zorv (z, block));
+                  continue;
+                }
+            }
+        }
+      if (broken && pr.demand != NULL)
         {
           GString *what = g_string_new (NULL);
           for (guint i = 0; i < failed->len; i++)

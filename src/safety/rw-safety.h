@@ -21,6 +21,9 @@ typedef struct {
   double min_confidence;      /* tier limit */
   double max_blast_radius;    /* tier limit, 0..1 */
   guint timeout_ms;           /* per Z3 check (a timeout is "unknown" = unsafe) */
+  /* When set, a failure that already breaks the same demand in this state is not held against
+   * the change: robustness then means "no more fragile than before". */
+  const RwTwin *robust_relative_to;
 } RwSafetyParams;
 
 void rw_safety_params_init (RwSafetyParams *p); /* the defaults of DESIGN.md section 3 */
@@ -41,6 +44,7 @@ typedef struct {
   char *cex_demand, *cex_effect, *cex_message;
   double seconds;
   guint checks;               /* Z3 checks run */
+  guint preexisting;          /* counterexamples that also hold before the change (relative mode) */
 } RwVerdict;
 
 void rw_verdict_free (RwVerdict *v);

@@ -22,12 +22,13 @@ static const struct {
   { RW_CHANGE_COMMUNITY_ADD, "community-add", 3, 4 },
   { RW_CHANGE_DEMAND, "demand", 2, 2 },
   { RW_CHANGE_IGP_COST, "igp-cost", 2, 2 },
+  { RW_CHANGE_DENY, "deny", 3, 3 },
 };
 
 #define USAGE "expected one of link-down:LINK, link-up:LINK, session-down:A:B, session-up:A:B, " \
               "local-pref:ROUTER:NEIGHBOR:VALUE[:PREFIX], prepend:ROUTER:NEIGHBOR:COUNT[:PREFIX], " \
               "med:ROUTER:NEIGHBOR:VALUE[:PREFIX], community-add:ROUTER:NEIGHBOR:COMMUNITY[:PREFIX], " \
-              "demand:ID:MBPS, igp-cost:LINK:COST"
+              "demand:ID:MBPS, igp-cost:LINK:COST, deny:ROUTER:NEIGHBOR:PREFIX"
 
 void
 rw_change_free (RwChange *c)
@@ -130,6 +131,15 @@ rw_change_parse (const char *text, GError **error)
         }
       c->value = (gint64) v;
       break;
+    case RW_CHANGE_DENY:
+      c->b = g_strdup (args->pdata[1]);
+      if (!rw_prefix_parse (args->pdata[2], &c->prefix))
+        {
+          fail (error, text, "'%s' is not a prefix A.B.C.D/LEN", (char *) args->pdata[2]);
+          return NULL;
+        }
+      c->has_prefix = TRUE;
+      break;
     case RW_CHANGE_LOCAL_PREF:
     case RW_CHANGE_PREPEND:
     case RW_CHANGE_MED:
@@ -195,6 +205,8 @@ rw_change_to_string (const RwChange *c)
       }
     case RW_CHANGE_IGP_COST:
       return g_strdup_printf ("%s:%s:%" G_GINT64_FORMAT, name, c->a, c->value);
+    case RW_CHANGE_DENY:
+      return g_strdup_printf ("%s:%s:%s:%s", name, c->a, c->b, pfx);
     default:
       val = c->kind == RW_CHANGE_COMMUNITY_ADD ? rw_community_to_string ((guint32) c->value)
                                                : g_strdup_printf ("%" G_GINT64_FORMAT, c->value);
@@ -347,6 +359,24 @@ apply_policy_change (RwTopology *t, const RwChange *c, const char *text, GError 
     return fail (error, text, "unknown neighbour '%s'", c->b);
   if ((s = rw_topology_find_session (t, c->a, c->b)) == NULL)
     return fail (error, text, "no BGP session between %s and %s", c->a, c->b);
+  if (c->kind == RW_CHANGE_DENY)
+    {
+      RwPrefixMatch m = { c->prefix, c->prefix.len, 32, FALSE, TRUE };
+      end = rw_session_end_for (s, c->a);
+      p = private_policy (t, end, c->a, c->b, TRUE);
+      for (guint i = 0; i < p->entries->len; i++)
+        {
+          RwPolicyEntry *old = p->entries->pdata[i];
+          if (!old->permit && old->match_prefixes && old->match_prefixes->len == 1 &&
+              memcmp (&g_array_index (old->match_prefixes, RwPrefixMatch, 0), &m, sizeof m) == 0)
+            return TRUE; /* already filtered */
+        }
+      e = rw_policy_entry_new (0, FALSE);
+      e->match_prefixes = g_array_new (FALSE, FALSE, sizeof (RwPrefixMatch));
+      g_array_append_val (e->match_prefixes, m);
+      insert_first (p, e);
+      return TRUE;
+    }
   if (c->kind == RW_CHANGE_PREPEND && !rw_session_is_ebgp (t, s))
     return fail (error, text, "AS-path prepend applies to eBGP sessions; %s–%s is iBGP", c->a, c->b);
   end = rw_session_end_for (s, c->a);
