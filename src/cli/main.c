@@ -15,6 +15,10 @@ static const struct {
   { "whatif", rw_cli_whatif, "apply changes to a fork and show the diff and blast radius" },
   { "verify", rw_cli_verify, "prove with Z3 that changes keep the network safe, even after K failures" },
   { "synth", rw_cli_synth, "find the smallest LOCAL_PREF/prepend change that meets capacity and SLAs" },
+  { "run", rw_cli_run, "run the agent on a scenario: timeline, audit chain, result" },
+  { "harness", rw_cli_harness, "run scenarios and report SR, MTTD, MTTR, rollbacks, blocked and false actions" },
+  { "config", rw_cli_config, "a router's FRR configuration, or the diff and rollback for changes" },
+  { "audit", rw_cli_audit, "verify or list the tamper-evident audit log of a database" },
   { "render", rw_cli_render, "draw the topology or a demand's paths with Graphviz (.svg, .png, .dot)" },
   { "bench", rw_cli_bench, "time a full solve and a what-if on a synthetic enterprise" },
 };

@@ -17,6 +17,10 @@ int rw_cli_render (int argc, char **argv);
 int rw_cli_bench (int argc, char **argv);
 int rw_cli_verify (int argc, char **argv);
 int rw_cli_synth (int argc, char **argv);
+int rw_cli_run (int argc, char **argv);
+int rw_cli_harness (int argc, char **argv);
+int rw_cli_audit (int argc, char **argv);
+int rw_cli_config (int argc, char **argv);
 
 /* Shared helpers (rw-cli-common.c). */
 int rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv);

@@ -325,6 +325,9 @@ verify_state (const RwTwin *before, const RwTwin *after, const char *const *chan
       const RwDemand *dm = after->topo->demands->pdata[d];
       rule_new (rules, "reachable", dm->id, zor2 (z, sym->delivered[d], sym->looped[d]), R_REACH, d);
       rule_new (rules, "no_loop", dm->id, znot (z, sym->looped[d]), R_LOOP, d);
+      if (p->rules_relative && before != NULL && d < before->traffic->demands->len &&
+          !((RwDemandResult *) before->traffic->demands->pdata[d])->sla_ok)
+        continue; /* already missing it before the change */
       rule_new (rules, "sla", dm->id, zimp (z, sym->delivered[d], rw_sym_sla_ok (sym, d)), R_SLA, d);
     }
   for (guint d = 0; d < nd; d++)
@@ -333,7 +336,11 @@ verify_state (const RwTwin *before, const RwTwin *after, const char *const *chan
       g_autofree char *name = rw_traffic_dir_name (after->net, d);
       if (!l->up)
         continue;
-      rule_new (rules, "headroom", name, zle (z, sym->load[d], zreal (z, p->headroom * l->capacity_mbps)), R_HEADROOM, d);
+      {
+        /* headroom is absolute: whatever the agent does must leave every direction within it */
+        double limit = p->headroom * l->capacity_mbps;
+        rule_new (rules, "headroom", name, zle (z, sym->load[d], zreal (z, limit)), R_HEADROOM, d);
+      }
     }
   if (p->confidence >= 0)
     {
@@ -480,6 +487,23 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       g_ptr_array_add (bad, zlt (z, zreal (z, l->capacity_mbps), sym->load[dir]));
     }
   Z3_solver_assert (z->ctx, s, zorv (z, bad));
+
+  /* Relative mode with k = 1: single failures that already break something before the change
+   * are not the change's doing; the twin finds them in a few milliseconds each, and Z3 then
+   * searches only among the others. */
+  if (p->robust_relative_to != NULL && p->k == 1)
+    for (guint i = 0; i < sym->failure_vars->len; i++)
+      {
+        const char *one[] = { sym->failure_names->pdata[i], NULL };
+        g_autoptr(RwTwin) before = rw_twin_fork_apply (p->robust_relative_to, one, NULL);
+        Problem pre = { 0 };
+        if (before && concrete_problem (before, 1.0, &pre))
+          {
+            Z3_solver_assert (z->ctx, s, znot (z, sym->failure_vars->pdata[i]));
+            v->preexisting++;
+          }
+        problem_clear (&pre);
+      }
 
   for (guint round = 0; round < MAX_ROUNDS; round++)
     {

@@ -24,6 +24,10 @@ typedef struct {
   /* When set, a failure that already breaks the same demand in this state is not held against
    * the change: robustness then means "no more fragile than before". */
   const RwTwin *robust_relative_to;
+  /* When TRUE, the SLA rule holds the change to "no worse than before": a demand already
+   * missing its SLA may still miss it (the agent fixes things step by step). Headroom, loops
+   * and reachability stay absolute. */
+  gboolean rules_relative;
 } RwSafetyParams;
 
 void rw_safety_params_init (RwSafetyParams *p); /* the defaults of DESIGN.md section 3 */

@@ -1,0 +1,1898 @@
+/* rw-agent.c — the closed loop. Everything the agent knows comes from telemetry of the live
+ * twin (with the run's seeded noise) plus the configuration it manages; every decision follows
+ * from simulated outcomes, and every stage leaves an audit event.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-agent.h"
+#include "rw-detect.h"
+#include "rw-frr.h"
+#include "rw-safety.h"
+
+#include <math.h>
+#include <string.h>
+
+#define SETTLE_NONE G_MAXUINT
+
+void
+rw_guard_config_init (RwGuardConfig *g)
+{
+  memset (g, 0, sizeof *g);
+  g->t1_confidence = 0.80;
+  g->t1_blast = 0.25;
+  g->t2_confidence = 0.60;
+  g->t2_blast = 0.65;
+  g->max_per_min = 10;
+  g->max_t1_per_min = 6;
+  g->max_t2_per_min = 3;
+  g->settle_ticks = 3;
+  g->t2_ttl_ticks = 6;
+  g->hot_utilisation = 0.9;
+  g->use_z3 = TRUE;
+  g->z3_timeout_ms = 20000;
+}
+
+typedef struct {
+  char *kind, *entity, *cause;
+  double confidence;
+  GPtrArray *evidence;   /* char* */
+  char *explains;
+  guint first_tick;
+  guint handled_tick;    /* SETTLE_NONE until an action (or a decision not to act) */
+  gboolean escalated;
+} Hypothesis;
+
+typedef struct {
+  GPtrArray *changes;    /* char* */
+  char *action_kind;
+  double utility;
+  double max_util_after, blast;
+  guint sla_after, new_problems;
+  double prior;
+} Candidate;
+
+typedef struct {
+  guint tick;
+  GPtrArray *changes;
+  char *hyp_kind, *action_kind;
+  GPtrArray *saved_policies;   /* RwPolicy copies before the change */
+  GPtrArray *saved_sessions;   /* RwSession copies before the change */
+  guint sla_before;
+  double util_before, util_predicted;
+  guint sla_predicted;
+  gboolean judged;
+  char tier[3];
+} Applied;
+
+struct _RwAgent {
+  const RwScenario *sc;
+  RwStore *store;
+  gint64 run_id;
+  RwGuardConfig cfg;
+  GRand *rng;
+  RwTwin *live;
+  guint tick;
+  GPtrArray *timeline;            /* RwTimelineEvent */
+  /* telemetry and detection */
+  RwSeriesStore *series;
+  GPtrArray *metric_names;        /* char*, fixed order: util/loss/lat per link direction */
+  GHashTable *ewma;               /* metric -> RwEwma* */
+  GHashTable *ewma_streak;        /* metric -> consecutive out-of-control ticks */
+  RwIForest *forest;
+  GArray *baseline_rows;          /* doubles, row-major */
+  double *observed_util, *observed_loss, *observed_lat; /* per direction */
+  double *observed_mbps;          /* per demand (flow telemetry) */
+  double *baseline_mbps;          /* per demand, mean over the baseline window */
+  GArray **baseline_hops;         /* per demand: hops at the end of the baseline */
+  gboolean *prev_link_up, *prev_sess_up;
+  GHashTable *baseline_prefixes;  /* prefix text -> origin ASN + 1 that our routers saw in the baseline */
+  GHashTable *open_anomalies;     /* "metric|entity" -> first tick */
+  guint *flaps;                   /* per session: down transitions seen */
+  /* reasoning and action */
+  GHashTable *hyps;               /* "kind:entity" -> Hypothesis */
+  GPtrArray *hyp_order;           /* keys in creation order */
+  GPtrArray *applied;             /* Applied */
+  GArray *action_ticks;           /* ticks of applied actions (rate limits) */
+  GArray *action_tiers;           /* tier number per applied action */
+  /* metrics */
+  gint first_fault_tick, first_anomaly_tick, recovered_tick;
+  GArray *fault_ticks, *detect_ticks;  /* per fault: when it happened, when a detector first fired (-1) */
+  gint episode_start;                  /* impaired since (-1: not impaired) */
+  guint episodes;
+  double episode_ticks;
+  guint rollbacks, blocked, false_actions, escalations;
+  gboolean last_action_rolled_back;
+  GArray *degraded;               /* link indices currently degraded by the scenario */
+};
+
+/* ---- helpers ---- */
+
+static double
+gauss (GRand *r)
+{
+  double u1 = g_rand_double_range (r, 1e-12, 1.0), u2 = g_rand_double (r);
+  return sqrt (-2 * log (u1)) * cos (2 * G_PI * u2);
+}
+
+static void
+hyp_free (Hypothesis *h)
+{
+  g_free (h->kind);
+  g_free (h->entity);
+  g_free (h->cause);
+  g_ptr_array_unref (h->evidence);
+  g_free (h->explains);
+  g_free (h);
+}
+
+static void
+candidate_free (Candidate *c)
+{
+  g_ptr_array_unref (c->changes);
+  g_free (c->action_kind);
+  g_free (c);
+}
+
+static void
+applied_free (Applied *a)
+{
+  g_ptr_array_unref (a->changes);
+  g_free (a->hyp_kind);
+  g_free (a->action_kind);
+  g_ptr_array_unref (a->saved_policies);
+  g_ptr_array_unref (a->saved_sessions);
+  g_free (a);
+}
+
+static void
+timeline_event_free (RwTimelineEvent *e)
+{
+  g_free (e->kind);
+  g_free (e->summary);
+  g_clear_pointer (&e->payload, json_node_unref);
+  g_free (e);
+}
+
+/* Record a stage: in the timeline and, when there is a store, in the audit chain. */
+static gboolean
+record (RwAgent *ag, const char *kind, const char *actor, const char *tag, JsonBuilder *b, GError **error,
+        const char *fmt, ...) G_GNUC_PRINTF (7, 8);
+
+static gboolean
+record (RwAgent *ag, const char *kind, const char *actor, const char *tag, JsonBuilder *b, GError **error,
+        const char *fmt, ...)
+{
+  RwTimelineEvent *e = g_new0 (RwTimelineEvent, 1);
+  g_autoptr(JsonBuilder) own = NULL;
+  va_list ap;
+  va_start (ap, fmt);
+  e->summary = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  e->tick = ag->tick;
+  e->kind = g_strdup (kind);
+  if (b == NULL)
+    {
+      own = json_builder_new ();
+      json_builder_begin_object (own);
+      b = own;
+    }
+  json_builder_set_member_name (b, "tick");
+  json_builder_add_int_value (b, ag->tick);
+  json_builder_set_member_name (b, "summary");
+  json_builder_add_string_value (b, e->summary);
+  json_builder_end_object (b);
+  e->payload = json_builder_get_root (b);
+  g_ptr_array_add (ag->timeline, e);
+  if (ag->store)
+    return rw_store_append (ag->store, ag->run_id, kind, actor, tag, e->payload, NULL, error);
+  return TRUE;
+}
+
+static JsonBuilder *
+payload_new (void)
+{
+  JsonBuilder *b = json_builder_new ();
+  json_builder_begin_object (b);
+  return b;
+}
+
+static void
+add_strv (JsonBuilder *b, const char *key, GPtrArray *items)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_begin_array (b);
+  for (guint i = 0; items && i < items->len; i++)
+    json_builder_add_string_value (b, items->pdata[i]);
+  json_builder_end_array (b);
+}
+
+static char *
+dir_metric (const RwNet *net, const char *what, guint dir)
+{
+  g_autofree char *name = rw_traffic_dir_name (net, dir);
+  return g_strdup_printf ("%s:%s", what, name);
+}
+
+/* ---- observe ---- */
+
+/* Scenario faults due now (and ramps in progress) change the live network. */
+static gboolean
+inject (RwAgent *ag, GError **error)
+{
+  RwTopology *t = ag->live->topo;
+  gboolean changed = FALSE;
+  for (guint i = 0; i < ag->sc->events->len; i++)
+    {
+      const RwScenarioEvent *e = ag->sc->events->pdata[i];
+      guint span = MAX (e->over, 1);
+      if (ag->tick < e->at)
+        continue;
+      switch (e->type)
+        {
+        case RW_EVENT_DEMAND_RAMP:
+          if (ag->tick <= e->at + span)
+            {
+              RwDemand *d = rw_topology_find_demand (t, e->demand);
+              RwDemand *d0 = rw_topology_find_demand (ag->sc->topology, e->demand);
+              double f = MIN (1.0, (ag->tick - e->at + 1) / (double) span);
+              d->mbps = d0->mbps + f * (e->to_mbps - d0->mbps);
+              changed = TRUE;
+            }
+          break;
+        case RW_EVENT_LINK_DEGRADE:
+          if (ag->tick <= e->at + span)
+            {
+              RwLink *l = rw_topology_find_link (t, e->link);
+              RwLink *l0 = rw_topology_find_link (ag->sc->topology, e->link);
+              double f = MIN (1.0, (ag->tick - e->at + 1) / (double) span);
+              l->loss_pct = l0->loss_pct + f * e->loss_pct;
+              l->latency_ms = l0->latency_ms + f * e->latency_ms;
+              changed = TRUE;
+            }
+          break;
+        case RW_EVENT_SESSION_FLAP:
+          if (ag->tick < e->at + 2 * e->period * e->count)
+            {
+              RwSession *s = rw_topology_find_session (t, e->a, e->b);
+              gboolean down = ((ag->tick - e->at) / e->period) % 2 == 0;
+              if (s->up == down)
+                {
+                  /* an operator's shutdown (by the agent) stays */
+                  gboolean held = FALSE;
+                  for (guint k = 0; k < ag->applied->len; k++)
+                    for (guint c = 0; c < ((Applied *) ag->applied->pdata[k])->changes->len; c++)
+                      held |= g_str_has_prefix (((Applied *) ag->applied->pdata[k])->changes->pdata[c], "session-down:");
+                  if (!held)
+                    {
+                      s->up = !down;
+                      changed = TRUE;
+                    }
+                }
+            }
+          break;
+        default:
+          if (ag->tick != e->at)
+            break;
+          if (e->type == RW_EVENT_LINK_DOWN || e->type == RW_EVENT_LINK_UP)
+            rw_topology_find_link (t, e->link)->up = e->type == RW_EVENT_LINK_UP;
+          else if (e->type == RW_EVENT_ROUTE_LEAK)
+            for (guint p = 0; p < e->prefixes->len; p++)
+              g_ptr_array_add (t->prefixes, rw_origination_new (e->prefixes->pdata[p], e->node));
+          changed = TRUE;
+          break;
+        }
+      if (ag->tick == e->at)
+        {
+          g_autoptr(JsonBuilder) b = payload_new ();
+          json_builder_set_member_name (b, "event");
+          json_builder_add_string_value (b, rw_event_type_to_string (e->type));
+          gint ft = (gint) ag->tick, undetected = -1;
+          if (ag->first_fault_tick < 0)
+            ag->first_fault_tick = (gint) ag->tick;
+          g_array_append_val (ag->fault_ticks, ft);
+          g_array_append_val (ag->detect_ticks, undetected);
+          if (!record (ag, "fault", "scenario", "DETERMINISTIC", g_steal_pointer (&b), error, "%s %s%s%s",
+                       rw_event_type_to_string (e->type),
+                       e->link ? e->link : e->demand ? e->demand : e->node ? e->node : e->a ? e->a : "",
+                       e->b ? "–" : "", e->b ? e->b : ""))
+            return FALSE;
+        }
+    }
+  if (changed)
+    rw_twin_resolve (ag->live);
+  return TRUE;
+}
+
+static void
+observe (RwAgent *ag)
+{
+  const RwTraffic *tr = ag->live->traffic;
+  const RwTopology *t = ag->live->topo;
+  double n = ag->sc->noise;
+  for (guint d = 0; d < 2 * tr->n_links; d++)
+    {
+      const RwLinkDir *ld = &tr->dirs[d];
+      RwLink *l = t->links->pdata[d / 2];
+      double jitter = 1 + n * gauss (ag->rng);
+      ag->observed_util[d] = l->up ? MAX (0, ld->utilisation * jitter) : 0;
+      ag->observed_lat[d] = l->up ? ld->latency_ms * (1 + n * 0.5 * gauss (ag->rng)) : 0;
+      ag->observed_loss[d] = l->up ? MAX (0, ld->loss_pct + n * 0.05 * fabs (gauss (ag->rng))) : 0;
+    }
+  for (guint i = 0; i < t->demands->len; i++)
+    ag->observed_mbps[i] = ((RwDemand *) t->demands->pdata[i])->mbps * MAX (0, 1 + n * gauss (ag->rng));
+}
+
+/* The agent's model of the network: the configuration it manages, the link and session states it
+ * sees, and the demand sizes its flow telemetry reports. */
+static RwTwin *
+model_twin (RwAgent *ag)
+{
+  RwTopology *m = rw_topology_copy (ag->live->topo);
+  for (guint i = 0; i < m->demands->len; i++)
+    ((RwDemand *) m->demands->pdata[i])->mbps = ag->observed_mbps[i];
+  return rw_twin_new (m);
+}
+
+/* ---- detect ---- */
+
+/* The AS our routers see originating a prefix (0 = originated inside our AS or unknown). */
+static guint32
+origin_as (const RwTwin *t, guint p)
+{
+  for (guint u = 0; u < t->net->n_nodes; u++)
+    {
+      const RwRoute *r = rw_net_is_ours (t->net, u) ? rw_bgp_best (t->bgp, p, u) : NULL;
+      if (r)
+        return r->as_path_len ? r->as_path[r->as_path_len - 1] : 0;
+    }
+  return 0;
+}
+
+/* A prefix our routers did not know in the baseline, or now see from another origin AS. */
+static gboolean
+suspect_prefix (const RwAgent *ag, const RwTwin *t, guint p)
+{
+  g_autofree char *pfx = rw_prefix_to_string (&t->bgp->prefixes[p]);
+  gpointer v = g_hash_table_lookup (ag->baseline_prefixes, pfx);
+  return v == NULL || GPOINTER_TO_UINT (v) - 1 != origin_as (t, p);
+}
+
+typedef struct {
+  char *metric, *entity;
+  double value, score;
+  guint flags;
+} Anomaly;
+
+static void
+anomaly_free (Anomaly *a)
+{
+  g_free (a->metric);
+  g_free (a->entity);
+  g_free (a);
+}
+
+static void
+add_anomaly (GPtrArray *out, const char *metric, const char *entity, double value, double score, guint flags)
+{
+  Anomaly *a = g_new0 (Anomaly, 1);
+  a->metric = g_strdup (metric);
+  a->entity = g_strdup (entity);
+  a->value = value;
+  a->score = score;
+  a->flags = flags;
+  g_ptr_array_add (out, a);
+}
+
+enum { FLAG_THRESHOLD = 1, FLAG_EWMA = 2, FLAG_IFOREST = 4, FLAG_STATE = 8, FLAG_ROUTE = 16 };
+
+static void
+feature_row (RwAgent *ag, double *row)
+{
+  guint nd = 2 * ag->live->traffic->n_links;
+  for (guint d = 0; d < nd; d++)
+    {
+      row[d] = ag->observed_util[d];
+      row[nd + d] = ag->observed_loss[d];
+    }
+}
+
+static GPtrArray *
+detect (RwAgent *ag)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) anomaly_free);
+  const RwNet *net = ag->live->net;
+  const RwTopology *t = ag->live->topo;
+  guint nd = 2 * ag->live->traffic->n_links;
+  g_autofree double *row = g_new (double, 2 * nd + 1);
+
+  feature_row (ag, row);
+  for (guint d = 0; d < nd; d++)
+    {
+      g_autofree char *mu = dir_metric (net, "util", d);
+      g_autofree char *ml = dir_metric (net, "loss", d);
+      rw_series_store_push (ag->series, mu, ag->observed_util[d]);
+      rw_series_store_push (ag->series, ml, ag->observed_loss[d]);
+    }
+
+  if (ag->tick < ag->sc->baseline_ticks)
+    {
+      g_array_append_vals (ag->baseline_rows, row, 2 * nd);
+      if (ag->tick + 1 == ag->sc->baseline_ticks)
+        {
+          /* train on the clean window */
+          guint n = ag->baseline_rows->len / (2 * nd);
+          ag->forest = rw_iforest_train ((double *) ag->baseline_rows->data, n, 2 * nd, 100, MIN (256, n), 8, ag->rng);
+          for (guint d = 0; d < nd; d++)
+            for (guint k = 0; k < 2; k++)
+              {
+                g_autofree char *m = dir_metric (net, k ? "loss" : "util", d);
+                RwEwma *e = rw_ewma_new (0.25, 3.0);
+                rw_ewma_train_series (e, rw_series_store_lookup (ag->series, m), n, NULL);
+                g_hash_table_insert (ag->ewma, g_steal_pointer (&m), e);
+              }
+          for (guint i = 0; i < t->demands->len; i++)
+            {
+              const RwDemandResult *r = ag->live->traffic->demands->pdata[i];
+              ag->baseline_hops[i] = g_array_copy (r->hops);
+            }
+        }
+      for (guint i = 0; i < t->demands->len; i++)
+        ag->baseline_mbps[i] += ag->observed_mbps[i] / ag->sc->baseline_ticks;
+      return out;
+    }
+
+  /* link and session states */
+  for (guint l = 0; l < t->links->len; l++)
+    {
+      RwLink *link = t->links->pdata[l];
+      if (!link->up)
+        add_anomaly (out, "link_state", link->id, 0, 1, FLAG_STATE);
+    }
+  for (guint s = 0; s < t->sessions->len; s++)
+    {
+      RwSession *sess = t->sessions->pdata[s];
+      gint a = rw_net_find_adj (net, (guint) rw_net_node (net, sess->a), (guint) rw_net_node (net, sess->b));
+      gboolean up = a >= 0 && net->adjs[a].up;
+      g_autofree char *ent = g_strdup_printf ("%s-%s", sess->a, sess->b);
+      if (!up && rw_net_is_ours (net, net->adjs[a].node))
+        add_anomaly (out, "session_state", ent, 0, 1, FLAG_STATE);
+      if (ag->prev_sess_up[s] && !up)
+        ag->flaps[s]++;
+      ag->prev_sess_up[s] = up;
+    }
+  /* per direction: thresholds and control charts */
+  for (guint d = 0; d < nd; d++)
+    {
+      RwLink *link = t->links->pdata[d / 2];
+      g_autofree char *name = rw_traffic_dir_name (net, d);
+      for (guint k = 0; k < 2; k++)
+        {
+          g_autofree char *m = dir_metric (net, k ? "loss" : "util", d);
+          double v = k ? ag->observed_loss[d] : ag->observed_util[d];
+          RwEwma *e = g_hash_table_lookup (ag->ewma, m);
+          guint flags = 0;
+          gint streak = GPOINTER_TO_INT (g_hash_table_lookup (ag->ewma_streak, m));
+          gboolean ooc = e && rw_ewma_update (e, v);
+          /* telemetry comes from our routers: links beyond our edge are not observed */
+          if (!link->up || !(rw_net_is_ours (net, net->link_a[d / 2]) || rw_net_is_ours (net, net->link_b[d / 2])))
+            continue;
+          streak = ooc ? streak + 1 : 0;
+          g_hash_table_replace (ag->ewma_streak, g_strdup (m), GINT_TO_POINTER (streak));
+          if ((k == 0 && v >= ag->cfg.hot_utilisation) || (k == 1 && v >= 1.0))
+            flags |= FLAG_THRESHOLD;
+          /* a control chart alone must persist two ticks, and only upward moves matter here */
+          if (streak >= 2 && e && rw_ewma_statistic (e) > rw_ewma_ucl (e) && (k == 1 ? v >= 0.25 : v >= 0.6))
+            flags |= FLAG_EWMA;
+          if (flags)
+            add_anomaly (out, k ? "loss" : "util", name, v, e ? rw_ewma_statistic (e) : v, flags);
+        }
+    }
+  /* the whole picture: isolation forest over the feature vector */
+  if (ag->forest)
+    {
+      double score = rw_iforest_score (ag->forest, row);
+      if (score > 0.65)
+        for (guint i = 0; i < out->len; i++)
+          ((Anomaly *) out->pdata[i])->flags |= FLAG_IFOREST;
+    }
+  /* routes our routers did not know in the baseline, or from a new origin */
+  for (guint p = 0; p < ag->live->bgp->n_prefixes; p++)
+    {
+      g_autofree char *pfx = rw_prefix_to_string (&ag->live->bgp->prefixes[p]);
+      if (!suspect_prefix (ag, ag->live, p))
+        continue;
+      for (guint u = 0; u < net->n_nodes; u++)
+        {
+          const RwRoute *r = rw_net_is_ours (net, u) ? rw_bgp_best (ag->live->bgp, p, u) : NULL;
+          if (r && r->as_path_len > 0)
+            {
+              /* the AS that originates it */
+              guint32 origin = r->as_path[r->as_path_len - 1];
+              for (guint x = 0; x < net->n_nodes; x++)
+                if (net->nodes[x]->asn == origin && !rw_net_is_ours (net, x))
+                  {
+                    g_autofree char *what = g_strdup_printf ("new_route:%s", pfx);
+                    add_anomaly (out, what, net->nodes[x]->id, 1, 1, FLAG_ROUTE);
+                    break;
+                  }
+              break;
+            }
+        }
+    }
+  /* demands missing their SLA (observed latency and loss) */
+  for (guint i = 0; i < ag->live->traffic->demands->len; i++)
+    {
+      const RwDemandResult *r = ag->live->traffic->demands->pdata[i];
+      if (!r->sla_ok)
+        add_anomaly (out, "sla", r->demand->id, r->status == RW_DEMAND_OK ? r->latency_ms : 0, 1, FLAG_THRESHOLD);
+    }
+  return out;
+}
+
+/* ---- reason ---- */
+
+static Hypothesis *
+hyp_get (RwAgent *ag, const char *kind, const char *entity, gboolean *is_new)
+{
+  g_autofree char *key = g_strdup_printf ("%s:%s", kind, entity);
+  Hypothesis *h = g_hash_table_lookup (ag->hyps, key);
+  *is_new = h == NULL;
+  if (h == NULL)
+    {
+      h = g_new0 (Hypothesis, 1);
+      h->kind = g_strdup (kind);
+      h->entity = g_strdup (entity);
+      h->evidence = g_ptr_array_new_with_free_func (g_free);
+      h->first_tick = ag->tick;
+      h->handled_tick = SETTLE_NONE;
+      g_ptr_array_add (ag->hyp_order, g_strdup (key));
+      g_hash_table_insert (ag->hyps, g_steal_pointer (&key), h);
+    }
+  return h;
+}
+
+static void
+evidence (Hypothesis *h, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+
+static void
+evidence (Hypothesis *h, const char *fmt, ...)
+{
+  va_list ap;
+  char *s;
+  va_start (ap, fmt);
+  s = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  for (guint i = 0; i < h->evidence->len; i++)
+    if (g_strcmp0 (h->evidence->pdata[i], s) == 0)
+      {
+        g_free (s);
+        return;
+      }
+  g_ptr_array_add (h->evidence, s);
+}
+
+static gboolean
+hops_contain (GArray *hops, guint dir)
+{
+  for (guint i = 0; hops && i < hops->len; i++)
+    if (g_array_index (hops, guint, i) == dir)
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
+{
+  const RwNet *net = ag->live->net;
+  const RwTopology *t = ag->live->topo;
+  const RwTraffic *tr = ag->live->traffic;
+  gboolean any_down = FALSE;
+
+  for (guint i = 0; i < anomalies->len; i++)
+    {
+      Anomaly *a = anomalies->pdata[i];
+      Hypothesis *h = NULL;
+      gboolean fresh;
+      if (g_strcmp0 (a->metric, "link_state") == 0)
+        {
+          RwLink *l = rw_topology_find_link (t, a->entity);
+          guint sessions_down = 0, sessions = 0;
+          any_down = TRUE;
+          h = hyp_get (ag, "link_down", a->entity, &fresh);
+          for (guint s = 0; s < t->sessions->len; s++)
+            {
+              RwSession *sess = t->sessions->pdata[s];
+              if (rw_session_is_ebgp (t, sess) &&
+                  ((g_strcmp0 (sess->a, l->a) == 0 && g_strcmp0 (sess->b, l->b) == 0) ||
+                   (g_strcmp0 (sess->a, l->b) == 0 && g_strcmp0 (sess->b, l->a) == 0)))
+                {
+                  sessions++;
+                  if (!ag->prev_sess_up[s])
+                    sessions_down++;
+                }
+            }
+          evidence (h, "link %s reports down", a->entity);
+          if (sessions_down)
+            evidence (h, "BGP session on it down");
+          /* a cut explains link and session loss together */
+          h->confidence = 0.6 + 0.25 + (sessions ? 0.1 * sessions_down / sessions : 0.1);
+          g_free (h->explains);
+          h->explains = g_strdup_printf ("loss of %s and of the routes learned over it", a->entity);
+        }
+      else if (g_strcmp0 (a->metric, "session_state") == 0)
+        {
+          g_auto(GStrv) ends = g_strsplit (a->entity, "-", 2);
+          RwSession *sess = NULL;
+          guint flaps = 0;
+          gboolean link_up = FALSE;
+          for (guint s = 0; s < t->sessions->len && sess == NULL; s++)
+            {
+              RwSession *x = t->sessions->pdata[s];
+              g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
+              if (g_strcmp0 (ent, a->entity) == 0)
+                sess = x, flaps = ag->flaps[s];
+            }
+          if (sess == NULL)
+            continue;
+          link_up = rw_net_direct_link (net, (guint) rw_net_node (net, sess->a), (guint) rw_net_node (net, sess->b)) >= 0;
+          if (!link_up)
+            continue; /* explained by the cut */
+          h = hyp_get (ag, "session_fault", a->entity, &fresh);
+          evidence (h, "session %s down with its link up (%u drop%s so far)", a->entity, flaps, flaps == 1 ? "" : "s");
+          h->confidence = MIN (0.95, 0.5 + 0.12 * flaps);
+          g_free (h->explains);
+          h->explains = g_strdup ("route churn and traffic shifts to other exits");
+        }
+      else if (g_strcmp0 (a->metric, "util") == 0)
+        {
+          /* congestion: which direction, and why — growth of the demands on it, or paths moved
+           * onto it after another failure */
+          guint dir = G_MAXUINT;
+          double grown = 0, moved = 0, total = 0;
+          RwLink *l;
+          for (guint d = 0; d < 2 * tr->n_links && dir == G_MAXUINT; d++)
+            {
+              g_autofree char *name = rw_traffic_dir_name (net, d);
+              if (g_strcmp0 (name, a->entity) == 0)
+                dir = d;
+            }
+          if (dir == G_MAXUINT || a->value < 0.75)
+            continue;
+          l = t->links->pdata[dir / 2];
+          for (guint i2 = 0; i2 < tr->demands->len; i2++)
+            {
+              const RwDemandResult *r = tr->demands->pdata[i2];
+              if (!hops_contain (r->hops, dir))
+                continue;
+              total += ag->observed_mbps[i2];
+              if (!hops_contain (ag->baseline_hops[i2], dir))
+                moved += ag->observed_mbps[i2];
+              else if (ag->observed_mbps[i2] > 1.1 * ag->baseline_mbps[i2])
+                grown += ag->observed_mbps[i2] - ag->baseline_mbps[i2];
+            }
+          if (total <= 0)
+            continue;
+          h = hyp_get (ag, "congestion", l->id, &fresh);
+          evidence (h, "%s at %.0f %%", a->entity, 100 * a->value);
+          g_free (h->cause);
+          h->cause = g_strdup (moved > grown ? "failover" : "growth");
+          if (grown > 0)
+            evidence (h, "demands on it grew by %.0f Mbps since the baseline", grown);
+          if (moved > 0)
+            evidence (h, "%.0f Mbps moved onto it after a failure", moved);
+          /* confidence: how much of the load above the baseline the cause explains, and how hot */
+          h->confidence = MIN (0.97, 0.45 + 0.35 * MAX (grown, moved) / MAX (grown + moved, 1) + 0.3 * MIN (1, (a->value - 0.75) / 0.25));
+          g_free (h->explains);
+          h->explains = g_strdup_printf ("%s above %.0f %% and the SLA misses of the demands crossing it", a->entity,
+                                         100 * ag->cfg.hot_utilisation);
+        }
+      else if (g_strcmp0 (a->metric, "loss") == 0)
+        {
+          guint dir = G_MAXUINT;
+          RwLink *l;
+          for (guint d = 0; d < 2 * tr->n_links && dir == G_MAXUINT; d++)
+            {
+              g_autofree char *name = rw_traffic_dir_name (net, d);
+              if (g_strcmp0 (name, a->entity) == 0)
+                dir = d;
+            }
+          if (dir == G_MAXUINT || ag->observed_util[dir] >= 0.95)
+            continue; /* loss from overload is congestion, not degradation */
+          l = t->links->pdata[dir / 2];
+          h = hyp_get (ag, "degradation", l->id, &fresh);
+          evidence (h, "%s loses %.2f %% at %.0f %% load", a->entity, a->value, 100 * ag->observed_util[dir]);
+          h->confidence = MIN (0.95, 0.55 + 0.1 * a->value);
+          g_free (h->explains);
+          h->explains = g_strdup ("loss without load: a failing optic or a dirty fibre");
+        }
+      else if (g_str_has_prefix (a->metric, "new_route:"))
+        {
+          h = hyp_get (ag, "route_leak", a->entity, &fresh);
+          evidence (h, "%s now originates %s, which it did not in the baseline", a->entity, a->metric + strlen ("new_route:"));
+          h->confidence = MIN (0.95, 0.6 + 0.1 * h->evidence->len);
+          g_free (h->explains);
+          h->explains = g_strdup ("traffic pulled towards a more specific route");
+        }
+      if (h && fresh)
+        {
+          g_autoptr(JsonBuilder) b = payload_new ();
+          json_builder_set_member_name (b, "hypothesis");
+          json_builder_add_string_value (b, h->kind);
+          json_builder_set_member_name (b, "entity");
+          json_builder_add_string_value (b, h->entity);
+          json_builder_set_member_name (b, "confidence");
+          json_builder_add_double_value (b, round (h->confidence * 100) / 100);
+          add_strv (b, "evidence", h->evidence);
+          json_builder_set_member_name (b, "explains");
+          json_builder_add_string_value (b, h->explains ? h->explains : "");
+          if (!record (ag, "hypothesis", "reasoner", "DETERMINISTIC", g_steal_pointer (&b), error,
+                       "%s %s (confidence %.2f): %s", h->kind, h->entity, h->confidence,
+                       h->evidence->len ? (char *) h->evidence->pdata[0] : ""))
+            return FALSE;
+        }
+    }
+  (void) any_down;
+  return TRUE;
+}
+
+/* ---- decide ---- */
+
+static guint
+sla_misses (const RwTwin *t)
+{
+  return t->traffic->n_sla_violations;
+}
+
+/* Simulate a candidate on a fork of the model and score it. */
+static Candidate *
+evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *action_kind, GPtrArray *changes)
+{
+  Candidate *c = g_new0 (Candidate, 1);
+  g_autoptr(RwTwin) after = NULL;
+  g_autoptr(RwDiff) diff = NULL;
+  guint n;
+  c->changes = changes;
+  c->action_kind = g_strdup (action_kind);
+  g_ptr_array_add (changes, NULL);
+  after = changes->len > 1 ? rw_twin_fork_apply (model, (const char *const *) changes->pdata, NULL) : rw_twin_fork (model);
+  g_ptr_array_remove_index (changes, changes->len - 1);
+  if (after == NULL)
+    {
+      c->utility = -G_MAXDOUBLE;
+      return c;
+    }
+  if (changes->len > 0)
+    {
+      g_autofree char *a = rw_topology_to_data (model->topo, NULL);
+      g_autofree char *b = rw_topology_to_data (after->topo, NULL);
+      if (g_strcmp0 (a, b) == 0)
+        {
+          c->utility = -G_MAXDOUBLE; /* already so: nothing to do */
+          return c;
+        }
+    }
+  diff = rw_twin_diff (model, after);
+  c->max_util_after = after->traffic->max_utilisation;
+  c->blast = diff->blast_radius;
+  c->sla_after = sla_misses (after);
+  c->new_problems = diff->new_blackholes->len + diff->new_loops->len + (diff->converged_after ? 0 : 1);
+  if (ag->store)
+    rw_store_learning_get (ag->store, h->kind, action_kind, &n, &c->prior, NULL);
+  /* utility: SLA misses removed, utilisation lowered, minus blast radius and change size, plus
+   * what this kind of action earned for this kind of problem before */
+  c->utility = 10.0 * ((double) sla_misses (model) - c->sla_after) +
+               20.0 * (model->traffic->max_utilisation - c->max_util_after) -
+               5.0 * c->blast - 1.0 * (changes->len) + 2.0 * c->prior - 50.0 * c->new_problems;
+  if (g_strcmp0 (h->kind, "session_fault") == 0 && g_strcmp0 (action_kind, "session_shutdown") == 0)
+    {
+      /* a flapping session costs route churn every time it moves: holding it down stops that */
+      guint flaps = 0;
+      for (guint s = 0; s < model->topo->sessions->len; s++)
+        {
+          RwSession *x = model->topo->sessions->pdata[s];
+          g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
+          if (g_strcmp0 (ent, h->entity) == 0)
+            flaps = ag->flaps[s];
+        }
+      c->utility += 1.5 * flaps;
+    }
+  if (changes->len == 0)
+    c->utility = 0;
+  return c;
+}
+
+static GPtrArray *
+strv1 (char *s)
+{
+  GPtrArray *a = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (a, s);
+  return a;
+}
+
+/* Candidate actions for one hypothesis, each as change strings. */
+static GPtrArray *
+candidates_for (RwAgent *ag, const RwTwin *model, const Hypothesis *h)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+  const RwNet *net = model->net;
+  const RwTopology *t = model->topo;
+  const RwTraffic *tr = model->traffic;
+
+  g_ptr_array_add (out, evaluate (ag, model, h, "none", g_ptr_array_new_with_free_func (g_free)));
+  if (g_strcmp0 (h->kind, "congestion") == 0)
+    {
+      RwLink *l = rw_topology_find_link (t, h->entity);
+      gint li = -1;
+      for (guint i = 0; i < t->links->len; i++)
+        if (t->links->pdata[i] == l)
+          li = (gint) i;
+      for (guint side = 0; side < 2 && li >= 0; side++)
+        {
+          guint dir = 2 * (guint) li + side;
+          guint from = rw_traffic_dir_from (net, dir), to = rw_traffic_dir_to (net, dir);
+          g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          if (tr->dirs[dir].utilisation < ag->cfg.hot_utilisation * 0.95)
+            continue;
+          for (guint i = 0; i < tr->demands->len; i++)
+            {
+              const RwDemandResult *r = tr->demands->pdata[i];
+              g_autofree char *pfx = NULL;
+              if (!hops_contain (r->hops, dir) || r->prefix < 0)
+                continue;
+              pfx = rw_prefix_to_string (&model->bgp->prefixes[r->prefix]);
+              if (!g_hash_table_add (seen, g_strdup (pfx)))
+                continue;
+              if (rw_net_is_ours (net, from) && !rw_net_is_ours (net, to))
+                {
+                  /* outbound: prefer another exit for this prefix, or make this one less liked */
+                  for (guint a = 0; a < net->n_adjs; a++)
+                    {
+                      const RwAdj *adj = &net->adjs[a];
+                      const RwRib *rib = rw_bgp_rib (model->bgp, (guint) r->prefix, adj->node);
+                      gboolean offers = FALSE;
+                      if (!adj->ebgp || !adj->up || !rw_net_is_ours (net, adj->node) || (adj->node == from && adj->peer == to))
+                        continue;
+                      for (guint k = 0; k < rib->routes->len; k++)
+                        offers |= ((RwRoute *) rib->routes->pdata[k])->from == (gint) adj->peer;
+                      if (offers)
+                        g_ptr_array_add (out, evaluate (ag, model, h, "local_pref",
+                                                        strv1 (g_strdup_printf ("local-pref:%s:%s:150:%s", net->nodes[adj->node]->id,
+                                                                                net->nodes[adj->peer]->id, pfx))));
+                    }
+                  g_ptr_array_add (out, evaluate (ag, model, h, "local_pref",
+                                                  strv1 (g_strdup_printf ("local-pref:%s:%s:50:%s", net->nodes[from]->id,
+                                                                          net->nodes[to]->id, pfx))));
+                }
+              else if (!rw_net_is_ours (net, from) && rw_net_is_ours (net, to))
+                {
+                  /* inbound: make this entry look longer to the outside */
+                  for (guint n = 1; n <= 3; n += 2)
+                    g_ptr_array_add (out, evaluate (ag, model, h, "prepend",
+                                                    strv1 (g_strdup_printf ("prepend:%s:%s:%u:%s", net->nodes[to]->id,
+                                                                            net->nodes[from]->id, n, pfx))));
+                }
+              if (g_hash_table_size (seen) >= 4)
+                break;
+            }
+        }
+    }
+  else if (g_strcmp0 (h->kind, "session_fault") == 0)
+    {
+      g_auto(GStrv) ends = g_strsplit (h->entity, "-", 2);
+      RwSession *s = NULL;
+      /* the entity is "A-B"; node ids may contain '-', so match against sessions */
+      for (guint i = 0; i < t->sessions->len && s == NULL; i++)
+        {
+          RwSession *x = t->sessions->pdata[i];
+          g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
+          if (g_strcmp0 (ent, h->entity) == 0)
+            s = x;
+        }
+      if (s)
+        g_ptr_array_add (out, evaluate (ag, model, h, "session_shutdown", strv1 (g_strdup_printf ("session-down:%s:%s", s->a, s->b))));
+    }
+  else if (g_strcmp0 (h->kind, "degradation") == 0)
+    {
+      RwLink *l = rw_topology_find_link (t, h->entity);
+      RwSession *s = l ? rw_topology_find_session (t, l->a, l->b) : NULL;
+      if (s && rw_session_is_ebgp (t, s))
+        {
+          const char *ours = rw_net_is_ours (net, (guint) rw_net_node (net, s->a)) ? s->a : s->b;
+          const char *peer = ours == s->a ? s->b : s->a;
+          gint eo = rw_net_node (net, ours), ep = rw_net_node (net, peer);
+          g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          g_ptr_array_add (out, evaluate (ag, model, h, "session_shutdown", strv1 (g_strdup_printf ("session-down:%s:%s", s->a, s->b))));
+          g_ptr_array_add (out, evaluate (ag, model, h, "local_pref", strv1 (g_strdup_printf ("local-pref:%s:%s:50", ours, peer))));
+          /* inbound demands missing their SLA across it: make this entry less attractive */
+          {
+            GPtrArray *changes = g_ptr_array_new_with_free_func (g_free);
+            g_hash_table_remove_all (seen);
+            for (guint i = 0; i < tr->demands->len; i++)
+              {
+                const RwDemandResult *r = tr->demands->pdata[i];
+                gboolean crosses = FALSE;
+                g_autofree char *pfx = NULL;
+                if (r->sla_ok || r->prefix < 0)
+                  continue;
+                for (guint k = 0; k + 1 < r->path->len; k++)
+                  crosses |= (gint) g_array_index (r->path, guint, k) == ep && (gint) g_array_index (r->path, guint, k + 1) == eo;
+                pfx = rw_prefix_to_string (&model->bgp->prefixes[r->prefix]);
+                if (crosses && g_hash_table_add (seen, g_strdup (pfx)))
+                  g_ptr_array_add (changes, g_strdup_printf ("prepend:%s:%s:3:%s", ours, peer, pfx));
+              }
+            if (changes->len)
+              g_ptr_array_add (out, evaluate (ag, model, h, "prepend", changes));
+            else
+              g_ptr_array_unref (changes);
+          }
+          /* or only the prefixes whose demands miss their SLA across it, each to another exit */
+          for (guint a = 0; a < net->n_adjs; a++)
+            {
+              const RwAdj *adj = &net->adjs[a];
+              GPtrArray *changes;
+              if (!adj->ebgp || !adj->up || !rw_net_is_ours (net, adj->node) || ((gint) adj->node == eo && (gint) adj->peer == ep))
+                continue;
+              changes = g_ptr_array_new_with_free_func (g_free);
+              g_hash_table_remove_all (seen);
+              for (guint i = 0; i < tr->demands->len; i++)
+                {
+                  const RwDemandResult *r = tr->demands->pdata[i];
+                  const RwRib *rib;
+                  gboolean crosses = FALSE, offers = FALSE;
+                  g_autofree char *pfx = NULL;
+                  if (r->sla_ok || r->prefix < 0)
+                    continue;
+                  for (guint k = 0; k + 1 < r->path->len; k++)
+                    crosses |= (gint) g_array_index (r->path, guint, k) == eo && (gint) g_array_index (r->path, guint, k + 1) == ep;
+                  if (!crosses)
+                    continue;
+                  rib = rw_bgp_rib (model->bgp, (guint) r->prefix, adj->node);
+                  for (guint k = 0; k < rib->routes->len; k++)
+                    offers |= ((RwRoute *) rib->routes->pdata[k])->from == (gint) adj->peer;
+                  pfx = rw_prefix_to_string (&model->bgp->prefixes[r->prefix]);
+                  if (offers && g_hash_table_add (seen, g_strdup (pfx)))
+                    g_ptr_array_add (changes, g_strdup_printf ("local-pref:%s:%s:150:%s", net->nodes[adj->node]->id,
+                                                               net->nodes[adj->peer]->id, pfx));
+                }
+              if (changes->len)
+                g_ptr_array_add (out, evaluate (ag, model, h, "local_pref", changes));
+              else
+                g_ptr_array_unref (changes);
+            }
+        }
+    }
+  else if (g_strcmp0 (h->kind, "route_leak") == 0)
+    {
+      /* filter what the leaker originates that it did not originate in the baseline */
+      gint leaker = rw_net_node (net, h->entity);
+      GPtrArray *changes = g_ptr_array_new_with_free_func (g_free);
+      for (guint p = 0; p < model->bgp->n_prefixes && leaker >= 0; p++)
+        {
+          g_autofree char *pfx = rw_prefix_to_string (&model->bgp->prefixes[p]);
+          gpointer base = g_hash_table_lookup (ag->baseline_prefixes, pfx);
+          if (base != NULL && GPOINTER_TO_UINT (base) - 1 == net->nodes[leaker]->asn)
+            continue; /* it always did: its own prefix */
+          for (guint a = 0; a < net->n_adjs; a++)
+            {
+              const RwAdj *adj = &net->adjs[a];
+              const RwRib *rib;
+              if (!adj->ebgp || !rw_net_is_ours (net, adj->node))
+                continue;
+              rib = rw_bgp_rib (model->bgp, p, adj->node);
+              for (guint k = 0; k < rib->routes->len; k++)
+                {
+                  const RwRoute *r = rib->routes->pdata[k];
+                  if (r->from == (gint) adj->peer && r->as_path_len && r->as_path[r->as_path_len - 1] == net->nodes[leaker]->asn)
+                    {
+                      g_ptr_array_add (changes, g_strdup_printf ("deny:%s:%s:%s", net->nodes[adj->node]->id, net->nodes[adj->peer]->id, pfx));
+                      break;
+                    }
+                }
+            }
+        }
+      if (changes->len)
+        g_ptr_array_add (out, evaluate (ag, model, h, "filter", changes));
+      else
+        g_ptr_array_unref (changes);
+    }
+  return out;
+}
+
+static gint
+candidate_cmp (gconstpointer a, gconstpointer b)
+{
+  const Candidate *x = *(Candidate * const *) a, *y = *(Candidate * const *) b;
+  if (x->utility != y->utility)
+    return x->utility > y->utility ? -1 : 1;
+  return g_strcmp0 (x->changes->len ? x->changes->pdata[0] : "", y->changes->len ? y->changes->pdata[0] : "");
+}
+
+/* Concrete sweep over single failures of links of ours: how many break a demand. */
+static guint
+fragility (const RwTwin *t)
+{
+  guint broken = 0;
+  for (guint l = 0; l < t->topo->links->len; l++)
+    {
+      RwLink *link = t->topo->links->pdata[l];
+      g_autofree char *change = g_strdup_printf ("link-down:%s", link->id);
+      const char *changes[] = { change, NULL };
+      g_autoptr(RwTwin) f = NULL;
+      if (!link->up || !(rw_net_is_ours (t->net, t->net->link_a[l]) || rw_net_is_ours (t->net, t->net->link_b[l])))
+        continue;
+      f = rw_twin_fork_apply (t, changes, NULL);
+      if (f && (f->traffic->n_blackholes || f->traffic->n_loops))
+        broken++;
+    }
+  return broken;
+}
+
+/* Does @after break a demand under some single failure that @before survives? A quick
+ * screen on the twin before Z3 is asked for the proof; returns a sentence or NULL. */
+static char *
+new_fragility (const RwTwin *before, const RwTwin *after)
+{
+  const RwTopology *t = after->topo;
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  for (guint l = 0; l < t->links->len; l++)
+    {
+      RwLink *link = t->links->pdata[l];
+      if (link->up && (rw_net_is_ours (after->net, after->net->link_a[l]) || rw_net_is_ours (after->net, after->net->link_b[l])))
+        g_ptr_array_add (failures, g_strdup_printf ("link-down:%s", link->id));
+    }
+  for (guint i = 0; i < t->sessions->len; i++)
+    {
+      RwSession *s = t->sessions->pdata[i];
+      if (s->up && rw_net_is_ours (after->net, (guint) rw_net_node (after->net, s->a)))
+        g_ptr_array_add (failures, g_strdup_printf ("session-down:%s:%s", s->a, s->b));
+    }
+  for (guint f = 0; f < failures->len; f++)
+    {
+      const char *one[] = { failures->pdata[f], NULL };
+      g_autoptr(RwTwin) a = rw_twin_fork_apply (after, one, NULL);
+      g_autoptr(RwTwin) b = NULL;
+      if (a == NULL)
+        continue;
+      for (guint d = 0; d < a->traffic->demands->len; d++)
+        {
+          const RwDemandResult *ra = a->traffic->demands->pdata[d];
+          gboolean over = FALSE;
+          for (guint h = 0; h < ra->hops->len; h++)
+            over |= a->traffic->dirs[g_array_index (ra->hops, guint, h)].utilisation > 1.0;
+          /* under a further failure the agent holds on to reachability and capacity; latency
+           * SLAs during a failure are best effort */
+          if (ra->status == RW_DEMAND_OK && !over)
+            continue;
+          if (b == NULL)
+            b = rw_twin_fork_apply (before, one, NULL);
+          if (b && d < b->traffic->demands->len)
+            {
+              const RwDemandResult *rb = b->traffic->demands->pdata[d];
+              gboolean over_b = FALSE;
+              for (guint h = 0; h < rb->hops->len; h++)
+                over_b |= b->traffic->dirs[g_array_index (rb->hops, guint, h)].utilisation > 1.0;
+              if (rb->status != RW_DEMAND_OK || over_b)
+                continue;
+            }
+          return g_strdup_printf ("after %s, demand %s would break (it does not today)", (char *) failures->pdata[f], ra->demand->id);
+        }
+    }
+  return NULL;
+}
+
+static const char *
+tier_of (const RwAgent *ag, double confidence, double blast)
+{
+  if (confidence >= ag->cfg.t1_confidence && blast <= ag->cfg.t1_blast)
+    return "T1";
+  if (confidence >= ag->cfg.t2_confidence && blast <= ag->cfg.t2_blast)
+    return "T2";
+  return "T3";
+}
+
+static guint
+actions_in_last_minute (const RwAgent *ag, gint tier)
+{
+  guint n = 0;
+  double window = 60.0 / ag->sc->tick_s;
+  for (guint i = 0; i < ag->action_ticks->len; i++)
+    if (ag->tick - g_array_index (ag->action_ticks, guint, i) < window &&
+        (tier == 0 || g_array_index (ag->action_tiers, gint, i) == tier))
+      n++;
+  return n;
+}
+
+/* ---- act ---- */
+
+
+static gboolean
+apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *tier, GError **error)
+{
+  Applied *a = g_new0 (Applied, 1);
+  g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_change_free);
+  g_autofree char *diff = NULL, *rollback = NULL;
+  g_autoptr(GError) local = NULL;
+  g_autoptr(RwTopology) before = rw_topology_copy (ag->live->topo);
+  g_autoptr(JsonBuilder) b = payload_new ();
+  gint t = tier[1] - '0';
+
+  a->tick = ag->tick;
+  a->changes = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < c->changes->len; i++)
+    {
+      g_ptr_array_add (a->changes, g_strdup (c->changes->pdata[i]));
+      g_ptr_array_add (parsed, rw_change_parse (c->changes->pdata[i], NULL));
+    }
+  a->hyp_kind = g_strdup (h->kind);
+  a->action_kind = g_strdup (c->action_kind);
+  strncpy (a->tier, tier, 2);
+  /* the exact inverse: the policies and sessions as they were */
+  a->saved_policies = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_policy_free);
+  a->saved_sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_session_free);
+  for (guint i = 0; i < ag->live->topo->policies->len; i++)
+    g_ptr_array_add (a->saved_policies, rw_policy_copy (ag->live->topo->policies->pdata[i]));
+  for (guint i = 0; i < ag->live->topo->sessions->len; i++)
+    g_ptr_array_add (a->saved_sessions, rw_session_copy (ag->live->topo->sessions->pdata[i]));
+  a->sla_before = sla_misses (ag->live);
+  a->util_before = ag->live->traffic->max_utilisation;
+  a->util_predicted = c->max_util_after;
+  a->sla_predicted = c->sla_after;
+  if (!rw_changes_apply (ag->live->topo, parsed, &local))
+    {
+      applied_free (a);
+      return record (ag, "escalate", "agent", "DETERMINISTIC", NULL, error, "could not apply %s: %s",
+                     (char *) c->changes->pdata[0], local->message);
+    }
+  rw_twin_resolve (ag->live);
+  g_ptr_array_add (a->changes, NULL);
+  diff = rw_frr_changes_diff (before, (const char *const *) a->changes->pdata, NULL);
+  g_ptr_array_remove_index (a->changes, a->changes->len - 1);
+  rollback = rw_frr_topology_diff (ag->live->topo, before, NULL);
+  g_ptr_array_add (ag->applied, a);
+  g_array_append_val (ag->action_ticks, ag->tick);
+  g_array_append_val (ag->action_tiers, t);
+  if (ag->first_fault_tick < 0)
+    ag->false_actions++;
+  add_strv (b, "changes", a->changes);
+  json_builder_set_member_name (b, "tier");
+  json_builder_add_string_value (b, tier);
+  json_builder_set_member_name (b, "frr_diff");
+  json_builder_add_string_value (b, diff ? diff : "");
+  json_builder_set_member_name (b, "rollback_diff");
+  json_builder_add_string_value (b, rollback ? rollback : "");
+  json_builder_set_member_name (b, "predicted_max_utilisation");
+  json_builder_add_double_value (b, round (c->max_util_after * 1000) / 1000);
+  return record (ag, "act", "agent", "DETERMINISTIC", g_steal_pointer (&b), error, "applied %s (%s, %s)",
+                 (char *) a->changes->pdata[0], c->action_kind, tier);
+}
+
+static void
+restore (RwAgent *ag, Applied *a)
+{
+  RwTopology *t = ag->live->topo;
+  g_ptr_array_set_size (t->policies, 0);
+  for (guint i = 0; i < a->saved_policies->len; i++)
+    g_ptr_array_add (t->policies, rw_policy_copy (a->saved_policies->pdata[i]));
+  for (guint i = 0; i < t->sessions->len && i < a->saved_sessions->len; i++)
+    {
+      RwSession *live = t->sessions->pdata[i], *saved = a->saved_sessions->pdata[i];
+      for (guint e = 0; e < 2; e++)
+        {
+          g_free (live->ends[e].import);
+          g_free (live->ends[e].export);
+          live->ends[e].import = g_strdup (saved->ends[e].import);
+          live->ends[e].export = g_strdup (saved->ends[e].export);
+        }
+      live->up = saved->up;
+    }
+  rw_twin_resolve (ag->live);
+}
+
+/* ---- settle and learn ---- */
+
+static gboolean
+settle (RwAgent *ag, GError **error)
+{
+  for (guint i = 0; i < ag->applied->len; i++)
+    {
+      Applied *a = ag->applied->pdata[i];
+      guint sla_now;
+      double util_now = 0, reward;
+      gboolean worse;
+      g_autoptr(JsonBuilder) b = NULL;
+      if (a->judged || ag->tick < a->tick + ag->cfg.settle_ticks)
+        continue;
+      a->judged = TRUE;
+      sla_now = sla_misses (ag->live);
+      for (guint d = 0; d < 2 * ag->live->traffic->n_links; d++)
+        util_now = MAX (util_now, ag->observed_util[d]);
+      /* worse than before, or a breach the prediction did not foresee */
+      worse = sla_now > a->sla_before || (util_now >= 1.0 && util_now > a->util_before + 0.02);
+      reward = ((double) a->sla_before - sla_now) + 2.0 * (a->util_before - util_now) - (worse ? 3.0 : 0.0);
+      b = payload_new ();
+      json_builder_set_member_name (b, "observed_max_utilisation");
+      json_builder_add_double_value (b, round (util_now * 1000) / 1000);
+      json_builder_set_member_name (b, "predicted_max_utilisation");
+      json_builder_add_double_value (b, round (a->util_predicted * 1000) / 1000);
+      json_builder_set_member_name (b, "sla_misses_before");
+      json_builder_add_int_value (b, a->sla_before);
+      json_builder_set_member_name (b, "sla_misses_now");
+      json_builder_add_int_value (b, sla_now);
+      if (!record (ag, "settle", "agent", "DETERMINISTIC", g_steal_pointer (&b), error,
+                   "%s: observed %.0f %% max utilisation (predicted %.0f %%), %u SLA misses (were %u)",
+                   (char *) a->changes->pdata[0], 100 * util_now, 100 * a->util_predicted, sla_now, a->sla_before))
+        return FALSE;
+      if (worse)
+        {
+          restore (ag, a);
+          ag->rollbacks++;
+          ag->last_action_rolled_back = TRUE;
+          if (!record (ag, "rollback", "agent", "DETERMINISTIC", NULL, error, "rolled back %s: the network got worse",
+                       (char *) a->changes->pdata[0]))
+            return FALSE;
+        }
+      else
+        ag->last_action_rolled_back = FALSE;
+      if (ag->store && !rw_store_learning_record (ag->store, a->hyp_kind, a->action_kind, reward, error))
+        return FALSE;
+      {
+        g_autoptr(JsonBuilder) lb = payload_new ();
+        json_builder_set_member_name (lb, "hypothesis_kind");
+        json_builder_add_string_value (lb, a->hyp_kind);
+        json_builder_set_member_name (lb, "action_kind");
+        json_builder_add_string_value (lb, a->action_kind);
+        json_builder_set_member_name (lb, "reward");
+        json_builder_add_double_value (lb, round (reward * 1000) / 1000);
+        if (!record (ag, "learn", "learner", "DETERMINISTIC", g_steal_pointer (&lb), error, "reward %.2f for %s on %s",
+                     reward, a->action_kind, a->hyp_kind))
+          return FALSE;
+      }
+    }
+  return TRUE;
+}
+
+/* ---- one decision: candidates -> debate -> verify -> guard -> (approval) -> act ---- */
+
+static gboolean
+verify_candidate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, gboolean *safe, GError **error)
+{
+  RwSafetyParams p;
+  g_autoptr(RwVerdict) v = NULL;
+  g_autoptr(JsonBuilder) b = payload_new ();
+  g_autoptr(JsonNode) doc = NULL;
+  g_autoptr(GError) bad = NULL;
+  rw_safety_params_init (&p);
+  p.k = 1;
+  p.timeout_ms = ag->cfg.z3_timeout_ms;
+  p.confidence = h->confidence;
+  p.min_confidence = ag->cfg.t2_confidence; /* below T2's floor nothing may act on its own */
+  p.robust_relative_to = model;
+  p.rules_relative = TRUE;
+  g_ptr_array_add (c->changes, NULL);
+  v = rw_safety_verify (model, (const char *const *) c->changes->pdata, &p, &bad);
+  g_ptr_array_remove_index (c->changes, c->changes->len - 1);
+  rw_safety_params_clear (&p);
+  if (v == NULL)
+    {
+      *safe = FALSE;
+      return record (ag, "verify", "z3", "DETERMINISTIC", NULL, error, "%s is not a valid change: %s",
+                     (char *) c->changes->pdata[0], bad->message);
+    }
+  *safe = v->safe;
+  doc = rw_verdict_to_json (v);
+  json_builder_set_member_name (b, "changes");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < c->changes->len; i++)
+    json_builder_add_string_value (b, c->changes->pdata[i]);
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "verdict");
+  json_builder_add_value (b, json_node_copy (doc));
+  return record (ag, "verify", "z3", "DETERMINISTIC", g_steal_pointer (&b), error, "%s: %s%s%s",
+                 (char *) c->changes->pdata[0], v->unknown ? "UNKNOWN (unsafe)" : v->safe ? "safe" : "UNSAFE",
+                 v->violations->len ? " — " : v->cex_message ? " — " : "",
+                 v->violations->len ? ((RwViolation *) v->violations->pdata[0])->message : v->cex_message ? v->cex_message : "");
+}
+
+static gboolean
+escalate (RwAgent *ag, Hypothesis *h, const char *why, GError **error)
+{
+  if (h->escalated)
+    return TRUE;
+  h->escalated = TRUE;
+  ag->escalations++;
+  return record (ag, "escalate", "agent", "DETERMINISTIC", NULL, error, "%s %s needs a human: %s", h->kind, h->entity, why);
+}
+
+/* Problems that need a configuration answer right now. */
+static gboolean
+actionable (RwAgent *ag, const RwTwin *model, Hypothesis *h)
+{
+  if (g_strcmp0 (h->kind, "link_down") == 0)
+    return FALSE; /* BGP already routes around a cut; its effects show up as congestion */
+  if (g_strcmp0 (h->kind, "session_fault") == 0)
+    {
+      guint flaps = 0;
+      for (guint s = 0; s < model->topo->sessions->len; s++)
+        {
+          RwSession *x = model->topo->sessions->pdata[s];
+          g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
+          if (g_strcmp0 (ent, h->entity) == 0)
+            flaps = ag->flaps[s];
+        }
+      return flaps >= 3;
+    }
+  if (g_strcmp0 (h->kind, "route_leak") == 0)
+    return TRUE;
+  /* congestion and degradation: act while the network is actually hurting */
+  return sla_misses (model) > 0 || model->traffic->max_utilisation >= ag->cfg.hot_utilisation;
+}
+
+static gboolean
+decide (RwAgent *ag, GError **error)
+{
+  g_autoptr(RwTwin) model = NULL;
+  gboolean pending = FALSE;
+  for (guint i = 0; i < ag->applied->len; i++)
+    pending |= !((Applied *) ag->applied->pdata[i])->judged;
+  if (pending)
+    return TRUE; /* one change at a time: wait for the last one to settle */
+  model = model_twin (ag);
+  for (guint hi = 0; hi < 4 * ag->hyp_order->len; hi++)
+    {
+      /* root causes before their symptoms: leaks, flapping sessions, degraded links, then
+       * congestion, each group in the order the hypotheses appeared */
+      static const char *order[] = { "route_leak", "session_fault", "degradation", "congestion" };
+      Hypothesis *h = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[hi % ag->hyp_order->len]);
+      if (g_strcmp0 (h->kind, order[hi / ag->hyp_order->len]) != 0)
+        continue;
+      g_autoptr(GPtrArray) cands = NULL;
+      g_autoptr(JsonBuilder) b = NULL;
+      Candidate *chosen = NULL;
+      guint tries = 0;
+      if (h->escalated || !actionable (ag, model, h))
+        continue;
+      if (h->handled_tick != SETTLE_NONE && ag->tick < h->handled_tick + ag->cfg.settle_ticks + 1)
+        continue;
+      cands = candidates_for (ag, model, h);
+      g_ptr_array_sort (cands, candidate_cmp);
+      if (((Candidate *) cands->pdata[0])->changes->len == 0 && h->handled_tick != SETTLE_NONE)
+        {
+          h->handled_tick = ag->tick; /* still nothing worth doing: said once already */
+          continue;
+        }
+      b = payload_new ();
+      json_builder_set_member_name (b, "hypothesis");
+      json_builder_add_string_value (b, h->kind);
+      json_builder_set_member_name (b, "entity");
+      json_builder_add_string_value (b, h->entity);
+      json_builder_set_member_name (b, "candidates");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < cands->len && i < 8; i++)
+        {
+          Candidate *c = cands->pdata[i];
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "action");
+          json_builder_add_string_value (b, c->action_kind);
+          add_strv (b, "changes", c->changes);
+          json_builder_set_member_name (b, "utility");
+          json_builder_add_double_value (b, round (c->utility * 100) / 100);
+          json_builder_set_member_name (b, "max_utilisation_after");
+          json_builder_add_double_value (b, round (c->max_util_after * 1000) / 1000);
+          json_builder_set_member_name (b, "blast_radius");
+          json_builder_add_double_value (b, round (c->blast * 1000) / 1000);
+          json_builder_set_member_name (b, "sla_misses_after");
+          json_builder_add_int_value (b, c->sla_after);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      if (!record (ag, "decision", "decider", "DETERMINISTIC", g_steal_pointer (&b), error, "%u candidates for %s %s; best: %s (utility %.2f)",
+                   cands->len, h->kind, h->entity,
+                   ((Candidate *) cands->pdata[0])->changes->len ? (char *) ((Candidate *) cands->pdata[0])->changes->pdata[0] : "no action",
+                   ((Candidate *) cands->pdata[0])->utility))
+        return FALSE;
+      h->handled_tick = ag->tick;
+
+      /* the best candidates in turn: debate if risky, verify, guard */
+      for (guint i = 0; i < cands->len && tries < 6 && chosen == NULL; i++)
+        {
+          Candidate *c = cands->pdata[i];
+          gboolean safe = FALSE;
+          const char *tier;
+          if (c->changes->len == 0 || c->utility <= 0.5)
+            break; /* nothing better than leaving it */
+          tries++;
+          tier = tier_of (ag, h->confidence, c->blast);
+          if (g_strcmp0 (tier, "T1") != 0 && i + 1 < cands->len && ((Candidate *) cands->pdata[i + 1])->changes->len)
+            {
+              /* debate: the runner-up challenges on fragility and rollback cost */
+              Candidate *r = cands->pdata[i + 1];
+              g_autoptr(RwTwin) ta = NULL, tb2 = NULL;
+              guint fa, fb;
+              g_ptr_array_add (c->changes, NULL);
+              ta = rw_twin_fork_apply (model, (const char *const *) c->changes->pdata, NULL);
+              g_ptr_array_remove_index (c->changes, c->changes->len - 1);
+              g_ptr_array_add (r->changes, NULL);
+              tb2 = rw_twin_fork_apply (model, (const char *const *) r->changes->pdata, NULL);
+              g_ptr_array_remove_index (r->changes, r->changes->len - 1);
+              fa = ta ? fragility (ta) : 99;
+              fb = tb2 ? fragility (tb2) : 99;
+              if (!record (ag, "debate", "decider", "DETERMINISTIC", NULL, error,
+                           "for %s: utility %.2f, %u single-link failures break a demand, %u change(s) to roll back. "
+                           "Against, %s: utility %.2f, %u breaking failures, %u change(s). %s",
+                           (char *) c->changes->pdata[0], c->utility, fa, c->changes->len, (char *) r->changes->pdata[0],
+                           r->utility, fb, r->changes->len,
+                           fb < fa && r->utility > 0.8 * c->utility ? "The challenger wins: more robust at little cost." : "The proposal stands."))
+                return FALSE;
+              if (fb < fa && r->utility > 0.8 * c->utility)
+                {
+                  c = r;
+                  i++;
+                  tier = tier_of (ag, h->confidence, c->blast);
+                }
+            }
+          {
+            /* screen on the twin first: a change that makes the network more fragile is out */
+            g_autoptr(RwTwin) after = NULL;
+            g_autofree char *fragile = NULL;
+            g_ptr_array_add (c->changes, NULL);
+            after = rw_twin_fork_apply (model, (const char *const *) c->changes->pdata, NULL);
+            g_ptr_array_remove_index (c->changes, c->changes->len - 1);
+            fragile = after ? new_fragility (model, after) : g_strdup ("it cannot be applied");
+            if (fragile)
+              {
+                ag->blocked++;
+                if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "blocked %s: %s", (char *) c->changes->pdata[0], fragile))
+                  return FALSE;
+                continue;
+              }
+          }
+          if (ag->cfg.use_z3)
+            {
+              if (!verify_candidate (ag, model, h, c, &safe, error))
+                return FALSE;
+            }
+          else
+            safe = c->new_problems == 0;
+          if (!safe)
+            {
+              ag->blocked++;
+              if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "blocked %s: not proven safe", (char *) c->changes->pdata[0]))
+                return FALSE;
+              continue;
+            }
+          /* rate limits: too many recent actions escalate the tier */
+          if (actions_in_last_minute (ag, 0) >= ag->cfg.max_per_min ||
+              (g_strcmp0 (tier, "T1") == 0 && actions_in_last_minute (ag, 1) >= ag->cfg.max_t1_per_min))
+            tier = "T2";
+          if (g_strcmp0 (tier, "T2") == 0 && actions_in_last_minute (ag, 2) >= ag->cfg.max_t2_per_min)
+            tier = "T3";
+          if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "%s: tier %s (confidence %.2f, blast radius %.0f %%), mode %s",
+                       (char *) c->changes->pdata[0], tier, h->confidence, 100 * c->blast, rw_mode_to_string (ag->sc->mode)))
+            return FALSE;
+          {
+            gboolean auto_ok = (ag->sc->mode == RW_MODE_SUPERVISED && g_strcmp0 (tier, "T1") == 0) ||
+                               (ag->sc->mode == RW_MODE_AUTONOMOUS && g_strcmp0 (tier, "T3") != 0);
+            RwAnswer ans = rw_scenario_answer (ag->sc, tier);
+            if (ag->sc->mode == RW_MODE_SHADOW)
+              {
+                /* propose only; the operator's verdict is the agreement signal */
+                if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "shadow mode: proposed %s, operator %s",
+                             (char *) c->changes->pdata[0], ans == RW_ANSWER_APPROVE ? "agrees" : "disagrees"))
+                  return FALSE;
+                chosen = c;
+                break;
+              }
+            if (!auto_ok)
+              {
+                const char *word = ans == RW_ANSWER_APPROVE ? "approved" : ans == RW_ANSWER_REJECT ? "rejected" : "did not answer";
+                if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "%s request for %s: operator %s",
+                             tier, (char *) c->changes->pdata[0], word))
+                  return FALSE;
+                if (ans == RW_ANSWER_REJECT || (ans == RW_ANSWER_TIMEOUT && g_strcmp0 (tier, "T3") == 0))
+                  {
+                    if (!escalate (ag, h, "the operator did not approve the change", error))
+                      return FALSE;
+                    chosen = c;
+                    break;
+                  }
+                /* T2 timeout: applies itself after the TTL */
+              }
+            if (!apply_live (ag, h, c, tier, error))
+              return FALSE;
+            chosen = c;
+          }
+        }
+      if (chosen == NULL && ((Candidate *) cands->pdata[0])->changes->len > 0 && ag->cfg.use_z3)
+        {
+          /* heuristics fell short: ask Z3 for the minimal change */
+          RwSafetyParams p;
+          g_autoptr(RwSynthResult) r = NULL;
+          rw_safety_params_init (&p);
+          p.timeout_ms = MIN (ag->cfg.z3_timeout_ms, 10000); /* the loop cannot wait long */
+          r = rw_safety_synthesise (model, &p);
+          rw_safety_params_clear (&p);
+          if (!record (ag, "decision", "z3", "DETERMINISTIC", NULL, error, "synthesis: %s",
+                       r->found && r->changes->len ? "found a minimal change" : r->reason ? r->reason : "nothing"))
+            return FALSE;
+          if (r->found && r->changes->len)
+            {
+              GPtrArray *ch = g_ptr_array_new_with_free_func (g_free);
+              Candidate *sc;
+              gboolean safe = FALSE;
+              for (guint i = 0; i < r->changes->len; i++)
+                g_ptr_array_add (ch, g_strdup (r->changes->pdata[i]));
+              sc = evaluate (ag, model, h, "synthesis", ch);
+              g_ptr_array_add (cands, sc);
+              if (!verify_candidate (ag, model, h, sc, &safe, error))
+                return FALSE;
+              if (safe)
+                {
+                  const char *tier = tier_of (ag, h->confidence, sc->blast);
+                  if (ag->sc->mode != RW_MODE_SHADOW &&
+                      ((ag->sc->mode == RW_MODE_SUPERVISED && g_strcmp0 (tier, "T1") == 0) ||
+                       (ag->sc->mode == RW_MODE_AUTONOMOUS && g_strcmp0 (tier, "T3") != 0) ||
+                       rw_scenario_answer (ag->sc, tier) == RW_ANSWER_APPROVE))
+                    {
+                      if (!apply_live (ag, h, sc, tier, error))
+                        return FALSE;
+                      chosen = sc;
+                    }
+                }
+              else
+                ag->blocked++;
+            }
+          if (chosen == NULL && !escalate (ag, h, "no candidate is both effective and proven safe", error))
+            return FALSE;
+        }
+      if (chosen)
+        break; /* one change per tick */
+    }
+  return TRUE;
+}
+
+/* ---- the loop ---- */
+
+static gboolean
+recovered_now (const RwAgent *ag)
+{
+  double util = 0;
+  for (guint d = 0; d < 2 * ag->live->traffic->n_links; d++)
+    util = MAX (util, ((RwTopology *) ag->live->topo)->links->len ? ag->observed_util[d] : 0);
+  return sla_misses (ag->live) == 0 && util <= ag->cfg.hot_utilisation;
+}
+
+gboolean
+rw_agent_step (RwAgent *ag, GError **error)
+{
+  g_autoptr(GPtrArray) anomalies = NULL;
+  if (ag->tick >= ag->sc->ticks)
+    return FALSE;
+  if (!inject (ag, error))
+    return FALSE;
+  observe (ag);
+  anomalies = detect (ag);
+  for (guint i = 0; i < anomalies->len; i++)
+    {
+      Anomaly *a = anomalies->pdata[i];
+      g_autofree char *key = g_strdup_printf ("%s|%s", a->metric, a->entity);
+      if (g_hash_table_contains (ag->open_anomalies, key))
+        continue;
+      g_hash_table_insert (ag->open_anomalies, g_steal_pointer (&key), GUINT_TO_POINTER (ag->tick + 1));
+      if (ag->first_fault_tick >= 0 && ag->first_anomaly_tick < 0)
+        ag->first_anomaly_tick = (gint) ag->tick;
+      for (guint f = 0; f < ag->fault_ticks->len; f++)
+        if (g_array_index (ag->detect_ticks, gint, f) < 0 && g_array_index (ag->fault_ticks, gint, f) <= (gint) ag->tick)
+          g_array_index (ag->detect_ticks, gint, f) = (gint) ag->tick;
+      {
+        g_autoptr(JsonBuilder) b = payload_new ();
+        g_autofree char *flags = rw_detector_flags_to_string (
+            (a->flags & FLAG_THRESHOLD ? RW_DETECTOR_THRESHOLD : 0) | (a->flags & FLAG_EWMA ? RW_DETECTOR_EWMA : 0) |
+            (a->flags & FLAG_IFOREST ? RW_DETECTOR_IFOREST : 0));
+        json_builder_set_member_name (b, "metric");
+        json_builder_add_string_value (b, a->metric);
+        json_builder_set_member_name (b, "entity");
+        json_builder_add_string_value (b, a->entity);
+        json_builder_set_member_name (b, "value");
+        json_builder_add_double_value (b, round (a->value * 1000) / 1000);
+        json_builder_set_member_name (b, "detectors");
+        json_builder_add_string_value (b, a->flags & FLAG_STATE ? "state" : a->flags & FLAG_ROUTE ? "route" : flags);
+        if (!record (ag, "anomaly", "detector", "DETERMINISTIC", g_steal_pointer (&b), error, "%s %s = %.3g (%s)", a->metric,
+                     a->entity, a->value, a->flags & FLAG_STATE ? "state" : a->flags & FLAG_ROUTE ? "route" : flags))
+          return FALSE;
+      }
+    }
+  /* anomalies that cleared may fire again later */
+  {
+    GHashTableIter it;
+    gpointer k;
+    g_autoptr(GHashTable) now = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < anomalies->len; i++)
+      g_hash_table_add (now, g_strdup_printf ("%s|%s", ((Anomaly *) anomalies->pdata[i])->metric, ((Anomaly *) anomalies->pdata[i])->entity));
+    g_hash_table_iter_init (&it, ag->open_anomalies);
+    while (g_hash_table_iter_next (&it, &k, NULL))
+      if (!g_hash_table_contains (now, k))
+        g_hash_table_iter_remove (&it);
+  }
+  if (!reason (ag, anomalies, error))
+    return FALSE;
+  if (ag->tick >= ag->sc->baseline_ticks && !decide (ag, error))
+    return FALSE;
+  if (!settle (ag, error))
+    return FALSE;
+  if (ag->first_fault_tick >= 0 && ag->tick >= (guint) ag->first_fault_tick)
+    {
+      /* impairment episodes after a fault: from the first tick an SLA is missed or a link is
+       * hot, to the first tick everything is well again */
+      gboolean well = recovered_now (ag);
+      if (well)
+        {
+          if (ag->recovered_tick < 0)
+            ag->recovered_tick = (gint) ag->tick;
+          if (ag->episode_start >= 0)
+            {
+              ag->episodes++;
+              ag->episode_ticks += ag->tick - ag->episode_start;
+              ag->episode_start = -1;
+            }
+        }
+      else
+        {
+          ag->recovered_tick = -1;
+          if (ag->episode_start < 0)
+            ag->episode_start = (gint) ag->tick;
+        }
+    }
+  ag->tick++;
+  return TRUE;
+}
+
+RwAgent *
+rw_agent_new (const RwScenario *sc, RwStore *store, const RwGuardConfig *config, GError **error)
+{
+  RwAgent *ag = g_new0 (RwAgent, 1);
+  guint nd;
+  ag->sc = sc;
+  ag->store = store;
+  if (config)
+    ag->cfg = *config;
+  else
+    rw_guard_config_init (&ag->cfg);
+  ag->rng = g_rand_new_with_seed (sc->seed);
+  ag->live = rw_twin_new (rw_topology_copy (sc->topology));
+  nd = 2 * ag->live->traffic->n_links;
+  ag->timeline = g_ptr_array_new_with_free_func ((GDestroyNotify) timeline_event_free);
+  ag->series = rw_series_store_new (MAX (sc->baseline_ticks, 64));
+  ag->ewma = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) rw_ewma_free);
+  ag->ewma_streak = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ag->baseline_rows = g_array_new (FALSE, FALSE, sizeof (double));
+  ag->observed_util = g_new0 (double, nd + 1);
+  ag->observed_loss = g_new0 (double, nd + 1);
+  ag->observed_lat = g_new0 (double, nd + 1);
+  ag->observed_mbps = g_new0 (double, sc->topology->demands->len + 1);
+  ag->baseline_mbps = g_new0 (double, sc->topology->demands->len + 1);
+  ag->baseline_hops = g_new0 (GArray *, sc->topology->demands->len + 1);
+  ag->prev_sess_up = g_new0 (gboolean, sc->topology->sessions->len + 1);
+  ag->flaps = g_new0 (guint, sc->topology->sessions->len + 1);
+  for (guint s = 0; s < sc->topology->sessions->len; s++)
+    {
+      RwSession *sess = sc->topology->sessions->pdata[s];
+      gint a = rw_net_find_adj (ag->live->net, (guint) rw_net_node (ag->live->net, sess->a), (guint) rw_net_node (ag->live->net, sess->b));
+      ag->prev_sess_up[s] = a >= 0 && ag->live->net->adjs[a].up;
+    }
+  ag->baseline_prefixes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint p = 0; p < ag->live->bgp->n_prefixes; p++)
+    g_hash_table_insert (ag->baseline_prefixes, rw_prefix_to_string (&ag->live->bgp->prefixes[p]),
+                         GUINT_TO_POINTER (origin_as (ag->live, p) + 1));
+  ag->open_anomalies = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ag->hyps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hyp_free);
+  ag->hyp_order = g_ptr_array_new_with_free_func (g_free);
+  ag->applied = g_ptr_array_new_with_free_func ((GDestroyNotify) applied_free);
+  ag->action_ticks = g_array_new (FALSE, FALSE, sizeof (guint));
+  ag->action_tiers = g_array_new (FALSE, FALSE, sizeof (gint));
+  ag->first_fault_tick = ag->first_anomaly_tick = ag->recovered_tick = -1;
+  ag->episode_start = -1;
+  ag->fault_ticks = g_array_new (FALSE, FALSE, sizeof (gint));
+  ag->detect_ticks = g_array_new (FALSE, FALSE, sizeof (gint));
+  if (store)
+    {
+      ag->run_id = rw_store_begin_run (store, sc->name, sc->seed, rw_mode_to_string (sc->mode), error);
+      if (ag->run_id < 0)
+        {
+          rw_agent_free (ag);
+          return NULL;
+        }
+    }
+  if (!record (ag, "run", "agent", "DETERMINISTIC", NULL, error, "run of %s (seed %u, %u ticks of %.0f s, mode %s)", sc->name,
+               sc->seed, sc->ticks, sc->tick_s, rw_mode_to_string (sc->mode)))
+    {
+      rw_agent_free (ag);
+      return NULL;
+    }
+  return ag;
+}
+
+void
+rw_agent_free (RwAgent *ag)
+{
+  if (ag == NULL)
+    return;
+  g_rand_free (ag->rng);
+  rw_twin_free (ag->live);
+  g_ptr_array_unref (ag->timeline);
+  rw_series_store_free (ag->series);
+  g_hash_table_unref (ag->ewma);
+  g_hash_table_unref (ag->ewma_streak);
+  g_clear_pointer (&ag->forest, rw_iforest_free);
+  g_array_unref (ag->baseline_rows);
+  g_free (ag->observed_util);
+  g_free (ag->observed_loss);
+  g_free (ag->observed_lat);
+  g_free (ag->observed_mbps);
+  g_free (ag->baseline_mbps);
+  for (guint i = 0; i < ag->sc->topology->demands->len; i++)
+    if (ag->baseline_hops[i])
+      g_array_unref (ag->baseline_hops[i]);
+  g_free (ag->baseline_hops);
+  g_free (ag->prev_sess_up);
+  g_free (ag->flaps);
+  g_hash_table_unref (ag->baseline_prefixes);
+  g_hash_table_unref (ag->open_anomalies);
+  g_hash_table_unref (ag->hyps);
+  g_ptr_array_unref (ag->hyp_order);
+  g_ptr_array_unref (ag->applied);
+  g_array_unref (ag->action_ticks);
+  g_array_unref (ag->action_tiers);
+  g_array_unref (ag->fault_ticks);
+  g_array_unref (ag->detect_ticks);
+  g_free (ag);
+}
+
+gboolean
+rw_agent_run (RwAgent *ag, GError **error)
+{
+  g_autoptr(RwRunResult) r = NULL;
+  g_autoptr(JsonNode) doc = NULL;
+  while (ag->tick < ag->sc->ticks)
+    if (!rw_agent_step (ag, error))
+      return FALSE;
+  r = rw_agent_result (ag);
+  doc = rw_run_result_to_json (r);
+  if (ag->store)
+    {
+      if (!rw_store_end_run (ag->store, ag->run_id, doc, error) ||
+          !rw_store_add_scenario_result (ag->store, ag->run_id, ag->sc->name, ag->sc->file ? ag->sc->file : "", doc, error))
+        return FALSE;
+    }
+  return record (ag, "run", "agent", "DETERMINISTIC", NULL, error, "run ended: SR %d, %u action(s), %u rollback(s), %u blocked",
+                 r->sr, r->actions, r->rollbacks, r->blocked);
+}
+
+const GPtrArray *
+rw_agent_timeline (const RwAgent *ag)
+{
+  return ag->timeline;
+}
+
+guint
+rw_agent_tick (const RwAgent *ag)
+{
+  return ag->tick;
+}
+
+const RwTwin *
+rw_agent_live (const RwAgent *ag)
+{
+  return ag->live;
+}
+
+RwRunResult *
+rw_agent_result (const RwAgent *ag)
+{
+  RwRunResult *r = g_new0 (RwRunResult, 1);
+  const RwScenario *sc = ag->sc;
+  gboolean causes_ok = TRUE, recovered;
+  r->name = g_strdup (sc->name);
+  r->file = g_strdup (sc->file ? sc->file : "");
+  r->root_causes_found = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < ag->hyp_order->len; i++)
+    {
+      Hypothesis *h = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
+      if (h->confidence >= 0.5)
+        g_ptr_array_add (r->root_causes_found, g_strdup_printf ("%s:%s", h->kind, h->entity));
+    }
+  for (guint i = 0; i < sc->expect_root_causes->len; i++)
+    {
+      gboolean seen = FALSE;
+      for (guint k = 0; k < r->root_causes_found->len; k++)
+        seen |= g_strcmp0 (r->root_causes_found->pdata[k], sc->expect_root_causes->pdata[i]) == 0;
+      causes_ok &= seen;
+    }
+  r->rollbacks = ag->rollbacks;
+  r->blocked = ag->blocked;
+  r->false_actions = ag->false_actions;
+  r->actions = ag->applied->len;
+  r->escalations = ag->escalations;
+  r->max_util_end = ag->live->traffic->max_utilisation;
+  {
+    /* MTTD: per fault, the first detector firing at or after it */
+    double sum = 0;
+    guint n = 0;
+    for (guint f = 0; f < ag->fault_ticks->len; f++)
+      if (g_array_index (ag->detect_ticks, gint, f) >= 0)
+        {
+          sum += g_array_index (ag->detect_ticks, gint, f) - g_array_index (ag->fault_ticks, gint, f);
+          n++;
+        }
+    r->mttd_s = n ? sum / n * sc->tick_s : NAN;
+  }
+  recovered = ag->first_fault_tick < 0 ? sla_misses (ag->live) == 0 : ag->recovered_tick >= 0;
+  if (sc->expect_recovered_by >= 0 && ag->recovered_tick > sc->expect_recovered_by)
+    recovered = FALSE;
+  if (sc->expect_max_utilisation > 0 && r->max_util_end > sc->expect_max_utilisation)
+    recovered = FALSE;
+  r->recovered = recovered;
+  /* MTTR: mean length of the impairment episodes that ended; an episode still open at the end
+   * means the network did not recover */
+  r->mttr_s = ag->episodes && ag->episode_start < 0 ? ag->episode_ticks / ag->episodes * sc->tick_s : NAN;
+  r->sr = recovered && causes_ok && !ag->last_action_rolled_back && ag->false_actions == 0;
+  if (sc->expect_no_action)
+    r->sr = r->sr && r->actions == 0;
+  if (sc->expect_escalation)
+    r->sr = causes_ok && r->escalations > 0 && r->actions == 0 && ag->false_actions == 0;
+  return r;
+}
+
+void
+rw_run_result_free (RwRunResult *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->name);
+  g_free (r->file);
+  g_ptr_array_unref (r->root_causes_found);
+  g_free (r);
+}
+
+static void
+add_seconds (JsonBuilder *b, const char *key, double v)
+{
+  json_builder_set_member_name (b, key);
+  if (isnan (v))
+    json_builder_add_null_value (b);
+  else
+    json_builder_add_double_value (b, v);
+}
+
+JsonNode *
+rw_run_result_to_json (const RwRunResult *r)
+{
+  g_autoptr(JsonBuilder) b = payload_new ();
+  json_builder_set_member_name (b, "name");
+  json_builder_add_string_value (b, r->name);
+  json_builder_set_member_name (b, "file");
+  json_builder_add_string_value (b, r->file);
+  json_builder_set_member_name (b, "sr");
+  json_builder_add_int_value (b, r->sr ? 1 : 0);
+  add_seconds (b, "mttd_s", r->mttd_s);
+  add_seconds (b, "mttr_s", r->mttr_s);
+  json_builder_set_member_name (b, "rollbacks");
+  json_builder_add_int_value (b, r->rollbacks);
+  json_builder_set_member_name (b, "blocked");
+  json_builder_add_int_value (b, r->blocked);
+  json_builder_set_member_name (b, "false_actions");
+  json_builder_add_int_value (b, r->false_actions);
+  add_strv (b, "root_causes_found", r->root_causes_found);
+  json_builder_set_member_name (b, "actions");
+  json_builder_add_int_value (b, r->actions);
+  json_builder_set_member_name (b, "escalations");
+  json_builder_add_int_value (b, r->escalations);
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+JsonNode *
+rw_timeline_event_to_json (const RwTimelineEvent *e)
+{
+  JsonNode *n = json_node_copy (e->payload);
+  JsonObject *o = json_node_get_object (n);
+  json_object_set_string_member (o, "kind", e->kind);
+  return n;
+}

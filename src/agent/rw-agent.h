@@ -1,0 +1,65 @@
+/* rw-agent.h — the autonomous operations agent (DESIGN.md section 3): one tick is
+ * observe -> detect -> reason -> decide -> verify -> guard -> act -> settle -> learn, on a live
+ * twin driven by a scenario, every stage recorded in the audit chain.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rw-scenario.h"
+#include "rw-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  /* tiers (DESIGN.md section 3 defaults) */
+  double t1_confidence, t1_blast;
+  double t2_confidence, t2_blast;
+  /* rate limits per simulated minute */
+  guint max_per_min, max_t1_per_min, max_t2_per_min;
+  guint settle_ticks;        /* ticks between acting and judging the outcome */
+  guint t2_ttl_ticks;        /* an unanswered T2 request applies itself after this */
+  double hot_utilisation;    /* a link direction above this is congested */
+  gboolean use_z3;           /* verification and synthesis (TRUE; FALSE only for quick tests) */
+  guint z3_timeout_ms;
+} RwGuardConfig;
+
+void rw_guard_config_init (RwGuardConfig *g);
+
+typedef struct {
+  guint tick;
+  char *kind;      /* fault, anomaly, hypothesis, decision, verify, guard, approval, act, settle,
+                      rollback, learn, escalate, observe */
+  char *summary;
+  JsonNode *payload;
+} RwTimelineEvent;
+
+typedef struct {
+  char *name, *file;
+  gboolean sr;
+  double mttd_s, mttr_s;     /* NAN when not applicable */
+  guint rollbacks, blocked, false_actions, actions, escalations;
+  GPtrArray *root_causes_found; /* char* "kind:entity" */
+  gboolean recovered;
+  double max_util_end;
+} RwRunResult;
+
+typedef struct _RwAgent RwAgent;
+
+/* @store may be NULL (nothing persisted, no learning across runs). */
+RwAgent *rw_agent_new (const RwScenario *scenario, RwStore *store, const RwGuardConfig *config, GError **error);
+void rw_agent_free (RwAgent *agent);
+/* One tick; FALSE when the scenario is over. */
+gboolean rw_agent_step (RwAgent *agent, GError **error);
+gboolean rw_agent_run (RwAgent *agent, GError **error);
+const GPtrArray *rw_agent_timeline (const RwAgent *agent);     /* RwTimelineEvent */
+RwRunResult *rw_agent_result (const RwAgent *agent);
+guint rw_agent_tick (const RwAgent *agent);
+const RwTwin *rw_agent_live (const RwAgent *agent);
+
+void rw_run_result_free (RwRunResult *r);
+JsonNode *rw_run_result_to_json (const RwRunResult *r);
+JsonNode *rw_timeline_event_to_json (const RwTimelineEvent *e);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwAgent, rw_agent_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwRunResult, rw_run_result_free)
+
+G_END_DECLS

@@ -1,0 +1,210 @@
+/* rw-cli-agent.c — `run SCENARIO`, `harness SCENARIO…`, `train SCENARIO…`: the agent headless.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-cli.h"
+#include "rw-agent.h"
+
+#include <math.h>
+#include <stdio.h>
+
+static RwStore *
+open_store (const char *path, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  RwStore *s;
+  if (path == NULL)
+    return NULL;
+  s = rw_store_open (path, &error);
+  if (s == NULL)
+    *status = rw_cli_bad_input ("%s", error->message);
+  return s;
+}
+
+static void
+print_row (const RwRunResult *r)
+{
+  g_autofree char *causes = NULL;
+  GString *c = g_string_new (NULL);
+  for (guint i = 0; i < r->root_causes_found->len; i++)
+    g_string_append_printf (c, "%s%s", i ? " " : "", (char *) r->root_causes_found->pdata[i]);
+  g_autofree char *mttd = isnan (r->mttd_s) ? g_strdup ("-") : g_strdup_printf ("%.0fs", r->mttd_s);
+  g_autofree char *mttr = isnan (r->mttr_s) ? g_strdup ("-") : g_strdup_printf ("%.0fs", r->mttr_s);
+  causes = g_string_free (c, FALSE);
+  printf ("  %-52.52s SR %d  MTTD %6s  MTTR %6s  rollbacks %u  blocked %u  false %u  actions %u\n", r->name, r->sr,
+          mttd, mttr, r->rollbacks, r->blocked, r->false_actions, r->actions);
+  printf ("      root causes: %s\n", *causes ? causes : "none");
+}
+
+static RwRunResult *
+run_one (const char *file, RwStore *store, gboolean use_z3, GPtrArray *timeline_out, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwScenario) sc = rw_scenario_load_file (file, &error);
+  g_autoptr(RwAgent) ag = NULL;
+  RwGuardConfig cfg;
+  if (sc == NULL)
+    {
+      *status = rw_cli_bad_input ("%s", error->message);
+      return NULL;
+    }
+  rw_guard_config_init (&cfg);
+  cfg.use_z3 = use_z3;
+  ag = rw_agent_new (sc, store, &cfg, &error);
+  if (ag == NULL || !rw_agent_run (ag, &error))
+    {
+      *status = rw_cli_bad_input ("%s: %s", file, error->message);
+      return NULL;
+    }
+  if (timeline_out)
+    {
+      const GPtrArray *tl = rw_agent_timeline (ag);
+      for (guint i = 0; i < tl->len; i++)
+        g_ptr_array_add (timeline_out, rw_timeline_event_to_json (tl->pdata[i]));
+    }
+  return rw_agent_result (ag);
+}
+
+int
+rw_cli_run (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database for the audit chain and learning (default: the user's data dir)", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the timeline and result as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("SCENARIO — run the agent on a scenario and print its timeline");
+  g_autoptr(RwStore) store = NULL;
+  g_autoptr(GPtrArray) tl = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr(RwRunResult) r = NULL;
+  int status = 0;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc != 2)
+    return rw_cli_bad_input ("run needs exactly one scenario file (see --help)");
+  if (db == NULL)
+    {
+      g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "routewise", NULL);
+      g_mkdir_with_parents (dir, 0700);
+      db = g_build_filename (dir, "routewise.db", NULL);
+    }
+  if ((store = open_store (db, &status)) == NULL)
+    return status;
+  if ((r = run_one (argv[1], store, TRUE, tl, &status)) == NULL)
+    return status;
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) doc = NULL;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "events");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < tl->len; i++)
+        json_builder_add_value (b, json_node_copy (tl->pdata[i]));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "result");
+      json_builder_add_value (b, rw_run_result_to_json (r));
+      json_builder_end_object (b);
+      doc = json_builder_get_root (b);
+      rw_cli_print_json (doc);
+    }
+  else
+    {
+      for (guint i = 0; i < tl->len; i++)
+        {
+          JsonObject *o = json_node_get_object (tl->pdata[i]);
+          printf ("%5" G_GINT64_FORMAT "  %-10s %s\n", json_object_get_int_member (o, "tick"),
+                  json_object_get_string_member (o, "kind"), json_object_get_string_member (o, "summary"));
+        }
+      printf ("\nResult (audit chain in %s):\n", db);
+      print_row (r);
+    }
+  return r->sr ? RW_EXIT_OK : RW_EXIT_FINDING;
+}
+
+typedef struct {
+  double sr, mttd, mttr;
+  guint n_mttd, n_mttr, rollbacks, blocked, false_actions;
+} Totals;
+
+int
+rw_cli_harness (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Keep audit chains and learning in this database (default: none)", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the metrics as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("SCENARIO… — run scenarios headless and report SR, MTTD, MTTR, rollbacks, blocked and false actions");
+  g_autoptr(RwStore) store = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_run_result_free);
+  Totals t = { 0 };
+  int status = 0;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc < 2)
+    return rw_cli_bad_input ("harness needs at least one scenario file (see --help)");
+  if (db && (store = open_store (db, &status)) == NULL)
+    return status;
+  for (int i = 1; i < argc; i++)
+    {
+      RwRunResult *r = run_one (argv[i], store, TRUE, NULL, &status);
+      if (r == NULL)
+        return status;
+      g_ptr_array_add (rows, r);
+      t.sr += r->sr;
+      if (!isnan (r->mttd_s))
+        t.mttd += r->mttd_s, t.n_mttd++;
+      if (!isnan (r->mttr_s))
+        t.mttr += r->mttr_s, t.n_mttr++;
+      t.rollbacks += r->rollbacks;
+      t.blocked += r->blocked;
+      t.false_actions += r->false_actions;
+    }
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) doc = NULL;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "scenarios");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < rows->len; i++)
+        json_builder_add_value (b, rw_run_result_to_json (rows->pdata[i]));
+      json_builder_end_array (b);
+      json_builder_set_member_name (b, "overall");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "sr");
+      json_builder_add_double_value (b, t.sr / rows->len);
+      json_builder_set_member_name (b, "mttd_s");
+      t.n_mttd ? json_builder_add_double_value (b, t.mttd / t.n_mttd) : json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "mttr_s");
+      t.n_mttr ? json_builder_add_double_value (b, t.mttr / t.n_mttr) : json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "rollbacks");
+      json_builder_add_int_value (b, t.rollbacks);
+      json_builder_set_member_name (b, "blocked");
+      json_builder_add_int_value (b, t.blocked);
+      json_builder_set_member_name (b, "false_actions");
+      json_builder_add_int_value (b, t.false_actions);
+      json_builder_end_object (b);
+      json_builder_end_object (b);
+      doc = json_builder_get_root (b);
+      rw_cli_print_json (doc);
+    }
+  else
+    {
+      printf ("Scenarios\n");
+      for (guint i = 0; i < rows->len; i++)
+        print_row (rows->pdata[i]);
+      g_autofree char *mttd = t.n_mttd ? g_strdup_printf ("%.0f s", t.mttd / t.n_mttd) : g_strdup ("-");
+      g_autofree char *mttr = t.n_mttr ? g_strdup_printf ("%.0f s", t.mttr / t.n_mttr) : g_strdup ("-");
+      printf ("Overall: SR %.2f, MTTD %s, MTTR %s, rollbacks %u, blocked %u, false actions %u\n", t.sr / rows->len,
+              mttd, mttr, t.rollbacks, t.blocked, t.false_actions);
+    }
+  return RW_EXIT_OK;
+}

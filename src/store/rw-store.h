@@ -1,0 +1,143 @@
+/* rw-store.h — the workspace database (SQLite): runs, the tamper-evident audit chain, learning
+ * statistics and scenario results (DESIGN.md section 6).
+ *
+ * One RwStore is one connection to one file. Use it from one thread at a time; two stores on the
+ * same file (two threads, two processes) are safe: writes take the database lock and wait up to
+ * 5 s for it (busy_timeout), and the file runs in WAL mode with synchronous=FULL, so a crash or
+ * SIGKILL loses at most the transaction being written and never breaks the chain.
+ *
+ * The audit chain. Events are numbered 1, 2, 3… (seq, no gaps). Each stores
+ *   prev_hash = the hash of event seq-1, or 64 '0' characters for event 1 (the genesis value);
+ *   hash      = lowercase hex SHA-256 of the bytes  prev_hash || E
+ * where prev_hash is its 64 ASCII hex characters and E is the canonical JSON (rw-canonical.h) of
+ *   {"actor": ACTOR, "decision_tag": TAG or null, "kind": KIND, "payload": PAYLOAD,
+ *    "run_id": RUN_ID or null}
+ * i.e. exactly, with the members in that (sorted) order and no whitespace:
+ *   {"actor":"agent","decision_tag":"DETERMINISTIC","kind":"decide","payload":{...},"run_id":3}
+ * The payload column holds the canonical JSON of the payload, so E can be rebuilt from the
+ * stored columns alone. ts and seq are not hashed; seq is protected by the links between events.
+ * The meta table also records the newest event (seq and hash), updated in the same transaction
+ * as each append, so removing events from the end of the log is detected too. SQL triggers make
+ * UPDATE and DELETE on the audit table abort.
+ *
+ * Every failure is a GError in RW_STORE_ERROR whose message names the database file and what
+ * was being done ("/home/ana/ws.db: appending an audit event: database is locked").
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+#define RW_STORE_ERROR (rw_store_error_quark ())
+GQuark rw_store_error_quark (void);
+
+typedef enum {
+  RW_STORE_ERROR_FAILED,          /* any other SQLite error */
+  RW_STORE_ERROR_NOT_FOUND,       /* rw_store_open_readonly() on a path that does not exist */
+  RW_STORE_ERROR_NOT_A_DATABASE,  /* not an SQLite file, or SQLite but not Routewise */
+  RW_STORE_ERROR_CORRUPT,         /* an SQLite file that is damaged */
+  RW_STORE_ERROR_VERSION,         /* written by a newer Routewise (schema version too high) */
+  RW_STORE_ERROR_BUSY,            /* another connection held the lock for longer than 5 s */
+  RW_STORE_ERROR_READ_ONLY,       /* a write on a store opened with rw_store_open_readonly() */
+  RW_STORE_ERROR_INVALID,         /* a bad argument: unknown run, non-finite reward… */
+  RW_STORE_ERROR_IO,              /* disk full, I/O error, cannot open the file */
+} RwStoreError;
+
+/* The schema version this build writes (meta.schema_version). */
+#define RW_STORE_SCHEMA_VERSION 1
+
+/* prev_hash of event 1. */
+#define RW_STORE_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
+
+typedef struct _RwStore RwStore;
+
+/* Opens @path, creating the file and the schema when it is missing or empty; sets WAL,
+ * synchronous=FULL, busy_timeout=5000, foreign_keys=ON and upgrades an older schema. A file that
+ * is not a Routewise database (another SQLite database, or not SQLite at all), a damaged one, or
+ * one from a newer Routewise is refused and left untouched. */
+RwStore *rw_store_open (const char *path, GError **error);
+/* Opens an existing Routewise database without changing it (for `audit verify`, evidence copies):
+ * a missing path is RW_STORE_ERROR_NOT_FOUND and nothing is created; every write fails with
+ * RW_STORE_ERROR_READ_ONLY. */
+RwStore *rw_store_open_readonly (const char *path, GError **error);
+void rw_store_close (RwStore *s);
+const char *rw_store_get_path (RwStore *s);
+
+/* ---- runs ---- */
+
+/* A new run (started now, UTC). @scenario may be NULL (a live session). Returns its id (>= 1),
+ * or -1 with @error set. */
+gint64 rw_store_begin_run (RwStore *s, const char *scenario, guint32 seed, const char *mode, GError **error);
+/* Sets finished (now) and the result (may be NULL) of a run that has not ended yet. */
+gboolean rw_store_end_run (RwStore *s, gint64 run_id, JsonNode *result, GError **error);
+gboolean rw_store_run_exists (RwStore *s, gint64 run_id, gboolean *exists, GError **error);
+
+/* ---- audit ---- */
+
+typedef struct {
+  gint64 seq;
+  char *ts;            /* ISO 8601 UTC with microseconds, "2024-05-01T10:00:00.123456Z" */
+  gint64 run_id;       /* 0 when the event belongs to no run */
+  char *kind;
+  char *actor;
+  char *decision_tag;  /* may be NULL */
+  char *payload;       /* canonical JSON text */
+  char *prev_hash;
+  char *hash;
+} RwAuditEvent;
+
+RwAuditEvent *rw_audit_event_copy (const RwAuditEvent *e);
+void rw_audit_event_free (RwAuditEvent *e);
+
+/* Appends one event as one transaction (BEGIN IMMEDIATE … COMMIT) and returns its seq in
+ * @seq_out (may be NULL). @run_id <= 0 means no run; otherwise the run must exist. @kind and
+ * @actor must be non-empty; @decision_tag may be NULL (LLM_DECISION, DETERMINISTIC, OPERATOR…);
+ * @payload may be NULL (JSON null). */
+gboolean rw_store_append (RwStore *s, gint64 run_id, const char *kind, const char *actor,
+                          const char *decision_tag, JsonNode *payload, gint64 *seq_out, GError **error);
+/* The events of one run (@run_id > 0), of no run (0), or all of them (< 0), by seq; free with
+ * g_ptr_array_unref (the array frees its RwAuditEvents). NULL on error. */
+GPtrArray *rw_store_events (RwStore *s, gint64 run_id, GError **error);
+/* The newest event: its seq (0 when the log is empty) and hash (the genesis value then). Either
+ * out pointer may be NULL. Writing down the head hash anchors the log outside the file. */
+gboolean rw_store_head (RwStore *s, gint64 *seq, char **hash, GError **error);
+
+/* Walks the whole chain by seq in one read snapshot and recomputes every hash and link.
+ * Returns TRUE with @error unset when it is intact. Returns FALSE with @error unset when it is
+ * broken: *@first_bad_seq is the first event that is wrong or missing (0 when no single event is
+ * to blame) and *@why one sentence, e.g.
+ *   "event 17: hash does not match its content (its payload, kind, actor, decision tag, run or prev_hash was changed)"
+ *   "event 17: hash does not match its content (the stored hash was changed)"
+ *   "event 18: prev_hash does not match event 17"
+ *   "event 9 is missing (seq jumps from 8 to 10)"
+ *   "events 199 to 200 are missing from the end of the log (it recorded 200 events)"
+ * Returns FALSE with @error set when the database cannot be read (a damaged file is
+ * RW_STORE_ERROR_CORRUPT); then the out parameters are left alone. Either may be NULL. */
+gboolean rw_store_verify_chain (RwStore *s, gint64 *first_bad_seq, char **why, GError **error);
+
+/* SQLite's own structural check (PRAGMA quick_check): TRUE when the file is sound; FALSE with
+ * *@problem (may be NULL) set to SQLite's complaints joined into one line when it is damaged, or
+ * with @error set when the check could not run. */
+gboolean rw_store_check_integrity (RwStore *s, char **problem, GError **error);
+
+/* ---- learning: reward statistics per (hypothesis kind, action kind), kept across runs ---- */
+
+/* Adds one observation; @reward must be finite. */
+gboolean rw_store_learning_record (RwStore *s, const char *hypothesis_kind, const char *action_kind,
+                                   double reward, GError **error);
+/* The number of observations and their mean; n = 0, mean = 0 for a pair never recorded.
+ * Either out pointer may be NULL. */
+gboolean rw_store_learning_get (RwStore *s, const char *hypothesis_kind, const char *action_kind,
+                                guint *n, double *mean, GError **error);
+
+/* ---- scenario results (the harness) ---- */
+
+/* @run_id must exist; @file may be NULL; @result may be NULL. */
+gboolean rw_store_add_scenario_result (RwStore *s, gint64 run_id, const char *name, const char *file,
+                                       JsonNode *result, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwStore, rw_store_close)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwAuditEvent, rw_audit_event_free)
+
+G_END_DECLS

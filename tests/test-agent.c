@@ -1,0 +1,251 @@
+/* test-agent.c — the agent loop: scenario files, each stage on its own terms, the loop end to
+ * end on the shipped scenarios, the audit chain it leaves, and determinism.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-agent.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+#define SCENARIOS RW_SOURCE_DIR "/scenarios/"
+
+static RwScenario *
+load (const char *name)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strconcat (SCENARIOS, name, NULL);
+  RwScenario *s = rw_scenario_load_file (path, &error);
+  g_assert_no_error (error);
+  return s;
+}
+
+static void
+test_scenario_bad_input (void)
+{
+  g_autofree char *dir = g_strdup (RW_SOURCE_DIR "/scenarios");
+  struct { const char *json; const char *expect; } cases[] = {
+    { "{", "not valid JSON" },
+    { "[]", "$: expected a JSON object" },
+    { "{\"format\":\"routewise-topology\",\"version\":1}", "format: 'routewise-topology' is not 'routewise-scenario'" },
+    { "{\"format\":\"routewise-scenario\",\"version\":2}", "version: 2 is not supported" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"nope.json\"}", "topology: " },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"tiks\":3,\"topology\":\"../data/topologies/enterprise.json\"}", "tiks: unknown key" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"events\":[{\"at\":3,\"type\":\"link_down\",\"link\":\"R9-X\"}]}", "events[0].link: unknown link 'R9-X'" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"events\":[{\"at\":60,\"type\":\"link_down\",\"link\":\"R1-ISPA\"}]}", "events[0].at: tick 60 is after the end" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"events\":[{\"at\":5,\"type\":\"meteor\"}]}", "events[0].type: 'meteor' is not one of" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"mode\":\"yolo\",\"topology\":\"../data/topologies/enterprise.json\"}", "mode: 'yolo' is not shadow, supervised or autonomous" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"operator\":{\"default\":\"maybe\"}}", "operator.default: 'maybe'" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"events\":[{\"at\":5,\"type\":\"session_flap\",\"a\":\"R1\",\"b\":\"R5\"}]}", "a and b must name the two ends of a session" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":20,\"baseline_ticks\":30,\"topology\":\"../data/topologies/enterprise.json\"}", "baseline_ticks: 30 is not shorter" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RwScenario) s = rw_scenario_load_data (cases[i].json, -1, "bad.json", dir, &error);
+      g_assert_null (s);
+      g_assert_nonnull (error);
+      if (!g_str_has_prefix (error->message, "bad.json") || strstr (error->message, cases[i].expect) == NULL)
+        g_error ("case %u: '%s' lacks '%s'", i, error->message, cases[i].expect);
+    }
+}
+
+static gboolean
+timeline_has (RwAgent *ag, const char *kind, const char *text)
+{
+  const GPtrArray *tl = rw_agent_timeline (ag);
+  for (guint i = 0; i < tl->len; i++)
+    {
+      const RwTimelineEvent *e = tl->pdata[i];
+      if (g_strcmp0 (e->kind, kind) == 0 && (text == NULL || strstr (e->summary, text)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* Detection and reasoning without acting: a quiet network stays quiet (no hypothesis worth
+ * acting on, no action), whatever the noise does. */
+static void
+test_quiet_network (void)
+{
+  g_autoptr(RwScenario) sc = load ("quiet-network.json");
+  g_autoptr(RwAgent) ag = NULL;
+  g_autoptr(RwRunResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  RwGuardConfig cfg;
+  rw_guard_config_init (&cfg);
+  ag = rw_agent_new (sc, NULL, &cfg, &error);
+  g_assert_no_error (error);
+  g_assert_true (rw_agent_run (ag, &error));
+  r = rw_agent_result (ag);
+  g_assert_cmpuint (r->actions, ==, 0);
+  g_assert_cmpuint (r->false_actions, ==, 0);
+  g_assert_true (r->sr);
+  g_assert_false (timeline_has (ag, "act", NULL));
+  g_assert_true (isnan (r->mttd_s));
+}
+
+/* The flagship, end to end, with an audit chain: both faults detected, both causes named, a
+ * verified change that restores the SLA, a chain that verifies. */
+static void
+test_flagship_end_to_end (void)
+{
+  g_autoptr(RwScenario) sc = load ("flagship-growth-and-cut.json");
+  g_autofree char *dir = g_dir_make_tmp ("rw-agent-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "audit.db", NULL);
+  g_autoptr(RwStore) store = NULL;
+  g_autoptr(RwAgent) ag = NULL;
+  g_autoptr(RwRunResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autofree char *why = NULL;
+  gint64 bad = -1;
+  gboolean cut = FALSE, growth = FALSE;
+
+  store = rw_store_open (db, &error);
+  g_assert_no_error (error);
+  ag = rw_agent_new (sc, store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (rw_agent_run (ag, &error));
+  g_assert_no_error (error);
+  r = rw_agent_result (ag);
+  for (guint i = 0; i < r->root_causes_found->len; i++)
+    {
+      cut |= g_strcmp0 (r->root_causes_found->pdata[i], "link_down:R2-ISPB") == 0;
+      growth |= g_strcmp0 (r->root_causes_found->pdata[i], "congestion:R1-ISPA") == 0;
+    }
+  g_assert_true (cut);
+  g_assert_true (growth);
+  g_assert_true (timeline_has (ag, "verify", ": safe"));
+  g_assert_true (timeline_has (ag, "act", "applied"));
+  g_assert_true (timeline_has (ag, "settle", NULL));
+  g_assert_true (timeline_has (ag, "learn", NULL));
+  g_assert_cmpuint (r->false_actions, ==, 0);
+  g_assert_true (r->recovered);
+  g_assert_true (r->sr);
+  g_assert_false (isnan (r->mttd_s));
+  g_assert_cmpfloat (rw_agent_live (ag)->traffic->max_utilisation, <=, 0.9);
+  /* every stage left its event in the chain, and the chain holds */
+  events = rw_store_events (store, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (events->len, ==, rw_agent_timeline (ag)->len);
+  g_assert_true (rw_store_verify_chain (store, &bad, &why, &error));
+  g_assert_cmpint (bad, <, 0);
+  {
+    /* the act event carries the FRR diff and its rollback */
+    gboolean frr = FALSE;
+    for (guint i = 0; i < events->len; i++)
+      {
+        RwAuditEvent *e = events->pdata[i];
+        if (g_strcmp0 (e->kind, "act") == 0 && strstr (e->payload, "route-map") && strstr (e->payload, "rollback_diff"))
+          frr = TRUE;
+      }
+    g_assert_true (frr);
+  }
+  /* learning persisted a reward for what was done */
+  {
+    guint n = 0;
+    double mean = 0;
+    g_assert_true (rw_store_learning_get (store, "congestion", "local_pref", &n, &mean, &error));
+    g_assert_cmpuint (n, >, 0);
+  }
+  g_clear_pointer (&store, rw_store_close);
+  g_remove (db);
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL), *shm = g_strconcat (db, "-shm", NULL);
+    g_remove (wal);
+    g_remove (shm);
+  }
+  g_rmdir (dir);
+}
+
+/* When nothing can be proven safe the agent escalates and does not act. */
+static void
+test_escalates_when_nothing_is_safe (void)
+{
+  g_autoptr(RwScenario) sc = load ("nothing-is-safe.json");
+  g_autoptr(RwAgent) ag = rw_agent_new (sc, NULL, NULL, NULL);
+  g_autoptr(RwRunResult) r = NULL;
+  g_assert_true (rw_agent_run (ag, NULL));
+  r = rw_agent_result (ag);
+  g_assert_cmpuint (r->actions, ==, 0);
+  g_assert_cmpuint (r->escalations, >, 0);
+  g_assert_cmpuint (r->blocked, >, 0);
+  g_assert_true (timeline_has (ag, "escalate", "needs a human"));
+  g_assert_true (r->sr);
+}
+
+static char *
+run_digest (const char *name)
+{
+  g_autoptr(RwScenario) sc = load (name);
+  g_autoptr(RwAgent) ag = rw_agent_new (sc, NULL, NULL, NULL);
+  g_autoptr(RwRunResult) r = NULL;
+  g_autoptr(JsonNode) doc = NULL;
+  GString *out = g_string_new (NULL);
+  const GPtrArray *tl;
+  g_assert_true (rw_agent_run (ag, NULL));
+  r = rw_agent_result (ag);
+  doc = rw_run_result_to_json (r);
+  {
+    g_autofree char *s = rw_json_node_to_string (doc, FALSE);
+    g_string_append (out, s);
+  }
+  tl = rw_agent_timeline (ag);
+  for (guint i = 0; i < tl->len; i++)
+    {
+      const RwTimelineEvent *e = tl->pdata[i];
+      g_string_append_printf (out, "\n%u %s %s", e->tick, e->kind, e->summary);
+    }
+  return g_string_free (out, FALSE);
+}
+
+/* Same seed, same numbers: the whole timeline, not only the metrics. */
+static void
+test_deterministic (void)
+{
+  g_autofree char *a = run_digest ("route-leak.json");
+  g_autofree char *b = run_digest ("route-leak.json");
+  g_assert_cmpstr (a, ==, b);
+  g_assert_nonnull (strstr (a, "deny:R2:ISP-C:142.250.0.0/15"));
+}
+
+/* The harness over every shipped scenario. */
+static void
+test_harness (void)
+{
+  g_autoptr(GDir) d = g_dir_open (RW_SOURCE_DIR "/scenarios", 0, NULL);
+  const char *name;
+  guint n = 0, ok = 0;
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autoptr(RwScenario) sc = NULL;
+      g_autoptr(RwAgent) ag = NULL;
+      g_autoptr(RwRunResult) r = NULL;
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      sc = load (name);
+      ag = rw_agent_new (sc, NULL, NULL, NULL);
+      g_assert_true (rw_agent_run (ag, NULL));
+      r = rw_agent_result (ag);
+      g_test_message ("%s: SR %d, MTTD %.0f s, MTTR %.0f s, %u actions, %u rollbacks, %u blocked, %u false", name, r->sr,
+                      r->mttd_s, r->mttr_s, r->actions, r->rollbacks, r->blocked, r->false_actions);
+      n++;
+      ok += r->sr;
+      g_assert_cmpuint (r->false_actions, ==, 0);
+    }
+  g_assert_cmpuint (n, >=, 6);
+  g_assert_cmpfloat ((double) ok / n, >=, 0.8);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/agent/scenario/bad-input", test_scenario_bad_input);
+  g_test_add_func ("/agent/loop/quiet", test_quiet_network);
+  g_test_add_func ("/agent/loop/flagship", test_flagship_end_to_end);
+  g_test_add_func ("/agent/loop/escalation", test_escalates_when_nothing_is_safe);
+  g_test_add_func ("/agent/loop/deterministic", test_deterministic);
+  g_test_add_func ("/agent/harness", test_harness);
+  return g_test_run ();
+}
