@@ -17,6 +17,7 @@ static const struct {
   { "synth", rw_cli_synth, "find the smallest LOCAL_PREF/prepend change that meets capacity and SLAs" },
   { "run", rw_cli_run, "run the agent on a scenario: timeline, audit chain, result" },
   { "harness", rw_cli_harness, "run scenarios and report SR, MTTD, MTTR, rollbacks, blocked and false actions" },
+  { "train", rw_cli_train, "learn action priors over seeded variants of scenarios" },
   { "config", rw_cli_config, "a router's FRR configuration, or the diff and rollback for changes" },
   { "audit", rw_cli_audit, "verify or list the tamper-evident audit log of a database" },
   { "render", rw_cli_render, "draw the topology or a demand's paths with Graphviz (.svg, .png, .dot)" },

@@ -208,3 +208,62 @@ rw_cli_harness (int argc, char **argv)
     }
   return RW_EXIT_OK;
 }
+
+int
+rw_cli_train (int argc, char **argv)
+{
+  gint episodes = 3;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "episodes", 0, 0, G_OPTION_ARG_INT, &episodes, "Seeded variants of each scenario (default 3)", "N" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Learning database (default: a new one in a temporary folder)", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("SCENARIO… — learn action priors over seeded variants and show what they change");
+  g_autoptr(RwStore) store = NULL;
+  g_autofree char *tmpdir = NULL;
+  int status = 0;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc < 2)
+    return rw_cli_bad_input ("train needs at least one scenario file (see --help)");
+  if (episodes < 1 || episodes > 1000)
+    return rw_cli_bad_input ("--episodes: %d is not between 1 and 1000", episodes);
+  if (db == NULL)
+    {
+      tmpdir = g_dir_make_tmp ("routewise-train-XXXXXX", NULL);
+      db = g_build_filename (tmpdir, "learning.db", NULL);
+    }
+  if ((store = open_store (db, &status)) == NULL)
+    return status;
+  for (int e = 0; e <= episodes; e++)
+    {
+      double sr = 0;
+      guint actions = 0, rollbacks = 0;
+      for (int i = 1; i < argc; i++)
+        {
+          g_autoptr(GError) error = NULL;
+          g_autoptr(RwScenario) sc = rw_scenario_load_file (argv[i], &error);
+          g_autoptr(RwAgent) ag = NULL;
+          g_autoptr(RwRunResult) r = NULL;
+          if (sc == NULL)
+            return rw_cli_bad_input ("%s", error->message);
+          /* episode 0 and the last one replay the scenario's own seed: before and after learning */
+          if (e > 0 && e < episodes)
+            sc->seed += (guint32) e * 7919u;
+          ag = rw_agent_new (sc, store, NULL, &error);
+          if (ag == NULL || !rw_agent_run (ag, &error))
+            return rw_cli_bad_input ("%s: %s", argv[i], error->message);
+          r = rw_agent_result (ag);
+          sr += r->sr;
+          actions += r->actions;
+          rollbacks += r->rollbacks;
+        }
+      printf ("%s %2d: SR %.2f, %u actions, %u rollbacks\n", e == 0 ? "before " : e == episodes ? "after  " : "episode", e,
+              sr / (argc - 1), actions, rollbacks);
+    }
+  printf ("learning database: %s\n", db);
+  return RW_EXIT_OK;
+}

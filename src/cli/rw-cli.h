@@ -19,6 +19,7 @@ int rw_cli_verify (int argc, char **argv);
 int rw_cli_synth (int argc, char **argv);
 int rw_cli_run (int argc, char **argv);
 int rw_cli_harness (int argc, char **argv);
+int rw_cli_train (int argc, char **argv);
 int rw_cli_audit (int argc, char **argv);
 int rw_cli_config (int argc, char **argv);
 
