@@ -101,6 +101,10 @@ struct _RwAgent {
   guint rollbacks, blocked, false_actions, escalations;
   gboolean last_action_rolled_back;
   GArray *degraded;               /* link indices currently degraded by the scenario */
+  GHashTable *prev_best;          /* "prefix|router" -> from + 2: yesterday's best, for route events */
+  double *cpu;                    /* per node: observed CPU % */
+  double *cpu_extra;              /* per node: load injected by router_cpu events */
+  gboolean *prev_link_state;      /* per link: up at the last tick (syslog) */
 };
 
 /* ---- helpers ---- */
@@ -248,6 +252,14 @@ inject (RwAgent *ag, GError **error)
               changed = TRUE;
             }
           break;
+        case RW_EVENT_ROUTER_CPU:
+          if (ag->tick <= e->at + span)
+            {
+              gint node = rw_net_node (ag->live->net, e->node);
+              double f = MIN (1.0, (ag->tick - e->at + 1) / (double) span);
+              ag->cpu_extra[node] = f * e->cpu_pct;
+            }
+          break;
         case RW_EVENT_SESSION_FLAP:
           if (ag->tick < e->at + 2 * e->period * e->count)
             {
@@ -299,6 +311,61 @@ inject (RwAgent *ag, GError **error)
   if (changed)
     rw_twin_resolve (ag->live);
   return TRUE;
+}
+
+/* BMP-style route events (best-route changes at our routers since the last tick), syslog
+ * lines for state changes, and router CPU from the churn. Returns the audit summary or NULL. */
+static char *
+route_events (RwAgent *ag, guint *n_changes, GPtrArray *syslog)
+{
+  const RwNet *net = ag->live->net;
+  const RwBgpResult *bgp = ag->live->bgp;
+  const RwTopology *t = ag->live->topo;
+  g_autofree guint *per_node = g_new0 (guint, net->n_nodes);
+  *n_changes = 0;
+  for (guint p = 0; p < bgp->n_prefixes; p++)
+    {
+      g_autofree char *pfx = rw_prefix_to_string (&bgp->prefixes[p]);
+      for (guint u = 0; u < net->n_nodes; u++)
+        {
+          const RwRoute *r;
+          g_autofree char *key = NULL;
+          gint now, was;
+          if (!rw_net_is_ours (net, u))
+            continue;
+          r = rw_bgp_best (bgp, p, u);
+          now = r ? r->from + 2 : 0;
+          key = g_strdup_printf ("%s|%s", pfx, net->nodes[u]->id);
+          was = GPOINTER_TO_INT (g_hash_table_lookup (ag->prev_best, key));
+          if (was != now && g_hash_table_contains (ag->prev_best, key))
+            {
+              per_node[u]++;
+              (*n_changes)++;
+            }
+          g_hash_table_replace (ag->prev_best, g_steal_pointer (&key), GINT_TO_POINTER (now));
+        }
+    }
+  for (guint u = 0; u < net->n_nodes; u++)
+    if (rw_net_is_ours (net, u))
+      ag->cpu[u] = MIN (100, 6 + 1.5 * per_node[u] + ag->cpu_extra[u] + fabs (ag->sc->noise * 20 * gauss (ag->rng)));
+  for (guint l = 0; l < t->links->len; l++)
+    {
+      RwLink *link = t->links->pdata[l];
+      if (link->up != ag->prev_link_state[l])
+        g_ptr_array_add (syslog, g_strdup_printf ("%%LINK-3-UPDOWN: Interface %s, changed state to %s", link->id, link->up ? "up" : "down"));
+      ag->prev_link_state[l] = link->up;
+    }
+  for (guint s = 0; s < t->sessions->len; s++)
+    {
+      RwSession *sess = t->sessions->pdata[s];
+      gint a = rw_net_find_adj (net, (guint) rw_net_node (net, sess->a), (guint) rw_net_node (net, sess->b));
+      gboolean up = a >= 0 && net->adjs[a].up;
+      if (up != ag->prev_sess_up[s] && a >= 0 && rw_net_is_ours (net, net->adjs[a].node))
+        g_ptr_array_add (syslog, g_strdup_printf ("%%BGP-5-ADJCHANGE: %s neighbor %s %s", sess->a, sess->b, up ? "Up" : "Down"));
+    }
+  return *n_changes || syslog->len ? g_strdup_printf ("%u best-route change%s%s", *n_changes, *n_changes == 1 ? "" : "s",
+                                                      syslog->len ? ", state changes in syslog" : "")
+                                   : NULL;
 }
 
 static void
@@ -517,6 +584,13 @@ detect (RwAgent *ag)
             }
         }
     }
+  /* routers working too hard (churn, or a runaway process) */
+  for (guint u = 0; u < net->n_nodes; u++)
+    if (rw_net_is_ours (net, u) && ag->cpu[u] >= 85)
+      {
+        g_autofree char *m = g_strdup_printf ("cpu");
+        add_anomaly (out, m, net->nodes[u]->id, ag->cpu[u], 1, FLAG_THRESHOLD);
+      }
   /* demands missing their SLA (observed latency and loss) */
   for (guint i = 0; i < ag->live->traffic->demands->len; i++)
     {
@@ -1568,6 +1642,20 @@ rw_agent_step (RwAgent *ag, GError **error)
   if (!inject (ag, error))
     return FALSE;
   observe (ag);
+  {
+    guint n_changes = 0;
+    g_autoptr(GPtrArray) syslog = g_ptr_array_new_with_free_func (g_free);
+    g_autofree char *summary = route_events (ag, &n_changes, syslog);
+    if (summary && ag->tick > 0)
+      {
+        g_autoptr(JsonBuilder) b = payload_new ();
+        json_builder_set_member_name (b, "route_events");
+        json_builder_add_int_value (b, n_changes);
+        add_strv (b, "syslog", syslog);
+        if (!record (ag, "observe", "telemetry", "DETERMINISTIC", g_steal_pointer (&b), error, "%s", summary))
+          return FALSE;
+      }
+  }
   anomalies = detect (ag);
   for (guint i = 0; i < anomalies->len; i++)
     {
@@ -1677,6 +1765,12 @@ rw_agent_new (const RwScenario *sc, RwStore *store, const RwGuardConfig *config,
       gint a = rw_net_find_adj (ag->live->net, (guint) rw_net_node (ag->live->net, sess->a), (guint) rw_net_node (ag->live->net, sess->b));
       ag->prev_sess_up[s] = a >= 0 && ag->live->net->adjs[a].up;
     }
+  ag->prev_best = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  ag->cpu = g_new0 (double, ag->live->net->n_nodes + 1);
+  ag->cpu_extra = g_new0 (double, ag->live->net->n_nodes + 1);
+  ag->prev_link_state = g_new0 (gboolean, sc->topology->links->len + 1);
+  for (guint l = 0; l < sc->topology->links->len; l++)
+    ag->prev_link_state[l] = ((RwLink *) sc->topology->links->pdata[l])->up;
   ag->baseline_prefixes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint p = 0; p < ag->live->bgp->n_prefixes; p++)
     g_hash_table_insert (ag->baseline_prefixes, rw_prefix_to_string (&ag->live->bgp->prefixes[p]),
@@ -1734,6 +1828,10 @@ rw_agent_free (RwAgent *ag)
   g_free (ag->prev_sess_up);
   g_free (ag->flaps);
   g_hash_table_unref (ag->baseline_prefixes);
+  g_hash_table_unref (ag->prev_best);
+  g_free (ag->cpu);
+  g_free (ag->cpu_extra);
+  g_free (ag->prev_link_state);
   g_hash_table_unref (ag->open_anomalies);
   g_hash_table_unref (ag->hyps);
   g_ptr_array_unref (ag->hyp_order);
