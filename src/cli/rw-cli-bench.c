@@ -1,6 +1,7 @@
 /* rw-cli-bench.c — `bench`: solve a synthetic enterprise and measure time and memory.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-agent.h"
 #include "rw-safety.h"
 #include "rw-synth.h"
 #include "rw-twin.h"
@@ -119,6 +120,18 @@ rw_cli_bench (int argc, char **argv)
               100 * r->max_util_before, 100 * r->max_util_after, r->found ? "confirmed" : r->reason);
       rw_safety_params_clear (&p);
     }
+  {
+    /* the agent loop: a tick without a decision (observe, detect, reason) on the quiet scenario */
+    g_autoptr(RwScenario) sc = rw_scenario_load_file (RW_SOURCE_DATADIR "/../scenarios/quiet-network.json", NULL);
+    if (sc)
+      {
+        g_autoptr(RwAgent) ag = rw_agent_new (sc, NULL, NULL, NULL);
+        gint64 a0 = g_get_monotonic_time ();
+        rw_agent_run (ag, NULL);
+        printf ("agent loop tick (observe, detect, reason; no decision): %.2f ms over %u ticks of %s\n",
+                (g_get_monotonic_time () - a0) / 1e3 / sc->ticks, sc->ticks, sc->name);
+      }
+  }
   printf ("peak memory (VmHWM): %.1f MiB\n", peak_rss_mib ());
   return RW_EXIT_OK;
 }
