@@ -34,3 +34,16 @@ rw_cli_print_json (JsonNode *node)
   fputs (s, stdout);
   fputc ('\n', stdout);
 }
+
+RwTwin *
+rw_cli_load_twin (const char *path, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  RwTopology *topo = rw_topology_load_file (path, &error);
+  if (topo == NULL)
+    {
+      *status = rw_cli_bad_input ("%s", error->message);
+      return NULL;
+    }
+  return rw_twin_new (topo);
+}

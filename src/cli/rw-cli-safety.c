@@ -5,19 +5,6 @@
 
 #include <stdio.h>
 
-static RwTwin *
-load_twin (const char *path, int *status)
-{
-  g_autoptr(GError) error = NULL;
-  RwTopology *topo = rw_topology_load_file (path, &error);
-  if (topo == NULL)
-    {
-      *status = rw_cli_bad_input ("%s", error->message);
-      return NULL;
-    }
-  return rw_twin_new (topo);
-}
-
 static gboolean
 check_headroom (double h, int *status)
 {
@@ -84,7 +71,7 @@ rw_cli_verify (int argc, char **argv)
     return rw_cli_bad_input ("--k: %d is not between 0 and 4", k);
   if (timeout_s < 1)
     return rw_cli_bad_input ("--timeout: must be at least 1 second");
-  if (!check_headroom (headroom, &status) || (twin = load_twin (argv[1], &status)) == NULL)
+  if (!check_headroom (headroom, &status) || (twin = rw_cli_load_twin (argv[1], &status)) == NULL)
     return status;
   rw_safety_params_init (&p);
   p.k = (guint) k;
@@ -137,7 +124,7 @@ rw_cli_synth (int argc, char **argv)
     return rw_cli_bad_input ("synth needs a topology file (see --help)");
   if (timeout_s < 1)
     return rw_cli_bad_input ("--timeout: must be at least 1 second");
-  if (!check_headroom (headroom, &status) || (base = load_twin (argv[1], &status)) == NULL)
+  if (!check_headroom (headroom, &status) || (base = rw_cli_load_twin (argv[1], &status)) == NULL)
     return status;
   if ((twin = rw_twin_fork_apply (base, (const char *const *) &argv[2], &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);

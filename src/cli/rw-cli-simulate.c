@@ -116,19 +116,6 @@ print_convergence (const RwTwin *twin)
     }
 }
 
-static RwTwin *
-load_twin (const char *path, int *status)
-{
-  g_autoptr(GError) error = NULL;
-  RwTopology *topo = rw_topology_load_file (path, &error);
-  if (topo == NULL)
-    {
-      *status = rw_cli_bad_input ("%s", error->message);
-      return NULL;
-    }
-  return rw_twin_new (topo);
-}
-
 int
 rw_cli_simulate (int argc, char **argv)
 {
@@ -148,7 +135,7 @@ rw_cli_simulate (int argc, char **argv)
     return status;
   if (argc != 2)
     return rw_cli_bad_input ("simulate needs exactly one topology file (see --help)");
-  if ((twin = load_twin (argv[1], &status)) == NULL)
+  if ((twin = rw_cli_load_twin (argv[1], &status)) == NULL)
     return status;
   if (json)
     {
@@ -206,7 +193,7 @@ rw_cli_whatif (int argc, char **argv)
     return status;
   if (argc < 3)
     return rw_cli_bad_input ("whatif needs a topology file and at least one change (see --help)");
-  if ((before = load_twin (argv[1], &status)) == NULL)
+  if ((before = rw_cli_load_twin (argv[1], &status)) == NULL)
     return status;
   if ((after = rw_twin_fork_apply (before, (const char *const *) &argv[2], &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);

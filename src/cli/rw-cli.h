@@ -27,5 +27,8 @@ int rw_cli_config (int argc, char **argv);
 int rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv);
 int rw_cli_bad_input (const char *fmt, ...) G_GNUC_PRINTF (1, 2);
 void rw_cli_print_json (JsonNode *node);
+/* Loads and solves a topology; on bad input prints the message and sets *status to 2. */
+#include "rw-twin.h"
+RwTwin *rw_cli_load_twin (const char *path, int *status);
 
 G_END_DECLS
