@@ -9,7 +9,6 @@
 #include <string.h>
 
 /* Declared here until rw-cli.h lists it with the other subcommands. */
-int rw_cli_audit (int argc, char **argv);
 
 static void
 audit_usage (FILE *out)

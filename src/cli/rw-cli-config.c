@@ -7,7 +7,6 @@
 #include <stdio.h>
 
 /* Also declared in rw-cli.h once the command is wired into main.c; repeating it is harmless. */
-int rw_cli_config (int argc, char **argv);
 
 /* The diff for one router (with its "! router R" heading, as in the whole-topology diff) or for
  * every router; NULL with @error. */

@@ -76,6 +76,18 @@ add_violation (RwVerdict *v, const char *rule, const char *entity, char *message
   g_ptr_array_add (v->violations, x);
 }
 
+/* A Z3 error on this thread (recorded by the handler) turns the verdict into "unknown". */
+static void
+note_z3_error (RwVerdict *v)
+{
+  g_autofree char *err = rw_z3_take_error ();
+  if (err && !v->unknown)
+    {
+      v->unknown = TRUE;
+      v->unknown_reason = g_steal_pointer (&err);
+    }
+}
+
 /* ---- the concrete twin's verdict on a state: the first problem a person would care about ---- */
 
 typedef struct {
@@ -439,14 +451,7 @@ verify_state (const RwTwin *before, const RwTwin *after, const char *const *chan
 out:
   if (model)
     Z3_model_dec_ref (z->ctx, model);
-  {
-    g_autofree char *err = rw_z3_take_error ();
-    if (err && !v->unknown)
-      {
-        v->unknown = TRUE;
-        v->unknown_reason = g_steal_pointer (&err);
-      }
-  }
+  note_z3_error (v);
   rw_z3_solver_free (z, s);
   rw_sym_free (sym);
   rw_z3_free (z);
@@ -576,14 +581,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       /* The symbolic bound was pessimistic for this failure set: rule it out and look again. */
       Z3_solver_assert (z->ctx, s, zorv (z, block));
     }
-  {
-    g_autofree char *err = rw_z3_take_error ();
-    if (err && !v->unknown)
-      {
-        v->unknown = TRUE;
-        v->unknown_reason = g_steal_pointer (&err);
-      }
-  }
+  note_z3_error (v);
   rw_z3_solver_free (z, s);
   rw_sym_free (sym);
   rw_z3_free (z);
