@@ -237,6 +237,66 @@ test_harness (void)
   g_assert_cmpfloat ((double) ok / n, >=, 0.8);
 }
 
+/* Shadow mode proposes, records the operator's verdict, and does not act; a tier graduates at
+ * 90 % agreement over its last 30 verdicts. */
+static void
+test_shadow_and_graduation (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-shadow-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "shadow.db", NULL);
+  g_autoptr(RwStore) store = NULL;
+  g_autoptr(RwScenario) sc = load ("route-leak.json");
+  g_autoptr(RwAgent) ag = NULL;
+  g_autoptr(RwRunResult) r = NULL;
+  g_autoptr(GError) error = NULL;
+  guint n = 0;
+  double rate = 0;
+
+  store = rw_store_open (db, &error);
+  g_assert_no_error (error);
+  sc->mode = RW_MODE_SHADOW;
+  ag = rw_agent_new (sc, store, NULL, &error);
+  g_assert_true (rw_agent_run (ag, &error));
+  r = rw_agent_result (ag);
+  g_assert_cmpuint (r->actions, ==, 0);
+  g_assert_true (timeline_has (ag, "approval", "shadow mode: proposed"));
+  g_assert_true (rw_store_shadow_agreement (store, "T2", 0, &n, &rate, &error));
+  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpfloat (rate, ==, 1.0);
+
+  /* graduation, on a fresh database */
+  {
+    g_autofree char *db2 = g_build_filename (dir, "graduation.db", NULL);
+    g_clear_pointer (&store, rw_store_close);
+    store = rw_store_open (db2, &error);
+    g_assert_no_error (error);
+  }
+  g_assert_false (rw_shadow_graduated (store, "T1", NULL, &error));
+  for (guint i = 0; i < 29; i++)
+    g_assert_true (rw_store_shadow_record (store, 0, "T1", "local-pref:R1:ISP-B:150", i % 10 != 0, &error));
+  g_assert_false (rw_shadow_graduated (store, "T1", NULL, &error)); /* 29 verdicts: too few */
+  g_assert_true (rw_store_shadow_record (store, 0, "T1", "local-pref:R1:ISP-B:150", TRUE, &error));
+  g_assert_true (rw_shadow_graduated (store, "T1", &rate, &error)); /* 27 of 30 */
+  g_assert_cmpfloat (rate, >=, 0.9);
+  g_assert_true (rw_store_shadow_record (store, 0, "T1", "local-pref:R1:ISP-B:150", FALSE, &error));
+  g_assert_true (rw_shadow_graduated (store, "T1", &rate, &error)); /* still 27 of the last 30 */
+  g_assert_true (rw_store_shadow_record (store, 0, "T1", "local-pref:R1:ISP-B:150", FALSE, &error));
+  g_assert_false (rw_shadow_graduated (store, "T1", &rate, &error)); /* 26 of the last 30 */
+  g_clear_pointer (&store, rw_store_close);
+  {
+    const char *names[] = { "shadow.db", "graduation.db" };
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autofree char *f = g_build_filename (dir, names[i], NULL);
+        g_autofree char *wal = g_strconcat (f, "-wal", NULL), *shm = g_strconcat (f, "-shm", NULL);
+        g_remove (f);
+        g_remove (wal);
+        g_remove (shm);
+      }
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -246,6 +306,7 @@ main (int argc, char **argv)
   g_test_add_func ("/agent/loop/flagship", test_flagship_end_to_end);
   g_test_add_func ("/agent/loop/escalation", test_escalates_when_nothing_is_safe);
   g_test_add_func ("/agent/loop/deterministic", test_deterministic);
+  g_test_add_func ("/agent/shadow", test_shadow_and_graduation);
   g_test_add_func ("/agent/harness", test_harness);
   return g_test_run ();
 }

@@ -1547,12 +1547,22 @@ decide (RwAgent *ag, GError **error)
             RwAnswer ans = rw_scenario_answer (ag->sc, tier);
             if (ag->sc->mode == RW_MODE_SHADOW)
               {
-                /* propose only; the operator's verdict is the agreement signal */
-                if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "shadow mode: proposed %s, operator %s",
-                             (char *) c->changes->pdata[0], ans == RW_ANSWER_APPROVE ? "agrees" : "disagrees"))
+                /* propose only; the operator's verdict is the agreement signal, per tier, and a
+                 * tier that earned it (graduation) may act */
+                double rate = 0;
+                gboolean graduated = ag->store && g_strcmp0 (tier, "T1") == 0 && rw_shadow_graduated (ag->store, tier, &rate, NULL);
+                if (ag->store && !rw_store_shadow_record (ag->store, ag->run_id, tier, c->changes->pdata[0], ans == RW_ANSWER_APPROVE, error))
                   return FALSE;
-                chosen = c;
-                break;
+                if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "shadow mode: proposed %s (%s), operator %s%s",
+                             (char *) c->changes->pdata[0], tier, ans == RW_ANSWER_APPROVE ? "agrees" : "disagrees",
+                             graduated ? "; T1 has graduated, so the agent acts" : ""))
+                  return FALSE;
+                if (!graduated)
+                  {
+                    chosen = c;
+                    break;
+                  }
+                auto_ok = TRUE;
               }
             if (!auto_ok)
               {
@@ -1993,4 +2003,16 @@ rw_timeline_event_to_json (const RwTimelineEvent *e)
   JsonObject *o = json_node_get_object (n);
   json_object_set_string_member (o, "kind", e->kind);
   return n;
+}
+
+gboolean
+rw_shadow_graduated (RwStore *store, const char *tier, double *rate, GError **error)
+{
+  guint n = 0;
+  double r = 0;
+  if (!rw_store_shadow_agreement (store, tier, RW_GRADUATION_WINDOW, &n, &r, error))
+    return FALSE;
+  if (rate)
+    *rate = r;
+  return n >= RW_GRADUATION_WINDOW && r >= RW_GRADUATION_AGREEMENT;
 }

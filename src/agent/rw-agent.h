@@ -55,6 +55,12 @@ RwRunResult *rw_agent_result (const RwAgent *agent);
 guint rw_agent_tick (const RwAgent *agent);
 const RwTwin *rw_agent_live (const RwAgent *agent);
 
+/* Shadow mode graduates a tier once the operator agreed with at least 90 % of its last 30
+ * proposals; a graduated T1 then acts on its own even in shadow mode. */
+#define RW_GRADUATION_WINDOW 30
+#define RW_GRADUATION_AGREEMENT 0.90
+gboolean rw_shadow_graduated (RwStore *store, const char *tier, double *rate, GError **error);
+
 void rw_run_result_free (RwRunResult *r);
 JsonNode *rw_run_result_to_json (const RwRunResult *r);
 JsonNode *rw_timeline_event_to_json (const RwTimelineEvent *e);

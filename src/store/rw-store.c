@@ -55,6 +55,14 @@ static const char *const migrations[] = {
   "  result TEXT);"
   "CREATE INDEX scenario_results_run ON scenario_results (run_id);"
   "INSERT INTO meta (key, value) VALUES ('format', '" STORE_FORMAT "');",
+  /* 1 -> 2: shadow-mode verdicts (the operator agreed with the agent's proposal or not) */
+  "CREATE TABLE shadow ("
+  "  id INTEGER PRIMARY KEY,"
+  "  run_id INTEGER REFERENCES runs (id),"
+  "  tier TEXT NOT NULL,"
+  "  proposal TEXT NOT NULL,"
+  "  agreed INTEGER NOT NULL);"
+  "CREATE INDEX shadow_tier ON shadow (tier, id);",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == RW_STORE_SCHEMA_VERSION);
 
@@ -1097,5 +1105,52 @@ rw_store_add_scenario_result (RwStore *s, gint64 run_id, const char *name, const
     return no_such_run (s, run_id, purpose, error);
   if (rc != SQLITE_DONE)
     return rw_store_fail (s, rc, purpose, error);
+  return TRUE;
+}
+
+/* ---- shadow mode ---- */
+
+gboolean
+rw_store_shadow_record (RwStore *s, gint64 run_id, const char *tier, const char *proposal, gboolean agreed, GError **error)
+{
+  const char *purpose = "recording a shadow-mode verdict";
+  g_autoptr(RwStoreStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (s != NULL && tier != NULL && proposal != NULL, FALSE);
+  stmt = rw_store_prepare (s, "INSERT INTO shadow (run_id, tier, proposal, agreed) VALUES (?, ?, ?, ?)", purpose, error);
+  if (stmt == NULL)
+    return FALSE;
+  if ((run_id > 0 ? sqlite3_bind_int64 (stmt, 1, run_id) : sqlite3_bind_null (stmt, 1)) != SQLITE_OK ||
+      bind_text (stmt, 2, tier) != SQLITE_OK || bind_text (stmt, 3, proposal) != SQLITE_OK ||
+      sqlite3_bind_int (stmt, 4, agreed ? 1 : 0) != SQLITE_OK)
+    return bind_failed (s, purpose, error);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_DONE)
+    return rw_store_fail (s, rc, purpose, error);
+  return TRUE;
+}
+
+gboolean
+rw_store_shadow_agreement (RwStore *s, const char *tier, guint last_n, guint *n, double *rate, GError **error)
+{
+  const char *purpose = "reading shadow-mode agreement";
+  g_autoptr(RwStoreStmt) stmt = NULL;
+  int rc;
+
+  g_return_val_if_fail (s != NULL && tier != NULL, FALSE);
+  stmt = rw_store_prepare (s, "SELECT count(*), coalesce(avg(agreed), 0) FROM "
+                              "(SELECT agreed FROM shadow WHERE tier = ? ORDER BY id DESC LIMIT ?)", purpose, error);
+  if (stmt == NULL)
+    return FALSE;
+  if (bind_text (stmt, 1, tier) != SQLITE_OK || sqlite3_bind_int64 (stmt, 2, last_n ? last_n : G_MAXINT32) != SQLITE_OK)
+    return bind_failed (s, purpose, error);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    return rw_store_fail (s, rc, purpose, error);
+  if (n)
+    *n = (guint) sqlite3_column_int64 (stmt, 0);
+  if (rate)
+    *rate = sqlite3_column_double (stmt, 1);
   return TRUE;
 }

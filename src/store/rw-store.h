@@ -45,7 +45,7 @@ typedef enum {
 } RwStoreError;
 
 /* The schema version this build writes (meta.schema_version). */
-#define RW_STORE_SCHEMA_VERSION 1
+#define RW_STORE_SCHEMA_VERSION 2
 
 /* prev_hash of event 1. */
 #define RW_STORE_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"
@@ -136,6 +136,13 @@ gboolean rw_store_learning_get (RwStore *s, const char *hypothesis_kind, const c
 /* @run_id must exist; @file may be NULL; @result may be NULL. */
 gboolean rw_store_add_scenario_result (RwStore *s, gint64 run_id, const char *name, const char *file,
                                        JsonNode *result, GError **error);
+
+/* ---- shadow mode ---- */
+/* The operator's verdict on a proposal the agent made in shadow mode. */
+gboolean rw_store_shadow_record (RwStore *s, gint64 run_id, const char *tier, const char *proposal, gboolean agreed,
+                                 GError **error);
+/* Over the last @last_n verdicts of @tier (0 = all): how many there are and the share agreed. */
+gboolean rw_store_shadow_agreement (RwStore *s, const char *tier, guint last_n, guint *n, double *rate, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwStore, rw_store_close)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwAuditEvent, rw_audit_event_free)
