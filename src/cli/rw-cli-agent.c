@@ -5,6 +5,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 static RwStore *
 open_store (const char *path, int *status)
@@ -260,6 +261,20 @@ rw_cli_train (int argc, char **argv)
           sr += r->sr;
           actions += r->actions;
           rollbacks += r->rollbacks;
+          if (e == 0 || e == episodes)
+            {
+              /* what the agent chose: the applied changes, in order */
+              const GPtrArray *tl = rw_agent_timeline (ag);
+              GString *chosen = g_string_new (NULL);
+              for (guint k = 0; k < tl->len; k++)
+                {
+                  const RwTimelineEvent *ev = tl->pdata[k];
+                  if (g_strcmp0 (ev->kind, "act") == 0)
+                    g_string_append_printf (chosen, "%s%s", chosen->len ? ", " : "", ev->summary + strlen ("applied "));
+                }
+              printf ("  %s: %s\n", sc->name, chosen->len ? chosen->str : "no action");
+              g_string_free (chosen, TRUE);
+            }
         }
       printf ("%s %2d: SR %.2f, %u actions, %u rollbacks\n", e == 0 ? "before " : e == episodes ? "after  " : "episode", e,
               sr / (argc - 1), actions, rollbacks);
