@@ -82,7 +82,7 @@ struct _RwAgent {
   double *observed_mbps;          /* per demand (flow telemetry) */
   double *baseline_mbps;          /* per demand, mean over the baseline window */
   GArray **baseline_hops;         /* per demand: hops at the end of the baseline */
-  gboolean *prev_link_up, *prev_sess_up;
+  gboolean *prev_sess_up;
   GHashTable *baseline_prefixes;  /* prefix text -> origin ASN + 1 that our routers saw in the baseline */
   GHashTable *open_anomalies;     /* "metric|entity" -> first tick */
   guint *flaps;                   /* per session: down transitions seen */
@@ -100,7 +100,6 @@ struct _RwAgent {
   double episode_ticks;
   guint rollbacks, blocked, false_actions, escalations;
   gboolean last_action_rolled_back;
-  GArray *degraded;               /* link indices currently degraded by the scenario */
   GHashTable *prev_best;          /* "prefix|router" -> from + 2: yesterday's best, for route events */
   double *cpu;                    /* per node: observed CPU % */
   double *cpu_extra;              /* per node: load injected by router_cpu events */
@@ -213,6 +212,36 @@ dir_metric (const RwNet *net, const char *what, guint dir)
 {
   g_autofree char *name = rw_traffic_dir_name (net, dir);
   return g_strdup_printf ("%s:%s", what, name);
+}
+
+/* The session an entity "A-B" names (node ids may contain '-', so match whole names); its
+ * index in *index. NULL when there is none. */
+static RwSession *
+session_for_entity (const RwTopology *t, const char *entity, guint *index)
+{
+  for (guint i = 0; i < t->sessions->len; i++)
+    {
+      RwSession *x = t->sessions->pdata[i];
+      g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
+      if (g_strcmp0 (ent, entity) == 0)
+        {
+          if (index)
+            *index = i;
+          return x;
+        }
+    }
+  return NULL;
+}
+
+/* A fork of @t with @changes (a GPtrArray of change strings) applied, or NULL. */
+static RwTwin *
+fork_with (const RwTwin *t, GPtrArray *changes)
+{
+  RwTwin *out;
+  g_ptr_array_add (changes, NULL);
+  out = rw_twin_fork_apply (t, (const char *const *) changes->pdata, NULL);
+  g_ptr_array_remove_index (changes, changes->len - 1);
+  return out;
 }
 
 /* ---- observe ---- */
@@ -658,7 +687,6 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
   const RwNet *net = ag->live->net;
   const RwTopology *t = ag->live->topo;
   const RwTraffic *tr = ag->live->traffic;
-  gboolean any_down = FALSE;
 
   for (guint i = 0; i < anomalies->len; i++)
     {
@@ -669,7 +697,6 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
         {
           RwLink *l = rw_topology_find_link (t, a->entity);
           guint sessions_down = 0, sessions = 0;
-          any_down = TRUE;
           h = hyp_get (ag, "link_down", a->entity, &fresh);
           for (guint s = 0; s < t->sessions->len; s++)
             {
@@ -693,19 +720,12 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
         }
       else if (g_strcmp0 (a->metric, "session_state") == 0)
         {
-          g_auto(GStrv) ends = g_strsplit (a->entity, "-", 2);
-          RwSession *sess = NULL;
-          guint flaps = 0;
-          gboolean link_up = FALSE;
-          for (guint s = 0; s < t->sessions->len && sess == NULL; s++)
-            {
-              RwSession *x = t->sessions->pdata[s];
-              g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
-              if (g_strcmp0 (ent, a->entity) == 0)
-                sess = x, flaps = ag->flaps[s];
-            }
+          guint si = 0, flaps;
+          RwSession *sess = session_for_entity (t, a->entity, &si);
+          gboolean link_up;
           if (sess == NULL)
             continue;
+          flaps = ag->flaps[si];
           link_up = rw_net_direct_link (net, (guint) rw_net_node (net, sess->a), (guint) rw_net_node (net, sess->b)) >= 0;
           if (!link_up)
             continue; /* explained by the cut */
@@ -803,7 +823,6 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
             return FALSE;
         }
     }
-  (void) any_down;
   return TRUE;
 }
 
@@ -825,9 +844,7 @@ evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *act
   guint n;
   c->changes = changes;
   c->action_kind = g_strdup (action_kind);
-  g_ptr_array_add (changes, NULL);
-  after = changes->len > 1 ? rw_twin_fork_apply (model, (const char *const *) changes->pdata, NULL) : rw_twin_fork (model);
-  g_ptr_array_remove_index (changes, changes->len - 1);
+  after = changes->len > 0 ? fork_with (model, changes) : rw_twin_fork (model);
   if (after == NULL)
     {
       c->utility = -G_MAXDOUBLE;
@@ -858,15 +875,9 @@ evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *act
   if (g_strcmp0 (h->kind, "session_fault") == 0 && g_strcmp0 (action_kind, "session_shutdown") == 0)
     {
       /* a flapping session costs route churn every time it moves: holding it down stops that */
-      guint flaps = 0;
-      for (guint s = 0; s < model->topo->sessions->len; s++)
-        {
-          RwSession *x = model->topo->sessions->pdata[s];
-          g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
-          if (g_strcmp0 (ent, h->entity) == 0)
-            flaps = ag->flaps[s];
-        }
-      c->utility += 1.5 * flaps;
+      guint si = 0;
+      if (session_for_entity (model->topo, h->entity, &si))
+        c->utility += 1.5 * ag->flaps[si];
     }
   if (changes->len == 0)
     c->utility = 0;
@@ -950,16 +961,7 @@ candidates_for (RwAgent *ag, const RwTwin *model, const Hypothesis *h)
     }
   else if (g_strcmp0 (h->kind, "session_fault") == 0)
     {
-      g_auto(GStrv) ends = g_strsplit (h->entity, "-", 2);
-      RwSession *s = NULL;
-      /* the entity is "A-B"; node ids may contain '-', so match against sessions */
-      for (guint i = 0; i < t->sessions->len && s == NULL; i++)
-        {
-          RwSession *x = t->sessions->pdata[i];
-          g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
-          if (g_strcmp0 (ent, h->entity) == 0)
-            s = x;
-        }
+      RwSession *s = session_for_entity (t, h->entity, NULL);
       if (s)
         g_ptr_array_add (out, evaluate (ag, model, h, "session_shutdown", strv1 (g_strdup_printf ("session-down:%s:%s", s->a, s->b))));
     }
@@ -1383,15 +1385,8 @@ actionable (RwAgent *ag, const RwTwin *model, Hypothesis *h)
     return FALSE; /* BGP already routes around a cut; its effects show up as congestion */
   if (g_strcmp0 (h->kind, "session_fault") == 0)
     {
-      guint flaps = 0;
-      for (guint s = 0; s < model->topo->sessions->len; s++)
-        {
-          RwSession *x = model->topo->sessions->pdata[s];
-          g_autofree char *ent = g_strdup_printf ("%s-%s", x->a, x->b);
-          if (g_strcmp0 (ent, h->entity) == 0)
-            flaps = ag->flaps[s];
-        }
-      return flaps >= 3;
+      guint si = 0;
+      return session_for_entity (model->topo, h->entity, &si) != NULL && ag->flaps[si] >= 3;
     }
   if (g_strcmp0 (h->kind, "route_leak") == 0)
     return TRUE;
@@ -1480,12 +1475,8 @@ decide (RwAgent *ag, GError **error)
               Candidate *r = cands->pdata[i + 1];
               g_autoptr(RwTwin) ta = NULL, tb2 = NULL;
               guint fa, fb;
-              g_ptr_array_add (c->changes, NULL);
-              ta = rw_twin_fork_apply (model, (const char *const *) c->changes->pdata, NULL);
-              g_ptr_array_remove_index (c->changes, c->changes->len - 1);
-              g_ptr_array_add (r->changes, NULL);
-              tb2 = rw_twin_fork_apply (model, (const char *const *) r->changes->pdata, NULL);
-              g_ptr_array_remove_index (r->changes, r->changes->len - 1);
+              ta = fork_with (model, c->changes);
+              tb2 = fork_with (model, r->changes);
               fa = ta ? fragility (ta) : 99;
               fb = tb2 ? fragility (tb2) : 99;
               if (!record (ag, "debate", "decider", "DETERMINISTIC", NULL, error,
@@ -1506,9 +1497,7 @@ decide (RwAgent *ag, GError **error)
             /* screen on the twin first: a change that makes the network more fragile is out */
             g_autoptr(RwTwin) after = NULL;
             g_autofree char *fragile = NULL;
-            g_ptr_array_add (c->changes, NULL);
-            after = rw_twin_fork_apply (model, (const char *const *) c->changes->pdata, NULL);
-            g_ptr_array_remove_index (c->changes, c->changes->len - 1);
+            after = fork_with (model, c->changes);
             fragile = after ? new_fragility (model, after) : g_strdup ("it cannot be applied");
             if (fragile)
               {
@@ -1639,7 +1628,7 @@ recovered_now (const RwAgent *ag)
 {
   double util = 0;
   for (guint d = 0; d < 2 * ag->live->traffic->n_links; d++)
-    util = MAX (util, ((RwTopology *) ag->live->topo)->links->len ? ag->observed_util[d] : 0);
+    util = MAX (util, ag->observed_util[d]);
   return sla_misses (ag->live) == 0 && util <= ag->cfg.hot_utilisation;
 }
 

@@ -784,7 +784,6 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
       for (guint i = 0; i < sym->synth->len; i++)
         {
           RwSynthVar *v = sym->synth->pdata[i];
-          const RwBgpClass *bc = twin->bgp->classes->pdata[v->cls];
           gboolean on = rw_z3_eval_bool (z, m, v->enabled);
           gint64 val = rw_z3_eval_int (z, m, v->value);
           g_ptr_array_add (block, on ? znot (z, zand2 (z, v->enabled, zeq (z, v->value, zint (z, val)))) : v->enabled);
@@ -799,7 +798,6 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
                                                            v->kind == RW_SYNTH_LOCAL_PREF ? "local-pref" : "prepend",
                                                            twin->net->nodes[v->router]->id, twin->net->nodes[v->neighbor]->id, val, pfx));
               }
-          (void) bc;
         }
       Z3_model_dec_ref (z->ctx, m);
       g_ptr_array_add (changes, NULL);
