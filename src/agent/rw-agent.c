@@ -64,6 +64,12 @@ typedef struct {
 
 struct _RwAgent {
   const RwScenario *sc;
+  RwMode mode;
+  guint max_ticks;
+  GPtrArray *events;              /* RwScenarioEvent: the scenario's (borrowed) then injected ones */
+  GPtrArray *injected;            /* RwScenarioEvent owned: the operator's faults */
+  RwApproveFunc approver;
+  gpointer approver_data;
   RwStore *store;
   gint64 run_id;
   RwGuardConfig cfg;
@@ -252,9 +258,9 @@ inject (RwAgent *ag, GError **error)
 {
   RwTopology *t = ag->live->topo;
   gboolean changed = FALSE;
-  for (guint i = 0; i < ag->sc->events->len; i++)
+  for (guint i = 0; i < ag->events->len; i++)
     {
-      const RwScenarioEvent *e = ag->sc->events->pdata[i];
+      const RwScenarioEvent *e = ag->events->pdata[i];
       guint span = MAX (e->over, 1);
       if (ag->tick < e->at)
         continue;
@@ -1394,6 +1400,48 @@ actionable (RwAgent *ag, const RwTwin *model, Hypothesis *h)
   return sla_misses (model) > 0 || model->traffic->max_utilisation >= ag->cfg.hot_utilisation;
 }
 
+/* The operator's answer: the app's approver when there is one, else the scenario's script. */
+static RwAnswer
+ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, const char *tier, char **modified)
+{
+  RwApprovalRequest req = { 0 };
+  g_autofree char *diff = NULL;
+  const char *verdict = NULL;
+  RwAnswer ans;
+  if (ag->approver == NULL)
+    return rw_scenario_answer (ag->sc, tier);
+  for (guint i = ag->timeline->len; i > 0 && verdict == NULL; i--)
+    {
+      RwTimelineEvent *e = ag->timeline->pdata[i - 1];
+      if (g_strcmp0 (e->kind, "verify") == 0)
+        verdict = e->summary;
+    }
+  g_ptr_array_add (c->changes, NULL);
+  diff = rw_frr_changes_diff (model->topo, (const char *const *) c->changes->pdata, NULL);
+  req.changes = (const char *const *) c->changes->pdata;
+  req.tick = ag->tick;
+  req.tier = tier;
+  req.mode = ag->mode;
+  req.hypothesis_kind = h->kind;
+  req.entity = h->entity;
+  req.explains = h->explains;
+  req.confidence = h->confidence;
+  req.action_kind = c->action_kind;
+  req.blast_radius = c->blast;
+  req.max_util_before = model->traffic->max_utilisation;
+  req.max_util_after = c->max_util_after;
+  req.sla_misses_before = sla_misses (model);
+  req.sla_misses_after = c->sla_after;
+  req.verdict = ag->cfg.use_z3 ? verdict : NULL;
+  req.frr_diff = diff;
+  req.ttl_ticks = ag->cfg.t2_ttl_ticks;
+  ans = ag->approver (&req, modified, ag->approver_data);
+  g_ptr_array_remove_index (c->changes, c->changes->len - 1);
+  if (ans == RW_ANSWER_MODIFY && (modified == NULL || *modified == NULL))
+    ans = RW_ANSWER_REJECT;
+  return ans;
+}
+
 static gboolean
 decide (RwAgent *ag, GError **error)
 {
@@ -1528,18 +1576,21 @@ decide (RwAgent *ag, GError **error)
           if (g_strcmp0 (tier, "T2") == 0 && actions_in_last_minute (ag, 2) >= ag->cfg.max_t2_per_min)
             tier = "T3";
           if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "%s: tier %s (confidence %.2f, blast radius %.0f %%), mode %s",
-                       (char *) c->changes->pdata[0], tier, h->confidence, 100 * c->blast, rw_mode_to_string (ag->sc->mode)))
+                       (char *) c->changes->pdata[0], tier, h->confidence, 100 * c->blast, rw_mode_to_string (ag->mode)))
             return FALSE;
           {
-            gboolean auto_ok = (ag->sc->mode == RW_MODE_SUPERVISED && g_strcmp0 (tier, "T1") == 0) ||
-                               (ag->sc->mode == RW_MODE_AUTONOMOUS && g_strcmp0 (tier, "T3") != 0);
-            RwAnswer ans = rw_scenario_answer (ag->sc, tier);
-            if (ag->sc->mode == RW_MODE_SHADOW)
+            gboolean auto_ok = (ag->mode == RW_MODE_SUPERVISED && g_strcmp0 (tier, "T1") == 0) ||
+                               (ag->mode == RW_MODE_AUTONOMOUS && g_strcmp0 (tier, "T3") != 0);
+            g_autofree char *modified = NULL;
+            RwAnswer ans = auto_ok ? RW_ANSWER_APPROVE : ask_operator (ag, model, h, c, tier, &modified);
+            if (ag->mode == RW_MODE_SHADOW)
               {
                 /* propose only; the operator's verdict is the agreement signal, per tier, and a
                  * tier that earned it (graduation) may act */
                 double rate = 0;
                 gboolean graduated = ag->store && g_strcmp0 (tier, "T1") == 0 && rw_shadow_graduated (ag->store, tier, &rate, NULL);
+                if (ans == RW_ANSWER_MODIFY)
+                  ans = RW_ANSWER_REJECT; /* a proposal the operator would change is a disagreement */
                 if (ag->store && !rw_store_shadow_record (ag->store, ag->run_id, tier, c->changes->pdata[0], ans == RW_ANSWER_APPROVE, error))
                   return FALSE;
                 if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "shadow mode: proposed %s (%s), operator %s%s",
@@ -1552,6 +1603,37 @@ decide (RwAgent *ag, GError **error)
                     break;
                   }
                 auto_ok = TRUE;
+              }
+            if (!auto_ok && ans == RW_ANSWER_MODIFY)
+              {
+                /* the operator's own value: simulated, verified and guarded like any candidate */
+                Candidate *mc = evaluate (ag, model, h, c->action_kind, strv1 (g_steal_pointer (&modified)));
+                gboolean msafe = FALSE;
+                g_ptr_array_add (cands, mc);
+                if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "%s request for %s: operator modified it to %s",
+                             tier, (char *) c->changes->pdata[0], (char *) mc->changes->pdata[0]))
+                  return FALSE;
+                if (mc->utility == -G_MAXDOUBLE)
+                  msafe = FALSE;
+                else if (ag->cfg.use_z3)
+                  {
+                    if (!verify_candidate (ag, model, h, mc, &msafe, error))
+                      return FALSE;
+                  }
+                else
+                  msafe = mc->new_problems == 0;
+                if (!msafe)
+                  {
+                    ag->blocked++;
+                    if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "blocked the operator's %s: not proven safe",
+                                 (char *) mc->changes->pdata[0]) ||
+                        !escalate (ag, h, "the operator's change is not safe", error))
+                      return FALSE;
+                    chosen = mc;
+                    break;
+                  }
+                c = mc;
+                ans = RW_ANSWER_APPROVE;
               }
             if (!auto_ok)
               {
@@ -1599,10 +1681,10 @@ decide (RwAgent *ag, GError **error)
               if (safe)
                 {
                   const char *tier = tier_of (ag, h->confidence, sc->blast);
-                  if (ag->sc->mode != RW_MODE_SHADOW &&
-                      ((ag->sc->mode == RW_MODE_SUPERVISED && g_strcmp0 (tier, "T1") == 0) ||
-                       (ag->sc->mode == RW_MODE_AUTONOMOUS && g_strcmp0 (tier, "T3") != 0) ||
-                       rw_scenario_answer (ag->sc, tier) == RW_ANSWER_APPROVE))
+                  if (ag->mode != RW_MODE_SHADOW &&
+                      ((ag->mode == RW_MODE_SUPERVISED && g_strcmp0 (tier, "T1") == 0) ||
+                       (ag->mode == RW_MODE_AUTONOMOUS && g_strcmp0 (tier, "T3") != 0) ||
+                       ask_operator (ag, model, h, sc, tier, NULL) == RW_ANSWER_APPROVE))
                     {
                       if (!apply_live (ag, h, sc, tier, error))
                         return FALSE;
@@ -1636,7 +1718,7 @@ gboolean
 rw_agent_step (RwAgent *ag, GError **error)
 {
   g_autoptr(GPtrArray) anomalies = NULL;
-  if (ag->tick >= ag->sc->ticks)
+  if (ag->tick >= ag->max_ticks)
     return FALSE;
   if (!inject (ag, error))
     return FALSE;
@@ -1737,6 +1819,12 @@ rw_agent_new (const RwScenario *sc, RwStore *store, const RwGuardConfig *config,
   RwAgent *ag = g_new0 (RwAgent, 1);
   guint nd;
   ag->sc = sc;
+  ag->mode = sc->mode;
+  ag->max_ticks = sc->ticks;
+  ag->events = g_ptr_array_new ();
+  for (guint i = 0; i < sc->events->len; i++)
+    g_ptr_array_add (ag->events, sc->events->pdata[i]);
+  ag->injected = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_scenario_event_free);
   ag->store = store;
   if (config)
     ag->cfg = *config;
@@ -1808,6 +1896,8 @@ rw_agent_free (RwAgent *ag)
   if (ag == NULL)
     return;
   g_rand_free (ag->rng);
+  g_ptr_array_unref (ag->events);
+  g_ptr_array_unref (ag->injected);
   rw_twin_free (ag->live);
   g_ptr_array_unref (ag->timeline);
   rw_series_store_free (ag->series);
@@ -1847,7 +1937,7 @@ rw_agent_run (RwAgent *ag, GError **error)
 {
   g_autoptr(RwRunResult) r = NULL;
   g_autoptr(JsonNode) doc = NULL;
-  while (ag->tick < ag->sc->ticks)
+  while (ag->tick < ag->max_ticks)
     if (!rw_agent_step (ag, error))
       return FALSE;
   r = rw_agent_result (ag);
@@ -2004,4 +2094,78 @@ rw_shadow_graduated (RwStore *store, const char *tier, double *rate, GError **er
   if (rate)
     *rate = r;
   return n >= RW_GRADUATION_WINDOW && r >= RW_GRADUATION_AGREEMENT;
+}
+
+void
+rw_agent_set_approver (RwAgent *ag, RwApproveFunc func, gpointer user_data)
+{
+  ag->approver = func;
+  ag->approver_data = user_data;
+}
+
+void
+rw_agent_set_mode (RwAgent *ag, RwMode mode)
+{
+  ag->mode = mode;
+}
+
+RwMode
+rw_agent_get_mode (const RwAgent *ag)
+{
+  return ag->mode;
+}
+
+void
+rw_agent_set_max_ticks (RwAgent *ag, guint ticks)
+{
+  ag->max_ticks = ticks;
+}
+
+guint
+rw_agent_get_max_ticks (const RwAgent *ag)
+{
+  return ag->max_ticks;
+}
+
+void
+rw_agent_inject_event (RwAgent *ag, RwScenarioEvent *e)
+{
+  e->at = ag->tick;
+  g_ptr_array_add (ag->injected, e);
+  g_ptr_array_add (ag->events, e);
+}
+
+JsonNode *
+rw_agent_hypotheses_to_json (const RwAgent *ag)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (guint i = 0; i < ag->hyp_order->len; i++)
+    {
+      const Hypothesis *h = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, h->kind);
+      json_builder_set_member_name (b, "entity");
+      json_builder_add_string_value (b, h->entity);
+      json_builder_set_member_name (b, "confidence");
+      json_builder_add_double_value (b, round (h->confidence * 100) / 100);
+      json_builder_set_member_name (b, "explains");
+      json_builder_add_string_value (b, h->explains ? h->explains : "");
+      add_strv (b, "evidence", h->evidence);
+      json_builder_set_member_name (b, "escalated");
+      json_builder_add_boolean_value (b, h->escalated);
+      json_builder_set_member_name (b, "handled");
+      json_builder_add_boolean_value (b, h->handled_tick != SETTLE_NONE);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}
+
+double
+rw_agent_observed_utilisation (const RwAgent *ag, guint direction)
+{
+  g_return_val_if_fail (direction < 2 * ag->live->topo->links->len, 0);
+  return ag->observed_util[direction];
 }

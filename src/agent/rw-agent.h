@@ -55,6 +55,45 @@ RwRunResult *rw_agent_result (const RwAgent *agent);
 guint rw_agent_tick (const RwAgent *agent);
 const RwTwin *rw_agent_live (const RwAgent *agent);
 
+/* ---- driving a run interactively (the app) ----
+ * All of these are called on the thread that steps the agent, between steps. */
+
+/* What the operator is asked for a T2/T3 change (or, in shadow mode, for a verdict). */
+typedef struct {
+  guint tick;
+  const char *tier;                 /* "T1", "T2", "T3" */
+  RwMode mode;
+  const char *hypothesis_kind, *entity, *explains;
+  double confidence;
+  const char *action_kind;
+  const char *const *changes;       /* NULL-terminated */
+  double blast_radius;
+  double max_util_before, max_util_after;
+  guint sla_misses_before, sla_misses_after;
+  const char *verdict;              /* the Z3 verdict in words, or NULL without Z3 */
+  const char *frr_diff;             /* router configuration for the change */
+  guint ttl_ticks;                  /* T2 applies itself after this many ticks unanswered */
+} RwApprovalRequest;
+
+/* Returns the operator's answer; for RW_ANSWER_MODIFY, sets *@modified to a replacement change
+ * string (newly allocated), which the agent evaluates and verifies again before applying. */
+typedef RwAnswer (*RwApproveFunc) (const RwApprovalRequest *request, char **modified, gpointer user_data);
+
+/* Without an approver the scenario's scripted operator answers. */
+void rw_agent_set_approver (RwAgent *agent, RwApproveFunc func, gpointer user_data);
+void rw_agent_set_mode (RwAgent *agent, RwMode mode);
+RwMode rw_agent_get_mode (const RwAgent *agent);
+/* Lets the run go on past the scenario's end (a live session). */
+void rw_agent_set_max_ticks (RwAgent *agent, guint ticks);
+guint rw_agent_get_max_ticks (const RwAgent *agent);
+/* An operator's fault, taking effect at the next tick (e->at is set to it). Takes ownership. */
+void rw_agent_inject_event (RwAgent *agent, RwScenarioEvent *e);
+/* The current hypotheses: [{"kind", "entity", "confidence", "explains", "evidence": [...],
+ * "escalated", "handled"}] in the order they appeared. */
+JsonNode *rw_agent_hypotheses_to_json (const RwAgent *agent);
+/* Observed utilisation per link direction at the last tick (index 2*link + dir, 0 = a->b). */
+double rw_agent_observed_utilisation (const RwAgent *agent, guint direction);
+
 /* Shadow mode graduates a tier once the operator agreed with at least 90 % of its last 30
  * proposals; a graduated T1 then acts on its own even in shadow mode. */
 #define RW_GRADUATION_WINDOW 30

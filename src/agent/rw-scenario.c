@@ -48,8 +48,8 @@ answer_parse (const char *text, RwAnswer *out)
   return TRUE;
 }
 
-static void
-event_free (RwScenarioEvent *e)
+void
+rw_scenario_event_free (RwScenarioEvent *e)
 {
   g_free (e->link);
   g_free (e->cause);
@@ -221,7 +221,7 @@ out:
   if (ok)
     g_ptr_array_add (s->events, e);
   else
-    event_free (e);
+    rw_scenario_event_free (e);
   return ok;
 }
 
@@ -241,7 +241,7 @@ rw_scenario_load_data (const char *data, gssize len, const char *source, const c
   JsonArray *events = NULL;
   guint64 version, seed, ticks, baseline;
 
-  s->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+  s->events = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_scenario_event_free);
   s->expect_root_causes = g_ptr_array_new_with_free_func (g_free);
   s->expect_recovered_by = -1;
   s->expect_max_utilisation = -1;

@@ -14,6 +14,7 @@ typedef enum {
 } RwEventType;
 
 const char *rw_event_type_to_string (RwEventType t);
+/* Events are plain data; one made by hand (an operator's injected fault) is freed with this. */
 
 typedef struct {
   guint at;                /* tick */
@@ -33,11 +34,14 @@ typedef struct {
   double cpu_pct;          /* router_cpu */
 } RwScenarioEvent;
 
+void rw_scenario_event_free (RwScenarioEvent *e);
+
 typedef enum { RW_MODE_SHADOW, RW_MODE_SUPERVISED, RW_MODE_AUTONOMOUS } RwMode;
 const char *rw_mode_to_string (RwMode m);
 gboolean rw_mode_parse (const char *text, RwMode *out);
 
-typedef enum { RW_ANSWER_APPROVE, RW_ANSWER_REJECT, RW_ANSWER_TIMEOUT } RwAnswer;
+/* MODIFY comes only from an interactive operator (the app), with a replacement change. */
+typedef enum { RW_ANSWER_APPROVE, RW_ANSWER_REJECT, RW_ANSWER_TIMEOUT, RW_ANSWER_MODIFY } RwAnswer;
 
 typedef struct {
   char *file;              /* where it was loaded from (NULL for inline) */
@@ -66,5 +70,6 @@ void rw_scenario_free (RwScenario *s);
 RwAnswer rw_scenario_answer (const RwScenario *s, const char *tier);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwScenario, rw_scenario_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwScenarioEvent, rw_scenario_event_free)
 
 G_END_DECLS
