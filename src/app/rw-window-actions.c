@@ -1,0 +1,733 @@
+/* rw-window-actions.c — the window's actions: files, editing, the run, faults, what-if.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-window-private.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include "rw-render.h"
+
+/* ---- unsaved changes ---- */
+
+typedef void (*Continuation) (RwWindow *win, gpointer data);
+
+typedef struct {
+  RwWindow *win;
+  Continuation then;
+  gpointer data;
+} Pending;
+
+static void save_as (RwWindow *win, Continuation then, gpointer data);
+
+static void
+on_discard_response (AdwMessageDialog *d, const char *response, Pending *p)
+{
+  if (g_strcmp0 (response, "discard") == 0)
+    p->then (p->win, p->data);
+  else if (g_strcmp0 (response, "save") == 0)
+    {
+      g_autoptr(GError) error = NULL;
+      if (rw_document_get_file (p->win->doc) == NULL)
+        save_as (p->win, p->then, p->data);
+      else if (rw_document_save (p->win->doc, NULL, &error))
+        p->then (p->win, p->data);
+      else
+        rw_window_toast (p->win, error->message);
+    }
+  g_free (p);
+}
+
+/* Runs @then now, or after the user saved or discarded the unsaved changes. */
+static void
+maybe_discard (RwWindow *win, Continuation then, gpointer data)
+{
+  GtkWidget *dialog;
+  Pending *p;
+  g_autofree char *title = NULL, *body = NULL;
+  if (!rw_document_get_modified (win->doc))
+    {
+      then (win, data);
+      return;
+    }
+  title = rw_document_dup_title (win->doc);
+  body = g_strdup_printf (_("“%s” has unsaved changes. If you do not save them, they are lost."), title);
+  dialog = adw_message_dialog_new (GTK_WINDOW (win), _("Save Changes?"), body);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "discard", _("_Discard"), "save",
+                                    _("_Save"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "discard", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "save", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "save");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  p = g_new0 (Pending, 1);
+  p->win = win;
+  p->then = then;
+  p->data = data;
+  g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), p);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- files ---- */
+
+static GtkFileFilter *
+json_filter (const char *name)
+{
+  GtkFileFilter *f = gtk_file_filter_new ();
+  gtk_file_filter_set_name (f, name);
+  gtk_file_filter_add_mime_type (f, "application/json");
+  gtk_file_filter_add_suffix (f, "json");
+  return f;
+}
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS /* GtkFileChooserNative is the 4.8 API (GtkFileDialog is 4.10) */
+
+static void
+on_open_response (GtkNativeDialog *dialog, int response, RwWindow *win)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+      gboolean scenario = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "scenario"));
+      if (scenario)
+        {
+          if (!rw_window_load_scenario (win, g_file_peek_path (file), &error))
+            rw_window_toast (win, error->message);
+        }
+      else
+        rw_window_open_file (win, file, &error);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+choose_file (RwWindow *win, gpointer data)
+{
+  gboolean scenario = GPOINTER_TO_INT (data);
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (scenario ? _("Open a Scenario") : _("Open a Network"), GTK_WINDOW (win),
+                                                              GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = json_filter (scenario ? _("Routewise scenarios") : _("Routewise topologies"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  g_object_set_data (G_OBJECT (dialog), "scenario", data);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), win);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+typedef struct {
+  Continuation then;
+  gpointer data;
+} AfterSave;
+
+static void
+on_save_response (GtkNativeDialog *dialog, int response, RwWindow *win)
+{
+  AfterSave *after = g_object_get_data (G_OBJECT (dialog), "after");
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      g_autoptr(GError) error = NULL;
+      if (!rw_document_save (win->doc, file, &error))
+        rw_window_toast (win, error->message);
+      else if (after && after->then)
+        after->then (win, after->data);
+    }
+  g_object_unref (dialog);
+}
+
+static void
+save_as (RwWindow *win, Continuation then, gpointer data)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Save the Network"), GTK_WINDOW (win), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                                              _("_Save"), _("_Cancel"));
+  g_autoptr(GtkFileFilter) filter = json_filter (_("Routewise topologies"));
+  AfterSave *after = g_new0 (AfterSave, 1);
+  g_autofree char *name = rw_document_dup_title (win->doc);
+  after->then = then;
+  after->data = data;
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  if (!g_str_has_suffix (name, ".json"))
+    {
+      g_autofree char *n = g_strconcat (name, ".json", NULL);
+      gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), n);
+    }
+  else
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
+  g_object_set_data_full (G_OBJECT (dialog), "after", after, g_free);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), win);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+static void
+do_new (RwWindow *win, gpointer data)
+{
+  g_autoptr(RwDocument) doc = rw_document_new ();
+  rw_window_set_document (win, doc);
+  if (win->scenario_path == NULL)
+    rw_window_start_live_session (win);
+}
+
+static void
+action_new (GtkWidget *w, const char *name, GVariant *param)
+{
+  maybe_discard (RW_WINDOW (w), do_new, NULL);
+}
+
+static void
+action_open (GtkWidget *w, const char *name, GVariant *param)
+{
+  maybe_discard (RW_WINDOW (w), choose_file, GINT_TO_POINTER (FALSE));
+}
+
+static void
+action_open_scenario (GtkWidget *w, const char *name, GVariant *param)
+{
+  choose_file (RW_WINDOW (w), GINT_TO_POINTER (TRUE));
+}
+
+static void
+action_save (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  g_autoptr(GError) error = NULL;
+  if (rw_document_get_file (win->doc) == NULL)
+    save_as (win, NULL, NULL);
+  else if (!rw_document_save (win->doc, NULL, &error))
+    rw_window_toast (win, error->message);
+}
+
+static void
+action_save_as (GtkWidget *w, const char *name, GVariant *param)
+{
+  save_as (RW_WINDOW (w), NULL, NULL);
+}
+
+static void
+close_now (RwWindow *win, gpointer data)
+{
+  g_signal_handlers_disconnect_by_data (win->doc, win);
+  g_object_set_data (G_OBJECT (win), "may-close", GINT_TO_POINTER (TRUE));
+  gtk_window_destroy (GTK_WINDOW (win));
+}
+
+static gboolean
+on_close_request (GtkWindow *window, gpointer data)
+{
+  RwWindow *win = RW_WINDOW (window);
+  if (g_object_get_data (G_OBJECT (win), "may-close") || !rw_document_get_modified (win->doc))
+    return FALSE;
+  maybe_discard (win, close_now, NULL);
+  return TRUE;
+}
+
+/* ---- editing ---- */
+
+static void
+action_undo (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  g_autofree char *label = g_strdup (rw_document_get_undo_label (win->doc));
+  if (rw_document_undo (win->doc) && label)
+    {
+      g_autofree char *text = g_strdup_printf (_("Undone: %s"), label);
+      rw_window_toast (win, text);
+    }
+}
+
+static void
+action_redo (GtkWidget *w, const char *name, GVariant *param)
+{
+  rw_document_redo (RW_WINDOW (w)->doc);
+}
+
+static void
+action_delete (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) nodes = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) links = g_ptr_array_new_with_free_func (g_free);
+  /* copies: deleting changes the selection */
+  for (guint i = 0; i < rw_canvas_get_selected_nodes (win->canvas)->len; i++)
+    g_ptr_array_add (nodes, g_strdup (rw_canvas_get_selected_nodes (win->canvas)->pdata[i]));
+  for (guint i = 0; i < rw_canvas_get_selected_links (win->canvas)->len; i++)
+    g_ptr_array_add (links, g_strdup (rw_canvas_get_selected_links (win->canvas)->pdata[i]));
+  if (!rw_document_delete (win->doc, nodes, links, &error))
+    rw_window_toast (win, error->message);
+}
+
+static void
+action_fit (GtkWidget *w, const char *name, GVariant *param)
+{
+  rw_canvas_fit (RW_WINDOW (w)->canvas);
+}
+
+/* Arrange: Graphviz computes the layout ("plain" output), the canvas draws it. */
+static void
+arrange_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  GBytes *plain = rw_render_dot (data, "dot", "plain", &error);
+  if (plain == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, plain, (GDestroyNotify) g_bytes_unref);
+}
+
+static int
+tier_of (const RwNode *n)
+{
+  switch (n->role)
+    {
+    case RW_ROLE_INTERNET: return 0;
+    case RW_ROLE_ISP: return 1;
+    case RW_ROLE_EDGE: return 2;
+    case RW_ROLE_REFLECTOR: case RW_ROLE_CORE: return 3;
+    default: return 4;
+    }
+}
+
+static void
+arrange_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  RwWindow *win = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GBytes) plain = g_task_propagate_pointer (G_TASK (result), &error);
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) xy = g_array_new (FALSE, FALSE, sizeof (double));
+  g_auto(GStrv) lines = NULL;
+  double height = 0;
+  if (plain == NULL || g_cancellable_is_cancelled (win->cancellable))
+    {
+      if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        rw_window_toast (win, error->message);
+      g_object_unref (win);
+      return;
+    }
+  {
+    g_autofree char *text = g_strndup (g_bytes_get_data (plain, NULL), g_bytes_get_size (plain));
+    lines = g_strsplit (text, "\n", -1);
+  }
+  for (guint i = 0; lines[i]; i++)
+    {
+      /* "graph scale width height" then "node name x y width height …" in inches, y up */
+      g_auto(GStrv) f = g_strsplit (lines[i], " ", 6);
+      if (g_strv_length (f) >= 4 && g_str_equal (f[0], "graph"))
+        height = g_ascii_strtod (f[3], NULL);
+      else if (g_strv_length (f) >= 4 && g_str_equal (f[0], "node"))
+        {
+          char *name = f[1][0] == '"' ? g_strndup (f[1] + 1, strlen (f[1]) - 2) : g_strdup (f[1]);
+          double x = 80 + 100 * g_ascii_strtod (f[2], NULL), y = 80 + 100 * (height - g_ascii_strtod (f[3], NULL));
+          g_ptr_array_add (ids, name);
+          g_array_append_val (xy, x);
+          g_array_append_val (xy, y);
+        }
+    }
+  if (ids->len && !rw_document_move_nodes (win->doc, ids, (double *) xy->data, _("Arrange"), &error))
+    rw_window_toast (win, error->message);
+  rw_canvas_fit (win->canvas);
+  g_object_unref (win);
+}
+
+static void
+action_arrange (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  const RwTopology *t = rw_document_get_topology (win->doc);
+  GString *dot = g_string_new ("graph arrange {\n  nodesep=0.6; ranksep=0.9;\n  node [shape=box, width=1.0, height=0.5, fixedsize=true];\n");
+  g_autoptr(GTask) task = NULL;
+  if (t->nodes->len == 0)
+    {
+      g_string_free (dot, TRUE);
+      return;
+    }
+  /* tiers as ranks: internet, ISPs, edge, reflectors and core, data centre */
+  for (int tier = 0; tier <= 4; tier++)
+    {
+      g_string_append (dot, "  { rank=same;");
+      for (guint i = 0; i < t->nodes->len; i++)
+        if (tier_of (t->nodes->pdata[i]) == tier)
+          {
+            g_autofree char *id = g_strescape (((RwNode *) t->nodes->pdata[i])->id, NULL);
+            g_string_append_printf (dot, " \"%s\";", id);
+          }
+      g_string_append (dot, " }\n");
+    }
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      const RwLink *l = t->links->pdata[i];
+      const RwNode *a = rw_topology_find_node (t, l->a), *b = rw_topology_find_node (t, l->b);
+      g_autofree char *ea = g_strescape (l->a, NULL), *eb = g_strescape (l->b, NULL);
+      if (a && b && tier_of (a) > tier_of (b))
+        g_string_append_printf (dot, "  \"%s\" -- \"%s\";\n", eb, ea);
+      else
+        g_string_append_printf (dot, "  \"%s\" -- \"%s\";\n", ea, eb);
+    }
+  g_string_append (dot, "}\n");
+  task = g_task_new (NULL, win->cancellable, arrange_done, g_object_ref (win));
+  g_task_set_task_data (task, g_string_free (dot, FALSE), g_free);
+  g_task_run_in_thread (task, arrange_thread);
+}
+
+static void
+action_inspector_apply (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  GtkTextBuffer *buf = gtk_text_view_get_buffer (win->entity_text);
+  GtkTextIter a, b;
+  g_autofree char *text = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(GError) error = NULL;
+  if (win->inspected == NULL)
+    return;
+  gtk_text_buffer_get_bounds (buf, &a, &b);
+  text = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
+  node = json_from_string (text, &error);
+  if (node == NULL && error == NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: the text is empty"), win->inspected);
+  if (node == NULL || !rw_document_replace_json (win->doc, win->inspected, node, &error))
+    {
+      /* the edit is refused and the text stays, so the user can fix it */
+      gtk_label_set_text (win->entity_error, error->message);
+      gtk_widget_set_visible (GTK_WIDGET (win->entity_error), TRUE);
+      return;
+    }
+}
+
+static void
+action_inspector_revert (GtkWidget *w, const char *name, GVariant *param)
+{
+  rw_window_refresh_inspector (RW_WINDOW (w));
+}
+
+/* ---- the run ---- */
+
+static void
+action_play (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  if (win->runner == NULL)
+    rw_window_start_live_session (win);
+  if (win->runner == NULL)
+    return;
+  if (rw_runner_is_playing (win->runner))
+    rw_runner_pause (win->runner);
+  else
+    rw_runner_play (win->runner);
+}
+
+static void
+action_step (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  if (win->runner == NULL)
+    rw_window_start_live_session (win);
+  if (win->runner)
+    rw_runner_step (win->runner);
+}
+
+static void
+action_restart (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (win->scenario_path);
+  if (path == NULL)
+    rw_window_start_live_session (win);
+  else if (!rw_window_load_scenario (win, path, &error))
+    rw_window_toast (win, error->message);
+}
+
+void
+rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what)
+{
+  const RwTwin *live = win->snapshot ? win->snapshot->live : NULL;
+  gboolean ok = live != NULL;
+  if (win->runner == NULL)
+    rw_window_start_live_session (win);
+  /* the run's network must have the entity: a scenario may run a network other than the document */
+  if (ok && e->link)
+    ok = rw_topology_find_link (live->topo, e->link) != NULL;
+  if (ok && e->demand)
+    ok = rw_topology_find_demand (live->topo, e->demand) != NULL;
+  if (ok && e->a)
+    ok = rw_topology_find_session (live->topo, e->a, e->b) != NULL;
+  if (win->runner == NULL || (!ok && win->snapshot))
+    {
+      g_autofree char *msg = g_strdup_printf (_("%s: not in the network of this run"), what);
+      rw_window_toast (win, msg);
+      rw_scenario_event_free (e);
+      return;
+    }
+  rw_runner_inject (win->runner, e);
+  {
+    g_autofree char *msg = g_strdup_printf (_("Injected at the next tick: %s"), what);
+    rw_window_toast (win, msg);
+  }
+}
+
+static RwScenarioEvent *
+event_new (RwEventType type)
+{
+  RwScenarioEvent *e = g_new0 (RwScenarioEvent, 1);
+  e->type = type;
+  return e;
+}
+
+static void
+action_link_event (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  const char *link = g_variant_get_string (param, NULL);
+  RwScenarioEvent *e;
+  g_autofree char *what = NULL;
+  if (g_str_equal (name, "win.fail-link"))
+    {
+      e = event_new (RW_EVENT_LINK_DOWN);
+      e->cause = g_strdup ("operator");
+      what = g_strdup_printf (_("%s fails"), link);
+    }
+  else if (g_str_equal (name, "win.restore-link"))
+    {
+      e = event_new (RW_EVENT_LINK_UP);
+      what = g_strdup_printf (_("%s is restored"), link);
+    }
+  else
+    {
+      /* a dirty fibre: 2 % loss and 15 ms more over three ticks */
+      e = event_new (RW_EVENT_LINK_DEGRADE);
+      e->loss_pct = 2.0;
+      e->latency_ms = 15;
+      e->over = 3;
+      what = g_strdup_printf (_("%s degrades (2 %% loss, +15 ms)"), link);
+    }
+  e->link = g_strdup (link);
+  rw_window_inject (win, e, what);
+}
+
+static void
+action_flap_session (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  const RwTopology *t = rw_document_get_topology (win->doc);
+  const RwLink *l = rw_topology_find_link (t, g_variant_get_string (param, NULL));
+  RwScenarioEvent *e;
+  g_autofree char *what = NULL;
+  if (l == NULL || rw_topology_find_session (t, l->a, l->b) == NULL)
+    {
+      rw_window_toast (win, _("No BGP session runs over this link"));
+      return;
+    }
+  e = event_new (RW_EVENT_SESSION_FLAP);
+  e->a = g_strdup (rw_topology_find_session (t, l->a, l->b)->a);
+  e->b = g_strdup (rw_topology_find_session (t, l->a, l->b)->b);
+  e->period = 2;
+  e->count = 4;
+  what = g_strdup_printf (_("the %s–%s session flaps"), e->a, e->b);
+  rw_window_inject (win, e, what);
+}
+
+static void
+action_ramp_demand (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  const char *node = g_variant_get_string (param, NULL);
+  const RwTopology *t = win->snapshot && win->snapshot->live ? win->snapshot->live->topo : rw_document_get_topology (win->doc);
+  const RwDemand *biggest = NULL;
+  for (guint i = 0; i < t->demands->len; i++)
+    {
+      const RwDemand *d = t->demands->pdata[i];
+      if (g_strcmp0 (d->src, node) == 0 && (biggest == NULL || d->mbps > biggest->mbps))
+        biggest = d;
+    }
+  if (biggest == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf (_("No demand starts at %s"), node);
+      rw_window_toast (win, msg);
+      return;
+    }
+  {
+    /* its biggest flow doubles over ten ticks: growth, not a step */
+    RwScenarioEvent *e = event_new (RW_EVENT_DEMAND_RAMP);
+    g_autofree char *what = NULL;
+    e->demand = g_strdup (biggest->id);
+    e->to_mbps = 2 * biggest->mbps;
+    e->over = 10;
+    what = g_strdup_printf (_("%s ramps to %.0f Mb/s"), biggest->id, e->to_mbps);
+    rw_window_inject (win, e, what);
+  }
+}
+
+static void
+action_whatif_link_down (GtkWidget *w, const char *name, GVariant *param)
+{
+  g_autofree char *change = g_strdup_printf ("link-down:%s", g_variant_get_string (param, NULL));
+  rw_window_show_whatif (RW_WINDOW (w), change);
+}
+
+static void
+action_show_paths (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  const RwTopology *t = rw_document_get_topology (win->doc);
+  for (guint i = 0; i < t->demands->len; i++)
+    if (g_strcmp0 (((RwDemand *) t->demands->pdata[i])->src, g_variant_get_string (param, NULL)) == 0)
+      {
+        gtk_drop_down_set_selected (win->demand_dropdown, i);
+        break;
+      }
+  adw_view_stack_set_visible_child_name (win->side_stack, "paths");
+}
+
+static void
+action_whatif (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (win->change_entry)));
+  rw_window_show_whatif (win, text);
+}
+
+static void
+action_change_template (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  GPtrArray *links = rw_canvas_get_selected_links (win->canvas);
+  g_autofree char *text = g_strdup (g_variant_get_string (param, NULL));
+  if (links->len && strstr (text, "LINK"))
+    {
+      g_auto(GStrv) parts = g_strsplit (text, "LINK", 2);
+      g_free (text);
+      text = g_strconcat (parts[0], (char *) links->pdata[0], parts[1], NULL);
+    }
+  gtk_editable_set_text (GTK_EDITABLE (win->change_entry), text);
+  gtk_widget_grab_focus (GTK_WIDGET (win->change_entry));
+}
+
+static void
+action_whatif_apply (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  g_autoptr(GError) error = NULL;
+  if (win->whatif_changes == NULL)
+    return;
+  if (!rw_document_apply_changes (win->doc, (const char *const *) win->whatif_changes, &error))
+    rw_window_toast (win, error->message);
+  else
+    rw_window_toast (win, _("Applied to the network (undo reverts it)"));
+}
+
+/* ---- audit ---- */
+
+static void
+verify_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  GError *error = NULL;
+  g_autoptr(RwStore) store = rw_store_open_readonly (data, &error);
+  gint64 bad = 0;
+  g_autofree char *why = NULL;
+  if (store == NULL || !rw_store_verify_chain (store, &bad, &why, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (bad > 0)
+    g_task_return_pointer (task, g_strdup_printf (_("The chain is BROKEN at event %" G_GINT64_FORMAT ": %s"), bad, why ? why : ""), g_free);
+  else
+    {
+      gint64 seq = 0;
+      rw_store_head (store, &seq, NULL, NULL);
+      g_task_return_pointer (task, g_strdup_printf (_("The audit chain verifies: %" G_GINT64_FORMAT " events, every link intact"), seq),
+                             g_free);
+    }
+}
+
+static void
+verify_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  RwWindow *win = data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_task_propagate_pointer (G_TASK (result), &error);
+  if (!g_cancellable_is_cancelled (win->cancellable))
+    {
+      rw_window_toast (win, text ? text : error->message);
+      g_object_set_data_full (G_OBJECT (win), "verify-result", g_strdup (text ? text : error->message), g_free);
+    }
+  g_object_unref (win);
+}
+
+static void
+action_verify_chain (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  g_autoptr(GTask) task = NULL;
+  if (win->db_path == NULL)
+    {
+      rw_window_toast (win, _("This run keeps no database"));
+      return;
+    }
+  task = g_task_new (NULL, win->cancellable, verify_done, g_object_ref (win));
+  g_task_set_task_data (task, g_strdup (win->db_path), g_free);
+  g_task_run_in_thread (task, verify_thread);
+}
+
+/* ---- state ---- */
+
+void
+rw_window_update_actions (RwWindow *win)
+{
+  GtkWidget *w = GTK_WIDGET (win);
+  gboolean sel = rw_canvas_get_selected_nodes (win->canvas)->len + rw_canvas_get_selected_links (win->canvas)->len > 0;
+  gboolean finished = win->snapshot && win->snapshot->finished;
+  gtk_widget_action_set_enabled (w, "win.undo", win->doc && rw_document_can_undo (win->doc));
+  gtk_widget_action_set_enabled (w, "win.redo", win->doc && rw_document_can_redo (win->doc));
+  gtk_widget_action_set_enabled (w, "win.delete", sel);
+  gtk_widget_action_set_enabled (w, "win.whatif-apply", win->whatif_changes != NULL);
+  gtk_widget_action_set_enabled (w, "win.play", !finished);
+  gtk_widget_action_set_enabled (w, "win.step", !finished && !(win->runner && rw_runner_is_playing (win->runner)));
+}
+
+void
+rw_window_install_actions (GtkWidgetClass *wc)
+{
+  gtk_widget_class_install_action (wc, "win.new", NULL, action_new);
+  gtk_widget_class_install_action (wc, "win.open", NULL, action_open);
+  gtk_widget_class_install_action (wc, "win.open-scenario", NULL, action_open_scenario);
+  gtk_widget_class_install_action (wc, "win.save", NULL, action_save);
+  gtk_widget_class_install_action (wc, "win.save-as", NULL, action_save_as);
+  gtk_widget_class_install_action (wc, "win.undo", NULL, action_undo);
+  gtk_widget_class_install_action (wc, "win.redo", NULL, action_redo);
+  gtk_widget_class_install_action (wc, "win.delete", NULL, action_delete);
+  /* stateful: the tool buttons show which one is active */
+  gtk_widget_class_install_property_action (wc, "win.tool", "tool");
+  gtk_widget_class_install_action (wc, "win.fit", NULL, action_fit);
+  gtk_widget_class_install_action (wc, "win.arrange", NULL, action_arrange);
+  gtk_widget_class_install_action (wc, "win.inspector-apply", NULL, action_inspector_apply);
+  gtk_widget_class_install_action (wc, "win.inspector-revert", NULL, action_inspector_revert);
+  gtk_widget_class_install_action (wc, "win.play", NULL, action_play);
+  gtk_widget_class_install_action (wc, "win.step", NULL, action_step);
+  gtk_widget_class_install_action (wc, "win.restart", NULL, action_restart);
+  gtk_widget_class_install_action (wc, "win.fail-link", "s", action_link_event);
+  gtk_widget_class_install_action (wc, "win.restore-link", "s", action_link_event);
+  gtk_widget_class_install_action (wc, "win.degrade-link", "s", action_link_event);
+  gtk_widget_class_install_action (wc, "win.flap-session", "s", action_flap_session);
+  gtk_widget_class_install_action (wc, "win.ramp-demand", "s", action_ramp_demand);
+  gtk_widget_class_install_action (wc, "win.whatif-link-down", "s", action_whatif_link_down);
+  gtk_widget_class_install_action (wc, "win.show-paths", "s", action_show_paths);
+  gtk_widget_class_install_action (wc, "win.whatif", NULL, action_whatif);
+  gtk_widget_class_install_action (wc, "win.whatif-apply", NULL, action_whatif_apply);
+  gtk_widget_class_install_action (wc, "win.change-template", "s", action_change_template);
+  gtk_widget_class_install_action (wc, "win.verify-chain", NULL, action_verify_chain);
+
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_s, GDK_CONTROL_MASK, "win.save", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_s, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.save-as", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK, "win.undo", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "win.redo", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_Delete, 0, "win.delete", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "win.tool", "s", "select");
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_l, GDK_CONTROL_MASK, "win.arrange", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_0, GDK_CONTROL_MASK, "win.fit", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_space, GDK_CONTROL_MASK, "win.play", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
+  g_signal_override_class_handler ("close-request", G_TYPE_FROM_CLASS (wc), G_CALLBACK (on_close_request));
+}

@@ -1,0 +1,78 @@
+/* rw-window-private.h — RwWindow's state, shared by rw-window.c and rw-window-actions.c.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rw-window.h"
+#include "rw-sparkline.h"
+
+struct _RwWindow {
+  AdwApplicationWindow parent_instance;
+
+  /* template */
+  AdwToastOverlay *toasts;
+  AdwWindowTitle *window_title;
+  GtkDropDown *mode_dropdown;
+  GtkButton *play_button;
+  GtkLabel *status_label;
+  GtkAdjustment *speed_adjustment;
+  RwCanvas *canvas;
+  AdwViewStack *side_stack;
+  GtkDropDown *entity_dropdown;
+  GtkLabel *entity_summary;
+  GtkWidget *sparkline_box;
+  RwSparkline *util_sparkline, *latency_sparkline;
+  GtkTextView *entity_text;
+  GtkLabel *entity_error;
+  GtkDropDown *demand_dropdown;
+  GtkLabel *paths_summary;
+  GtkPicture *paths_picture;
+  GtkEntry *change_entry;
+  GtkLabel *whatif_summary;
+  GtkPicture *blast_picture;
+  GtkTextView *whatif_diff;
+  GtkLabel *hypotheses_label;
+  GtkPicture *hypotheses_picture;
+  GtkDropDown *kind_dropdown;
+  GtkSearchEntry *timeline_search;
+  GtkLabel *timeline_count;
+  GtkListView *timeline_view;
+  GtkTextView *event_detail;
+
+  /* state */
+  GSettings *settings;
+  RwDocument *doc;
+  RwRunner *runner;
+  RwSnapshot *snapshot;          /* newest from the runner */
+  char *scenario_path;           /* NULL: a live session on the document */
+  char *db_path;
+  GListStore *timeline;          /* RwTimelineItem */
+  GtkFilterListModel *timeline_filtered;
+  GtkCustomFilter *timeline_filter;
+  GtkStringList *kinds;          /* "All kinds", then kinds seen */
+  GtkStringList *entities;       /* display names for entity_dropdown */
+  GPtrArray *entity_paths;       /* char*: JSON paths, parallel to entities */
+  GtkStringList *demands;
+  char *inspected;               /* the JSON path in the inspector */
+  GHashTable *util_history;      /* link id -> GArray double (max of both directions) */
+  GHashTable *latency_history;   /* link id -> GArray double (worse direction, ms) */
+  GStrv whatif_changes;          /* the last what-if */
+  RwApprovalDialog *approval;
+  int auto_answer;
+  guint paths_generation, whatif_generation, hyp_generation, approval_generation;
+  GHashTable *views;             /* name -> GdkPaintable */
+  GCancellable *cancellable;
+  gboolean updating_mode;
+};
+
+/* rw-window-actions.c */
+void rw_window_install_actions (GtkWidgetClass *klass);
+void rw_window_update_actions (RwWindow *win);
+void rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what);
+void rw_window_toast (RwWindow *win, const char *message);
+
+/* rw-window.c */
+void rw_window_refresh_inspector (RwWindow *win);
+void rw_window_show_whatif (RwWindow *win, const char *changes_text);
+void rw_window_render_view (RwWindow *win, const char *name, char *dot, GtkPicture *picture, guint *generation);
+RwScenario *rw_window_live_scenario (RwWindow *win, GError **error);
+void rw_window_start_runner (RwWindow *win, RwScenario *scenario);

@@ -1,0 +1,47 @@
+/* rw-window.h — the main window: canvas, side panel (inspector, paths, what-if, reasoning),
+ * audit timeline, run controls.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+#include "rw-canvas.h"
+#include "rw-document.h"
+#include "rw-runner.h"
+#include "rw-approval-dialog.h"
+
+G_BEGIN_DECLS
+
+#define RW_TYPE_WINDOW (rw_window_get_type ())
+G_DECLARE_FINAL_TYPE (RwWindow, rw_window, RW, WINDOW, AdwApplicationWindow)
+
+RwWindow *rw_window_new (AdwApplication *app);
+
+/* Replaces the document (no prompt: callers ask first). */
+void rw_window_set_document (RwWindow *win, RwDocument *doc);
+RwDocument *rw_window_get_document (RwWindow *win);
+/* Opens @file; on error the current document stays and the error is returned (and shown). */
+gboolean rw_window_open_file (RwWindow *win, GFile *file, GError **error);
+/* Loads a scenario for the agent (the document's network runs when the scenario has none of its
+ * own): a new paused run. */
+gboolean rw_window_load_scenario (RwWindow *win, const char *path, GError **error);
+/* A live session on the document's network (no scripted faults), used when no scenario is loaded. */
+void rw_window_start_live_session (RwWindow *win);
+void rw_window_set_db_path (RwWindow *win, const char *path);
+
+RwCanvas *rw_window_get_canvas (RwWindow *win);
+RwRunner *rw_window_get_runner (RwWindow *win);
+/* The timeline rows as shown (filtered) and all of them. */
+GListModel *rw_window_get_timeline (RwWindow *win);
+GListModel *rw_window_get_timeline_all (RwWindow *win);
+void rw_window_set_timeline_filter (RwWindow *win, const char *kind, const char *search);
+/* The approval dialog on screen, or NULL. */
+RwApprovalDialog *rw_window_get_approval_dialog (RwWindow *win);
+/* Answers approvals without asking (scripted runs): RW_ANSWER_TIMEOUT+1 means "ask". */
+void rw_window_set_auto_answer (RwWindow *win, int answer);
+/* Views rendered so far (paths, what-if, hypotheses) — for tests. */
+GdkPaintable *rw_window_get_view (RwWindow *win, const char *name);
+const char *rw_window_get_status (RwWindow *win);
+/* Saves a PNG of the window as drawn now. */
+gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
+
+G_END_DECLS
