@@ -2096,6 +2096,12 @@ rw_shadow_graduated (RwStore *store, const char *tier, double *rate, GError **er
   return n >= RW_GRADUATION_WINDOW && r >= RW_GRADUATION_AGREEMENT;
 }
 
+gint64
+rw_agent_run_id (const RwAgent *ag)
+{
+  return ag->store ? ag->run_id : -1;
+}
+
 void
 rw_agent_set_approver (RwAgent *ag, RwApproveFunc func, gpointer user_data)
 {

@@ -53,6 +53,8 @@ gboolean rw_agent_run (RwAgent *agent, GError **error);
 const GPtrArray *rw_agent_timeline (const RwAgent *agent);     /* RwTimelineEvent */
 RwRunResult *rw_agent_result (const RwAgent *agent);
 guint rw_agent_tick (const RwAgent *agent);
+/* The run's id in the store (-1 without one). */
+gint64 rw_agent_run_id (const RwAgent *agent);
 const RwTwin *rw_agent_live (const RwAgent *agent);
 
 /* ---- driving a run interactively (the app) ----

@@ -97,7 +97,7 @@ deliver (gpointer data)
     {
       g_clear_pointer (&r->snapshot, rw_snapshot_unref);
       r->snapshot = rw_snapshot_ref (m->payload);
-      if (r->snapshot->finished && r->playing)
+      if ((r->snapshot->finished || r->snapshot->paused) && r->playing)
         {
           r->playing = FALSE;
           g_signal_emit (r, signals[SIG_RUNNING_CHANGED], 0);
@@ -225,9 +225,11 @@ snapshot_new (RwRunner *r, gboolean finished, const char *error)
 }
 
 static void
-publish (RwRunner *r, gboolean finished, const char *error)
+publish (RwRunner *r, gboolean finished, gboolean paused, const char *error)
 {
-  post (r, SIG_SNAPSHOT, snapshot_new (r, finished, error), (GDestroyNotify) rw_snapshot_unref);
+  RwSnapshot *s = snapshot_new (r, finished, error);
+  s->paused = paused;
+  post (r, SIG_SNAPSHOT, s, (GDestroyNotify) rw_snapshot_unref);
 }
 
 static gpointer
@@ -251,7 +253,7 @@ worker (gpointer data)
   if (r->agent)
     {
       rw_agent_set_approver (r->agent, approve_on_gui, r);
-      publish (r, FALSE, NULL);
+      publish (r, FALSE, FALSE, NULL);
     }
   else
     {
@@ -305,7 +307,7 @@ worker (gpointer data)
           if (kind == CMD_QUIT)
             break;
           if (kind == CMD_MODE && r->agent)
-            publish (r, finished, NULL);
+            publish (r, finished, FALSE, NULL);
         }
       if (step)
         {
@@ -317,11 +319,12 @@ worker (gpointer data)
               finished = TRUE;
               playing = FALSE;
             }
-          if (rw_agent_tick (r->agent) >= until)
-            playing = FALSE;
+          gboolean paused = FALSE;
+          if (playing && rw_agent_tick (r->agent) >= until)
+            playing = FALSE, paused = TRUE;
           if (g_atomic_int_get (&r->quitting))
             break;
-          publish (r, finished, local ? local->message : NULL);
+          publish (r, finished, paused, local ? local->message : NULL);
         }
     }
   g_clear_pointer (&r->agent, rw_agent_free);

@@ -23,6 +23,7 @@ typedef struct {
   JsonNode *hypotheses;      /* rw_agent_hypotheses_to_json */
   RwRunResult *result;       /* the run's metrics so far */
   gboolean finished;
+  gboolean paused;            /* the run paused by itself (play_until reached) */
   char *error;               /* the loop stopped on this error */
 } RwSnapshot;
 
