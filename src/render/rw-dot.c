@@ -336,14 +336,15 @@ append_blast_node (GString *dot, const RwNode *n, gboolean changed, double moved
   g_string_append_printf (dot, " pos=\"%.1f,%.1f!\"];\n", BLAST_SPREAD_X * n->x, -BLAST_SPREAD_Y * n->y);
 }
 
-/* "→ +420 Mb/s (62 %→91 %)" for one direction, or nothing when its load barely moved. */
+/* "→ +420 Mb/s (62 %→91 %)" for one direction as a label row, or nothing when its load barely
+ * moved. The arrow is the direction along the link (a->b) or against it. */
 static void
 append_dir_delta (GString *label, const char *arrow, const RwLinkDir *b, const RwLinkDir *a)
 {
   double d = a->load_mbps - b->load_mbps;
   if (fabs (d) < 0.5)
     return;
-  g_string_append_printf (label, "\n%s %s%.0f Mb/s (%.0f %%→%.0f %%)", arrow, d > 0 ? "+" : "−", fabs (d),
+  g_string_append_printf (label, "<tr><td>%s %s%.0f Mb/s (%.0f %%→%.0f %%)</td></tr>", arrow, d > 0 ? "+" : "−", fabs (d),
                           100 * b->utilisation, 100 * a->utilisation);
 }
 
@@ -360,8 +361,8 @@ append_blast_link (GString *dot, const RwTwin *before, const RwTwin *after, guin
   g_autofree char *b = q (link->b);
   g_autofree char *gid = g_strdup_printf ("link:%s", link->id);
   g_autofree char *qgid = q (gid);
-  g_autoptr(GString) label = g_string_new (link->id);
-  g_autofree char *ql = NULL;
+  g_autofree char *name = h (link->id);
+  g_autoptr(GString) label = NULL;
   const char *colour;
   double width;
 
@@ -372,13 +373,13 @@ append_blast_link (GString *dot, const RwTwin *before, const RwTwin *after, guin
                               link->up ? "" : " style=dashed");
       return;
     }
-  if (!link->up)
-    g_string_append (label, old->up ? "  DOWN" : "  still down");
-  else if (!old->up)
-    g_string_append (label, "  UP");
+  /* A white box under the text: the label sits on its own edge and others cross it. */
+  label = g_string_new ("<table border=\"0\" cellborder=\"0\" cellspacing=\"0\" cellpadding=\"1\" bgcolor=\"#ffffffd8\">");
+  g_string_append_printf (label, "<tr><td><b>%s</b>%s</td></tr>", name,
+                          !link->up ? (old->up ? "  DOWN" : "  still down") : !old->up ? "  UP" : "");
   append_dir_delta (label, "→", b0, a0);
   append_dir_delta (label, "←", b1, a1);
-  ql = q (label->str);
+  g_string_append (label, "</table>");
   if (!link->up)
     colour = "#3d3846";
   else if (dd > 0)
@@ -386,8 +387,8 @@ append_blast_link (GString *dot, const RwTwin *before, const RwTwin *after, guin
   else
     colour = "#1c71d8";
   width = 1.5 + 4.5 * (max_delta > 0 ? fabs (dd) / max_delta : 0);
-  g_string_append_printf (dot, "  %s -- %s [id=%s label=%s color=\"%s\" penwidth=%.1f fontcolor=\"#241f31\"%s];\n", a, b,
-                          qgid, ql, colour, link->up ? width : 2.5, link->up ? "" : " style=dashed");
+  g_string_append_printf (dot, "  %s -- %s [id=%s label=<%s> color=\"%s\" penwidth=%.1f fontcolor=\"#241f31\"%s];\n", a, b,
+                          qgid, label->str, colour, link->up ? width : 2.5, link->up ? "" : " style=dashed");
 }
 
 static void
