@@ -316,7 +316,9 @@ append_blast_node (GString *dot, const RwNode *n, gboolean changed, double moved
       /* Even a router that only changed its mind (no traffic moved) gets a light shade. */
       double t = 0.12 + 0.88 * (max_moved > 0 ? moved / max_moved : 0);
       char fill[8];
-      g_autofree char *what = moved > 0 ? g_strdup_printf ("%.0f Mb/s moved", moved) : g_strdup ("best route changed");
+      /* Short, so the nodes stay narrow and leave room for the links' labels. */
+      g_autofree char *what = moved >= 1000 ? g_strdup_printf ("⇄ %.1f Gb/s", moved / 1000)
+                              : moved > 0 ? g_strdup_printf ("⇄ %.0f Mb/s", moved) : g_strdup ("best route changed");
       mix_colour (fill, 0xe8f0fb, 0x1a5fb4, t);
       label = sub ? g_strdup_printf ("%s\n%s\n%s", n->id, sub, what) : g_strdup_printf ("%s\n%s", n->id, what);
       ql = q (label);
@@ -448,7 +450,7 @@ rw_dot_blast_radius (const RwTwin *before, const RwTwin *after, const char *titl
   g_string_append (dot, "<tr><td><font point-size=\"11\" color=\"#5e5c64\">"
                         "<font color=\"#e66100\">━</font> more load  <font color=\"#1c71d8\">━</font> less load  "
                         "<font color=\"#3d3846\">╍</font> down  "
-                        "<font color=\"#1a5fb4\">■</font> moved traffic through router  "
+                        "<font color=\"#1a5fb4\">■</font> ⇄ traffic moved through it  "
                         "<font color=\"#c0bfbc\">■</font> unaffected</font></td></tr></table>>];\n"
                         "  node [fontname=\"Cantarell\" fontsize=11 penwidth=1.2];\n"
                         "  edge [fontname=\"Cantarell\" fontsize=10];\n");
