@@ -124,11 +124,12 @@ test_blast_quotes (void)
   g_autofree char *dot = NULL;
   g_autoptr(GBytes) out = NULL;
 
-  /* Nothing changed: nothing shaded, nothing labelled, and a hostile title stays a string. */
+  /* Nothing changed: nothing shaded, nothing labelled, and a hostile title stays a string (the
+   * backslash doubled: Graphviz expands escapes in HTML text too). */
   dot = rw_dot_blast_radius (before, after, "say \"hi\" <b>&</b> \\");
   g_assert_null (strstr (dot, "color=\"#1a5fb4\" penwidth=2"));
   g_assert_nonnull (strstr (dot, "Blast radius <b>0.0 %</b>"));
-  g_assert_nonnull (strstr (dot, "say &quot;hi&quot; &lt;b&gt;&amp;&lt;/b&gt; \\"));
+  g_assert_nonnull (strstr (dot, "say &quot;hi&quot; &lt;b&gt;&amp;&lt;/b&gt; \\\\</b>"));
   out = rw_render_dot (dot, "neato", "svg", &error);
   g_assert_no_error (error);
 }
@@ -214,6 +215,26 @@ test_hypotheses_empty (void)
   render_checked (dot3, "dot", RW_BUILD_DIR "/tests/view-hypotheses-no-anomalies.png");
 }
 
+static void
+test_hypotheses_hostile (void)
+{
+  g_autoptr(JsonNode) an = parse ("[{\"metric\":\"m<1>\",\"entity\":\"e\\\"&\\\\\",\"value\":\"x\"}]");
+  g_autoptr(JsonNode) hy = parse ("[{\"kind\":\"<k>\",\"entity\":\"\\\\N\",\"confidence\":7,"
+                                  "\"evidence\":[\"e\\\"&\\\\ is odd\", 3, \"\\\\\"]}]");
+  g_autoptr(JsonNode) ac = parse ("[{\"hypothesis\":\"<k>:\\\\N\",\"changes\":\"deny:<a>&\\\\\",\"status\":\"weird\"}, 5]");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dot = rw_dot_hypotheses (an, hy, ac);
+  g_autoptr(GBytes) svg = NULL;
+
+  /* Quotes, markup and backslashes in every field; wrong types are skipped, not trusted. */
+  g_assert_nonnull (strstr (dot, "<b>&lt;k&gt;</b>"));
+  g_assert_nonnull (strstr (dot, "<b>100 %</b>"));
+  g_assert_nonnull (strstr (dot, "  a0 -> h0 [label=\"e\\\"&\\\\ is odd\"]"));
+  g_assert_nonnull (strstr (dot, "  h0 -> x0 [color=\"#9a9996\""));
+  svg = rw_render_dot (dot, "dot", "svg", &error);
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -223,6 +244,7 @@ main (int argc, char **argv)
   g_test_add_func ("/render/blast/quotes", test_blast_quotes);
   g_test_add_func ("/render/hypotheses/graph", test_hypotheses);
   g_test_add_func ("/render/hypotheses/empty", test_hypotheses_empty);
+  g_test_add_func ("/render/hypotheses/hostile", test_hypotheses_hostile);
   status = g_test_run ();
   rw_render_shutdown ();
   return status;

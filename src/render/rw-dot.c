@@ -20,11 +20,20 @@ q (const char *s)
   return g_string_free (out, FALSE);
 }
 
-/* Text for HTML-like labels. */
+/* Text for HTML-like labels. Graphviz still expands escapes such as \N in HTML text, and reads
+ * past the end of one that ends in a lone backslash, so backslashes are doubled. */
 static char *
 h (const char *s)
 {
-  return g_markup_escape_text (s ? s : "", -1);
+  g_autofree char *markup = g_markup_escape_text (s ? s : "", -1);
+  GString *out = g_string_new (NULL);
+  for (const char *c = markup; *c; c++)
+    {
+      if (*c == '\\')
+        g_string_append_c (out, '\\');
+      g_string_append_c (out, *c);
+    }
+  return g_string_free (out, FALSE);
 }
 
 const char *rw_utilisation_colour (double rho);
