@@ -176,6 +176,8 @@ test_hypotheses (void)
   g_assert_true (strstr (dot, "  h0 [") && strstr (dot, "  h1 ["));
   g_assert_true (strstr (dot, "  x0 [") && strstr (dot, "  x1 ["));
   g_assert_nonnull (strstr (dot, "<b>congestion</b>"));
+  g_assert_nonnull (strstr (dot, ">threshold, ewma<"));
+  g_assert_nonnull (strstr (dot, ">ewma, iforest<"));
   g_assert_nonnull (strstr (dot, "<b>80 %</b>"));
   g_assert_nonnull (strstr (dot, "<b>35 %</b>"));
   /* Evidence -> hypothesis: by entity, the longer entity winning over the one it contains. */

@@ -652,11 +652,18 @@ append_anomaly (GString *dot, guint i, JsonObject *o)
 {
   g_autofree char *metric = h (member_string (o, "metric") ? member_string (o, "metric") : "anomaly");
   g_autofree char *entity = h (member_string (o, "entity"));
-  g_autofree char *detectors = member_text (o, "detectors", ", ");
-  g_autofree char *hd = h (detectors);
+  g_autofree char *joined = member_text (o, "detectors", ",");
+  g_auto(GStrv) names = g_strsplit (joined ? joined : "", ",", -1);
+  g_autofree char *detectors = NULL;
+  g_autofree char *hd = NULL;
   double v;
   g_autofree char *value = member_number (o, "value", &v) ? g_strdup_printf ("= %.3g", v) : g_strdup ("");
 
+  /* "threshold,ewma" and ["threshold", "ewma"] read the same. */
+  for (guint k = 0; names[k]; k++)
+    g_strstrip (names[k]);
+  detectors = g_strjoinv (", ", names);
+  hd = h (detectors);
   g_string_append_printf (dot, "  a%u [label=<<b>%s</b><br/>%s %s", i, metric, entity, value);
   if (detectors && *detectors)
     g_string_append_printf (dot, "<br/><font point-size=\"9\" color=\"#5e5c64\">%s</font>", hd);
