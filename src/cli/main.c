@@ -20,7 +20,7 @@ static const struct {
   { "train", rw_cli_train, "learn action priors over seeded variants of scenarios" },
   { "config", rw_cli_config, "a router's FRR configuration, or the diff and rollback for changes" },
   { "audit", rw_cli_audit, "verify or list the tamper-evident audit log of a database" },
-  { "render", rw_cli_render, "draw the topology or a demand's paths with Graphviz (.svg, .png, .dot)" },
+  { "render", rw_cli_render, "draw the topology, a demand's paths or a what-if's blast radius with Graphviz (.svg, .png, .dot)" },
   { "bench", rw_cli_bench, "time a full solve and a what-if on a synthetic enterprise" },
 };
 

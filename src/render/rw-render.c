@@ -17,6 +17,8 @@ rw_view_parse (const char *text, RwView *out)
     *out = RW_VIEW_TOPOLOGY;
   else if (g_strcmp0 (text, "paths") == 0)
     *out = RW_VIEW_PATHS;
+  else if (g_strcmp0 (text, "blast") == 0)
+    *out = RW_VIEW_BLAST;
   else
     return FALSE;
   return TRUE;
