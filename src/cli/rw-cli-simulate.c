@@ -89,9 +89,10 @@ print_best_routes (const RwTwin *twin)
             }
           for (guint i = 0; i < r->as_path_len; i++)
             g_string_append_printf (path, "%s%u", i ? " " : "", r->as_path[i]);
-          printf ("    %-18s via %-7s %-5s lp %-3u path %-24s (%u candidates; %s)\n", pfx,
-                  r->from >= 0 ? net->nodes[r->from]->id : "local",
-                  r->from < 0 ? "local" : r->ibgp ? "iBGP" : "eBGP", r->local_pref, path->len ? path->str : "-",
+          printf ("    %-18s via %-7s %-5s lp %-3u path %-24s ", pfx, r->from >= 0 ? net->nodes[r->from]->id : "local",
+                  r->from < 0 ? "local" : r->ibgp ? "iBGP" : "eBGP", r->local_pref, path->len ? path->str : "-");
+          /* Translators: the number of candidate routes, then the decision step that chose the best */
+          printf (g_dngettext (GETTEXT_PACKAGE, "(%u candidate; %s)\n", "(%u candidates; %s)\n", rib->routes->len),
                   rib->routes->len, rw_decision_step_name (rib->decided_by));
         }
       if (bgp->n_prefixes > 200)
