@@ -5,6 +5,8 @@ the network is pinned by a sha256 (or a git commit), and routewise builds with m
 its tests. Usage: check-flatpak-manifest.py MANIFEST APP_ID"""
 import json
 import re
+import shutil
+import subprocess
 import sys
 
 path, app_id = sys.argv[1], sys.argv[2]
@@ -69,6 +71,16 @@ need(rw.get('buildsystem') == 'meson', 'routewise does not build with meson')
 need(rw.get('run-tests') is True, 'routewise does not run its tests (run-tests)')
 need(any(s.get('type') == 'dir' for s in rw.get('sources', [])), 'routewise is not built from this tree')
 need(list(modules)[-1] == 'routewise', 'routewise must be the last module (it needs the others)')
+
+# flatpak-builder's own parser, where it is installed (it needs no runtime for this)
+if shutil.which('flatpak-builder'):
+    # run in a scratch folder: flatpak-builder leaves a .flatpak-builder state folder behind
+    import os
+    import tempfile
+    with tempfile.TemporaryDirectory() as scratch:
+        r = subprocess.run(['flatpak-builder', '--show-manifest', os.path.abspath(path)], capture_output=True,
+                           text=True, cwd=scratch)
+    need(r.returncode == 0, f'flatpak-builder --show-manifest failed: {r.stderr.strip()}')
 
 for e in errors:
     print(f'{path}: {e}', file=sys.stderr)

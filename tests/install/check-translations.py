@@ -49,6 +49,7 @@ with tempfile.TemporaryDirectory() as tmp:
             print(f'{lang}.po: msgfmt -c failed:\n{e.stderr}', file=sys.stderr)
             failed = True
             continue
+        lang_failed = False
         merged = os.path.join(tmp, lang + '.po')
         run('msgmerge', '--quiet', '--no-fuzzy-matching', '-o', merged, po, pot)
         # msgmerge marks a message fuzzy when the new C format differs, so fuzzy counts too
@@ -57,9 +58,12 @@ with tempfile.TemporaryDirectory() as tmp:
             n = messages(out)
             if n:
                 print(f'{lang}.po: {n} {what} message(s):\n{out}', file=sys.stderr)
-                failed = True
+                lang_failed = True
         if 'Plural-Forms: nplurals=2; plural=(n != 1);' not in open(po, encoding='utf-8').read() and lang == 'de':
             print('de.po: Plural-Forms must be nplurals=2; plural=(n != 1);', file=sys.stderr)
+            lang_failed = True
+        if lang_failed:
             failed = True
-        print(f'{lang}.po: complete against {messages(template)} messages')
+        else:
+            print(f'{lang}.po: complete against {messages(template)} messages')
     sys.exit(1 if failed else 0)
