@@ -167,7 +167,7 @@ test_bad_input_exit_2 (void)
   g_autofree char *typo_text = NULL;
   struct { const char *args[6]; const char *expect; } cases[] = {
     { { "simulate", "/nonexistent/net.json" }, "/nonexistent/net.json: cannot read" },
-    { { "simulate", NULL }, "exactly one topology" },
+    { { "simulate", ENTERPRISE, ENTERPRISE }, "at most one topology" },
     { { "frobnicate" }, "unknown command 'frobnicate'" },
     { { "whatif", ENTERPRISE, "link-down:R9-X" }, "unknown link 'R9-X'" },
     { { "whatif", ENTERPRISE }, "at least one change" },

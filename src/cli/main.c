@@ -1,6 +1,8 @@
 /* main.c — routewise-cli, the headless front-end.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-datadir.h"
+#include "rw-i18n.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -11,32 +13,36 @@ static const struct {
   RwCliCommand fn;
   const char *summary;
 } commands[] = {
-  { "simulate", rw_cli_simulate, "solve BGP and traffic for a topology (best routes, paths, loads, SLAs)" },
-  { "whatif", rw_cli_whatif, "apply changes to a fork and show the diff and blast radius" },
-  { "verify", rw_cli_verify, "prove with Z3 that changes keep the network safe, even after K failures" },
-  { "synth", rw_cli_synth, "find the smallest LOCAL_PREF/prepend change that meets capacity and SLAs" },
-  { "run", rw_cli_run, "run the agent on a scenario: timeline, audit chain, result" },
-  { "harness", rw_cli_harness, "run scenarios and report SR, MTTD, MTTR, rollbacks, blocked and false actions" },
-  { "train", rw_cli_train, "learn action priors over seeded variants of scenarios" },
-  { "config", rw_cli_config, "a router's FRR configuration, or the diff and rollback for changes" },
-  { "audit", rw_cli_audit, "verify or list the tamper-evident audit log of a database" },
-  { "render", rw_cli_render, "draw the topology, a demand's paths or a what-if's blast radius with Graphviz (.svg, .png, .dot)" },
-  { "bench", rw_cli_bench, "time a full solve and a what-if on a synthetic enterprise" },
+  { "simulate", rw_cli_simulate, N_("solve BGP and traffic for a topology (best routes, paths, loads, SLAs)") },
+  { "whatif", rw_cli_whatif, N_("apply changes to a fork and show the diff and blast radius") },
+  { "verify", rw_cli_verify, N_("prove with Z3 that changes keep the network safe, even after K failures") },
+  { "synth", rw_cli_synth, N_("find the smallest LOCAL_PREF/prepend change that meets capacity and SLAs") },
+  { "run", rw_cli_run, N_("run the agent on a scenario: timeline, audit chain, result") },
+  { "harness", rw_cli_harness, N_("run scenarios and report SR, MTTD, MTTR, rollbacks, blocked and false actions") },
+  { "train", rw_cli_train, N_("learn action priors over seeded variants of scenarios") },
+  { "config", rw_cli_config, N_("a router's FRR configuration, or the diff and rollback for changes") },
+  { "audit", rw_cli_audit, N_("verify or list the tamper-evident audit log of a database") },
+  { "render", rw_cli_render, N_("draw the topology, a demand's paths or a what-if's blast radius with Graphviz (.svg, .png, .dot)") },
+  { "bench", rw_cli_bench, N_("time a full solve and a what-if on a synthetic enterprise") },
 };
 
 static void
 usage (FILE *out)
 {
-  fprintf (out, "Usage: routewise-cli COMMAND [OPTION…] [ARG…]\n\nCommands:\n");
+  fputs (_("Usage: routewise-cli COMMAND [OPTION…] [ARG…]\n\nCommands:\n"), out);
   for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
-    fprintf (out, "  %-10s %s\n", commands[i].name, commands[i].summary);
-  fprintf (out, "\nEach command has --help. Exit status: 0 ok, 1 finding, 2 bad input.\n");
+    fprintf (out, "  %-10s %s\n", commands[i].name, _(commands[i].summary));
+  fprintf (out, "\n%s\n", _("Each command has --help. Exit status: 0 ok, 1 finding, 2 bad input."));
 }
 
 int
 main (int argc, char **argv)
 {
   setlocale (LC_ALL, "");
+  /* the build tree's catalogs when run from _build, the installed ones otherwise */
+  bindtextdomain (GETTEXT_PACKAGE, rw_localedir ());
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("routewise-cli");
   if (argc < 2)
     {
@@ -55,7 +61,7 @@ main (int argc, char **argv)
         g_set_prgname (prg);
         return commands[i].fn (argc - 1, argv + 1);
       }
-  fprintf (stderr, "routewise-cli: unknown command '%s'\n\n", argv[1]);
+  fprintf (stderr, _("routewise-cli: unknown command '%s'\n\n"), argv[1]);
   usage (stderr);
   return RW_EXIT_BAD_INPUT;
 }

@@ -1,6 +1,7 @@
 /* rw-cli-agent.c — `run SCENARIO`, `harness SCENARIO…`, `train SCENARIO…`: the agent headless.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-i18n.h"
 #include "rw-agent.h"
 
 #include <math.h>
@@ -32,7 +33,7 @@ print_row (const RwRunResult *r)
   causes = g_string_free (c, FALSE);
   printf ("  %-52.52s SR %d  MTTD %6s  MTTR %6s  rollbacks %u  blocked %u  false %u  actions %u\n", r->name, r->sr,
           mttd, mttr, r->rollbacks, r->blocked, r->false_actions, r->actions);
-  printf ("      root causes: %s\n", *causes ? causes : "none");
+  printf (_("      root causes: %s\n"), *causes ? causes : _("none"));
 }
 
 static RwRunResult *
@@ -70,21 +71,21 @@ rw_cli_run (int argc, char **argv)
   gboolean json = FALSE;
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Database for the audit chain and learning (default: the user's data dir)", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the timeline and result as JSON", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Database for the audit chain and learning (default: the user's data dir)"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the timeline and result as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("SCENARIO — run the agent on a scenario and print its timeline");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("SCENARIO — run the agent on a scenario and print its timeline"));
   g_autoptr(RwStore) store = NULL;
   g_autoptr(GPtrArray) tl = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
   g_autoptr(RwRunResult) r = NULL;
   int status = 0;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc != 2)
-    return rw_cli_bad_input ("run needs exactly one scenario file (see --help)");
+    return rw_cli_bad_input (_("run needs exactly one scenario file (see --help)"));
   if (db == NULL)
     {
       g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "routewise", NULL);
@@ -119,7 +120,7 @@ rw_cli_run (int argc, char **argv)
           printf ("%5" G_GINT64_FORMAT "  %-10s %s\n", json_object_get_int_member (o, "tick"),
                   json_object_get_string_member (o, "kind"), json_object_get_string_member (o, "summary"));
         }
-      printf ("\nResult (audit chain in %s):\n", db);
+      printf (_("\nResult (audit chain in %s):\n"), db);
       print_row (r);
     }
   return r->sr ? RW_EXIT_OK : RW_EXIT_FINDING;
@@ -136,21 +137,21 @@ rw_cli_harness (int argc, char **argv)
   gboolean json = FALSE;
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Keep audit chains and learning in this database (default: none)", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the metrics as JSON", NULL },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Keep audit chains and learning in this database (default: none)"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the metrics as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("SCENARIO… — run scenarios headless and report SR, MTTD, MTTR, rollbacks, blocked and false actions");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("SCENARIO… — run scenarios headless and report SR, MTTD, MTTR, rollbacks, blocked and false actions"));
   g_autoptr(RwStore) store = NULL;
   g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_run_result_free);
   Totals t = { 0 };
   int status = 0;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc < 2)
-    return rw_cli_bad_input ("harness needs at least one scenario file (see --help)");
+    return rw_cli_bad_input (_("harness needs at least one scenario file (see --help)"));
   if (db && (store = open_store (db, &status)) == NULL)
     return status;
   for (int i = 1; i < argc; i++)
@@ -199,7 +200,7 @@ rw_cli_harness (int argc, char **argv)
     }
   else
     {
-      printf ("Scenarios\n");
+      printf ("%s\n", _("Scenarios"));
       for (guint i = 0; i < rows->len; i++)
         print_row (rows->pdata[i]);
       g_autofree char *mttd = t.n_mttd ? g_strdup_printf ("%.0f s", t.mttd / t.n_mttd) : g_strdup ("-");
@@ -216,22 +217,22 @@ rw_cli_train (int argc, char **argv)
   gint episodes = 3;
   g_autofree char *db = NULL;
   GOptionEntry entries[] = {
-    { "episodes", 0, 0, G_OPTION_ARG_INT, &episodes, "Seeded variants of each scenario (default 3)", "N" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Learning database (default: a new one in a temporary folder)", "FILE" },
+    { "episodes", 0, 0, G_OPTION_ARG_INT, &episodes, N_("Seeded variants of each scenario (default 3)"), "N" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Learning database (default: a new one in a temporary folder)"), "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("SCENARIO… — learn action priors over seeded variants and show what they change");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("SCENARIO… — learn action priors over seeded variants and show what they change"));
   g_autoptr(RwStore) store = NULL;
   g_autofree char *tmpdir = NULL;
   int status = 0;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc < 2)
-    return rw_cli_bad_input ("train needs at least one scenario file (see --help)");
+    return rw_cli_bad_input (_("train needs at least one scenario file (see --help)"));
   if (episodes < 1 || episodes > 1000)
-    return rw_cli_bad_input ("--episodes: %d is not between 1 and 1000", episodes);
+    return rw_cli_bad_input (_("--episodes: %d is not between 1 and 1000"), episodes);
   if (db == NULL)
     {
       tmpdir = g_dir_make_tmp ("routewise-train-XXXXXX", NULL);
@@ -272,13 +273,13 @@ rw_cli_train (int argc, char **argv)
                   if (g_strcmp0 (ev->kind, "act") == 0)
                     g_string_append_printf (chosen, "%s%s", chosen->len ? ", " : "", ev->summary + strlen ("applied "));
                 }
-              printf ("  %s: %s\n", sc->name, chosen->len ? chosen->str : "no action");
+              printf ("  %s: %s\n", sc->name, chosen->len ? chosen->str : _("no action"));
               g_string_free (chosen, TRUE);
             }
         }
       printf ("%s %2d: SR %.2f, %u actions, %u rollbacks\n", e == 0 ? "before " : e == episodes ? "after  " : "episode", e,
               sr / (argc - 1), actions, rollbacks);
     }
-  printf ("learning database: %s\n", db);
+  printf (_("learning database: %s\n"), db);
   return RW_EXIT_OK;
 }

@@ -3,6 +3,7 @@
  * bad input, never a new empty database.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-i18n.h"
 #include "rw-store.h"
 
 #include <stdio.h>
@@ -13,12 +14,11 @@
 static void
 audit_usage (FILE *out)
 {
-  fprintf (out,
-           "Usage: routewise-cli audit verify DB [--json]\n"
+  fputs (_("Usage: routewise-cli audit verify DB [--json]\n"
            "       routewise-cli audit list DB [--run ID]\n\n"
            "  verify  check the database structure and recompute every link of the audit chain;\n"
            "          names the first broken link. Exit status: 0 intact, 1 broken, 2 bad input.\n"
-           "  list    print the events, one per line: seq, kind, actor, decision tag, short hash.\n");
+           "  list    print the events, one per line: seq, kind, actor, decision tag, short hash.\n"), out);
 }
 
 static RwStore *
@@ -72,10 +72,10 @@ audit_verify (int argc, char **argv)
 {
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("DB — check that the audit chain is intact");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("DB — check that the audit chain is intact"));
   g_autoptr(RwStore) s = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *damage = NULL, *problem = NULL, *head_hash = NULL;
@@ -83,15 +83,15 @@ audit_verify (int argc, char **argv)
   gboolean intact = FALSE, problem_names_file = FALSE;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx,
-    "Runs SQLite's structural check, then recomputes every event's hash and its link to the one\n"
+    N_("Runs SQLite's structural check, then recomputes every event's hash and its link to the one\n"
     "before. The database is only read. Exit status: 0 intact, 1 broken or damaged, 2 bad input\n"
-    "(no such file, not a Routewise database).");
+    "(no such file, not a Routewise database)."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc != 2)
-    return rw_cli_bad_input ("audit verify needs exactly one database file (see --help)");
+    return rw_cli_bad_input (_("audit verify needs exactly one database file (see --help)"));
 
   /* A damaged Routewise database is an answer to "is the log intact?", not bad input. */
   if ((s = rw_store_open_readonly (argv[1], &error)) == NULL)
@@ -126,12 +126,17 @@ audit_verify (int argc, char **argv)
   if (json)
     print_verify_json (argv[1], intact, head_seq, head_hash, first_bad, problem);
   else if (intact)
-    printf ("OK: %s: the audit chain of %" G_GINT64_FORMAT " event%s is intact (head %.16s…)\n", argv[1], head_seq,
-            head_seq == 1 ? "" : "s", head_hash);
+    {
+      g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, head_seq);
+      /* Translators: the file, the number of events (already formatted), the head hash */
+      printf (g_dngettext (GETTEXT_PACKAGE, "OK: %s: the audit chain of %s event is intact (head %.16s…)\n",
+                           "OK: %s: the audit chain of %s events is intact (head %.16s…)\n", (gulong) head_seq),
+              argv[1], count, head_hash);
+    }
   else if (problem_names_file)
-    printf ("BROKEN: %s\n", problem);
+    printf (_("BROKEN: %s\n"), problem);
   else
-    printf ("BROKEN: %s: %s\n", argv[1], problem);
+    printf (_("BROKEN: %s: %s\n"), argv[1], problem);
   return intact ? RW_EXIT_OK : RW_EXIT_FINDING;
 }
 
@@ -140,22 +145,22 @@ audit_list (int argc, char **argv)
 {
   gint64 run = -1;
   GOptionEntry entries[] = {
-    { "run", 0, 0, G_OPTION_ARG_INT64, &run, "Only the events of this run", "ID" },
+    { "run", 0, 0, G_OPTION_ARG_INT64, &run, N_("Only the events of this run"), "ID" },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("DB — print the audit events, one per line");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("DB — print the audit events, one per line"));
   g_autoptr(RwStore) s = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) events = NULL;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_description (ctx, "Columns: seq, kind, actor, decision tag (- when none), the first 12 hex "
-                                         "digits of the hash.");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (ctx, N_("Columns: seq, kind, actor, decision tag (- when none), the first 12 hex "
+                                         "digits of the hash."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc != 2)
-    return rw_cli_bad_input ("audit list needs exactly one database file (see --help)");
+    return rw_cli_bad_input (_("audit list needs exactly one database file (see --help)"));
   if (run != -1 && run <= 0)
     return rw_cli_bad_input ("--run: %" G_GINT64_FORMAT " is not a run id (ids start at 1)", run);
   if ((s = open_db (argv[1], &status)) == NULL)
@@ -199,7 +204,7 @@ rw_cli_audit (int argc, char **argv)
       g_set_prgname (prg);
       return argv[1][0] == 'v' ? audit_verify (argc - 1, argv + 1) : audit_list (argc - 1, argv + 1);
     }
-  fprintf (stderr, "routewise-cli: audit: unknown action '%s' (verify or list)\n\n", argv[1]);
+  fprintf (stderr, _("routewise-cli: audit: unknown action '%s' (verify or list)\n\n"), argv[1]);
   audit_usage (stderr);
   return RW_EXIT_BAD_INPUT;
 }

@@ -1,7 +1,9 @@
 /* rw-cli-bench.c — `bench`: solve a synthetic enterprise and measure time and memory.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-i18n.h"
 #include "rw-agent.h"
+#include "rw-datadir.h"
 #include "rw-safety.h"
 #include "rw-synth.h"
 #include "rw-twin.h"
@@ -26,18 +28,18 @@ int
 rw_cli_bench (int argc, char **argv)
 {
   gint routers = 20, isps = 4, prefixes = 100000, seed = 1;
-  g_autofree char *topo_path = g_strdup (RW_SOURCE_DATADIR "/topologies/enterprise.json");
+  g_autofree char *topo_path = rw_data_find ("topologies", "enterprise.json");
   gboolean no_z3 = FALSE;
   GOptionEntry entries[] = {
-    { "routers", 0, 0, G_OPTION_ARG_INT, &routers, "Routers in our AS (default 20)", "N" },
-    { "isps", 0, 0, G_OPTION_ARG_INT, &isps, "Upstream ISPs (default 4)", "K" },
-    { "prefixes", 0, 0, G_OPTION_ARG_INT, &prefixes, "Internet prefixes (default 100000)", "P" },
-    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the generated network (default 1)", "S" },
-    { "topology", 0, 0, G_OPTION_ARG_FILENAME, &topo_path, "Network for the Z3 timings (default: the shipped enterprise)", "FILE" },
-    { "no-z3", 0, 0, G_OPTION_ARG_NONE, &no_z3, "Skip the Z3 proof and synthesis timings", NULL },
+    { "routers", 0, 0, G_OPTION_ARG_INT, &routers, N_("Routers in our AS (default 20)"), "N" },
+    { "isps", 0, 0, G_OPTION_ARG_INT, &isps, N_("Upstream ISPs (default 4)"), "K" },
+    { "prefixes", 0, 0, G_OPTION_ARG_INT, &prefixes, N_("Internet prefixes (default 100000)"), "P" },
+    { "seed", 0, 0, G_OPTION_ARG_INT, &seed, N_("Seed of the generated network (default 1)"), "S" },
+    { "topology", 0, 0, G_OPTION_ARG_FILENAME, &topo_path, N_("Network for the Z3 timings (default: the shipped enterprise)"), "FILE" },
+    { "no-z3", 0, 0, G_OPTION_ARG_NONE, &no_z3, N_("Skip the Z3 proof and synthesis timings"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("— time a full solve and a what-if on a synthetic enterprise");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("— time a full solve and a what-if on a synthetic enterprise"));
   RwSynthParams params;
   g_autoptr(RwTwin) twin = NULL;
   g_autoptr(RwTwin) fork = NULL;
@@ -48,13 +50,13 @@ rw_cli_bench (int argc, char **argv)
   gint64 t0, t1, t2, t3;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc != 1)
-    return rw_cli_bad_input ("bench takes no positional arguments");
+    return rw_cli_bad_input (_("bench takes no positional arguments"));
   if (routers < 3 || routers > 500 || isps < 1 || isps > 64 || prefixes < 0 || prefixes > 2000000 || seed < 0)
-    return rw_cli_bad_input ("bench: need 3 <= routers <= 500, 1 <= isps <= 64, 0 <= prefixes <= 2000000, seed >= 0");
+    return rw_cli_bad_input (_("bench: need 3 <= routers <= 500, 1 <= isps <= 64, 0 <= prefixes <= 2000000, seed >= 0"));
   params = (RwSynthParams) { (guint) routers, (guint) isps, (guint) prefixes, (guint32) seed };
 
   t0 = g_get_monotonic_time ();
@@ -86,14 +88,16 @@ rw_cli_bench (int argc, char **argv)
           (t3 - t2) / 1e6, 100 * diff->blast_radius, diff->routers_changed->len);
   if (!no_z3)
     {
-      g_autoptr(RwTopology) ent = rw_topology_load_file (topo_path, &error);
+      g_autoptr(RwTopology) ent = NULL;
       g_autoptr(RwTwin) base = NULL;
       g_autoptr(RwTwin) hot = NULL;
       g_autoptr(RwVerdict) v = NULL;
       g_autoptr(RwSynthResult) r = NULL;
       g_autoptr(GPtrArray) grow = g_ptr_array_new_with_free_func (g_free);
       RwSafetyParams p;
-      if (ent == NULL)
+      if (topo_path == NULL)
+        return rw_cli_bad_input (_("the shipped enterprise topology is missing (use --topology FILE or --no-z3)"));
+      if ((ent = rw_topology_load_file (topo_path, &error)) == NULL)
         return rw_cli_bad_input ("%s", error->message);
       base = rw_twin_new (g_steal_pointer (&ent));
       rw_safety_params_init (&p);
@@ -122,7 +126,8 @@ rw_cli_bench (int argc, char **argv)
     }
   {
     /* the agent loop: a tick without a decision (observe, detect, reason) on the quiet scenario */
-    g_autoptr(RwScenario) sc = rw_scenario_load_file (RW_SOURCE_DATADIR "/../scenarios/quiet-network.json", NULL);
+    g_autofree char *quiet = rw_data_find ("scenarios", "quiet-network.json");
+    g_autoptr(RwScenario) sc = quiet ? rw_scenario_load_file (quiet, NULL) : NULL;
     if (sc)
       {
         g_autoptr(RwAgent) ag = rw_agent_new (sc, NULL, NULL, NULL);

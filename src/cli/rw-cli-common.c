@@ -1,6 +1,7 @@
 /* rw-cli-common.c — option parsing, errors and output shared by the subcommands.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-i18n.h"
 #include "rw-twin.h"
 
 #include <json-glib/json-glib.h>
@@ -22,8 +23,10 @@ int
 rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv)
 {
   g_autoptr(GError) error = NULL;
+  /* the summary, description and parameter string come from the same catalog as the entries */
+  g_option_context_set_translation_domain (ctx, GETTEXT_PACKAGE);
   if (!g_option_context_parse (ctx, argc, argv, &error))
-    return rw_cli_bad_input ("%s (see --help)", error->message);
+    return rw_cli_bad_input (_("%s (see --help)"), error->message);
   return RW_EXIT_OK;
 }
 

@@ -2,6 +2,7 @@
  * vtysh commands for a change and for its rollback.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-i18n.h"
 #include "rw-frr.h"
 
 #include <stdio.h>
@@ -44,7 +45,7 @@ rw_cli_config (int argc, char **argv)
 {
   g_autofree char *router = NULL;
   GOptionEntry entries[] = {
-    { "router", 'r', 0, G_OPTION_ARG_STRING, &router, "The router (node id) to configure", "R" },
+    { "router", 'r', 0, G_OPTION_ARG_STRING, &router, N_("The router (node id) to configure"), "R" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("TOPO [CHANGE…] — FRR configuration of a router, or the "
@@ -57,23 +58,23 @@ rw_cli_config (int argc, char **argv)
   g_autofree char *rollback = NULL;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx,
-    "Without changes, prints the running configuration of --router (frr 8.x vtysh syntax).\n"
+    N_("Without changes, prints the running configuration of --router (frr 8.x vtysh syntax).\n"
     "With changes (as for whatif), prints the vtysh commands that apply them (configure terminal … end,\n"
     "then clear bgp … soft for the neighbours whose policies change) and, under \"! rollback\", the\n"
     "commands that undo them; --router limits both to that router.\n"
-    "Exit status: 0 ok, 2 bad input (unknown router, bad topology or change).");
+    "Exit status: 0 ok, 2 bad input (unknown router, bad topology or change)."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc < 2)
-    return rw_cli_bad_input ("config needs a topology file (see --help)");
+    return rw_cli_bad_input (_("config needs a topology file (see --help)"));
   if (argc == 2 && router == NULL)
-    return rw_cli_bad_input ("config needs --router R to print a configuration (see --help)");
+    return rw_cli_bad_input (_("config needs --router R to print a configuration (see --help)"));
   if ((before = rw_topology_load_file (argv[1], &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);
   if (router != NULL && rw_topology_find_node (before, router) == NULL)
-    return rw_cli_bad_input ("%s: unknown router '%s'", argv[1], router);
+    return rw_cli_bad_input (_("%s: unknown router '%s'"), argv[1], router);
 
   if (argc == 2)
     {

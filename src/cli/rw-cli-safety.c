@@ -1,6 +1,7 @@
 /* rw-cli-safety.c — `verify TOPO CHANGE…` and `synth TOPO [CHANGE…]`.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-i18n.h"
 #include "rw-safety.h"
 
 #include <stdio.h>
@@ -10,7 +11,7 @@ check_headroom (double h, int *status)
 {
   if (!(h > 0 && h <= 1.0))
     {
-      *status = rw_cli_bad_input ("--headroom: %g is not in (0, 1]", h);
+      *status = rw_cli_bad_input (_("--headroom: %g is not in (0, 1]"), h);
       return FALSE;
     }
   return TRUE;
@@ -22,19 +23,20 @@ void
 rw_cli_print_verdict (const RwVerdict *v)
 {
   if (v->unknown)
-    printf ("UNKNOWN (treated as unsafe): %s\n", v->unknown_reason);
+    printf (_("UNKNOWN (treated as unsafe): %s\n"), v->unknown_reason);
   else if (v->safe)
-    printf ("SAFE\n");
+    printf ("%s\n", _("SAFE"));
   else
-    printf ("UNSAFE\n");
+    printf ("%s\n", _("UNSAFE"));
   for (guint i = 0; i < v->violations->len; i++)
     {
       RwViolation *x = v->violations->pdata[i];
       printf ("  - %s [%s: %s]\n", x->message, x->rule, x->entity);
     }
   if (v->cex_failed)
-    printf ("  counterexample: %s\n", v->cex_message);
-  printf ("  (%u Z3 checks, %.2f s)\n", v->checks, v->seconds);
+    printf (_("  counterexample: %s\n"), v->cex_message);
+  printf (g_dngettext (GETTEXT_PACKAGE, "  (%u Z3 check, %.2f s)\n", "  (%u Z3 checks, %.2f s)\n", v->checks), v->checks,
+          v->seconds);
 }
 
 int
@@ -45,32 +47,32 @@ rw_cli_verify (int argc, char **argv)
   double headroom = 0.9;
   gint timeout_s = 20;
   GOptionEntry entries[] = {
-    { "k", 'k', 0, G_OPTION_ARG_INT, &k, "Failures of links/sessions the result must survive (default 1)", "N" },
-    { "headroom", 0, 0, G_OPTION_ARG_DOUBLE, &headroom, "Utilisation limit per link direction (default 0.9)", "H" },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Seconds per Z3 check (default 20); a timeout is unsafe", "S" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the verdict as JSON", NULL },
+    { "k", 'k', 0, G_OPTION_ARG_INT, &k, N_("Failures of links/sessions the result must survive (default 1)"), "N" },
+    { "headroom", 0, 0, G_OPTION_ARG_DOUBLE, &headroom, N_("Utilisation limit per link direction (default 0.9)"), "H" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Seconds per Z3 check (default 20); a timeout is unsafe"), "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the verdict as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("TOPO [CHANGE…] — prove with Z3 that changes are safe");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("TOPO [CHANGE…] — prove with Z3 that changes are safe"));
   g_autoptr(RwTwin) twin = NULL;
   g_autoptr(RwVerdict) v = NULL;
   g_autoptr(GError) error = NULL;
   RwSafetyParams p;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx,
-    "Checks the state after the changes against the guard rules (LOCAL_PREF range, prepend limit,\n"
+    N_("Checks the state after the changes against the guard rules (LOCAL_PREF range, prepend limit,\n"
     "MED range, protected communities, reachability, loops, headroom, SLAs) and that it survives any\n"
-    "K failed links or sessions. Exit status: 0 safe, 1 unsafe or unknown, 2 bad input.");
+    "K failed links or sessions. Exit status: 0 safe, 1 unsafe or unknown, 2 bad input."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc < 2)
-    return rw_cli_bad_input ("verify needs a topology file (see --help)");
+    return rw_cli_bad_input (_("verify needs a topology file (see --help)"));
   if (k < 0 || k > 4)
-    return rw_cli_bad_input ("--k: %d is not between 0 and 4", k);
+    return rw_cli_bad_input (_("--k: %d is not between 0 and 4"), k);
   if (timeout_s < 1)
-    return rw_cli_bad_input ("--timeout: must be at least 1 second");
+    return rw_cli_bad_input (_("--timeout: must be at least 1 second"));
   if (!check_headroom (headroom, &status) || (twin = rw_cli_load_twin (argv[1], &status)) == NULL)
     return status;
   rw_safety_params_init (&p);
@@ -98,12 +100,12 @@ rw_cli_synth (int argc, char **argv)
   double headroom = 0.9;
   gint timeout_s = 60;
   GOptionEntry entries[] = {
-    { "headroom", 0, 0, G_OPTION_ARG_DOUBLE, &headroom, "Utilisation limit per link direction (default 0.9)", "H" },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Seconds for Z3 (default 60)", "S" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { "headroom", 0, 0, G_OPTION_ARG_DOUBLE, &headroom, N_("Utilisation limit per link direction (default 0.9)"), "H" },
+    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Seconds for Z3 (default 60)"), "S" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("TOPO [CHANGE…] — find the smallest policy change that fixes the network");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("TOPO [CHANGE…] — find the smallest policy change that fixes the network"));
   g_autoptr(RwTwin) base = NULL;
   g_autoptr(RwTwin) twin = NULL;
   g_autoptr(RwSynthResult) r = NULL;
@@ -111,19 +113,19 @@ rw_cli_synth (int argc, char **argv)
   RwSafetyParams p;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx,
-    "Optional CHANGEs describe the state to fix (e.g. demand:ID:MBPS, link-down:LINK).\n"
+    N_("Optional CHANGEs describe the state to fix (e.g. demand:ID:MBPS, link-down:LINK).\n"
     "Z3 chooses LOCAL_PREF (import at the edge, per prefix group) and prepend (export) values that keep\n"
     "every link direction under the headroom and every SLA met, with the fewest changed values and\n"
     "then the smallest deviation. The concrete twin confirms the result before it is printed.\n"
-    "Exit status: 0 a confirmed change set (or none needed), 1 none exists, 2 bad input.");
+    "Exit status: 0 a confirmed change set (or none needed), 1 none exists, 2 bad input."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc < 2)
-    return rw_cli_bad_input ("synth needs a topology file (see --help)");
+    return rw_cli_bad_input (_("synth needs a topology file (see --help)"));
   if (timeout_s < 1)
-    return rw_cli_bad_input ("--timeout: must be at least 1 second");
+    return rw_cli_bad_input (_("--timeout: must be at least 1 second"));
   if (!check_headroom (headroom, &status) || (base = rw_cli_load_twin (argv[1], &status)) == NULL)
     return status;
   if ((twin = rw_twin_fork_apply (base, (const char *const *) &argv[2], &error)) == NULL)
@@ -140,14 +142,16 @@ rw_cli_synth (int argc, char **argv)
     }
   else if (r->found)
     {
-      printf ("%s (%.2f s, %u candidate%s tried)\n", r->changes->len ? "Minimal change set, confirmed by the twin:" : r->reason,
-              r->seconds, r->attempts, r->attempts == 1 ? "" : "s");
+      /* Translators: a heading or the reason no change is needed, seconds, number of candidates */
+      printf (g_dngettext (GETTEXT_PACKAGE, "%s (%.2f s, %u candidate tried)\n", "%s (%.2f s, %u candidates tried)\n",
+                           r->attempts),
+              r->changes->len ? _("Minimal change set, confirmed by the twin:") : r->reason, r->seconds, r->attempts);
       for (guint i = 0; i < r->changes->len; i++)
         printf ("  %s\n", (char *) r->changes->pdata[i]);
-      printf ("max utilisation %.0f %% -> %.0f %% (limit %.0f %%)\n", 100 * r->max_util_before, 100 * r->max_util_after,
+      printf (_("max utilisation %.0f %% -> %.0f %% (limit %.0f %%)\n"), 100 * r->max_util_before, 100 * r->max_util_after,
               100 * headroom);
     }
   else
-    printf ("%s: %s\n", r->unknown ? "UNKNOWN" : "No safe change set", r->reason);
+    printf ("%s: %s\n", r->unknown ? _("UNKNOWN") : _("No safe change set"), r->reason);
   return r->found ? RW_EXIT_OK : RW_EXIT_FINDING;
 }

@@ -1,6 +1,8 @@
 /* rw-cli-simulate.c — `simulate TOPO` and `whatif TOPO CHANGE…`.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-datadir.h"
+#include "rw-i18n.h"
 #include "rw-twin.h"
 
 #include <json-glib/json-glib.h>
@@ -11,9 +13,12 @@ static void
 print_demands (const RwTwin *twin)
 {
   const RwTraffic *tr = twin->traffic;
-  printf ("\nDemands (%u ok, %u loops, %u blackholes, %u SLA violations)\n", tr->n_ok, tr->n_loops, tr->n_blackholes,
+  /* Translators: a heading; the counts are of demands */
+  printf (_("\nDemands (%u ok, %u loops, %u blackholes, %u SLA violations)\n"), tr->n_ok, tr->n_loops, tr->n_blackholes,
           tr->n_sla_violations);
-  printf ("  %-22s %8s  %-9s %9s %7s  %-4s  %s\n", "demand", "Mbps", "status", "latency", "loss", "SLA", "path");
+  /* Translators: column headings of the demand table; keep them short */
+  printf ("  %-22s %8s  %-9s %9s %7s  %-4s  %s\n", _("demand"), _("Mbps"), _("status"), _("latency"), _("loss"), _("SLA"),
+          _("path"));
   for (guint i = 0; i < tr->demands->len; i++)
     {
       const RwDemandResult *r = tr->demands->pdata[i];
@@ -33,8 +38,10 @@ static void
 print_links (const RwTwin *twin)
 {
   const RwTraffic *tr = twin->traffic;
-  printf ("\nLink loads (per direction)\n");
-  printf ("  %-12s %-20s %10s %10s %6s %9s %7s\n", "link", "direction", "load Mbps", "capacity", "util", "latency", "loss");
+  printf ("\n%s\n", _("Link loads (per direction)"));
+  /* Translators: column headings of the link table; keep them short */
+  printf ("  %-12s %-20s %10s %10s %6s %9s %7s\n", _("link"), _("direction"), _("load Mbps"), _("capacity"), _("util"),
+          _("latency"), _("loss"));
   for (guint d = 0; d < 2 * tr->n_links; d++)
     {
       const RwLinkDir *ld = &tr->dirs[d];
@@ -54,7 +61,7 @@ print_links (const RwTwin *twin)
   if (tr->max_dir >= 0)
     {
       g_autofree char *name = rw_traffic_dir_name (twin->net, (guint) tr->max_dir);
-      printf ("  busiest: %s at %.0f%%\n", name, 100 * tr->max_utilisation);
+      printf (_("  busiest: %s at %.0f%%\n"), name, 100 * tr->max_utilisation);
     }
 }
 
@@ -63,7 +70,7 @@ print_best_routes (const RwTwin *twin)
 {
   const RwNet *net = twin->net;
   const RwBgpResult *bgp = twin->bgp;
-  printf ("\nBest routes at our routers\n");
+  printf ("\n%s\n", _("Best routes at our routers"));
   for (guint u = 0; u < net->n_nodes; u++)
     {
       if (!rw_net_is_ours (net, u))
@@ -77,18 +84,20 @@ print_best_routes (const RwTwin *twin)
           g_autoptr(GString) path = g_string_new (NULL);
           if (r == NULL)
             {
-              printf ("    %-18s (no route)\n", pfx);
+              printf ("    %-18s %s\n", pfx, _("(no route)"));
               continue;
             }
           for (guint i = 0; i < r->as_path_len; i++)
             g_string_append_printf (path, "%s%u", i ? " " : "", r->as_path[i]);
-          printf ("    %-18s via %-7s %-5s lp %-3u path %-24s (%u candidates; %s)\n", pfx,
-                  r->from >= 0 ? net->nodes[r->from]->id : "local",
-                  r->from < 0 ? "local" : r->ibgp ? "iBGP" : "eBGP", r->local_pref, path->len ? path->str : "-",
+          printf ("    %-18s via %-7s %-5s lp %-3u path %-24s ", pfx, r->from >= 0 ? net->nodes[r->from]->id : "local",
+                  r->from < 0 ? "local" : r->ibgp ? "iBGP" : "eBGP", r->local_pref, path->len ? path->str : "-");
+          /* Translators: the number of candidate routes, then the decision step that chose the best */
+          printf (g_dngettext (GETTEXT_PACKAGE, "(%u candidate; %s)\n", "(%u candidates; %s)\n", rib->routes->len),
                   rib->routes->len, rw_decision_step_name (rib->decided_by));
         }
       if (bgp->n_prefixes > 200)
-        printf ("    … %u more prefixes (use --json)\n", bgp->n_prefixes - 200);
+        printf (g_dngettext (GETTEXT_PACKAGE, "    … %u more prefix (use --json)\n", "    … %u more prefixes (use --json)\n",
+                             bgp->n_prefixes - 200), bgp->n_prefixes - 200);
     }
 }
 
@@ -102,17 +111,18 @@ static void
 print_convergence (const RwTwin *twin)
 {
   if (twin->bgp->converged)
-    printf ("BGP converged after %u rounds (%u prefixes in %u classes)\n", twin->bgp->iterations,
-            twin->bgp->n_prefixes, twin->bgp->classes->len);
+    printf (g_dngettext (GETTEXT_PACKAGE, "BGP converged after %u round (%u prefixes in %u classes)\n",
+                         "BGP converged after %u rounds (%u prefixes in %u classes)\n", twin->bgp->iterations),
+            twin->bgp->iterations, twin->bgp->n_prefixes, twin->bgp->classes->len);
   else
     {
-      printf ("BGP DID NOT CONVERGE: no stable state for");
+      fputs (_("BGP DID NOT CONVERGE: no stable state for"), stdout);
       for (guint i = 0; i < twin->bgp->unstable->len && i < 10; i++)
         {
           g_autofree char *p = rw_prefix_to_string (&twin->bgp->prefixes[g_array_index (twin->bgp->unstable, guint, i)]);
           printf (" %s", p);
         }
-      printf (" (routes below are the last state seen)\n");
+      printf (" %s\n", _("(routes below are the last state seen)"));
     }
 }
 
@@ -121,21 +131,26 @@ rw_cli_simulate (int argc, char **argv)
 {
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the simulation document (DESIGN.md section 10)", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the simulation document (DESIGN.md section 10)"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("TOPO — solve BGP and traffic for a topology");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("[TOPO] — solve BGP and traffic for a topology"));
+  g_autofree char *default_topo = NULL;
   g_autoptr(RwTwin) twin = NULL;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
-  g_option_context_set_description (ctx, "Exit status: 0 converged and every SLA met, 1 a finding (no convergence, "
-                                         "loop, blackhole or SLA violation), 2 bad input.");
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
+  g_option_context_set_description (ctx, N_("Without TOPO, simulates the default network shipped with Routewise\n"
+                                            "(topologies/enterprise.json in its data folder).\n"
+                                            "Exit status: 0 converged and every SLA met, 1 a finding (no convergence, "
+                                            "loop, blackhole or SLA violation), 2 bad input."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
-  if (argc != 2)
-    return rw_cli_bad_input ("simulate needs exactly one topology file (see --help)");
-  if ((twin = rw_cli_load_twin (argv[1], &status)) == NULL)
+  if (argc > 2)
+    return rw_cli_bad_input (_("simulate takes at most one topology file (see --help)"));
+  if (argc == 1 && (default_topo = rw_data_find ("topologies", "enterprise.json")) == NULL)
+    return rw_cli_bad_input (_("the default network is missing: no topologies/enterprise.json in %s"), rw_datadir ());
+  if ((twin = rw_cli_load_twin (argc == 2 ? argv[1] : default_topo, &status)) == NULL)
     return status;
   if (json)
     {
@@ -144,7 +159,8 @@ rw_cli_simulate (int argc, char **argv)
     }
   else
     {
-      printf ("%s: %u nodes, %u links, %u sessions, %u demands\n", twin->topo->name, twin->topo->nodes->len,
+      /* Translators: the network's name, then counts */
+      printf (_("%s: %u nodes, %u links, %u sessions, %u demands\n"), twin->topo->name, twin->topo->nodes->len,
               twin->topo->links->len, twin->topo->sessions->len, twin->topo->demands->len);
       print_convergence (twin);
       print_best_routes (twin);
@@ -159,7 +175,7 @@ print_list (const char *title, GPtrArray *items)
 {
   printf ("  %-26s", title);
   if (items->len == 0)
-    printf (" none");
+    printf (" %s", _("none"));
   for (guint i = 0; i < items->len; i++)
     printf (" %s", (char *) items->pdata[i]);
   printf ("\n");
@@ -170,29 +186,29 @@ rw_cli_whatif (int argc, char **argv)
 {
   gboolean json = FALSE;
   GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the diff as JSON", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the diff as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("TOPO CHANGE… — apply changes to a fork and compare");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("TOPO CHANGE… — apply changes to a fork and compare"));
   g_autoptr(RwTwin) before = NULL;
   g_autoptr(RwTwin) after = NULL;
   g_autoptr(RwDiff) diff = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx,
-    "Changes: link-down:LINK link-up:LINK session-down:A:B session-up:A:B\n"
+    N_("Changes: link-down:LINK link-up:LINK session-down:A:B session-up:A:B\n"
     "  local-pref:ROUTER:NEIGHBOR:VALUE[:PREFIX]   (import at ROUTER from NEIGHBOR)\n"
     "  prepend:ROUTER:NEIGHBOR:COUNT[:PREFIX]      (export from ROUTER to NEIGHBOR)\n"
     "  med:ROUTER:NEIGHBOR:VALUE[:PREFIX]  community-add:ROUTER:NEIGHBOR:COMMUNITY[:PREFIX]\n"
     "  demand:ID:MBPS  igp-cost:LINK:COST\n"
     "Exit status: 0 no new problem, 1 the change adds a loop, blackhole, SLA violation or non-convergence,\n"
-    "2 bad input.");
+    "2 bad input."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc < 3)
-    return rw_cli_bad_input ("whatif needs a topology file and at least one change (see --help)");
+    return rw_cli_bad_input (_("whatif needs a topology file and at least one change (see --help)"));
   if ((before = rw_cli_load_twin (argv[1], &status)) == NULL)
     return status;
   if ((after = rw_twin_fork_apply (before, (const char *const *) &argv[2], &error)) == NULL)
@@ -205,23 +221,24 @@ rw_cli_whatif (int argc, char **argv)
     }
   else
     {
-      printf ("What if:");
+      fputs (_("What if:"), stdout);
       for (int i = 2; i < argc; i++)
         printf (" %s", argv[i]);
-      printf ("\n  %-26s %.1f %% of traffic (%.0f Mbps)\n", "blast radius", 100 * diff->blast_radius, diff->moved_mbps);
-      print_list ("demands moved", diff->moved_demands);
-      print_list ("routers with new best", diff->routers_changed);
-      print_list ("links touched", diff->links_touched);
-      print_list ("new loops", diff->new_loops);
-      print_list ("new blackholes", diff->new_blackholes);
-      print_list ("SLA violations added", diff->sla_added);
-      print_list ("SLA violations removed", diff->sla_removed);
-      printf ("  %-26s %.0f %% (%s) -> %.0f %% (%s)\n", "max utilisation", 100 * diff->max_util_before,
+      printf ("\n  %-26s ", _("blast radius"));
+      printf (_("%.1f %% of traffic (%.0f Mbps)\n"), 100 * diff->blast_radius, diff->moved_mbps);
+      print_list (_("demands moved"), diff->moved_demands);
+      print_list (_("routers with new best"), diff->routers_changed);
+      print_list (_("links touched"), diff->links_touched);
+      print_list (_("new loops"), diff->new_loops);
+      print_list (_("new blackholes"), diff->new_blackholes);
+      print_list (_("SLA violations added"), diff->sla_added);
+      print_list (_("SLA violations removed"), diff->sla_removed);
+      printf ("  %-26s %.0f %% (%s) -> %.0f %% (%s)\n", _("max utilisation"), 100 * diff->max_util_before,
               diff->max_dir_before ? diff->max_dir_before : "-", 100 * diff->max_util_after,
               diff->max_dir_after ? diff->max_dir_after : "-");
       if (!diff->converged_after)
-        printf ("  BGP does not converge after the change\n");
-      printf ("\nAfter the change:\n");
+        printf ("  %s\n", _("BGP does not converge after the change"));
+      printf ("\n%s\n", _("After the change:"));
       print_demands (after);
       print_links (after);
     }
