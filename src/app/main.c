@@ -3,6 +3,8 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include "rw-application.h"
+#include "rw-config.h"
+#include "rw-datadir.h"
 #include "rw-render.h"
 
 int rw_application_status (RwApplication *app);
@@ -13,7 +15,10 @@ main (int argc, char **argv)
   g_autoptr(RwApplication) app = NULL;
   int status;
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* run from the build tree: its compiled schema, like its catalogs and data */
+  if (rw_data_origin () == RW_DATA_FROM_SOURCE_TREE && g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)
+    g_setenv ("GSETTINGS_SCHEMA_DIR", RW_BUILD_ROOT "/data", TRUE);
+  bindtextdomain (GETTEXT_PACKAGE, rw_localedir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   app = rw_application_new ();

@@ -5,6 +5,7 @@
 #include "rw-application.h"
 
 #include <glib/gi18n.h>
+#include "rw-datadir.h"
 #include "rw-preferences-window.h"
 #include "rw-window.h"
 
@@ -68,6 +69,16 @@ rw_application_activate (GApplication *gapp)
   win = rw_window_new (ADW_APPLICATION (app));
   if (app->db)
     rw_window_set_db_path (win, app->db);
+  if (app->topology == NULL)
+    {
+      /* the network opened last, else the default one that ships with Routewise */
+      g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
+      g_autofree char *last = g_settings_get_string (settings, "last-topology");
+      if (last[0] && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+        app->topology = g_steal_pointer (&last);
+      else
+        app->topology = rw_data_find ("topologies", "enterprise.json");
+    }
   if (app->topology)
     {
       g_autoptr(GFile) file = g_file_new_for_commandline_arg (app->topology);

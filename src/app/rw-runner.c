@@ -130,6 +130,8 @@ post (RwRunner *r, guint signal, gpointer payload, GDestroyNotify free_payload)
 
 /* ---- the worker ---- */
 
+static void publish (RwRunner *r, gboolean finished, gboolean paused, const char *error);
+
 static RwAnswer
 approve_on_gui (const RwApprovalRequest *req, char **modified, gpointer data)
 {
@@ -157,6 +159,8 @@ approve_on_gui (const RwApprovalRequest *req, char **modified, gpointer data)
   a->sla_misses_before = req->sla_misses_before;
   a->sla_misses_after = req->sla_misses_after;
   g_atomic_int_set (&r->pending, 1);
+  /* the window shows the network as the agent sees it while it waits */
+  publish (r, FALSE, FALSE, NULL);
   post (r, SIG_APPROVAL, a, (GDestroyNotify) rw_approval_free);
   /* the loop waits for the operator; the GUI counts the T2 timeout down and answers for them */
   ans = g_async_queue_pop (r->answers);

@@ -46,6 +46,8 @@ struct _RwWindow {
   char *scenario_path;           /* NULL: a live session on the document */
   char *db_path;
   GListStore *timeline;          /* RwTimelineItem */
+  GPtrArray *timeline_pending;   /* RwTimelineItem not yet shown (the list is not laid out yet) */
+  guint flush_id;
   GtkFilterListModel *timeline_filtered;
   GtkCustomFilter *timeline_filter;
   GtkStringList *kinds;          /* "All kinds", then kinds seen */
@@ -73,6 +75,6 @@ void rw_window_toast (RwWindow *win, const char *message);
 /* rw-window.c */
 void rw_window_refresh_inspector (RwWindow *win);
 void rw_window_show_whatif (RwWindow *win, const char *changes_text);
-void rw_window_render_view (RwWindow *win, const char *name, char *dot, GtkPicture *picture, guint *generation);
+void rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation);
 RwScenario *rw_window_live_scenario (RwWindow *win, GError **error);
 void rw_window_start_runner (RwWindow *win, RwScenario *scenario);

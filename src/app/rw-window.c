@@ -16,7 +16,9 @@ G_DEFINE_FINAL_TYPE (RwWindow, rw_window, ADW_TYPE_APPLICATION_WINDOW)
 void
 rw_window_toast (RwWindow *win, const char *message)
 {
-  AdwToast *toast = adw_toast_new (message);
+  /* a toast's title is markup; messages quote file contents ("<data>:1:57…") */
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  AdwToast *toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 6);
   adw_toast_overlay_add_toast (win->toasts, toast);
 }
@@ -26,6 +28,7 @@ rw_window_toast (RwWindow *win, const char *message)
 typedef struct {
   RwWindow *win;
   char *name;
+  char *engine;
   GtkPicture *picture;
   guint *generation;
   guint expected;
@@ -36,6 +39,7 @@ view_job_free (ViewJob *j)
 {
   g_object_unref (j->win);
   g_free (j->name);
+  g_free (j->engine);
   g_free (j);
 }
 
@@ -43,7 +47,7 @@ static void
 render_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
   GError *error = NULL;
-  GBytes *png = rw_render_dot (data, "dot", "png", &error);
+  GBytes *png = rw_render_dot (data, g_object_get_data (G_OBJECT (task), "engine"), "png", &error);
   if (png == NULL)
     g_task_return_error (task, error);
   else
@@ -72,7 +76,7 @@ render_done (GObject *source, GAsyncResult *result, gpointer user_data)
 
 /* Takes @dot. The newest request for a picture wins. */
 void
-rw_window_render_view (RwWindow *win, const char *name, char *dot, GtkPicture *picture, guint *generation)
+rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation)
 {
   ViewJob *j = g_new0 (ViewJob, 1);
   g_autoptr(GTask) task = NULL;
@@ -82,6 +86,7 @@ rw_window_render_view (RwWindow *win, const char *name, char *dot, GtkPicture *p
   j->generation = generation;
   j->expected = ++*generation;
   task = g_task_new (NULL, win->cancellable, render_done, j);
+  g_object_set_data_full (G_OBJECT (task), "engine", g_strdup (engine), g_free);
   g_task_set_task_data (task, dot, g_free);
   g_task_run_in_thread (task, render_thread);
 }
@@ -384,7 +389,7 @@ refresh_paths (RwWindow *win)
   }
   dot = rw_dot_paths (twin, demand, &error);
   if (dot)
-    rw_window_render_view (win, "paths", dot, win->paths_picture, &win->paths_generation);
+    rw_window_render_view (win, "paths", dot, "dot", win->paths_picture, &win->paths_generation);
 }
 
 static void
@@ -452,7 +457,10 @@ rw_window_show_whatif (RwWindow *win, const char *text)
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (win->whatif_diff), frr && *frr ? frr : _("(no configuration change: a physical event)"), -1);
   g_strfreev (win->whatif_changes);
   win->whatif_changes = g_strdupv (changes);
-  rw_window_render_view (win, "whatif", rw_dot_topology (after, NULL), win->blast_picture, &win->whatif_generation);
+  {
+    g_autofree char *title = g_strdup_printf (_("What if: %s"), text);
+    rw_window_render_view (win, "whatif", rw_dot_blast_radius (twin, after, title), "neato", win->blast_picture, &win->whatif_generation);
+  }
   rw_window_update_actions (win);
 }
 
@@ -462,7 +470,10 @@ static void
 refresh_hypotheses (RwWindow *win)
 {
   JsonArray *a;
-  GString *text, *dot;
+  GString *text;
+  g_autoptr(JsonNode) anomalies = NULL;
+  g_autoptr(JsonArray) recent = json_array_new ();
+  guint n;
   if (win->snapshot == NULL || win->snapshot->hypotheses == NULL)
     return;
   a = json_node_get_array (win->snapshot->hypotheses);
@@ -472,34 +483,67 @@ refresh_hypotheses (RwWindow *win)
       return;
     }
   text = g_string_new (NULL);
-  dot = g_string_new ("digraph hypotheses {\n  rankdir=LR; bgcolor=\"transparent\";\n"
-                      "  node [fontname=\"DejaVu Sans\", fontsize=11, shape=box, style=\"rounded,filled\", fillcolor=\"#f6f5f4\"];\n");
   for (guint i = 0; i < json_array_get_length (a); i++)
     {
       JsonObject *h = json_array_get_object_element (a, i);
-      const char *kind = json_object_get_string_member (h, "kind"), *entity = json_object_get_string_member (h, "entity");
-      double conf = json_object_get_double_member (h, "confidence");
-      JsonArray *ev = json_object_get_array_member (h, "evidence");
-      g_autofree char *hk = g_strescape (kind, NULL), *he = g_strescape (entity, NULL);
-      g_string_append_printf (text, "%s %s — %.0f %%%s\n", kind, entity, 100 * conf,
+      g_string_append_printf (text, "%s %s — %.0f %%%s\n", json_object_get_string_member (h, "kind"),
+                              json_object_get_string_member (h, "entity"), 100 * json_object_get_double_member (h, "confidence"),
                               json_object_get_boolean_member (h, "escalated") ? _(" (escalated)") : "");
-      g_string_append_printf (dot, "  \"h%u\" [label=\"%s\\n%s\\n%.0f %%\", fillcolor=\"%s\", penwidth=%.1f];\n", i, hk, he,
-                              100 * conf, json_object_get_boolean_member (h, "escalated") ? "#ffd6b0" : conf >= 0.8 ? "#c8e6c9" : "#fff3c4",
-                              1 + 3 * conf);
-      for (guint k = 0; ev && k < json_array_get_length (ev) && k < 4; k++)
-        {
-          g_autofree char *e = g_strescape (json_array_get_string_element (ev, k), NULL);
-          g_string_append_printf (dot, "  \"e%u_%u\" [label=\"%s\", shape=note, fillcolor=\"#ffffff\", fontsize=9];\n  \"e%u_%u\" -> \"h%u\";\n",
-                                  i, k, e, i, k, i);
-        }
     }
-  g_string_append (dot, "}\n");
   gtk_label_set_text (win->hypotheses_label, text->str);
   g_string_free (text, TRUE);
-  rw_window_render_view (win, "hypotheses", g_string_free (dot, FALSE), win->hypotheses_picture, &win->hyp_generation);
+  /* the newest anomalies (their payloads carry metric, entity, value, detectors) */
+  n = g_list_model_get_n_items (G_LIST_MODEL (win->timeline));
+  for (guint i = n, k = 0; i > 0 && k < 10; i--)
+    {
+      g_autoptr(RwTimelineItem) it = g_list_model_get_item (G_LIST_MODEL (win->timeline), i - 1);
+      g_autoptr(JsonNode) p = NULL;
+      if (g_strcmp0 (rw_timeline_item_get_kind (it), "anomaly") != 0)
+        continue;
+      p = json_from_string (rw_timeline_item_get_event (it)->payload, NULL);
+      if (p)
+        json_array_add_element (recent, g_steal_pointer (&p)), k++;
+    }
+  anomalies = json_node_init_array (json_node_alloc (), recent);
+  rw_window_render_view (win, "hypotheses", rw_dot_hypotheses (anomalies, win->snapshot->hypotheses, NULL), "dot",
+                         win->hypotheses_picture, &win->hyp_generation);
 }
 
 /* ---- the run ---- */
+
+static gboolean flush_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data);
+
+/* GTK 4.8's list view must have laid out a row before it gets items (it asserts otherwise),
+ * so rows wait until the timeline has a size. */
+static void
+flush_timeline (RwWindow *win)
+{
+  if (win->timeline_pending->len == 0)
+    return;
+  if (gtk_widget_get_mapped (GTK_WIDGET (win->timeline_view)) && gtk_widget_get_height (GTK_WIDGET (win->timeline_view)) > 0)
+    {
+      g_list_store_splice (win->timeline, g_list_model_get_n_items (G_LIST_MODEL (win->timeline)), 0,
+                           win->timeline_pending->pdata, win->timeline_pending->len);
+      g_ptr_array_set_size (win->timeline_pending, 0);
+      {
+        g_autofree char *count = g_strdup_printf (_("%u events"), g_list_model_get_n_items (G_LIST_MODEL (win->timeline)));
+        gtk_label_set_text (win->timeline_count, count);
+      }
+    }
+  else if (win->flush_id == 0)
+    win->flush_id = gtk_widget_add_tick_callback (GTK_WIDGET (win->timeline_view), flush_tick, win, NULL);
+}
+
+static gboolean
+flush_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  RwWindow *win = data;
+  if (gtk_widget_get_height (widget) <= 0)
+    return G_SOURCE_CONTINUE;
+  win->flush_id = 0;
+  flush_timeline (win);
+  return G_SOURCE_REMOVE;
+}
 
 static void
 on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
@@ -516,8 +560,9 @@ on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
         known = g_strcmp0 (gtk_string_list_get_string (win->kinds, k), kind) == 0;
       if (!known)
         gtk_string_list_append (win->kinds, kind);
-      g_list_store_append (win->timeline, item);
+      g_ptr_array_add (win->timeline_pending, g_steal_pointer (&item));
     }
+  flush_timeline (win);
   live = s->live;
   if (live && s->observed_util)
     for (guint i = 0; i < live->topo->links->len; i++)
@@ -527,10 +572,6 @@ on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
         history_push (win->latency_history, l->id,
                       l->up ? MAX (live->traffic->dirs[2 * i].latency_ms, live->traffic->dirs[2 * i + 1].latency_ms) : NAN);
       }
-  {
-    g_autofree char *count = g_strdup_printf (_("%u events"), g_list_model_get_n_items (G_LIST_MODEL (win->timeline)));
-    gtk_label_set_text (win->timeline_count, count);
-  }
   if (s->error)
     rw_window_toast (win, s->error);
   win->updating_mode = TRUE;
@@ -575,7 +616,7 @@ on_approval (RwRunner *runner, RwApproval *req, RwWindow *win)
     const RwTwin *twin = shown_twin (win, &observed);
     g_autoptr(RwTwin) after = twin ? rw_twin_fork_apply (twin, (const char *const *) req->changes, NULL) : NULL;
     if (after)
-      rw_window_render_view (win, "approval", rw_dot_topology (after, NULL),
+      rw_window_render_view (win, "approval", rw_dot_blast_radius (twin, after, req->changes[0]), "neato",
                              rw_approval_dialog_get_blast_picture (win->approval), &win->approval_generation);
   }
   gtk_window_present (GTK_WINDOW (win->approval));
@@ -606,6 +647,7 @@ rw_window_start_runner (RwWindow *win, RwScenario *scenario)
     }
   g_clear_pointer (&win->snapshot, rw_snapshot_unref);
   g_list_store_remove_all (win->timeline);
+  g_ptr_array_set_size (win->timeline_pending, 0);
   gtk_string_list_splice (win->kinds, 1, g_list_model_get_n_items (G_LIST_MODEL (win->kinds)) - 1, NULL);
   g_hash_table_remove_all (win->util_history);
   g_hash_table_remove_all (win->latency_history);
@@ -999,6 +1041,7 @@ rw_window_finalize (GObject *object)
   g_clear_pointer (&win->snapshot, rw_snapshot_unref);
   g_clear_object (&win->settings);
   g_clear_object (&win->timeline);
+  g_ptr_array_unref (win->timeline_pending);
   g_clear_object (&win->timeline_filtered);
   g_clear_object (&win->kinds);
   g_clear_object (&win->entities);
@@ -1064,6 +1107,7 @@ rw_window_init (RwWindow *win)
   g_signal_connect (win->demand_dropdown, "notify::selected", G_CALLBACK (on_demand_selected), win);
 
   win->timeline = g_list_store_new (RW_TYPE_TIMELINE_ITEM);
+  win->timeline_pending = g_ptr_array_new_with_free_func (g_object_unref);
   win->timeline_filter = gtk_custom_filter_new (timeline_match, win, NULL);
   win->timeline_filtered = gtk_filter_list_model_new (G_LIST_MODEL (g_object_ref (win->timeline)), GTK_FILTER (win->timeline_filter));
   selection = gtk_single_selection_new (G_LIST_MODEL (g_object_ref (win->timeline_filtered)));
