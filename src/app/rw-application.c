@@ -11,7 +11,7 @@
 
 struct _RwApplication {
   AdwApplication parent_instance;
-  char *topology, *scenario, *screenshot, *db, *mode;
+  char *topology, *scenario, *screenshot, *db, *mode, *page;
   gint ticks;
   gboolean quit, play;
   RwWindow *scripted;      /* the window a scripted run waits on */
@@ -97,6 +97,8 @@ rw_application_activate (GApplication *gapp)
     }
   else if (!app->scenario)
     rw_window_start_live_session (win);
+  if (app->page)
+    rw_window_show_page (win, app->page);
   gtk_window_present (GTK_WINDOW (win));
   app->scripted = win;
   if (app->ticks > 0 && rw_window_get_runner (win))
@@ -118,6 +120,11 @@ rw_application_handle_local_options (GApplication *gapp, GVariantDict *options)
   if (app->screenshot && !g_str_has_suffix (app->screenshot, ".png"))
     {
       g_printerr (_("routewise: --screenshot needs a .png file name\n"));
+      return 2;
+    }
+  if (app->page && !g_strv_contains ((const char *const[]) { "inspector", "paths", "whatif", "hypotheses", NULL }, app->page))
+    {
+      g_printerr (_("routewise: --page must be inspector, paths, whatif or hypotheses\n"));
       return 2;
     }
   if (app->ticks < 0)
@@ -190,6 +197,7 @@ rw_application_finalize (GObject *object)
   g_free (app->screenshot);
   g_free (app->db);
   g_free (app->mode);
+  g_free (app->page);
   G_OBJECT_CLASS (rw_application_parent_class)->finalize (object);
 }
 
@@ -212,6 +220,7 @@ rw_application_init (RwApplication *app)
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &app->screenshot, N_("Save a PNG of the window (after --ticks)"), N_("FILE.png") },
     { "quit", 'q', 0, G_OPTION_ARG_NONE, &app->quit, N_("Quit when done (after --ticks and --screenshot)"), NULL },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &app->db, N_("Audit database of the runs"), N_("FILE") },
+    { "page", 0, 0, G_OPTION_ARG_STRING, &app->page, N_("Side panel page to show: inspector, paths, whatif or hypotheses"), N_("PAGE") },
     { NULL },
   };
   g_application_add_main_option_entries (G_APPLICATION (app), options);

@@ -94,7 +94,7 @@ rw_timeline_item_dup_details (RwTimelineItem *i)
                           i->event->actor ? i->event->actor : "", i->event->decision_tag ? i->event->decision_tag : "—",
                           i->tick, i->seconds);
   if (i->event->hash)
-    g_string_append_printf (s, _("Sequence: %" G_GINT64_FORMAT "\nTime: %s\nHash: %s\nPrevious: %s\n"), i->event->seq,
+    g_string_append_printf (s, _("Sequence: %lld\nTime: %s\nHash: %s\nPrevious: %s\n"), (long long) i->event->seq,
                             i->event->ts ? i->event->ts : "", i->event->hash, i->event->prev_hash ? i->event->prev_hash : "");
   else
     g_string_append (s, _("Not persisted: this run has no database.\n"));

@@ -630,12 +630,14 @@ verify_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancel
       return;
     }
   if (bad > 0)
-    g_task_return_pointer (task, g_strdup_printf (_("The chain is BROKEN at event %" G_GINT64_FORMAT ": %s"), bad, why ? why : ""), g_free);
+    g_task_return_pointer (task, g_strdup_printf (_("The chain is BROKEN at event %lld: %s"), (long long) bad, why ? why : ""), g_free);
   else
     {
       gint64 seq = 0;
       rw_store_head (store, &seq, NULL, NULL);
-      g_task_return_pointer (task, g_strdup_printf (_("The audit chain verifies: %" G_GINT64_FORMAT " events, every link intact"), seq),
+      g_task_return_pointer (task, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "The audit chain verifies: %lld event, every link intact",
+                                                                       "The audit chain verifies: %lld events, every link intact", (gulong) seq),
+                                                          (long long) seq),
                              g_free);
     }
 }

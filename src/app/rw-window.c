@@ -87,6 +87,16 @@ rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *e
   j->expected = ++*generation;
   task = g_task_new (NULL, win->cancellable, render_done, j);
   g_object_set_data_full (G_OBJECT (task), "engine", g_strdup (engine), g_free);
+  {
+    /* the side panel is narrow: 64 dpi keeps a whole view in sight with its labels readable */
+    const char *brace = strchr (dot, '{');
+    if (brace)
+      {
+        char *scaled = g_strdup_printf ("%.*s{ dpi=64;%s", (int) (brace - dot), dot, brace + 1);
+        g_free (dot);
+        dot = scaled;
+      }
+  }
   g_task_set_task_data (task, dot, g_free);
   g_task_run_in_thread (task, render_thread);
 }
@@ -244,9 +254,9 @@ entity_summary (RwWindow *win, const char *path)
         }
     }
   if (g_str_has_prefix (path, "nodes["))
-    return g_strdup_printf (_("%s %s, AS %" G_GINT64_FORMAT), json_object_get_string_member_with_default (o, "role", ""),
+    return g_strdup_printf (_("%s %s, AS %lld"), json_object_get_string_member_with_default (o, "role", ""),
                             json_object_get_string_member_with_default (o, "id", ""),
-                            json_object_get_int_member_with_default (o, "asn", 0));
+                            (long long) json_object_get_int_member_with_default (o, "asn", 0));
   return g_strdup (path);
 }
 
@@ -494,7 +504,7 @@ refresh_hypotheses (RwWindow *win)
   g_string_free (text, TRUE);
   /* the newest anomalies (their payloads carry metric, entity, value, detectors) */
   n = g_list_model_get_n_items (G_LIST_MODEL (win->timeline));
-  for (guint i = n, k = 0; i > 0 && k < 10; i--)
+  for (guint i = n, k = 0; i > 0 && k < 6; i--)
     {
       g_autoptr(RwTimelineItem) it = g_list_model_get_item (G_LIST_MODEL (win->timeline), i - 1);
       g_autoptr(JsonNode) p = NULL;
@@ -505,8 +515,20 @@ refresh_hypotheses (RwWindow *win)
         json_array_add_element (recent, g_steal_pointer (&p)), k++;
     }
   anomalies = json_node_init_array (json_node_alloc (), recent);
-  rw_window_render_view (win, "hypotheses", rw_dot_hypotheses (anomalies, win->snapshot->hypotheses, NULL), "dot",
-                         win->hypotheses_picture, &win->hyp_generation);
+  {
+    /* a readable graph: each hypothesis with its three newest pieces of evidence */
+    g_autoptr(JsonNode) hyps = json_node_copy (win->snapshot->hypotheses);
+    JsonArray *ha = json_node_get_array (hyps);
+    for (guint i = 0; i < json_array_get_length (ha); i++)
+      {
+        JsonObject *h = json_array_get_object_element (ha, i);
+        JsonArray *ev = json_object_get_array_member (h, "evidence");
+        while (ev && json_array_get_length (ev) > 3)
+          json_array_remove_element (ev, 0);
+      }
+    rw_window_render_view (win, "hypotheses", rw_dot_hypotheses (anomalies, hyps, NULL), "dot", win->hypotheses_picture,
+                           &win->hyp_generation);
+  }
 }
 
 /* ---- the run ---- */
@@ -526,7 +548,8 @@ flush_timeline (RwWindow *win)
                            win->timeline_pending->pdata, win->timeline_pending->len);
       g_ptr_array_set_size (win->timeline_pending, 0);
       {
-        g_autofree char *count = g_strdup_printf (_("%u events"), g_list_model_get_n_items (G_LIST_MODEL (win->timeline)));
+        g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u event", "%u events", g_list_model_get_n_items (G_LIST_MODEL (win->timeline))),
+                                                 g_list_model_get_n_items (G_LIST_MODEL (win->timeline)));
         gtk_label_set_text (win->timeline_count, count);
       }
     }
@@ -930,6 +953,12 @@ on_event_selected (GtkSingleSelection *sel, GParamSpec *pspec, RwWindow *win)
   RwTimelineItem *item = gtk_single_selection_get_selected_item (sel);
   g_autofree char *details = item ? rw_timeline_item_dup_details (item) : g_strdup ("");
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (win->event_detail), details, -1);
+}
+
+void
+rw_window_show_page (RwWindow *win, const char *name)
+{
+  adw_view_stack_set_visible_child_name (win->side_stack, name);
 }
 
 /* ---- screenshots ---- */

@@ -41,6 +41,8 @@ void rw_window_set_auto_answer (RwWindow *win, int answer);
 /* Views rendered so far (paths, what-if, hypotheses) — for tests. */
 GdkPaintable *rw_window_get_view (RwWindow *win, const char *name);
 const char *rw_window_get_status (RwWindow *win);
+/* Shows a page of the side panel: inspector, paths, whatif, hypotheses. */
+void rw_window_show_page (RwWindow *win, const char *name);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
 
