@@ -1,0 +1,385 @@
+/* rw-cli-incident.c — incident intake from the command line: `incident`, `tickets`, `keys`.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-cli.h"
+#include "rw-incident.h"
+#include "rw-llm.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Where shipped data files live. One function, so an installed-data lookup can replace it. */
+static char *
+data_file (const char *name)
+{
+  return g_build_filename (RW_SOURCE_DATADIR, name, NULL);
+}
+
+static char *
+default_db (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "routewise", "routewise.db", NULL);
+}
+
+static RwStore *
+open_db (const char *path, int *status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  RwStore *s;
+  g_mkdir_with_parents (dir, 0700);
+  s = rw_store_open (path, &error);
+  if (s == NULL)
+    *status = rw_cli_bad_input ("%s", error->message);
+  return s;
+}
+
+static void
+print_text (const RwIncidentResult *r)
+{
+  printf ("Incident: %s\n\nRunbooks (bm25, higher is better):\n", r->text);
+  for (guint i = 0; i < r->hits->len; i++)
+    {
+      const RwRunbookHit *h = r->hits->pdata[i];
+      printf ("  %s %-22s %6.2f\n", i == 0 ? "*" : " ", h->id, h->score);
+    }
+  printf ("\nEntities:");
+  for (guint i = 0; i < r->entities->len; i++)
+    {
+      const RwEntity *e = r->entities->pdata[i];
+      printf (" %s %s (\"%s\")%s", e->kind, e->id, e->text, i + 1 < r->entities->len ? "," : "");
+    }
+  printf ("%s\n", r->entities->len ? "" : " none");
+  printf ("Facts: link %s, router %s, ISP %s, prefix %s\n", r->facts->link ? r->facts->link : "?",
+          r->facts->router ? r->facts->router : "?", r->facts->isp ? r->facts->isp : "?",
+          r->facts->prefix ? r->facts->prefix : "?");
+  if (r->report == NULL)
+    printf ("\nNo valid plan: %s\n", r->plan_error);
+  else
+    {
+      const RwPlan *p = r->report->plan;
+      printf ("\nPlan %s v%u (%s):\n", p->plan_id, p->version, p->origin);
+      for (guint i = 0; i < p->tasks->len; i++)
+        {
+          const RwTask *t = p->tasks->pdata[i];
+          g_autofree char *deps = NULL;
+          g_ptr_array_add (t->dependencies, NULL);
+          deps = g_strjoinv (",", (char **) t->dependencies->pdata);
+          g_ptr_array_set_size (t->dependencies, t->dependencies->len - 1);
+          printf ("  %-18s %-16s %-12s %-12s after [%s]\n", t->task_id, t->type, t->target, t->assigned_to, deps);
+        }
+      printf ("\nResults:\n");
+      for (guint i = 0; i < r->report->results->len; i++)
+        {
+          const RwTaskResult *res = r->report->results->pdata[i];
+          g_autofree char *out = res->out ? rw_json_node_to_string (res->out, FALSE) : g_strdup ("");
+          printf ("  v%u %-18s %-11s %s%s%s\n", res->plan_version, res->task_id, res->status,
+                  res->error ? res->error : "", res->error && *out ? " " : "", out);
+        }
+      for (guint i = 0; i < r->report->rejections->len; i++)
+        printf ("  %s\n", (char *) r->report->rejections->pdata[i]);
+    }
+  printf ("\nTicket %" G_GINT64_FORMAT ": %s%s%s\n", r->ticket_id, r->ticket_status,
+          r->ticket_reason ? " — " : "", r->ticket_reason ? r->ticket_reason : "");
+}
+
+/* ---- the incident harness: MRL and TGED over the shipped incidents ---- */
+
+static int
+run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books, RwStore *store,
+             const RwKeyring *keys, RwPlanner *planner, gboolean json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) doc = NULL;
+  JsonArray *cases;
+  guint right = 0, n_mrl = 0, n;
+  double tged_sum = 0, mrl_sum = 0;
+  gint64 now = 0;
+  RwClock clock;
+  RwGuardConfig guard;
+
+  if (!json_parser_load_from_file (parser, file, &error))
+    return rw_cli_bad_input ("%s: %s", file, error->message);
+  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
+      || !json_object_has_member (json_node_get_object (json_parser_get_root (parser)), "incidents"))
+    return rw_cli_bad_input ("%s: expected {\"format\": \"routewise-incidents\", \"incidents\": [...]}", file);
+  cases = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "incidents");
+  n = json_array_get_length (cases);
+  /* a manual clock: the metrics are the same on every machine, Z3 stays off for speed */
+  rw_clock_init_manual (&clock, &now);
+  rw_guard_config_init (&guard);
+  guard.use_z3 = FALSE;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "incidents");
+  json_builder_begin_array (b);
+  if (!json)
+    printf ("%-58s %-20s %-9s %6s %8s\n", "incident", "runbook", "ticket", "TGED", "MRL ms");
+  for (guint i = 0; i < n; i++)
+    {
+      JsonObject *c = json_array_get_object_element (cases, i);
+      const char *text = json_object_get_string_member (c, "text");
+      const char *expect = json_object_get_string_member (c, "runbook");
+      g_autofree char *where = g_strdup_printf ("%s: incidents[%u].reference_plan", file, i);
+      g_autoptr(RwPlan) ref = rw_plan_from_json (json_object_get_member (c, "reference_plan"), where, &error);
+      RwIncidentParams p = { 0 };
+      g_autoptr(RwIncidentResult) r = NULL;
+      double tged = NAN, mrl = NAN;
+      if (ref == NULL)
+        return rw_cli_bad_input ("%s", error->message);
+      p.text = text, p.topo = topo, p.runbooks = books, p.store = store, p.keys = keys;
+      p.planner = planner, p.clock = &clock, p.guard = &guard;
+      if ((r = rw_incident_run (&p, &error)) == NULL)
+        return rw_cli_bad_input ("%s", error->message);
+      right += strcmp (r->runbook->id, expect) == 0;
+      if (r->report)
+        {
+          /* the first plan is what the planner proposed for the incident */
+          tged = rw_plan_tged (r->report->plans->pdata[0], ref);
+          tged_sum += tged;
+          for (guint k = 0; k < r->report->mrl_ms->len; k++)
+            mrl_sum += g_array_index (r->report->mrl_ms, double, k), n_mrl++;
+          if (r->report->mrl_ms->len)
+            {
+              mrl = 0;
+              for (guint k = 0; k < r->report->mrl_ms->len; k++)
+                mrl += g_array_index (r->report->mrl_ms, double, k);
+              mrl /= r->report->mrl_ms->len;
+            }
+        }
+      else
+        tged_sum += 1.0;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, text);
+      json_builder_set_member_name (b, "expected");
+      json_builder_add_string_value (b, expect);
+      json_builder_set_member_name (b, "runbook");
+      json_builder_add_string_value (b, r->runbook->id);
+      json_builder_set_member_name (b, "ticket");
+      json_builder_add_string_value (b, r->ticket_status);
+      json_builder_set_member_name (b, "replans");
+      json_builder_add_int_value (b, r->report ? r->report->replans : 0);
+      json_builder_set_member_name (b, "tged");
+      isnan (tged) ? json_builder_add_null_value (b) : json_builder_add_double_value (b, tged);
+      json_builder_set_member_name (b, "mrl_ms");
+      isnan (mrl) ? json_builder_add_null_value (b) : json_builder_add_double_value (b, mrl);
+      json_builder_end_object (b);
+      if (!json)
+        {
+          g_autofree char *shown = g_utf8_substring (text, 0, MIN (56, g_utf8_strlen (text, -1)));
+          char mrl_text[32] = "-";
+          if (!isnan (mrl))
+            g_snprintf (mrl_text, sizeof mrl_text, "%.1f", mrl);
+          printf ("%-58s %-20s %-9s %6.3f %8s\n", shown, r->runbook->id, r->ticket_status, isnan (tged) ? 1.0 : tged,
+                  mrl_text);
+        }
+    }
+  json_builder_end_array (b);
+  json_builder_set_member_name (b, "overall");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "retrieval_accuracy");
+  json_builder_add_double_value (b, n ? (double) right / n : 0);
+  json_builder_set_member_name (b, "tged");
+  json_builder_add_double_value (b, n ? tged_sum / n : 0);
+  json_builder_set_member_name (b, "mrl_ms");
+  n_mrl ? json_builder_add_double_value (b, mrl_sum / n_mrl) : json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "replans");
+  json_builder_add_int_value (b, n_mrl);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  doc = json_builder_get_root (b);
+  if (json)
+    rw_cli_print_json (doc);
+  else
+    printf ("\nretrieval %u/%u, mean TGED %.3f, mean MRL %.1f ms over %u replans\n", right, n, n ? tged_sum / n : 0,
+            n_mrl ? mrl_sum / n_mrl : 0.0, n_mrl);
+  return RW_EXIT_OK;
+}
+
+int
+rw_cli_incident (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *topo_path = NULL, *db = NULL, *books_path = NULL, *keys_path = NULL;
+  g_autofree char *endpoint = NULL, *model = NULL, *harness = NULL;
+  gint llm_timeout = 30;
+  GOptionEntry entries[] = {
+    { "topology", 0, 0, G_OPTION_ARG_FILENAME, &topo_path, "The network (default: the shipped enterprise network)", "FILE" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Workspace database for tickets, index and audit (default: user data dir)", "FILE" },
+    { "runbooks", 0, 0, G_OPTION_ARG_FILENAME, &books_path, "Runbook file (default: the shipped runbooks)", "FILE" },
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_path, "Envelope key file (default: ~/.config/routewise/keys.json)", "FILE" },
+    { "llm-endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint, "OpenAI-compatible base URL, e.g. http://127.0.0.1:1234/v1 (default: none, the rulebook plans)", "URL" },
+    { "llm-model", 0, 0, G_OPTION_ARG_STRING, &model, "Model name for the LLM planner", "NAME" },
+    { "llm-timeout", 0, 0, G_OPTION_ARG_INT, &llm_timeout, "Seconds to wait for the LLM (default 30)", "S" },
+    { "harness", 0, 0, G_OPTION_ARG_FILENAME, &harness, "Run the incidents of FILE and report retrieval, TGED and MRL", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("TEXT… — find the runbook, plan, run the plan on the twin, keep a ticket");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwTopology) topo = NULL;
+  g_autoptr(RwRunbookSet) books = NULL;
+  g_autoptr(RwStore) store = NULL;
+  g_autoptr(RwKeyring) keys = NULL;
+  g_autoptr(RwPlanner) llm = NULL;
+  g_autoptr(RwIncidentResult) r = NULL;
+  g_autofree char *text = NULL;
+  RwIncidentParams p = { 0 };
+  int status = 0;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_set_description (ctx,
+    "Exit status: 0 resolved, 1 escalated or open (a person must act), 2 bad input.\n"
+    "Without --llm-endpoint the plan comes from the runbook's rulebook template.");
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc < 2 && harness == NULL)
+    return rw_cli_bad_input ("incident needs the incident text (see --help)");
+  if (topo_path == NULL)
+    topo_path = data_file ("topologies/enterprise.json");
+  if (books_path == NULL)
+    books_path = data_file ("runbooks.json");
+  if (db == NULL)
+    db = default_db ();
+  if (keys_path == NULL)
+    keys_path = rw_keyring_default_path ();
+  if ((topo = rw_topology_load_file (topo_path, &error)) == NULL)
+    return rw_cli_bad_input ("%s", error->message);
+  if ((books = rw_runbook_set_load_file (books_path, &error)) == NULL)
+    return rw_cli_bad_input ("%s", error->message);
+  if ((store = open_db (db, &status)) == NULL)
+    return status;
+  if ((keys = rw_keyring_load (keys_path, TRUE, &error)) == NULL)
+    return rw_cli_bad_input ("%s", error->message);
+  if (endpoint)
+    {
+      RwLlmConfig cfg;
+      rw_llm_config_init (&cfg);
+      cfg.endpoint = endpoint;
+      cfg.model = model ? model : "local-model";
+      cfg.timeout_s = llm_timeout > 0 ? llm_timeout : 30;
+      llm = rw_llm_planner_new (&cfg, store);
+    }
+  if (harness)
+    return run_harness (harness, topo, books, store, keys, llm, json);
+
+  argv[argc] = NULL;
+  text = g_strjoinv (" ", argv + 1);
+  p.text = text;
+  p.topo = topo;
+  p.runbooks = books;
+  p.store = store;
+  p.keys = keys;
+  p.planner = llm;
+  if ((r = rw_incident_run (&p, &error)) == NULL)
+    return rw_cli_bad_input ("%s", error->message);
+  if (json)
+    {
+      g_autoptr(JsonNode) doc = rw_incident_result_to_json (r);
+      rw_cli_print_json (doc);
+    }
+  else
+    print_text (r);
+  return strcmp (r->ticket_status, "resolved") == 0 ? RW_EXIT_OK : RW_EXIT_FINDING;
+}
+
+int
+rw_cli_tickets (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  g_autofree char *db = NULL;
+  GOptionEntry entries[] = {
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Workspace database (default: user data dir)", "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the tickets as JSON", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("— list incident tickets, newest first");
+  g_autoptr(RwStore) store = NULL;
+  g_autoptr(GPtrArray) tickets = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc > 1)
+    return rw_cli_bad_input ("tickets takes no arguments (see --help)");
+  if (db == NULL)
+    db = default_db ();
+  if ((store = open_db (db, &status)) == NULL)
+    return status;
+  if ((tickets = rw_store_tickets (store, &error)) == NULL)
+    return rw_cli_bad_input ("%s", error->message);
+  if (json)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) doc = NULL;
+      json_builder_begin_array (b);
+      for (guint i = 0; i < tickets->len; i++)
+        {
+          const RwTicket *t = tickets->pdata[i];
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "id");
+          json_builder_add_int_value (b, t->id);
+          json_builder_set_member_name (b, "status");
+          json_builder_add_string_value (b, t->status);
+          json_builder_set_member_name (b, "severity");
+          json_builder_add_string_value (b, t->severity);
+          json_builder_set_member_name (b, "runbook");
+          t->runbook ? json_builder_add_string_value (b, t->runbook) : json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "incident");
+          json_builder_add_string_value (b, t->incident);
+          json_builder_set_member_name (b, "reason");
+          t->reason ? json_builder_add_string_value (b, t->reason) : json_builder_add_null_value (b);
+          json_builder_set_member_name (b, "updates");
+          json_builder_add_int_value (b, t->n_updates);
+          json_builder_set_member_name (b, "created");
+          json_builder_add_string_value (b, t->created);
+          json_builder_set_member_name (b, "updated");
+          json_builder_add_string_value (b, t->updated);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      doc = json_builder_get_root (b);
+      rw_cli_print_json (doc);
+      return RW_EXIT_OK;
+    }
+  if (tickets->len == 0)
+    printf ("No tickets in %s\n", db);
+  for (guint i = 0; i < tickets->len; i++)
+    {
+      const RwTicket *t = tickets->pdata[i];
+      printf ("#%-4" G_GINT64_FORMAT " %-9s %-6s %-20s %3u updates  %s\n     %s%s%s\n", t->id, t->status, t->severity,
+              t->runbook ? t->runbook : "-", t->n_updates, t->updated, t->incident, t->reason ? "\n     " : "",
+              t->reason ? t->reason : "");
+    }
+  return RW_EXIT_OK;
+}
+
+int
+rw_cli_keys (int argc, char **argv)
+{
+  g_autofree char *path = NULL;
+  GOptionEntry entries[] = {
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &path, "Key file (default: ~/.config/routewise/keys.json)", "FILE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) ctx = g_option_context_new ("rotate — add a new envelope signing key; old keys stay for verifying old records");
+  g_autoptr(RwKeyring) kr = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_option_context_add_main_entries (ctx, entries, NULL);
+  if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
+    return status;
+  if (argc != 2 || strcmp (argv[1], "rotate") != 0)
+    return rw_cli_bad_input ("keys needs the action 'rotate' (see --help)");
+  if (path == NULL)
+    path = rw_keyring_default_path ();
+  if ((kr = rw_keyring_load (path, TRUE, &error)) == NULL || !rw_keyring_rotate (kr, &error))
+    return rw_cli_bad_input ("%s", error->message);
+  printf ("%s: key version %u is now current (%u keys kept)\n", path, rw_keyring_current (kr), rw_keyring_n_keys (kr));
+  return RW_EXIT_OK;
+}
