@@ -307,10 +307,11 @@ rw_facts_derive (const RwTopology *topo, const GPtrArray *entities)
       const RwLink *l = rw_topology_find_link (topo, f->link);
       const char *r = is_router (topo, l->a) ? l->a : l->b;
       const char *x = r == l->a ? l->b : l->a;
-      if (f->router == NULL && is_router (topo, r))
-        f->router = g_strdup (r);
-      if (f->isp == NULL && !is_router (topo, x))
-        f->isp = g_strdup (x);
+      /* a named link is the most specific thing said: its ends win over loose mentions */
+      if (is_router (topo, r))
+        g_free (f->router), f->router = g_strdup (r);
+      if (!is_router (topo, x))
+        g_free (f->isp), f->isp = g_strdup (x);
     }
   else if (f->router || f->isp)
     {

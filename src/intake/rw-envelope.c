@@ -162,8 +162,8 @@ keyring_save (const RwKeyring *kr, GError **error)
   return TRUE;
 }
 
-RwKeyring *
-rw_keyring_load (const char *path, gboolean create, GError **error)
+static RwKeyring *
+keyring_load (const char *path, gboolean create, GError **error)
 {
   static const char *const keys[] = { "format", "version", "current", "keys", NULL };
   g_autoptr(RwKeyring) kr = keyring_new (path);
@@ -246,6 +246,15 @@ rw_keyring_load (const char *path, gboolean create, GError **error)
     }
   kr->current = current;
   return g_steal_pointer (&kr);
+}
+
+RwKeyring *
+rw_keyring_load (const char *path, gboolean create, GError **error)
+{
+  RwKeyring *kr = keyring_load (path, create, error);
+  if (kr == NULL)
+    rw_intake_error_normalise (error);
+  return kr;
 }
 
 gboolean
@@ -358,8 +367,8 @@ rw_envelope_to_json (const RwEnvelope *e)
   return json_builder_get_root (b);
 }
 
-RwEnvelope *
-rw_envelope_from_json (JsonNode *node, const char *source, GError **error)
+static RwEnvelope *
+envelope_from_json (JsonNode *node, const char *source, GError **error)
 {
   static const char *const keys[] = { "key_version", "nonce", "seq", "ts_ms", "sender", "body", "mac", NULL };
   RwJsonCtx c = { source, error };
@@ -391,6 +400,15 @@ rw_envelope_from_json (JsonNode *node, const char *source, GError **error)
   e->ts_ms = ts;
   e->body = json_node_copy (json_object_get_member (o, "body"));
   return g_steal_pointer (&e);
+}
+
+RwEnvelope *
+rw_envelope_from_json (JsonNode *node, const char *source, GError **error)
+{
+  RwEnvelope *e = envelope_from_json (node, source, error);
+  if (e == NULL)
+    rw_intake_error_normalise (error);
+  return e;
 }
 
 /* Compares every byte so the time taken says nothing about where a forged MAC goes wrong. */

@@ -22,4 +22,8 @@ typedef enum {
   RW_INTAKE_ERROR_IO,           /* a file could not be read or written */
 } RwIntakeError;
 
+/* Loaders share the twin's strict JSON readers, which report in RW_TWIN_ERROR; this moves such
+ * an error into RW_INTAKE_ERROR_INVALID, keeping the message. */
+void rw_intake_error_normalise (GError **error);
+
 G_END_DECLS

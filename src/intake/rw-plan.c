@@ -8,6 +8,16 @@
 
 G_DEFINE_QUARK (rw-intake-error-quark, rw_intake_error)
 
+void
+rw_intake_error_normalise (GError **error)
+{
+  if (error && *error && (*error)->domain != RW_INTAKE_ERROR)
+    {
+      (*error)->domain = RW_INTAKE_ERROR;
+      (*error)->code = RW_INTAKE_ERROR_INVALID;
+    }
+}
+
 static const struct {
   const char *type, *agent;
 } task_types[] = {
@@ -206,8 +216,8 @@ task_from_json (JsonNode *node, const char *source, const char *path, GError **e
   return g_steal_pointer (&t);
 }
 
-RwPlan *
-rw_plan_from_json (JsonNode *node, const char *source, GError **error)
+static RwPlan *
+plan_from_json (JsonNode *node, const char *source, GError **error)
 {
   static const char *const keys[] = { "plan_id", "plan_version", "origin", "tasks", NULL };
   RwJsonCtx c = { source, error };
@@ -253,6 +263,15 @@ rw_plan_from_json (JsonNode *node, const char *source, GError **error)
       g_ptr_array_add (p->tasks, t);
     }
   return g_steal_pointer (&p);
+}
+
+RwPlan *
+rw_plan_from_json (JsonNode *node, const char *source, GError **error)
+{
+  RwPlan *p = plan_from_json (node, source, error);
+  if (p == NULL)
+    rw_intake_error_normalise (error);
+  return p;
 }
 
 RwPlan *

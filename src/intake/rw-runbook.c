@@ -166,8 +166,8 @@ add_words (GHashTable *vocab, const char *text)
       g_hash_table_add (vocab, g_strdup (words[i]));
 }
 
-RwRunbookSet *
-rw_runbook_set_load_data (const char *data, gssize len, const char *source, GError **error)
+static RwRunbookSet *
+load_data (const char *data, gssize len, const char *source, GError **error)
 {
   static const char *const keys[] = { "format", "version", "runbooks", NULL };
   g_autoptr(JsonParser) parser = json_parser_new ();
@@ -239,6 +239,15 @@ rw_runbook_set_load_data (const char *data, gssize len, const char *source, GErr
       return NULL;
     }
   return g_steal_pointer (&set);
+}
+
+RwRunbookSet *
+rw_runbook_set_load_data (const char *data, gssize len, const char *source, GError **error)
+{
+  RwRunbookSet *set = load_data (data, len, source, error);
+  if (set == NULL)
+    rw_intake_error_normalise (error);
+  return set;
 }
 
 RwRunbookSet *
