@@ -874,6 +874,9 @@ server_thread (gpointer data)
   g_main_loop_run (s->loop);
   soup_server_disconnect (s->server);
   g_object_unref (s->server);
+  /* let the closed connections' last callbacks run so they free themselves */
+  for (guint i = 0; i < 100 && g_main_context_iteration (s->ctx, FALSE); i++)
+    ;
   g_main_context_pop_thread_default (s->ctx);
   return NULL;
 }

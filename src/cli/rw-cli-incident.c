@@ -107,8 +107,9 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
     return rw_cli_bad_input ("%s: expected {\"format\": \"routewise-incidents\", \"incidents\": [...]}", file);
   cases = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "incidents");
   n = json_array_get_length (cases);
-  /* a manual clock: the metrics are the same on every machine, Z3 stays off for speed */
-  rw_clock_init_manual (&clock, &now);
+  /* real time for MRL, virtual sleeps for backoffs; Z3 stays off for speed (the twin still
+   * checks every change) */
+  rw_clock_init_virtual_sleep (&clock, &now);
   rw_guard_config_init (&guard);
   guard.use_z3 = FALSE;
   json_builder_begin_object (b);
@@ -171,7 +172,7 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
           g_autofree char *shown = g_utf8_substring (text, 0, MIN (56, g_utf8_strlen (text, -1)));
           char mrl_text[32] = "-";
           if (!isnan (mrl))
-            g_snprintf (mrl_text, sizeof mrl_text, "%.1f", mrl);
+            g_snprintf (mrl_text, sizeof mrl_text, "%.2f", mrl);
           printf ("%-58s %-20s %-9s %6.3f %8s\n", shown, r->runbook->id, r->ticket_status, isnan (tged) ? 1.0 : tged,
                   mrl_text);
         }
@@ -193,7 +194,7 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
   if (json)
     rw_cli_print_json (doc);
   else
-    printf ("\nretrieval %u/%u, mean TGED %.3f, mean MRL %.1f ms over %u replans\n", right, n, n ? tged_sum / n : 0,
+    printf ("\nretrieval %u/%u, mean TGED %.3f, mean MRL %.2f ms over %u replans\n", right, n, n ? tged_sum / n : 0,
             n_mrl ? mrl_sum / n_mrl : 0.0, n_mrl);
   return RW_EXIT_OK;
 }

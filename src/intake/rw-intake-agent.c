@@ -804,8 +804,10 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
   if (verdict && !verdict->safe)
     {
       audit (w, "intake.blocked", run->out);
-      return task_fail (error, t, "verification refused %s: %s", (char *) fresh->pdata[0],
-                        verdict->unknown ? "Z3 gave no answer in time" : "a safety rule fails");
+      task_fail (error, t, "verification refused %s: %s", (char *) fresh->pdata[0],
+                 verdict->unknown ? "Z3 gave no answer in time" : "a safety rule fails");
+      (*error)->code = RW_INTAKE_ERROR_UNSAFE;
+      return FALSE;
     }
   if (strcmp (tier, "T1") != 0)
     {

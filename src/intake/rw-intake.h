@@ -20,6 +20,7 @@ typedef enum {
   RW_INTAKE_ERROR_UNKNOWN_KEY,  /* signed with a key version the keyring does not hold */
   RW_INTAKE_ERROR_LLM,          /* the LLM endpoint failed or answered nonsense */
   RW_INTAKE_ERROR_IO,           /* a file could not be read or written */
+  RW_INTAKE_ERROR_UNSAFE,       /* verification or the guard refused a change: retrying cannot help */
 } RwIntakeError;
 
 /* Loaders share the twin's strict JSON readers, which report in RW_TWIN_ERROR; this moves such

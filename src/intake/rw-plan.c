@@ -49,7 +49,8 @@ rw_task_new (const char *task_id, const char *type, const char *target, const ch
   t->type = g_strdup (type);
   t->target = g_strdup (target);
   t->assigned_to = g_strdup (assigned_to ? assigned_to : rw_task_type_agent (type));
-  t->args = json_node_init_object (json_node_alloc (), json_object_new ());
+  t->args = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (t->args, json_object_new ());
   t->dependencies = g_ptr_array_new_with_free_func (g_free);
   return t;
 }

@@ -58,14 +58,18 @@ fill_node (JsonNode *node, const RwFacts *facts, const char **missing)
       g_autoptr(GList) members = json_object_get_members (in);
       for (GList *l = members; l; l = l->next)
         json_object_set_member (out, l->data, fill_node (json_object_get_member (in, l->data), facts, missing));
-      return json_node_init_object (json_node_alloc (), out);
+      JsonNode *n = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (n, out);
+      return n;
     }
   if (JSON_NODE_HOLDS_ARRAY (node))
     {
       JsonArray *in = json_node_get_array (node), *out = json_array_new ();
       for (guint i = 0; i < json_array_get_length (in); i++)
         json_array_add_element (out, fill_node (json_array_get_element (in, i), facts, missing));
-      return json_node_init_array (json_node_alloc (), out);
+      JsonNode *n = json_node_new (JSON_NODE_ARRAY);
+      json_node_take_array (n, out);
+      return n;
     }
   if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
     {

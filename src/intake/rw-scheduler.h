@@ -23,6 +23,9 @@ typedef struct {
 void rw_clock_init_system (RwClock *c);
 /* Time is *@now_us; sleeping adds to it. */
 void rw_clock_init_manual (RwClock *c, gint64 *now_us);
+/* Real time, but sleeping only moves *@offset_us forward: the harness measures real planning
+ * time (MRL) without waiting out backoffs. */
+void rw_clock_init_virtual_sleep (RwClock *c, gint64 *offset_us);
 
 typedef struct {
   gint64 task_timeout_ms;   /* 30000 */
