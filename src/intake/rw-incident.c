@@ -140,6 +140,39 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
   return g_steal_pointer (&res);
 }
 
+/* A task result as the contract has it: task_id, status, out. A failure's message and the
+ * number of attempts go into out, next to whatever the agent produced. */
+static JsonNode *
+result_json (const RwTaskResult *r)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "task_id");
+  json_builder_add_string_value (b, r->task_id);
+  json_builder_set_member_name (b, "status");
+  json_builder_add_string_value (b, r->status);
+  json_builder_set_member_name (b, "out");
+  if (r->error == NULL && r->attempts <= 1 && r->out)
+    json_builder_add_value (b, json_node_copy (r->out));
+  else if (r->error == NULL && r->attempts <= 1)
+    json_builder_add_null_value (b);
+  else
+    {
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "error");
+      r->error ? json_builder_add_string_value (b, r->error) : json_builder_add_null_value (b);
+      json_builder_set_member_name (b, "attempts");
+      json_builder_add_int_value (b, r->attempts);
+      json_builder_set_member_name (b, "plan_version");
+      json_builder_add_int_value (b, r->plan_version);
+      json_builder_set_member_name (b, "result");
+      json_builder_add_value (b, r->out ? json_node_copy (r->out) : json_node_new (JSON_NODE_NULL));
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
 JsonNode *
 rw_incident_result_to_json (const RwIncidentResult *r)
 {
@@ -168,28 +201,30 @@ rw_incident_result_to_json (const RwIncidentResult *r)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
-  json_builder_set_member_name (b, "query");
-  json_builder_add_string_value (b, r->match ? r->match : "");
   json_builder_set_member_name (b, "entities");
   json_builder_add_value (b, rw_entities_to_json (r->entities));
   json_builder_set_member_name (b, "plan");
   if (r->report)
-    json_builder_add_value (b, rw_plan_to_json (r->report->plan));
+    {
+      const RwPlan *p = r->report->plan;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "plan_id");
+      json_builder_add_string_value (b, p->plan_id);
+      json_builder_set_member_name (b, "plan_version");
+      json_builder_add_int_value (b, p->version);
+      json_builder_set_member_name (b, "tasks");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < p->tasks->len; i++)
+        json_builder_add_value (b, rw_task_to_json (p->tasks->pdata[i]));
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
   else
-    json_builder_add_null_value (b);
-  json_builder_set_member_name (b, "plan_error");
-  r->plan_error ? json_builder_add_string_value (b, r->plan_error) : json_builder_add_null_value (b);
+    json_builder_add_null_value (b);   /* no valid plan: the ticket says why */
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
   for (guint i = 0; r->report && i < r->report->results->len; i++)
-    json_builder_add_value (b, rw_task_result_to_json (r->report->results->pdata[i]));
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "replans");
-  json_builder_add_int_value (b, r->report ? r->report->replans : 0);
-  json_builder_set_member_name (b, "rejections");
-  json_builder_begin_array (b);
-  for (guint i = 0; r->report && i < r->report->rejections->len; i++)
-    json_builder_add_string_value (b, r->report->rejections->pdata[i]);
+    json_builder_add_value (b, result_json (r->report->results->pdata[i]));
   json_builder_end_array (b);
   json_builder_set_member_name (b, "ticket");
   json_builder_begin_object (b);
@@ -197,8 +232,6 @@ rw_incident_result_to_json (const RwIncidentResult *r)
   json_builder_add_int_value (b, r->ticket_id);
   json_builder_set_member_name (b, "status");
   json_builder_add_string_value (b, r->ticket_status);
-  json_builder_set_member_name (b, "reason");
-  r->ticket_reason ? json_builder_add_string_value (b, r->ticket_reason) : json_builder_add_null_value (b);
   json_builder_end_object (b);
   json_builder_end_object (b);
   return json_builder_get_root (b);

@@ -37,7 +37,11 @@ typedef struct {
 
 RwIncidentResult *rw_incident_run (const RwIncidentParams *p, GError **error);
 void rw_incident_result_free (RwIncidentResult *r);
-/* The `incident --json` document. */
+/* The `incident --json` document, exactly the keys of the contract (issue 6):
+ * {"runbook": {"id", "title", "score"}, "candidates": [{"id", "score"}],
+ *  "entities": [{"kind", "id", "text"}], "plan": {"plan_id", "plan_version", "tasks": [...]},
+ *  "results": [{"task_id", "status", "out"}], "ticket": {"id", "status"}}.
+ * plan is null when no valid plan could be had; a failed task's out holds its error. */
 JsonNode *rw_incident_result_to_json (const RwIncidentResult *r);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwIncidentResult, rw_incident_result_free)
