@@ -1022,6 +1022,29 @@ test_llm_planner (Fixture *f, gconstpointer data)
     g_assert_true (r->report->fallback_used);
     g_assert_cmpstr (r->report->plan->origin, ==, "fallback");
     g_assert_cmpstr (r->ticket_status, ==, "resolved");
+    {
+      /* the rejected LLM plans and the rulebook's plan, each with its own tag */
+      g_autoptr(GPtrArray) events = rw_store_events (f->store, -1, &error);
+      guint rejected = 0, accepted = 0;
+      for (guint i = 0; i < events->len; i++)
+        {
+          const RwAuditEvent *e = events->pdata[i];
+          if (strcmp (e->kind, "intake.plan_rejected") == 0)
+            {
+              rejected++;
+              g_assert_cmpstr (e->decision_tag, ==, "LLM_DECISION");
+            }
+          if (strcmp (e->kind, "intake.plan") == 0)
+            {
+              accepted++;
+              g_assert_cmpstr (e->decision_tag, ==, "DETERMINISTIC");
+            }
+          if (strcmp (e->kind, "intake.act") == 0)
+            g_assert_cmpstr (e->decision_tag, ==, "DETERMINISTIC");
+        }
+      g_assert_cmpuint (rejected, ==, 2);
+      g_assert_cmpuint (accepted, ==, 1);
+    }
   }
   llm_server_stop (&srv);
 }
@@ -1071,6 +1094,23 @@ test_incident_resolved (Fixture *f, gconstpointer data)
   g_assert_cmpstr (t->status, ==, "resolved");
   g_assert_cmpstr (t->runbook, ==, "fibre-cut");
   g_assert_cmpuint (t->n_updates, ==, 6);
+  {
+    /* the plan and the action are in the audit chain, tagged as rulebook decisions */
+    g_autoptr(GPtrArray) events = rw_store_events (f->store, -1, &error);
+    guint plans = 0, acts = 0;
+    g_assert_no_error (error);
+    for (guint i = 0; i < events->len; i++)
+      {
+        const RwAuditEvent *e = events->pdata[i];
+        plans += strcmp (e->kind, "intake.plan") == 0;
+        acts += strcmp (e->kind, "intake.act") == 0;
+        if (g_str_has_prefix (e->kind, "intake."))
+          g_assert_cmpstr (e->decision_tag, ==, "DETERMINISTIC");
+      }
+    g_assert_cmpuint (plans, ==, 1);
+    g_assert_cmpuint (acts, ==, 1);
+    g_assert_true (rw_store_verify_chain (f->store, NULL, NULL, &error));
+  }
 }
 
 static void

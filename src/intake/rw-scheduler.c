@@ -158,6 +158,29 @@ reject (Run *run, const char *planner, guint version, const char *why)
   g_ptr_array_add (run->report->rejections, g_strdup_printf ("%s plan v%u rejected: %s", planner, version, why));
 }
 
+/* Every plan version and every rejection goes into the audit chain with the planner's tag. */
+static void
+audit_plan (Run *run, const char *kind, const RwPlanner *planner, const RwPlan *plan, const char *why)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  if (run->s->store == NULL)
+    return;
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "planner");
+  json_builder_add_string_value (b, planner->name);
+  json_builder_set_member_name (b, "plan");
+  json_builder_add_value (b, plan ? rw_plan_to_json (plan) : json_node_new (JSON_NODE_NULL));
+  json_builder_set_member_name (b, "reason");
+  why ? json_builder_add_string_value (b, why) : json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  payload = json_builder_get_root (b);
+  if (!rw_store_append (run->s->store, 0, kind, "planner", planner->decision_tag, payload, NULL, &error))
+    g_warning ("%s", error->message);
+}
+
 static RwPlan *
 obtain_plan (Run *run, const RwPlanRequest *base, const RwPlan *current, JsonNode *failure, GError **error)
 {
@@ -210,11 +233,16 @@ obtain_plan (Run *run, const RwPlanRequest *base, const RwPlan *current, JsonNod
         }
       if (why == NULL)
         {
+          /* the actions of this plan carry its planner's decision tag */
+          if (s->world)
+            s->world->decision_tag = planner->decision_tag;
+          audit_plan (run, "intake.plan", planner, plan, NULL);
           run->report->fallback_used |= fallback && planner != s->planner;
           g_ptr_array_add (run->report->plans, rw_plan_copy (plan));
           return g_steal_pointer (&plan);
         }
       reject (run, planner->name, version, why);
+      audit_plan (run, "intake.plan_rejected", planner, plan, why);
       rejected++;
       if (fallback)
         {
