@@ -133,8 +133,9 @@ test_runbooks_bad_input (Fixture *f, gconstpointer data)
 
 /* ---- retrieval ---- */
 
-static void
-test_retrieval_phrasings (Fixture *f, gconstpointer data)
+/* Top-1 accuracy over one list of the phrasing file; misses are logged. */
+static guint
+score_phrasings (Fixture *f, const char *list, guint *n_out)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -142,9 +143,8 @@ test_retrieval_phrasings (Fixture *f, gconstpointer data)
   guint right = 0, n;
 
   g_assert_true (json_parser_load_from_file (parser, PHRASINGS, &error));
-  cases = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "phrasings");
+  cases = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), list);
   n = json_array_get_length (cases);
-  g_assert_cmpuint (n, >=, 30);
   for (guint i = 0; i < n; i++)
     {
       JsonObject *c = json_array_get_object_element (cases, i);
@@ -159,12 +159,23 @@ test_retrieval_phrasings (Fixture *f, gconstpointer data)
       if (strcmp (got, expect) == 0)
         right++;
       else
-        g_test_message ("MISS \"%s\": expected %s, got %s (query %s)", text, expect, got, match);
+        printf ("# MISS \"%s\": expected %s, got %s (query %s)\n", text, expect, got, match);
     }
-  g_test_message ("retrieval accuracy: %u/%u", right, n);
-  printf ("# retrieval accuracy on the phrasing set: %u/%u\n", right, n);
+  *n_out = n;
+  return right;
+}
+
+static void
+test_retrieval_phrasings (Fixture *f, gconstpointer data)
+{
+  guint n, right = score_phrasings (f, "phrasings", &n);
+  guint n_held, right_held = score_phrasings (f, "held_out", &n_held);
+  printf ("# retrieval accuracy on the phrasing set: %u/%u; held out: %u/%u\n", right, n, right_held, n_held);
+  g_assert_cmpuint (n, >=, 30);
   /* at least 90 %: typos, abbreviations and ISP labels included */
   g_assert_cmpuint (right * 10, >=, n * 9);
+  /* phrasings written after the synonym table was fixed: at least 75 % */
+  g_assert_cmpuint (right_held * 4, >=, n_held * 3);
 }
 
 static void
