@@ -286,6 +286,24 @@ unique_uplink (const RwTopology *topo, const char *router, const char *isp)
   return hit;
 }
 
+/* The topology's prefix that is or covers @text (the most specific one), or NULL: a prefix the
+ * network does not know is not a fact the plan can use, so the plan asks. */
+static char *
+known_prefix (const RwTopology *topo, const char *text)
+{
+  RwPrefix p;
+  const RwPrefix *best = NULL;
+  if (!rw_prefix_parse (text, &p))
+    return NULL;
+  for (guint i = 0; i < topo->prefixes->len; i++)
+    {
+      const RwPrefix *o = &((RwOrigination *) topo->prefixes->pdata[i])->prefix;
+      if (rw_prefix_contains (o, &p) && (best == NULL || o->len > best->len))
+        best = o;
+    }
+  return best ? rw_prefix_to_string (best) : NULL;
+}
+
 RwFacts *
 rw_facts_derive (const RwTopology *topo, const GPtrArray *entities)
 {
@@ -300,7 +318,7 @@ rw_facts_derive (const RwTopology *topo, const GPtrArray *entities)
       else if (strcmp (e->kind, "isp") == 0 && f->isp == NULL)
         f->isp = g_strdup (e->id);
       else if (strcmp (e->kind, "prefix") == 0 && f->prefix == NULL)
-        f->prefix = g_strdup (e->id);
+        f->prefix = known_prefix (topo, e->id);
     }
   if (f->link)
     {

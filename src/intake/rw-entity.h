@@ -28,7 +28,8 @@ typedef struct {
 
 /* Fills in what the entities imply: a router and an ISP give the link between them, a link
  * gives its router and ISP, an ISP with one uplink gives that uplink, a router with one ISP
- * uplink gives it. Ambiguity leaves the fact unknown (the plan then asks). */
+ * uplink gives it; a prefix counts when the topology originates it or a prefix covering it.
+ * Ambiguity leaves the fact unknown (the plan then asks). */
 RwFacts *rw_facts_derive (const RwTopology *topo, const GPtrArray *entities);
 void rw_facts_free (RwFacts *f);
 const char *rw_facts_get (const RwFacts *f, const char *name);

@@ -244,7 +244,8 @@ obtain_plan (Run *run, const RwPlanRequest *base, const RwPlan *current, JsonNod
       reject (run, planner->name, version, why);
       audit_plan (run, "intake.plan_rejected", planner, plan, why);
       rejected++;
-      if (fallback)
+      /* the rulebook is deterministic: asking it again would only repeat the rejection */
+      if (fallback || planner == s->fallback)
         {
           g_autoptr(GString) all = g_string_new ("no valid plan:");
           for (guint i = 0; i < run->report->rejections->len; i++)
