@@ -62,11 +62,10 @@ print_text (const RwIncidentResult *r)
       for (guint i = 0; i < p->tasks->len; i++)
         {
           const RwTask *t = p->tasks->pdata[i];
-          g_autofree char *deps = NULL;
-          g_ptr_array_add (t->dependencies, NULL);
-          deps = g_strjoinv (",", (char **) t->dependencies->pdata);
-          g_ptr_array_set_size (t->dependencies, t->dependencies->len - 1);
-          printf ("  %-18s %-16s %-12s %-12s after [%s]\n", t->task_id, t->type, t->target, t->assigned_to, deps);
+          g_autoptr(GString) deps = g_string_new (NULL);
+          for (guint k = 0; k < t->dependencies->len; k++)
+            g_string_append_printf (deps, "%s%s", k ? "," : "", (char *) t->dependencies->pdata[k]);
+          printf ("  %-18s %-16s %-12s %-12s after [%s]\n", t->task_id, t->type, t->target, t->assigned_to, deps->str);
         }
       printf ("\nResults:\n");
       for (guint i = 0; i < r->report->results->len; i++)

@@ -271,10 +271,11 @@ rw_runbook_set_index (const RwRunbookSet *set, RwStore *store, GError **error)
   g_autoptr(GPtrArray) steps = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < set->runbooks->len; i++)
     {
-      RwRunbook *rb = set->runbooks->pdata[i];
-      g_ptr_array_add (rb->steps, NULL);
-      g_ptr_array_add (steps, g_strjoinv ("\n", (char **) rb->steps->pdata));
-      g_ptr_array_set_size (rb->steps, rb->steps->len - 1);
+      const RwRunbook *rb = set->runbooks->pdata[i];
+      GString *text = g_string_new (NULL);
+      for (guint k = 0; k < rb->steps->len; k++)
+        g_string_append_printf (text, "%s%s", k ? "\n" : "", (char *) rb->steps->pdata[k]);
+      g_ptr_array_add (steps, g_string_free (text, FALSE));
       rows[i] = (RwRunbookRow) { rb->id, rb->title, rb->symptoms, rb->keywords, steps->pdata[i] };
     }
   return rw_store_runbooks_replace (store, rows, set->runbooks->len, error);
@@ -290,14 +291,14 @@ static const char *const stop_words[] = {
   "very", "really", "just", "now", "again", "today", "morning", "yesterday", "please", "has", "have", "had",
   "got", "gets", "get", "there", "can", "cant", "not", "no", "any", "when", "what", "why", "how", "so", "too",
   "also", "about", "into", "over", "than", "then", "still", "keeps", "keep", "one", "two", "team", "people",
-  "customers", "site", "office", "seems", "seem", "looks", "like", "lot", "lots", "since", "s", "on", NULL,
+  "customers", "site", "office", "seems", "seem", "looks", "like", "lot", "lots", "s", NULL,
 };
 
 /* Abbreviations and jargon -> words the runbooks use. */
 static const struct {
   const char *from, *to;
 } synonyms[] = {
-  { "ofc", "fibre" }, { "fiber", "fibre" }, { "fibr", "fibre" }, { "los", "light" }, { "cut", "cut" },
+  { "ofc", "fibre" }, { "fiber", "fibre" }, { "fibr", "fibre" }, { "los", "light" },
   { "bw", "bandwidth" }, { "util", "utilisation" }, { "utilization", "utilisation" }, { "utilised", "utilisation" },
   { "saturated", "saturation" }, { "maxed", "saturated" }, { "full", "saturated" },
   { "lat", "latency" }, { "rtt", "latency" }, { "ping", "latency" }, { "laggy", "latency" }, { "lag", "latency" },
@@ -305,11 +306,11 @@ static const struct {
   { "pkt", "packet" }, { "pkts", "packets" }, { "drops", "loss" }, { "dropping", "loss" }, { "lossy", "loss" },
   { "crc", "errors" }, { "nbr", "neighbour" }, { "neighbor", "neighbour" }, { "peering", "peer" },
   { "pfx", "prefix" }, { "maxpfx", "max-prefix" }, { "maxprefix", "max-prefix" },
-  { "maint", "maintenance" }, { "mw", "maintenance" }, { "gshut", "graceful" }, { "cpu", "cpu" },
+  { "maint", "maintenance" }, { "mw", "maintenance" }, { "gshut", "graceful" },
   { "proc", "processor" }, { "re", "engine" }, { "dc", "datacentre" }, { "datacenter", "datacentre" },
   { "hijack", "leak" }, { "leaking", "leak" }, { "leaked", "leak" }, { "bouncing", "flapping" },
   { "flaps", "flapping" }, { "flappy", "flapping" }, { "ingress", "inbound" }, { "incoming", "inbound" },
-  { "congested", "congestion" }, { "hot", "congestion" }, { "unreachable", "unreachable" },
+  { "congested", "congestion" }, { "hot", "congestion" },
   { "isp", "uplink" }, { "circuit", "uplink" }, { "wan", "uplink" }, { "transit", "uplink" },
   { "announced", "announcement" }, { "gone", "withdrawn" }, { "vanished", "disappeared" },
 };
