@@ -1219,6 +1219,122 @@ test_store_upgrade (Fixture *f, gconstpointer data)
   }
 }
 
+
+/* ---- the agents on the twin ---- */
+
+static JsonNode *
+run_task (RwWorld *w, RwIntakeAgent *a, const char *json, RwTaskVerdict *verdict)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = g_strdup_printf ("[%s]", json);
+  g_autoptr(RwPlan) p = plan_text (text);
+  RwTaskRun run = { 0 };
+  run.world = w;
+  g_assert_true (a->execute (a, p->tasks->pdata[0], &run, &error));
+  g_assert_no_error (error);
+  *verdict = run.verdict;
+  return run.out;
+}
+
+static void
+test_metric_and_log_agents (Fixture *f, gconstpointer data)
+{
+  g_autoptr(RwWorld) w = rw_world_new (rw_topology_copy (f->topo), NULL, NULL);
+  g_autoptr(RwIntakeAgent) metric = rw_metric_agent_new ();
+  g_autoptr(RwIntakeAgent) logs = rw_log_agent_new ();
+  RwTaskVerdict v;
+  g_autoptr(JsonNode) repro = NULL, hot = NULL, before = NULL, recent = NULL, old = NULL, cpu = NULL;
+  JsonObject *o;
+
+  /* before the fault R2->ISP-C is not hot: the runbook's expectation "above" deviates */
+  before = run_task (w, metric, "{\"task_id\":\"m\",\"type\":\"check_metric\",\"target\":\"R2-ISPC\",\"args\":{\"metric\":"
+                     "\"util\",\"threshold\":0.9,\"expect\":\"above\"},\"dependencies\":[],\"assigned_to\":\"MetricAgent\"}", &v);
+  g_assert_cmpint (v, ==, RW_TASK_DEVIATION);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (before), "crossings"), ==, 0);
+
+  repro = run_task (w, metric, "{\"task_id\":\"r\",\"type\":\"reproduce_fault\",\"target\":\"R2-ISPB\",\"args\":{\"change\":"
+                    "\"link-down:R2-ISPB\"},\"dependencies\":[],\"assigned_to\":\"MetricAgent\"}", &v);
+  g_assert_cmpint (v, ==, RW_TASK_OK);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (repro), "new_sla_violations")), ==, 2);
+  g_assert_cmpuint (w->faults->len, ==, 1);
+
+  /* after it, the failover link crosses 90 % from the fault tick on, and the series rises */
+  hot = run_task (w, metric, "{\"task_id\":\"m\",\"type\":\"check_metric\",\"target\":\"R2-ISPC\",\"args\":{\"metric\":"
+                  "\"util\",\"threshold\":0.9,\"expect\":\"above\",\"lookback_s\":900},\"dependencies\":[],"
+                  "\"assigned_to\":\"MetricAgent\"}", &v);
+  o = json_node_get_object (hot);
+  g_assert_cmpint (v, ==, RW_TASK_OK);
+  g_assert_cmpstr (json_object_get_string_member (o, "observed"), ==, "above");
+  g_assert_cmpint (json_object_get_int_member (o, "crossings"), ==, w->ticks_after);
+  g_assert_cmpfloat (json_object_get_double_member (o, "first_crossing_age_s"), ==, (w->ticks_after - 1) * w->tick_s);
+  g_assert_cmpfloat (json_object_get_double_member (o, "trend_per_tick"), >, 0);
+
+  /* the CPU of the router that lost a session goes up */
+  cpu = run_task (w, metric, "{\"task_id\":\"c\",\"type\":\"check_metric\",\"target\":\"R2\",\"args\":{\"metric\":\"cpu\"},"
+                  "\"dependencies\":[],\"assigned_to\":\"MetricAgent\"}", &v);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (cpu), "observed"), ==, "rising");
+
+  /* logs: the recent down events match, the boot-time "Up" lines are outside the lookback */
+  recent = run_task (w, logs, "{\"task_id\":\"l\",\"type\":\"search_logs\",\"target\":\"R2-ISPB\",\"args\":{\"pattern\":"
+                     "\"ADJCHANGE|UPDOWN\",\"lookback_s\":600},\"dependencies\":[],\"assigned_to\":\"LogAgent\"}", &v);
+  o = json_node_get_object (recent);
+  g_assert_cmpint (json_object_get_int_member (o, "matches"), ==, 3);
+  {
+    JsonArray *top = json_object_get_array_member (o, "top");
+    JsonObject *first = json_array_get_object_element (top, 0);
+    g_assert_nonnull (strstr (json_object_get_string_member (first, "line"), "ISP-B"));
+    g_assert_cmpstr (json_object_get_string_member (first, "why"), !=, "");
+    /* newest first */
+    for (guint i = 1; i < json_array_get_length (top); i++)
+      g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (top, i), "age_s"), >=,
+                         json_object_get_double_member (json_array_get_object_element (top, i - 1), "age_s"));
+  }
+  old = run_task (w, logs, "{\"task_id\":\"l\",\"type\":\"search_logs\",\"target\":\"R2-ISPB\",\"args\":{\"pattern\":"
+                  "\"ADJCHANGE\",\"lookback_s\":100000},\"dependencies\":[],\"assigned_to\":\"LogAgent\"}", &v);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (old), "matches"), >,
+                   json_object_get_int_member (o, "matches"));
+  {
+    /* a bad pattern is a task failure that names the argument */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = plan_text ("[{\"task_id\":\"l\",\"type\":\"search_logs\",\"target\":\"R2\",\"args\":{\"pattern\":"
+                                     "\"(unclosed\"},\"dependencies\":[],\"assigned_to\":\"LogAgent\"}]");
+    RwTaskRun run = { 0 };
+    run.world = w;
+    g_assert_false (logs->execute (logs, p->tasks->pdata[0], &run, &error));
+    g_assert_nonnull (strstr (error->message, "args.pattern"));
+  }
+}
+
+/* A truncated or byte-flipped runbook file is refused cleanly, never half-loaded. */
+static void
+test_runbooks_damaged (Fixture *f, gconstpointer data)
+{
+  g_autofree char *text = NULL;
+  gsize len;
+  guint refused = 0;
+  g_assert_true (g_file_get_contents (RUNBOOKS, &text, &len, NULL));
+  for (gsize cut = 0; cut < len; cut += 61)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RwRunbookSet) set = rw_runbook_set_load_data (text, cut, "cut.json", &error);
+      g_assert_null (set);
+      g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+      refused++;
+    }
+  for (gsize at = 0; at < len; at += 53)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *copy = g_memdup2 (text, len);
+      g_autoptr(RwRunbookSet) set = NULL;
+      copy[at] = copy[at] == '"' ? '}' : '"';
+      set = rw_runbook_set_load_data (copy, len, "flip.json", &error);
+      g_assert_true ((set == NULL) != (error == NULL));
+      if (error)
+        g_assert_true (g_str_has_prefix (error->message, "flip.json"));
+    }
+  g_assert_cmpuint (refused, >, 100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1241,6 +1357,8 @@ main (int argc, char **argv)
   ADD ("/intake/incident/resolved", test_incident_resolved);
   ADD ("/intake/incident/escalations", test_incident_escalations);
   ADD ("/intake/action/idempotent", test_action_idempotent);
+  ADD ("/intake/agents/metric-and-log", test_metric_and_log_agents);
+  ADD ("/intake/runbooks/damaged", test_runbooks_damaged);
   ADD ("/intake/store/upgrade", test_store_upgrade);
   return g_test_run ();
 }
