@@ -520,6 +520,48 @@ test_incident_json_contract (void)
   }
 }
 
+
+static void
+test_incident_harness (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rw-cli-harness-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "ws.db", NULL);
+  g_autofree char *keys = g_build_filename (dir, "keys.json", NULL);
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *overall;
+  JsonArray *rows;
+
+  cli (&r, "incident", "--harness", RW_SOURCE_DIR "/data/incidents.json", "--db", db, "--keys", keys, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  overall = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "overall");
+  rows = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "incidents");
+  g_assert_cmpuint (json_array_get_length (rows), >=, 12);
+  g_assert_cmpfloat (json_object_get_double_member (overall, "retrieval_accuracy"), ==, 1.0);
+  /* the rulebook's plans are close to the engineers' reference plans, not identical */
+  g_assert_cmpfloat (json_object_get_double_member (overall, "tged"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (overall, "tged"), <, 0.2);
+  /* some shipped incidents deviate on the healthy network and replan: MRL is measured */
+  g_assert_cmpint (json_object_get_int_member (overall, "replans"), >, 0);
+  g_assert_false (json_object_get_null_member (overall, "mrl_ms"));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      g_assert_cmpstr (json_object_get_string_member (row, "runbook"), ==, json_object_get_string_member (row, "expected"));
+    }
+  {
+    const char *names[] = { "ws.db", "ws.db-wal", "ws.db-shm", "keys.json", NULL };
+    for (guint i = 0; names[i]; i++)
+      {
+        g_autofree char *path = g_build_filename (dir, names[i], NULL);
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -536,5 +578,6 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/verify/counterexample", test_verify_counterexample);
   g_test_add_func ("/cli/synth/then-whatif", test_synth_then_whatif);
   g_test_add_func ("/cli/incident/json-contract", test_incident_json_contract);
+  g_test_add_func ("/cli/incident/harness", test_incident_harness);
   return g_test_run ();
 }
