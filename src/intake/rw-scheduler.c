@@ -441,6 +441,26 @@ execute (Run *run, const RwPlan *plan, JsonNode **failure)
   return EXEC_COMPLETE;
 }
 
+/* Why the incident went to a person, in the words of the task that sent it there. */
+static char *
+escalation_reason (const RwScheduleReport *report)
+{
+  for (guint i = 0; i < report->results->len; i++)
+    {
+      const RwTaskResult *r = report->results->pdata[i];
+      JsonObject *o = r->out && JSON_NODE_HOLDS_OBJECT (r->out) ? json_node_get_object (r->out) : NULL;
+      if (strcmp (r->status, "escalated") != 0)
+        continue;
+      if (o && json_object_has_member (o, "reason") && !json_object_get_null_member (o, "reason"))
+        return g_strdup (json_object_get_string_member (o, "reason"));
+      if (o && json_object_has_member (o, "tier"))
+        return g_strdup_printf ("task %s: the change needs an operator's approval (tier %s)", r->task_id,
+                                json_object_get_string_member (o, "tier"));
+      return g_strdup_printf ("task %s handed the incident to a person", r->task_id);
+    }
+  return g_strdup ("a task handed the incident to a person");
+}
+
 RwScheduleReport *
 rw_scheduler_run (const RwScheduler *s, const RwPlanRequest *req, GError **error)
 {
@@ -503,7 +523,7 @@ rw_scheduler_run (const RwScheduler *s, const RwPlanRequest *req, GError **error
           incomplete |= g_strcmp0 (st, "done") != 0;
         }
       if (escalated)
-        report->outcome = g_strdup ("escalated"), report->reason = g_strdup ("a task handed the incident to a person");
+        report->outcome = g_strdup ("escalated"), report->reason = escalation_reason (report);
       else if (asked)
         report->outcome = g_strdup ("needs_input"), report->reason = g_strdup ("a question waits for the operator");
       else if (incomplete)
