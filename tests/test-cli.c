@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #define CLI RW_BUILD_DIR "/src/cli/routewise-cli"
@@ -491,6 +492,27 @@ test_incident_json_contract (void)
   cli (&k, "keys", "rotate", "--keys", keys, NULL);
   g_assert_cmpint (k.status, ==, 0);
   g_assert_nonnull (strstr (k.out, "key version 2 is now current (2 keys kept)"));
+
+  /* the envelopes stored with the ticket were signed with key 1 and still verify after the
+   * rotation; editing one in the database is caught */
+  {
+    g_auto(Run) v = { 0 };
+    g_auto(Run) w = { 0 };
+    sqlite3 *sdb;
+    cli (&v, "tickets", "--verify", "--db", db, "--keys", keys, NULL);
+    g_assert_cmpint (v.status, ==, 0);
+    g_assert_nonnull (strstr (v.out, "6 task envelopes checked, 0 bad"));
+    g_assert_cmpint (sqlite3_open (db, &sdb), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (sdb, "UPDATE ticket_updates SET detail = replace (detail, '\"strategy\":\"shift_away\"', "
+                                        "'\"strategy\":\"drain\"') WHERE task_id = 't5'", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_changes (sdb), ==, 1);
+    sqlite3_close (sdb);
+    cli (&w, "tickets", "--verify", "--db", db, "--keys", keys, NULL);
+    g_assert_cmpint (w.status, ==, 1);
+    g_assert_nonnull (strstr (w.out, "BAD ticket 1, update 5 (task t5)"));
+    g_assert_nonnull (strstr (w.out, "tampered"));
+    g_assert_nonnull (strstr (w.out, "6 task envelopes checked, 1 bad"));
+  }
 
   /* bad input: exit 2 and a message naming the file and the JSON path */
   g_assert_true (g_file_set_contents (bad, "{\"format\":\"routewise-runbooks\",\"version\":1,\"runbooks\":[{\"id\":1}]}", -1, NULL));

@@ -288,11 +288,13 @@ rw_cli_incident (int argc, char **argv)
 int
 rw_cli_tickets (int argc, char **argv)
 {
-  gboolean json = FALSE;
-  g_autofree char *db = NULL;
+  gboolean json = FALSE, verify = FALSE;
+  g_autofree char *db = NULL, *keys_path = NULL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Workspace database (default: user data dir)", "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the tickets as JSON", NULL },
+    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, "Check the signed task envelopes stored with every ticket update", NULL },
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_path, "Key file for --verify (default: ~/.config/routewise/keys.json)", "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new ("— list incident tickets, newest first");
@@ -310,6 +312,21 @@ rw_cli_tickets (int argc, char **argv)
     db = default_db ();
   if ((store = open_db (db, &status)) == NULL)
     return status;
+  if (verify)
+    {
+      g_autoptr(RwKeyring) kr = NULL;
+      g_autoptr(GPtrArray) problems = g_ptr_array_new_with_free_func (g_free);
+      guint checked;
+      if (keys_path == NULL)
+        keys_path = rw_keyring_default_path ();
+      if ((kr = rw_keyring_load (keys_path, FALSE, &error)) == NULL
+          || !rw_tickets_verify (store, kr, &checked, problems, &error))
+        return rw_cli_bad_input ("%s", error->message);
+      for (guint i = 0; i < problems->len; i++)
+        printf ("BAD %s\n", (char *) problems->pdata[i]);
+      printf ("%u task envelopes checked, %u bad\n", checked, problems->len);
+      return problems->len ? RW_EXIT_FINDING : RW_EXIT_OK;
+    }
   if ((tickets = rw_store_tickets (store, &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);
   if (json)

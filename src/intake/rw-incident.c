@@ -236,3 +236,43 @@ rw_incident_result_to_json (const RwIncidentResult *r)
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
+
+gboolean
+rw_tickets_verify (RwStore *store, const RwKeyring *keys, guint *checked, GPtrArray *problems, GError **error)
+{
+  g_autoptr(GPtrArray) updates = rw_store_ticket_updates (store, 0, error);
+  *checked = 0;
+  if (updates == NULL)
+    return FALSE;
+  for (guint i = 0; i < updates->len; i++)
+    {
+      const RwTicketUpdate *u = updates->pdata[i];
+      g_autoptr(JsonParser) parser = json_parser_new ();
+      g_autoptr(GError) local = NULL;
+      g_autoptr(RwEnvelope) env = NULL;
+      g_autofree char *where = g_strdup_printf ("ticket %" G_GINT64_FORMAT ", update %" G_GINT64_FORMAT " (task %s)",
+                                                u->ticket_id, u->id, u->task_id ? u->task_id : "-");
+      JsonObject *detail;
+      JsonNode *wire;
+      if (u->detail == NULL || !json_parser_load_from_data (parser, u->detail, -1, NULL)
+          || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+        continue;
+      detail = json_node_get_object (json_parser_get_root (parser));
+      wire = json_object_get_member (detail, "envelope");
+      if (wire == NULL || JSON_NODE_HOLDS_NULL (wire))
+        continue;
+      (*checked)++;
+      env = rw_envelope_from_json (wire, where, &local);
+      if (env == NULL || !rw_envelope_verify_record (keys, env, &local))
+        {
+          g_ptr_array_add (problems, g_strdup_printf ("%s: %s", where, local->message));
+          continue;
+        }
+      /* the update must be about the task the envelope carried */
+      if (!JSON_NODE_HOLDS_OBJECT (env->body)
+          || g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (env->body), "task_id", NULL),
+                        u->task_id) != 0)
+        g_ptr_array_add (problems, g_strdup_printf ("%s: the envelope carried another task", where));
+    }
+  return TRUE;
+}

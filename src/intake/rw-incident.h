@@ -44,6 +44,14 @@ void rw_incident_result_free (RwIncidentResult *r);
  * plan is null when no valid plan could be had; a failed task's out holds its error. */
 JsonNode *rw_incident_result_to_json (const RwIncidentResult *r);
 
+/* Checks the envelope stored with every ticket update against @keys (any key version the
+ * keyring holds, so records from before a rotation still verify) and that the task recorded
+ * beside it is the one the envelope carried. *@checked counts the envelopes; @problems gets one
+ * line per bad record ("ticket 3, update 17 (task t5): the MAC does not match…"). FALSE with
+ * @error only when the database cannot be read. */
+gboolean rw_tickets_verify (RwStore *store, const RwKeyring *keys, guint *checked, GPtrArray *problems,
+                            GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwIncidentResult, rw_incident_result_free)
 
 G_END_DECLS

@@ -78,6 +78,7 @@ rw_task_result_free (RwTaskResult *r)
   g_free (r->task_id);
   g_free (r->status);
   g_clear_pointer (&r->out, json_node_unref);
+  g_clear_pointer (&r->envelope, json_node_unref);
   g_free (r->error);
   g_free (r);
 }
@@ -99,6 +100,8 @@ rw_task_result_to_json (const RwTaskResult *r)
   json_builder_add_value (b, r->out ? json_node_copy (r->out) : json_node_new (JSON_NODE_NULL));
   json_builder_set_member_name (b, "error");
   r->error ? json_builder_add_string_value (b, r->error) : json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "envelope");
+  json_builder_add_value (b, r->envelope ? json_node_copy (r->envelope) : json_node_new (JSON_NODE_NULL));
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -312,7 +315,7 @@ failure_context (const RwTask *t, const RwTaskResult *r)
 /* Sends @t through an envelope and back out of the inbox: the agent runs what the envelope
  * carried, never the scheduler's copy. NULL (with @error) when the inbox refused it. */
 static RwTask *
-deliver (Run *run, const RwTask *t, GError **error)
+deliver (Run *run, const RwTask *t, JsonNode **wire_out, GError **error)
 {
   const RwScheduler *s = run->s;
   gint64 now_ms = s->clock->now_us (s->clock->data) / 1000;
@@ -323,6 +326,7 @@ deliver (Run *run, const RwTask *t, GError **error)
   g_autoptr(JsonArray) one = json_array_new ();
   g_autoptr(JsonNode) arr = NULL;
   g_autoptr(RwPlan) p = NULL;
+  *wire_out = json_node_copy (wire);
   if (got == NULL || !rw_inbox_accept (run->inbox, got, now_ms, error))
     return NULL;
   json_array_add_element (one, json_node_copy (got->body));
@@ -372,7 +376,7 @@ execute (Run *run, const RwPlan *plan, JsonNode **failure)
           record (run, r);
           continue;
         }
-      delivered = deliver (run, t, &env_error);
+      delivered = deliver (run, t, &r->envelope, &env_error);
       if (delivered == NULL)
         {
           r->status = g_strdup ("refused");

@@ -45,6 +45,7 @@ typedef struct {
   guint plan_version;
   JsonNode *out;    /* may be NULL */
   char *error;      /* may be NULL */
+  JsonNode *envelope; /* the signed envelope the task travelled in (wire form); NULL if none */
 } RwTaskResult;
 
 void rw_task_result_free (RwTaskResult *r);

@@ -269,6 +269,50 @@ rw_store_tickets (RwStore *s, GError **error)
   return g_steal_pointer (&out);
 }
 
+void
+rw_ticket_update_free (RwTicketUpdate *u)
+{
+  if (u == NULL)
+    return;
+  g_free (u->ts);
+  g_free (u->task_id);
+  g_free (u->status);
+  g_free (u->detail);
+  g_free (u);
+}
+
+GPtrArray *
+rw_store_ticket_updates (RwStore *s, gint64 ticket_id, GError **error)
+{
+  const char *purpose = "reading ticket updates";
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_ticket_update_free);
+  g_autoptr(RwStoreStmt) stmt = rw_store_prepare (s,
+    "SELECT id, ticket_id, ts, task_id, status, detail FROM ticket_updates WHERE ? = 0 OR ticket_id = ? ORDER BY id",
+    purpose, error);
+  int rc;
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, ticket_id);
+  sqlite3_bind_int64 (stmt, 2, ticket_id);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RwTicketUpdate *u = g_new0 (RwTicketUpdate, 1);
+      u->id = sqlite3_column_int64 (stmt, 0);
+      u->ticket_id = sqlite3_column_int64 (stmt, 1);
+      u->ts = column_dup (stmt, 2);
+      u->task_id = column_dup (stmt, 3);
+      u->status = column_dup (stmt, 4);
+      u->detail = column_dup (stmt, 5);
+      g_ptr_array_add (out, u);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rw_store_fail (s, rc, purpose, error);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
 /* ---- LLM runs ---- */
 
 gint64

@@ -59,6 +59,18 @@ RwTicket *rw_store_ticket_get (RwStore *s, gint64 ticket_id, GError **error);
 /* Every ticket, newest first (RwTicket). */
 GPtrArray *rw_store_tickets (RwStore *s, GError **error);
 
+typedef struct {
+  gint64 id, ticket_id;
+  char *ts;
+  char *task_id;     /* may be NULL */
+  char *status;
+  char *detail;      /* canonical JSON text, may be NULL */
+} RwTicketUpdate;
+
+void rw_ticket_update_free (RwTicketUpdate *u);
+/* The updates of one ticket (@ticket_id > 0) or of all tickets (0), oldest first. */
+GPtrArray *rw_store_ticket_updates (RwStore *s, gint64 ticket_id, GError **error);
+
 /* ---- LLM runs ---- */
 
 /* Stores prompt and response (may be NULL when the call failed) with their SHA-256 hashes,
@@ -72,5 +84,6 @@ gboolean rw_store_llm_run_count (RwStore *s, gint64 *count, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwRunbookHit, rw_runbook_hit_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwTicket, rw_ticket_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwTicketUpdate, rw_ticket_update_free)
 
 G_END_DECLS
