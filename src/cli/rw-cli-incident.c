@@ -8,11 +8,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Where shipped data files live. One function, so an installed-data lookup can replace it. */
+/* A shipped data file: data_file ("topologies", "enterprise.json"), data_file ("runbooks.json",
+ * NULL); NULL when it does not exist. The one place that knows where data lives, shaped like
+ * the installed-data lookup (rw_data_find) so switching to it is a one-line change. */
 static char *
-data_file (const char *name)
+data_file (const char *kind, const char *name)
 {
-  return g_build_filename (RW_SOURCE_DATADIR, name, NULL);
+  g_autofree char *path = g_build_filename (RW_SOURCE_DATADIR, kind, name, NULL);
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR) ? g_steal_pointer (&path) : NULL;
 }
 
 static char *
@@ -237,10 +240,10 @@ rw_cli_incident (int argc, char **argv)
     return status;
   if (argc < 2 && harness == NULL)
     return rw_cli_bad_input ("incident needs the incident text (see --help)");
-  if (topo_path == NULL)
-    topo_path = data_file ("topologies/enterprise.json");
-  if (books_path == NULL)
-    books_path = data_file ("runbooks.json");
+  if (topo_path == NULL && (topo_path = data_file ("topologies", "enterprise.json")) == NULL)
+    return rw_cli_bad_input ("the default network (topologies/enterprise.json) is not installed; give --topology");
+  if (books_path == NULL && (books_path = data_file ("runbooks.json", NULL)) == NULL)
+    return rw_cli_bad_input ("the runbooks (runbooks.json) are not installed; give --runbooks");
   if (db == NULL)
     db = default_db ();
   if (keys_path == NULL)
