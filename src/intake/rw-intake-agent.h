@@ -1,6 +1,5 @@
-/* rw-intake-agent.h — the agents that run plan tasks, behind one interface, and the world they
- * act on: the baseline twin (the network as configured) and the incident state (the reported
- * fault reproduced on a fork, plus every change the ActionAgent made).
+/* rw-intake-agent.h — the agents that run plan tasks, behind one interface, on the incident's
+ * world (rw-world.h).
  * MetricAgent reads time series (trend, threshold crossings), LogAgent the event log (pattern,
  * lookback, top lines with a rationale), ActionAgent changes the state only through the twin
  * what-if, Z3 verification and the guard's tiers, and never applies the same change twice.
@@ -8,28 +7,10 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include "rw-agent.h"
 #include "rw-plan.h"
+#include "rw-world.h"
 
 G_BEGIN_DECLS
-
-typedef struct {
-  RwTwin *baseline;           /* owned */
-  RwTwin *state;              /* owned */
-  GPtrArray *faults;          /* char*: change strings reproduced from the report */
-  GPtrArray *actions;         /* char*: change strings the ActionAgent applied */
-  RwGuardConfig guard;
-  double confidence;          /* of the plan's diagnosis, for the guard's tiers */
-  const char *decision_tag;   /* tag of the plan the actions come from */
-  RwStore *store;             /* borrowed, may be NULL: actions are audited here */
-  guint32 seed;               /* telemetry noise */
-  guint ticks_before, ticks_after;
-  double tick_s;
-} RwWorld;
-
-/* Takes @topo. */
-RwWorld *rw_world_new (RwTopology *topo, RwStore *store, const RwGuardConfig *guard);
-void rw_world_free (RwWorld *w);
 
 typedef enum {
   RW_TASK_OK,            /* done, as the runbook expected */
@@ -66,15 +47,7 @@ RwIntakeAgent *rw_operator_agent_new (void);
 /* The four above, in one array that frees them. */
 GPtrArray *rw_intake_agents_default (void);
 
-/* The event log of the world: one line per event, newest last, with its age in seconds. */
-typedef struct {
-  double age_s;
-  char *line;
-  char *kind;            /* link, bgp, bestpath, sla, config */
-} RwLogLine;
-GPtrArray *rw_world_log (const RwWorld *w);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwWorld, rw_world_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwIntakeAgent, rw_intake_agent_free)
 
 G_END_DECLS
