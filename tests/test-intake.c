@@ -1179,6 +1179,15 @@ test_action_idempotent (Fixture *f, gconstpointer data)
   g_assert_cmpuint (w->actions->len, ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_node_get_object (run.out), "note"), ==, "already applied");
   g_clear_pointer (&run.out, json_node_unref);
+  /* a change the what-if shows breaking SLAs is refused before Z3, and not worth a retry */
+  json_array_remove_element (changes, 0);
+  json_array_add_string_element (changes, "local-pref:R1:ISP-B:150");
+  g_assert_false (a->execute (a, t, &run, &error));
+  g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_UNSAFE);
+  g_assert_nonnull (strstr (error->message, "more demands would miss their SLA"));
+  g_assert_cmpuint (w->actions->len, ==, 1);
+  g_clear_error (&error);
+  g_clear_pointer (&run.out, json_node_unref);
   /* a change the twin cannot apply fails with the entity named */
   json_array_remove_element (changes, 0);
   json_array_add_string_element (changes, "local-pref:R2:ISP-Z:50");

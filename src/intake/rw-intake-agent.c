@@ -572,6 +572,24 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
       fork = rw_twin_fork_apply (w->state, (const char *const *) fresh->pdata, &bad);
       return task_fail (error, t, "%s", bad ? bad->message : "the change does not apply");
     }
+  {
+    /* the twin's what-if is the first gate: a change that breaks a demand the state still
+     * carries, or loops or blackholes traffic, is refused before Z3 is asked */
+    g_autoptr(GPtrArray) now = rw_world_new_violations (w->baseline, w->state);
+    const char *why = NULL;
+    if (diff->new_loops->len > 0)
+      why = "it creates a forwarding loop";
+    else if (diff->new_blackholes->len > 0)
+      why = "it blackholes a demand";
+    else if (s.violations > now->len)
+      why = "more demands would miss their SLA";
+    if (why)
+      {
+        task_fail (error, t, "the what-if refused %s: %s", (char *) fresh->pdata[0], why);
+        (*error)->code = RW_INTAKE_ERROR_UNSAFE;
+        return FALSE;
+      }
+  }
   if (w->guard.use_z3)
     {
       RwSafetyParams p;
@@ -590,7 +608,10 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
       if (verdict == NULL)
         return task_fail (error, t, "%s", bad->message);
     }
-  if (w->confidence >= w->guard.t1_confidence && diff->blast_radius <= w->guard.t1_blast)
+  /* the guard's tiers; its T1 rate limit caps how many changes one incident makes on its own */
+  if (w->actions->len + fresh->len > w->guard.max_t1_per_min)
+    tier = "T2";
+  else if (w->confidence >= w->guard.t1_confidence && diff->blast_radius <= w->guard.t1_blast)
     tier = "T1";
   else if (w->confidence >= w->guard.t2_confidence && diff->blast_radius <= w->guard.t2_blast)
     tier = "T2";

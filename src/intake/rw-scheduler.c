@@ -190,6 +190,7 @@ obtain_plan (Run *run, const RwPlanRequest *base, const RwPlan *current, JsonNod
   const RwScheduler *s = run->s;
   guint rejected = 0;
   guint version = current ? current->version + 1 : 1;
+  guint first_rejection = run->report->rejections->len;
   RwPlanRequest req = *base;
   req.current = current;
   req.failure = failure;
@@ -251,7 +252,7 @@ obtain_plan (Run *run, const RwPlanRequest *base, const RwPlan *current, JsonNod
       if (fallback || planner == s->fallback)
         {
           g_autoptr(GString) all = g_string_new ("no valid plan:");
-          for (guint i = 0; i < run->report->rejections->len; i++)
+          for (guint i = first_rejection; i < run->report->rejections->len; i++)
             g_string_append_printf (all, " %s;", (char *) run->report->rejections->pdata[i]);
           g_set_error_literal (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_PLAN, all->str);
           return NULL;
