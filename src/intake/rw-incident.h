@@ -13,7 +13,7 @@ typedef struct {
   const RwTopology *topo;             /* copied */
   const RwRunbookSet *runbooks;
   RwStore *store;                     /* the index, tickets and the audit log live here */
-  const RwKeyring *keys;
+  const RwKeyring *keys;              /* NULL: envelopes signed with a key of the run's own */
   RwPlanner *planner;                 /* NULL: the rulebook */
   const RwClock *clock;               /* NULL: the system clock */
   const RwGuardConfig *guard;         /* NULL: the defaults, with a short Z3 timeout */

@@ -130,6 +130,8 @@ typedef struct {
   gint64 last_flap_us;
   guint64 seq;
   RwInbox *inbox;
+  const RwKeyring *keys;
+  RwKeyring *own_keys;
   GHashTable *status;       /* task id -> status of its latest run */
   GHashTable *done;         /* task content signature -> TRUE: never run twice */
 } Run;
@@ -321,7 +323,7 @@ deliver (Run *run, const RwTask *t, JsonNode **wire_out, GError **error)
   const RwScheduler *s = run->s;
   gint64 now_ms = s->clock->now_us (s->clock->data) / 1000;
   g_autoptr(JsonNode) body = rw_task_to_json (t);
-  g_autoptr(RwEnvelope) env = rw_envelope_seal (s->keys, "scheduler", ++run->seq, now_ms, body);
+  g_autoptr(RwEnvelope) env = rw_envelope_seal (run->keys, "scheduler", ++run->seq, now_ms, body);
   g_autoptr(JsonNode) wire = rw_envelope_to_json (env);
   g_autoptr(RwEnvelope) got = rw_envelope_from_json (wire, "envelope", error);
   g_autoptr(JsonArray) one = json_array_new ();
@@ -479,7 +481,10 @@ rw_scheduler_run (const RwScheduler *s, const RwPlanRequest *req, GError **error
   report->mrl_ms = g_array_new (FALSE, FALSE, sizeof (double));
   run.s = s;
   run.report = report;
-  run.inbox = rw_inbox_new (s->keys, s->store);
+  /* without a keyring the run still signs its envelopes, with a key that lives as long as it */
+  run.own_keys = s->keys ? NULL : rw_keyring_new_ephemeral ();
+  run.keys = s->keys ? s->keys : run.own_keys;
+  run.inbox = rw_inbox_new (run.keys, s->store);
   run.status = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   run.done = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
@@ -539,6 +544,7 @@ rw_scheduler_run (const RwScheduler *s, const RwPlanRequest *req, GError **error
   result = g_steal_pointer (&report);
 out:
   rw_inbox_free (run.inbox);
+  rw_keyring_free (run.own_keys);
   g_hash_table_unref (run.status);
   g_hash_table_unref (run.done);
   g_free (run.last_flap_key);

@@ -72,7 +72,7 @@ typedef struct {
   RwPlanner *planner;
   RwPlanner *fallback;          /* the rulebook */
   RwWorld *world;
-  const RwKeyring *keys;
+  const RwKeyring *keys;        /* may be NULL: the run signs with a key of its own */
   RwStore *store;               /* may be NULL */
   /* called after each task result (tickets); may be NULL */
   void (*on_result) (const RwTaskResult *r, gpointer data);
