@@ -37,6 +37,91 @@ open_db (const char *path, int *status)
   return s;
 }
 
+static const RwTask *
+find_task (const RwScheduleReport *rep, const char *task_id)
+{
+  for (guint i = rep->plans->len; i > 0; i--)
+    {
+      const RwTask *t = rw_plan_find_task (rep->plans->pdata[i - 1], task_id);
+      if (t)
+        return t;
+    }
+  return NULL;
+}
+
+static const char *
+member_string (JsonObject *o, const char *key)
+{
+  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING ? json_node_get_string (n) : NULL;
+}
+
+static double
+member_double (JsonObject *o, const char *key)
+{
+  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+  return n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) != G_TYPE_STRING ? json_node_get_double (n) : NAN;
+}
+
+static guint
+member_length (JsonObject *o, const char *key)
+{
+  JsonNode *n = o ? json_object_get_member (o, key) : NULL;
+  return n && JSON_NODE_HOLDS_ARRAY (n) ? json_array_get_length (json_node_get_array (n)) : 0;
+}
+
+/* One line a person reads instead of the agent's JSON (which --json prints in full). */
+static char *
+summarise (const RwTask *t, const RwTaskResult *res)
+{
+  JsonObject *o = res->out && JSON_NODE_HOLDS_OBJECT (res->out) ? json_node_get_object (res->out) : NULL;
+  const char *type = t ? t->type : "";
+  if (res->error)
+    return g_strdup_printf ("%s (after %u attempt%s)", res->error, res->attempts, res->attempts == 1 ? "" : "s");
+  if (o == NULL)
+    return g_strdup ("");
+  if (strcmp (type, "reproduce_fault") == 0 || strcmp (type, "assess_impact") == 0
+      || strcmp (type, "verify_recovery") == 0)
+    {
+      const char *what = member_string (o, "reproduced") ? member_string (o, "reproduced") : member_string (o, "what_if");
+      return g_strdup_printf ("%s%s%u demand(s) newly miss their SLA, busiest %s at %.0f %%, %.1f %% of traffic moved",
+                              what ? what : "", what ? ": " : "", member_length (o, "new_sla_violations"),
+                              member_string (o, "busiest") ? member_string (o, "busiest") : "-",
+                              100 * member_double (o, "max_utilisation"), 100 * member_double (o, "blast_radius"));
+    }
+  if (strcmp (type, "check_metric") == 0)
+    return g_strdup_printf ("%s: %s%s%s, last %.4g, %.0f threshold crossing(s)", member_string (o, "metric"),
+                            member_string (o, "observed"), member_string (o, "expected") ? ", expected " : "",
+                            member_string (o, "expected") ? member_string (o, "expected") : "",
+                            member_double (o, "last"), member_double (o, "crossings"));
+  if (strcmp (type, "search_logs") == 0)
+    {
+      JsonNode *top = json_object_get_member (o, "top");
+      JsonArray *a = top && JSON_NODE_HOLDS_ARRAY (top) ? json_node_get_array (top) : NULL;
+      JsonObject *first = a && json_array_get_length (a) ? json_array_get_object_element (a, 0) : NULL;
+      return g_strdup_printf ("%.0f of %.0f lines match; newest: %s%s%s%s", member_double (o, "matches"),
+                              member_double (o, "scanned"), first ? member_string (first, "line") : "none",
+                              first ? " (" : "", first ? member_string (first, "why") : "", first ? ")" : "");
+    }
+  if (strcmp (type, "mitigate") == 0 || strcmp (type, "apply_change") == 0)
+    {
+      g_autoptr(GString) c = g_string_new (NULL);
+      JsonNode *changes = json_object_get_member (o, "changes");
+      if (member_string (o, "note"))
+        return g_strdup (member_string (o, "note"));
+      for (guint i = 0; changes && JSON_NODE_HOLDS_ARRAY (changes) && i < json_array_get_length (json_node_get_array (changes)); i++)
+        g_string_append_printf (c, "%s%s", i ? " " : "", json_array_get_string_element (json_node_get_array (changes), i));
+      return g_strdup_printf ("%s: %s, tier %s, %.1f %% of traffic moved, busiest link after %.0f %%", c->str,
+                              member_string (o, "verified"), member_string (o, "tier"), 100 * member_double (o, "blast_radius"),
+                              100 * member_double (o, "max_utilisation_after"));
+    }
+  if (member_string (o, "question"))
+    return g_strdup_printf ("question: %s", member_string (o, "question"));
+  if (member_string (o, "reason"))
+    return g_strdup (member_string (o, "reason"));
+  return rw_json_node_to_string (res->out, FALSE);
+}
+
 static void
 print_text (const RwIncidentResult *r)
 {
@@ -74,9 +159,8 @@ print_text (const RwIncidentResult *r)
       for (guint i = 0; i < r->report->results->len; i++)
         {
           const RwTaskResult *res = r->report->results->pdata[i];
-          g_autofree char *out = res->out ? rw_json_node_to_string (res->out, FALSE) : g_strdup ("");
-          printf ("  v%u %-18s %-11s %s%s%s\n", res->plan_version, res->task_id, res->status,
-                  res->error ? res->error : "", res->error && *out ? " " : "", out);
+          g_autofree char *line = summarise (find_task (r->report, res->task_id), res);
+          printf ("  v%u %-18s %-11s %s\n", res->plan_version, res->task_id, res->status, line);
         }
       for (guint i = 0; i < r->report->rejections->len; i++)
         printf ("  %s\n", (char *) r->report->rejections->pdata[i]);

@@ -308,7 +308,22 @@ failure_context (const RwTask *t, const RwTaskResult *r)
   json_builder_set_member_name (b, "attempts");
   json_builder_add_int_value (b, r->attempts);
   json_builder_set_member_name (b, "error");
-  r->error ? json_builder_add_string_value (b, r->error) : json_builder_add_null_value (b);
+  if (r->error)
+    json_builder_add_string_value (b, r->error);
+  else if (r->out && JSON_NODE_HOLDS_OBJECT (r->out)
+           && json_object_has_member (json_node_get_object (r->out), "observed")
+           && json_object_has_member (json_node_get_object (r->out), "expected"))
+    {
+      /* a deviation: say what the network does instead of what the runbook expected */
+      JsonObject *o = json_node_get_object (r->out);
+      g_autofree char *msg = g_strdup_printf ("%s %s observed %s where the runbook expected %s",
+                                              t->target, json_object_get_string_member_with_default (o, "metric", "metric"),
+                                              json_object_get_string_member_with_default (o, "observed", "?"),
+                                              json_object_get_string_member_with_default (o, "expected", "?"));
+      json_builder_add_string_value (b, msg);
+    }
+  else
+    json_builder_add_null_value (b);
   json_builder_set_member_name (b, "out");
   json_builder_add_value (b, r->out ? json_node_copy (r->out) : json_node_new (JSON_NODE_NULL));
   json_builder_end_object (b);
