@@ -986,14 +986,14 @@ test_llm_planner (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (error->message, "cycle"));
     g_clear_error (&error);
   }
-  /* slow: the client gives up after its timeout */
+  /* slow: the server would answer with a valid plan after 2.5 s; the client gives up after its
+   * 1 s timeout instead (no wall-clock assertion: loaded CI machines are slow) */
   g_atomic_int_set (&srv.mode, LLM_SLOW);
   {
-    gint64 t0 = g_get_monotonic_time ();
     g_autoptr(RwPlan) p = rw_planner_plan (llm, &req, &error);
     g_assert_null (p);
     g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT);
-    g_assert_cmpint (g_get_monotonic_time () - t0, <, 2400 * 1000);
+    g_assert_nonnull (strstr (error->message, "no answer within 1 s"));
     g_clear_error (&error);
   }
   g_assert_true (rw_store_llm_run_count (f->store, &runs, &error));
