@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
 #include "rw-incident.h"
+#include "rw-json-util.h"
 #include "rw-llm.h"
 
 #include <math.h>
@@ -171,6 +172,71 @@ print_text (const RwIncidentResult *r)
 
 /* ---- the incident harness: MRL and TGED over the shipped incidents ---- */
 
+/* The incidents file (format routewise-incidents v1), checked whole before anything runs:
+ * every incident has text, the id of a runbook of the set, and a reference plan that is valid
+ * on the network. Returns the incidents array (owned by @root) or NULL with @error. */
+static JsonArray *
+check_incidents (JsonNode *root, const char *file, const RwTopology *topo, const RwRunbookSet *books, GError **error)
+{
+  static const char *const keys[] = { "format", "version", "note", "incidents", NULL };
+  static const char *const case_keys[] = { "text", "runbook", "reference_plan", NULL };
+  RwJsonCtx c = { file, error };
+  g_autofree char *format = NULL;
+  guint64 version;
+  JsonArray *cases = NULL;
+  JsonObject *o;
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    {
+      rw_json_fail (&c, "expected a JSON object");
+      return NULL;
+    }
+  o = json_node_get_object (root);
+  if (!rw_json_check_keys (&c, o, "", keys) || !rw_json_get_string (&c, o, "format", "", TRUE, &format))
+    return NULL;
+  if (strcmp (format, "routewise-incidents") != 0)
+    {
+      rw_json_fail (&c, "format: '%s' is not 'routewise-incidents'", format);
+      return NULL;
+    }
+  if (!rw_json_get_uint (&c, o, "version", "", TRUE, 1, 1, 1, &version)
+      || !rw_json_get_array (&c, o, "incidents", "", TRUE, &cases))
+    return NULL;
+  for (guint i = 0; i < json_array_get_length (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("incidents[%u]", i);
+      g_autofree char *text = NULL, *runbook = NULL, *where = NULL;
+      JsonNode *node = json_array_get_element (cases, i);
+      JsonArray *plan = NULL;
+      g_autoptr(RwPlan) ref = NULL;
+      g_autoptr(GError) local = NULL;
+      if (!JSON_NODE_HOLDS_OBJECT (node))
+        {
+          rw_json_fail (&c, "%s: expected an object", path);
+          return NULL;
+        }
+      o = json_node_get_object (node);
+      if (!rw_json_check_keys (&c, o, path, case_keys) || !rw_json_get_string (&c, o, "text", path, TRUE, &text)
+          || !rw_json_get_string (&c, o, "runbook", path, TRUE, &runbook)
+          || !rw_json_get_array (&c, o, "reference_plan", path, TRUE, &plan))
+        return NULL;
+      if (rw_runbook_set_find (books, runbook) == NULL)
+        {
+          rw_json_fail (&c, "%s.runbook: no runbook '%s' in %s", path, runbook, books->source);
+          return NULL;
+        }
+      where = g_strdup_printf ("%s: %s.reference_plan", file, path);
+      ref = rw_plan_from_json (json_object_get_member (o, "reference_plan"), where, error);
+      if (ref == NULL)
+        return NULL;
+      if (!rw_plan_validate (ref, topo, &local))
+        {
+          g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, "%s: %s", where, local->message);
+          return NULL;
+        }
+    }
+  return cases;
+}
+
 static int
 run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books, RwStore *store,
              const RwKeyring *keys, RwPlanner *planner, gboolean json)
@@ -188,10 +254,8 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
 
   if (!json_parser_load_from_file (parser, file, &error))
     return rw_cli_bad_input ("%s: %s", file, error->message);
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))
-      || !json_object_has_member (json_node_get_object (json_parser_get_root (parser)), "incidents"))
-    return rw_cli_bad_input ("%s: expected {\"format\": \"routewise-incidents\", \"incidents\": [...]}", file);
-  cases = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "incidents");
+  if ((cases = check_incidents (json_parser_get_root (parser), file, topo, books, &error)) == NULL)
+    return rw_cli_bad_input ("%s", error->message);
   n = json_array_get_length (cases);
   /* real time for MRL, virtual sleeps for backoffs; Z3 stays off for speed (the twin still
    * checks every change) */
