@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <sqlite3.h>
 #include <string.h>
 
 #define CLI RW_BUILD_DIR "/src/cli/routewise-cli"
@@ -391,6 +392,198 @@ test_synth_then_whatif (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (w, "sla_violations_added")), ==, 0);
 }
 
+
+/* ---- incident intake ---- */
+
+#define DONE_CHECK "R2 lost the Idea uplink after the fibre cut, users see slow pages"
+
+static void
+test_incident_json_contract (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rw-cli-incident-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "ws.db", NULL);
+  g_autofree char *keys = g_build_filename (dir, "keys.json", NULL);
+  g_autofree char *bad = g_build_filename (dir, "runbooks.json", NULL);
+  g_auto(Run) r = { 0 };
+  g_auto(Run) t = { 0 };
+  g_auto(Run) k = { 0 };
+  g_auto(Run) e = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(JsonParser) tparser = json_parser_new ();
+  static const char *top[] = { "runbook", "candidates", "entities", "plan", "results", "ticket", NULL };
+  static const char *runbook[] = { "id", "title", "score", NULL };
+  static const char *candidate[] = { "id", "score", NULL };
+  static const char *entity[] = { "kind", "id", "text", NULL };
+  static const char *plan[] = { "plan_id", "plan_version", "tasks", NULL };
+  static const char *task[] = { "task_id", "type", "target", "args", "dependencies", "assigned_to", NULL };
+  static const char *result[] = { "task_id", "status", "out", NULL };
+  static const char *ticket[] = { "id", "status", NULL };
+  JsonObject *o, *p;
+  JsonArray *a;
+  gboolean r2 = FALSE, ispb = FALSE, acted = FALSE;
+
+  g_assert_no_error (error);
+  cli (&r, "incident", DONE_CHECK, "--db", db, "--keys", keys, "--json", NULL);
+  g_assert_cmpstr (r.err, ==, "");
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  o = json_node_get_object (json_parser_get_root (parser));
+  assert_keys (o, top);
+  assert_keys (json_object_get_object_member (o, "runbook"), runbook);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "runbook"), "id"), ==, "fibre-cut");
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (o, "runbook"), "score"), >, 0);
+  a = json_object_get_array_member (o, "candidates");
+  g_assert_cmpuint (json_array_get_length (a), >, 1);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    assert_keys (json_array_get_object_element (a, i), candidate);
+  /* ranked: scores never increase */
+  for (guint i = 1; i < json_array_get_length (a); i++)
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (a, i), "score"), <=,
+                       json_object_get_double_member (json_array_get_object_element (a, i - 1), "score"));
+  a = json_object_get_array_member (o, "entities");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *en = json_array_get_object_element (a, i);
+      assert_keys (en, entity);
+      r2 |= g_str_equal (json_object_get_string_member (en, "id"), "R2")
+            && g_str_equal (json_object_get_string_member (en, "kind"), "router");
+      ispb |= g_str_equal (json_object_get_string_member (en, "id"), "ISP-B")
+              && g_str_equal (json_object_get_string_member (en, "text"), "Idea");
+    }
+  g_assert_true (r2 && ispb);
+  p = json_object_get_object_member (o, "plan");
+  assert_keys (p, plan);
+  g_assert_cmpint (json_object_get_int_member (p, "plan_version"), ==, 1);
+  a = json_object_get_array_member (p, "tasks");
+  g_assert_cmpuint (json_array_get_length (a), ==, 6);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    assert_keys (json_array_get_object_element (a, i), task);
+  a = json_object_get_array_member (o, "results");
+  g_assert_cmpuint (json_array_get_length (a), ==, 6);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *res = json_array_get_object_element (a, i);
+      assert_keys (res, result);
+      g_assert_cmpstr (json_object_get_string_member (res, "status"), ==, "done");
+      if (g_str_equal (json_object_get_string_member (res, "task_id"), "t5"))
+        {
+          JsonObject *out = json_object_get_object_member (res, "out");
+          /* the change went through Z3 and the guard */
+          g_assert_cmpstr (json_object_get_string_member (out, "verified"), ==, "safe");
+          g_assert_cmpstr (json_object_get_string_member (out, "tier"), ==, "T1");
+          acted = json_array_get_length (json_object_get_array_member (out, "changes")) > 0;
+        }
+    }
+  g_assert_true (acted);
+  assert_keys (json_object_get_object_member (o, "ticket"), ticket);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "ticket"), "status"), ==, "resolved");
+
+  /* the ticket is in the database */
+  cli (&t, "tickets", "--db", db, "--json", NULL);
+  g_assert_cmpint (t.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (tparser, t.out, -1, &error));
+  a = json_node_get_array (json_parser_get_root (tparser));
+  g_assert_cmpuint (json_array_get_length (a), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (a, 0), "status"), ==, "resolved");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (a, 0), "updates"), ==, 6);
+
+  /* keys rotate keeps the file private and counts up */
+  cli (&k, "keys", "rotate", "--keys", keys, NULL);
+  g_assert_cmpint (k.status, ==, 0);
+  g_assert_nonnull (strstr (k.out, "key version 2 is now current (2 keys kept)"));
+
+  /* the envelopes stored with the ticket were signed with key 1 and still verify after the
+   * rotation; editing one in the database is caught */
+  {
+    g_auto(Run) v = { 0 };
+    g_auto(Run) w = { 0 };
+    sqlite3 *sdb;
+    cli (&v, "tickets", "--verify", "--db", db, "--keys", keys, NULL);
+    g_assert_cmpint (v.status, ==, 0);
+    g_assert_nonnull (strstr (v.out, "6 task envelopes checked, 0 bad"));
+    g_assert_cmpint (sqlite3_open (db, &sdb), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (sdb, "UPDATE ticket_updates SET detail = replace (detail, '\"strategy\":\"shift_away\"', "
+                                        "'\"strategy\":\"drain\"') WHERE task_id = 't5'", NULL, NULL, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_changes (sdb), ==, 1);
+    sqlite3_close (sdb);
+    cli (&w, "tickets", "--verify", "--db", db, "--keys", keys, NULL);
+    g_assert_cmpint (w.status, ==, 1);
+    g_assert_nonnull (strstr (w.out, "BAD ticket 1, update 5 (task t5)"));
+    g_assert_nonnull (strstr (w.out, "tampered"));
+    g_assert_nonnull (strstr (w.out, "6 task envelopes checked, 1 bad"));
+  }
+
+  /* bad input: exit 2 and a message naming the file and the JSON path */
+  g_assert_true (g_file_set_contents (bad, "{\"format\":\"routewise-runbooks\",\"version\":1,\"runbooks\":[{\"id\":1}]}", -1, NULL));
+  cli (&e, "incident", "fibre cut", "--db", db, "--keys", keys, "--runbooks", bad, NULL);
+  g_assert_cmpint (e.status, ==, 2);
+  g_assert_nonnull (strstr (e.err, "runbooks.json: runbooks[0].id"));
+  run_clear (&e);
+  memset (&e, 0, sizeof e);
+  cli (&e, "incident", "--db", db, "--keys", keys, NULL);
+  g_assert_cmpint (e.status, ==, 2);
+  g_assert_nonnull (strstr (e.err, "needs the incident text"));
+  run_clear (&e);
+  memset (&e, 0, sizeof e);
+  g_assert_cmpint (g_chmod (keys, 0644), ==, 0);
+  cli (&e, "keys", "rotate", "--keys", keys, NULL);
+  g_assert_cmpint (e.status, ==, 2);
+  g_assert_nonnull (strstr (e.err, "chmod 600"));
+
+  {
+    const char *names[] = { "ws.db", "ws.db-wal", "ws.db-shm", "keys.json", "runbooks.json", NULL };
+    for (guint i = 0; names[i]; i++)
+      {
+        g_autofree char *path = g_build_filename (dir, names[i], NULL);
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+}
+
+
+static void
+test_incident_harness (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rw-cli-harness-XXXXXX", &error);
+  g_autofree char *db = g_build_filename (dir, "ws.db", NULL);
+  g_autofree char *keys = g_build_filename (dir, "keys.json", NULL);
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *overall;
+  JsonArray *rows;
+
+  cli (&r, "incident", "--harness", RW_SOURCE_DIR "/data/incidents.json", "--db", db, "--keys", keys, "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  overall = json_object_get_object_member (json_node_get_object (json_parser_get_root (parser)), "overall");
+  rows = json_object_get_array_member (json_node_get_object (json_parser_get_root (parser)), "incidents");
+  g_assert_cmpuint (json_array_get_length (rows), >=, 12);
+  g_assert_cmpfloat (json_object_get_double_member (overall, "retrieval_accuracy"), ==, 1.0);
+  /* the rulebook's plans are close to the engineers' reference plans, not identical */
+  g_assert_cmpfloat (json_object_get_double_member (overall, "tged"), >, 0.0);
+  g_assert_cmpfloat (json_object_get_double_member (overall, "tged"), <, 0.2);
+  /* some shipped incidents deviate on the healthy network and replan: MRL is measured */
+  g_assert_cmpint (json_object_get_int_member (overall, "replans"), >, 0);
+  g_assert_false (json_object_get_null_member (overall, "mrl_ms"));
+  for (guint i = 0; i < json_array_get_length (rows); i++)
+    {
+      JsonObject *row = json_array_get_object_element (rows, i);
+      g_assert_cmpstr (json_object_get_string_member (row, "runbook"), ==, json_object_get_string_member (row, "expected"));
+    }
+  {
+    const char *names[] = { "ws.db", "ws.db-wal", "ws.db-shm", "keys.json", NULL };
+    for (guint i = 0; names[i]; i++)
+      {
+        g_autofree char *path = g_build_filename (dir, names[i], NULL);
+        g_unlink (path);
+      }
+    g_rmdir (dir);
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -406,5 +599,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/verify/blackhole-and-safe", test_verify_blackhole_and_safe);
   g_test_add_func ("/cli/verify/counterexample", test_verify_counterexample);
   g_test_add_func ("/cli/synth/then-whatif", test_synth_then_whatif);
+  g_test_add_func ("/cli/incident/json-contract", test_incident_json_contract);
+  g_test_add_func ("/cli/incident/harness", test_incident_harness);
   return g_test_run ();
 }

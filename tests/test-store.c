@@ -919,7 +919,7 @@ test_open_newer (Tmp *t, gconstpointer data)
 {
   make_db (t->db, 3);
   raw_sql_ok (t->db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
-  assert_refused_unchanged (t->db, RW_STORE_ERROR_VERSION, "newer Routewise (schema version 99, this version reads up to 2)");
+  assert_refused_unchanged (t->db, RW_STORE_ERROR_VERSION, "newer Routewise (schema version 99, this version reads up to 3)");
 }
 
 static void

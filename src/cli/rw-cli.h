@@ -22,6 +22,9 @@ int rw_cli_harness (int argc, char **argv);
 int rw_cli_train (int argc, char **argv);
 int rw_cli_audit (int argc, char **argv);
 int rw_cli_config (int argc, char **argv);
+int rw_cli_incident (int argc, char **argv);
+int rw_cli_tickets (int argc, char **argv);
+int rw_cli_keys (int argc, char **argv);
 
 /* Shared helpers (rw-cli-common.c). */
 int rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv);

@@ -63,6 +63,39 @@ static const char *const migrations[] = {
   "  proposal TEXT NOT NULL,"
   "  agreed INTEGER NOT NULL);"
   "CREATE INDEX shadow_tier ON shadow (tier, id);",
+  /* 2 -> 3: incident intake (rw-store-intake.h): tickets and their updates, LLM planner runs,
+   * and the runbook full-text index (FTS5, Porter stemming so "flapping" finds "flap") */
+  "CREATE TABLE tickets ("
+  "  id INTEGER PRIMARY KEY,"
+  "  created TEXT NOT NULL,"
+  "  updated TEXT NOT NULL,"
+  "  incident TEXT NOT NULL,"
+  "  runbook TEXT,"
+  "  severity TEXT NOT NULL,"
+  "  status TEXT NOT NULL,"
+  "  reason TEXT,"
+  "  plan TEXT);"
+  "CREATE TABLE ticket_updates ("
+  "  id INTEGER PRIMARY KEY,"
+  "  ticket_id INTEGER NOT NULL REFERENCES tickets (id),"
+  "  ts TEXT NOT NULL,"
+  "  task_id TEXT,"
+  "  status TEXT NOT NULL,"
+  "  detail TEXT);"
+  "CREATE INDEX ticket_updates_ticket ON ticket_updates (ticket_id, id);"
+  "CREATE TABLE llm_runs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  ts TEXT NOT NULL,"
+  "  endpoint TEXT NOT NULL,"
+  "  model TEXT NOT NULL,"
+  "  prompt TEXT NOT NULL,"
+  "  prompt_sha256 TEXT NOT NULL,"
+  "  response TEXT,"
+  "  response_sha256 TEXT,"
+  "  decision_tag TEXT NOT NULL,"
+  "  outcome TEXT NOT NULL);"
+  "CREATE VIRTUAL TABLE runbooks USING fts5 ("
+  "  id UNINDEXED, title, symptoms, keywords, steps, tokenize = 'porter unicode61');",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == RW_STORE_SCHEMA_VERSION);
 

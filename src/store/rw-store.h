@@ -45,7 +45,7 @@ typedef enum {
 } RwStoreError;
 
 /* The schema version this build writes (meta.schema_version). */
-#define RW_STORE_SCHEMA_VERSION 2
+#define RW_STORE_SCHEMA_VERSION 3
 
 /* prev_hash of event 1. */
 #define RW_STORE_GENESIS_HASH "0000000000000000000000000000000000000000000000000000000000000000"

@@ -1,0 +1,369 @@
+/* rw-entity.c — entity resolution and derived facts.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-entity.h"
+
+#include <string.h>
+
+RwEntity *
+rw_entity_new (const char *kind, const char *id, const char *text)
+{
+  RwEntity *e = g_new0 (RwEntity, 1);
+  e->kind = g_strdup (kind);
+  e->id = g_strdup (id);
+  e->text = g_strdup (text);
+  return e;
+}
+
+void
+rw_entity_free (RwEntity *e)
+{
+  if (e == NULL)
+    return;
+  g_free (e->kind);
+  g_free (e->id);
+  g_free (e->text);
+  g_free (e);
+}
+
+typedef struct {
+  gsize pos;        /* byte offset of the first word, for ordering */
+  RwEntity *e;
+} Found;
+
+/* Lower case with every run of characters other than letters, digits, '.', '/' and ':'
+ * squeezed to one space, so "ISP-B", "isp b" and "ISPB" compare after also dropping spaces. */
+static char *
+squash (const char *s)
+{
+  g_autofree char *lower = g_utf8_strdown (s, -1);
+  GString *out = g_string_new (NULL);
+  for (const char *p = lower; *p; p++)
+    if (g_ascii_isalnum (*p) || *p == '.' || *p == '/')
+      g_string_append_c (out, *p);
+  return g_string_free (out, FALSE);
+}
+
+static const char *
+node_kind (const RwNode *n)
+{
+  if (n->kind == RW_NODE_ROUTER)
+    return "router";
+  return n->role == RW_ROLE_ISP ? "isp" : "node";
+}
+
+static guint
+osa_distance (const char *a, const char *b)
+{
+  guint la = strlen (a), lb = strlen (b);
+  g_autofree guint *d = g_new (guint, (la + 1) * (lb + 1));
+  guint r;
+#define D(i, j) d[(i) * (lb + 1) + (j)]
+  for (guint i = 0; i <= la; i++)
+    D (i, 0) = i;
+  for (guint j = 0; j <= lb; j++)
+    D (0, j) = j;
+  for (guint i = 1; i <= la; i++)
+    for (guint j = 1; j <= lb; j++)
+      {
+        guint v = MIN (MIN (D (i - 1, j) + 1, D (i, j - 1) + 1), D (i - 1, j - 1) + (a[i - 1] != b[j - 1]));
+        if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+          v = MIN (v, D (i - 2, j - 2) + 1);
+        D (i, j) = v;
+      }
+  r = D (la, lb);
+#undef D
+  return r;
+}
+
+typedef struct {
+  char *word;     /* as written */
+  char *key;      /* squashed */
+  gsize pos;
+} Word;
+
+static void
+word_free (Word *w)
+{
+  g_free (w->word);
+  g_free (w->key);
+  g_free (w);
+}
+
+/* Words of @text: runs of letters, digits and . / - ' (a trailing "'s" and punctuation dropped). */
+static GPtrArray *
+split_words (const char *text)
+{
+  GPtrArray *words = g_ptr_array_new_with_free_func ((GDestroyNotify) word_free);
+  g_autoptr(GRegex) re = g_regex_new ("[A-Za-z0-9][A-Za-z0-9./_-]*", 0, 0, NULL);
+  g_autoptr(GMatchInfo) m = NULL;
+  g_regex_match (re, text, 0, &m);
+  while (g_match_info_matches (m))
+    {
+      gint start, end;
+      Word *w = g_new0 (Word, 1);
+      g_match_info_fetch_pos (m, 0, &start, &end);
+      while (end > start && strchr ("./-_", text[end - 1]))
+        end--;
+      w->word = g_strndup (text + start, end - start);
+      w->key = squash (w->word);
+      w->pos = start;
+      g_ptr_array_add (words, w);
+      g_match_info_next (m, NULL);
+    }
+  return words;
+}
+
+static void
+add_found (GArray *found, gsize pos, const char *kind, const char *id, const char *text)
+{
+  for (guint i = 0; i < found->len; i++)
+    {
+      Found *f = &g_array_index (found, Found, i);
+      if (strcmp (f->e->kind, kind) == 0 && strcmp (f->e->id, id) == 0)
+        return;
+    }
+  {
+    Found f = { pos, rw_entity_new (kind, id, text) };
+    g_array_append_val (found, f);
+  }
+}
+
+static gint
+by_pos (gconstpointer a, gconstpointer b)
+{
+  const Found *x = a, *y = b;
+  return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+/* Does the phrase @name (several words, squashed per word) start at word @i? Returns the number
+ * of words it spans, 0 if not. One typo per long word is forgiven. */
+static guint
+phrase_at (GPtrArray *words, guint i, const char *name)
+{
+  g_autofree char *lower = g_utf8_strdown (name, -1);
+  g_auto(GStrv) parts = g_regex_split_simple ("[^a-z0-9]+", lower, 0, 0);
+  guint n = 0, k = 0;
+  for (; parts[k]; k++)
+    {
+      Word *w;
+      if (*parts[k] == '\0')
+        continue;
+      if (i + n >= words->len)
+        return 0;
+      w = words->pdata[i + n];
+      if (strcmp (w->key, parts[k]) != 0
+          && !(strlen (parts[k]) >= 5 && osa_distance (w->key, parts[k]) <= 1)
+          && !(g_str_has_suffix (w->key, "s") && strlen (w->key) == strlen (parts[k]) + 1
+               && strncmp (w->key, parts[k], strlen (parts[k])) == 0))
+        return 0;
+      n++;
+    }
+  return n;
+}
+
+GPtrArray *
+rw_entities_resolve (const RwTopology *topo, const char *text)
+{
+  g_autoptr(GPtrArray) words = split_words (text);
+  g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Found));
+  GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_entity_free);
+
+  for (guint i = 0; i < words->len; i++)
+    {
+      Word *w = words->pdata[i];
+      RwPrefix pfx;
+      gboolean matched = FALSE;
+
+      /* links first: "R2-ISPB" must not also count as R2 */
+      for (guint l = 0; l < topo->links->len && !matched; l++)
+        {
+          RwLink *link = topo->links->pdata[l];
+          g_autofree char *key = squash (link->id);
+          if (strcmp (w->key, key) == 0)
+            add_found (found, w->pos, "link", link->id, w->word), matched = TRUE;
+        }
+      if (!matched && rw_prefix_parse (w->word, &pfx))
+        {
+          g_autofree char *canon = rw_prefix_to_string (&pfx);
+          add_found (found, w->pos, "prefix", canon, w->word);
+          matched = TRUE;
+        }
+      for (guint n = 0; n < topo->nodes->len && !matched; n++)
+        {
+          RwNode *node = topo->nodes->pdata[n];
+          g_autofree char *id = squash (node->id);
+          g_autofree char *host = node->hostname ? squash (node->hostname) : NULL;
+          g_autofree char *asn = g_strdup_printf ("%u", node->asn);
+          g_autofree char *as_asn = g_strdup_printf ("as%u", node->asn);
+          guint span = 0;
+          if (strcmp (w->key, id) == 0 || (host && strcmp (w->key, host) == 0)
+              || (node->kind == RW_NODE_EXTERNAL && (strcmp (w->key, asn) == 0 || strcmp (w->key, as_asn) == 0)))
+            span = 1;
+          /* "ISP B", "AS 55410" */
+          if (span == 0 && i + 1 < words->len)
+            {
+              g_autofree char *two = g_strconcat (w->key, ((Word *) words->pdata[i + 1])->key, NULL);
+              if (strcmp (two, id) == 0 || (node->kind == RW_NODE_EXTERNAL && strcmp (two, as_asn) == 0))
+                span = 2;
+            }
+          if (span == 0 && node->label && (span = phrase_at (words, i, node->label)) == 0)
+            {
+              /* "Tata" for "Tata Communications": the first word alone, when it is distinctive */
+              g_autofree char *lower = g_utf8_strdown (node->label, -1);
+              g_auto(GStrv) parts = g_strsplit (lower, " ", 2);
+              if (parts[1] && strlen (parts[0]) >= 4 && strcmp (w->key, parts[0]) == 0)
+                span = 1;
+            }
+          if (span > 0)
+            {
+              g_autoptr(GString) said = g_string_new (w->word);
+              for (guint k = 1; k < span; k++)
+                g_string_append_printf (said, " %s", ((Word *) words->pdata[i + k])->word);
+              add_found (found, w->pos, node_kind (node), node->id, said->str);
+              i += span - 1;
+              matched = TRUE;
+            }
+        }
+    }
+  g_array_sort (found, by_pos);
+  for (guint i = 0; i < found->len; i++)
+    g_ptr_array_add (out, g_array_index (found, Found, i).e);
+  return out;
+}
+
+void
+rw_facts_free (RwFacts *f)
+{
+  if (f == NULL)
+    return;
+  g_free (f->link);
+  g_free (f->router);
+  g_free (f->isp);
+  g_free (f->prefix);
+  g_free (f);
+}
+
+const char *
+rw_facts_get (const RwFacts *f, const char *name)
+{
+  if (g_strcmp0 (name, "link") == 0)
+    return f->link;
+  if (g_strcmp0 (name, "router") == 0)
+    return f->router;
+  if (g_strcmp0 (name, "isp") == 0)
+    return f->isp;
+  if (g_strcmp0 (name, "prefix") == 0)
+    return f->prefix;
+  return NULL;
+}
+
+static gboolean
+is_router (const RwTopology *topo, const char *id)
+{
+  RwNode *n = rw_topology_find_node (topo, id);
+  return n && n->kind == RW_NODE_ROUTER;
+}
+
+/* The single link between a router and an external node, or NULL when there are none or several
+ * that match (@a or @b NULL = any router / any ISP). */
+static const RwLink *
+unique_uplink (const RwTopology *topo, const char *router, const char *isp)
+{
+  const RwLink *hit = NULL;
+  for (guint i = 0; i < topo->links->len; i++)
+    {
+      const RwLink *l = topo->links->pdata[i];
+      const char *r = is_router (topo, l->a) ? l->a : is_router (topo, l->b) ? l->b : NULL;
+      const char *x = r == l->a ? l->b : l->a;
+      if (r == NULL || is_router (topo, x))
+        continue;
+      if ((router && strcmp (r, router) != 0) || (isp && strcmp (x, isp) != 0))
+        continue;
+      if (hit)
+        return NULL;
+      hit = l;
+    }
+  return hit;
+}
+
+/* The topology's prefix that is or covers @text (the most specific one), or NULL: a prefix the
+ * network does not know is not a fact the plan can use, so the plan asks. */
+static char *
+known_prefix (const RwTopology *topo, const char *text)
+{
+  RwPrefix p;
+  const RwPrefix *best = NULL;
+  if (!rw_prefix_parse (text, &p))
+    return NULL;
+  for (guint i = 0; i < topo->prefixes->len; i++)
+    {
+      const RwPrefix *o = &((RwOrigination *) topo->prefixes->pdata[i])->prefix;
+      if (rw_prefix_contains (o, &p) && (best == NULL || o->len > best->len))
+        best = o;
+    }
+  return best ? rw_prefix_to_string (best) : NULL;
+}
+
+RwFacts *
+rw_facts_derive (const RwTopology *topo, const GPtrArray *entities)
+{
+  RwFacts *f = g_new0 (RwFacts, 1);
+  for (guint i = 0; i < entities->len; i++)
+    {
+      const RwEntity *e = entities->pdata[i];
+      if (strcmp (e->kind, "link") == 0 && f->link == NULL)
+        f->link = g_strdup (e->id);
+      else if (strcmp (e->kind, "router") == 0 && f->router == NULL)
+        f->router = g_strdup (e->id);
+      else if (strcmp (e->kind, "isp") == 0 && f->isp == NULL)
+        f->isp = g_strdup (e->id);
+      else if (strcmp (e->kind, "prefix") == 0 && f->prefix == NULL)
+        f->prefix = known_prefix (topo, e->id);
+    }
+  if (f->link)
+    {
+      const RwLink *l = rw_topology_find_link (topo, f->link);
+      const char *r = is_router (topo, l->a) ? l->a : l->b;
+      const char *x = r == l->a ? l->b : l->a;
+      /* a named link is the most specific thing said: its ends win over loose mentions */
+      if (is_router (topo, r))
+        g_free (f->router), f->router = g_strdup (r);
+      if (!is_router (topo, x))
+        g_free (f->isp), f->isp = g_strdup (x);
+    }
+  else if (f->router || f->isp)
+    {
+      const RwLink *l = unique_uplink (topo, f->router, f->isp);
+      if (l)
+        {
+          const char *r = is_router (topo, l->a) ? l->a : l->b;
+          f->link = g_strdup (l->id);
+          if (f->router == NULL)
+            f->router = g_strdup (r);
+          if (f->isp == NULL)
+            f->isp = g_strdup (r == l->a ? l->b : l->a);
+        }
+    }
+  return f;
+}
+
+JsonNode *
+rw_entities_to_json (const GPtrArray *entities)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  json_builder_begin_array (b);
+  for (guint i = 0; i < entities->len; i++)
+    {
+      const RwEntity *e = entities->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "kind");
+      json_builder_add_string_value (b, e->kind);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, e->id);
+      json_builder_set_member_name (b, "text");
+      json_builder_add_string_value (b, e->text);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  return json_builder_get_root (b);
+}

@@ -1,0 +1,32 @@
+/* rw-llm.h — the optional planner: an OpenAI-compatible chat-completions endpoint (LM Studio,
+ * llama.cpp server, Ollama) over libsoup 3, temperature 0, JSON only. Its answer goes through
+ * a small repair step for near-JSON (code fences, prose around the object, trailing commas)
+ * and then the same parsing and validation as every plan. Every call is stored in llm_runs
+ * with SHA-256 hashes of prompt and response and the decision tag LLM_DECISION.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include "rw-planner.h"
+#include "rw-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct {
+  const char *endpoint;   /* base URL, e.g. http://127.0.0.1:1234/v1 ("/chat/completions" is added) */
+  const char *model;
+  guint timeout_s;        /* per request; a slower answer is RW_INTAKE_ERROR_TIMEOUT */
+} RwLlmConfig;
+
+void rw_llm_config_init (RwLlmConfig *c);
+
+/* One chat completion with a system and a user message: the assistant's content. */
+char *rw_llm_chat (const RwLlmConfig *cfg, const char *system, const char *user, GError **error);
+
+/* Near-JSON -> JSON text, or NULL when nothing object-like is in @text. Only mechanical fixes:
+ * it never invents tasks. */
+char *rw_llm_repair_json (const char *text);
+
+/* A planner over @cfg (copied). @store (may be NULL) receives llm_runs. */
+RwPlanner *rw_llm_planner_new (const RwLlmConfig *cfg, RwStore *store);
+
+G_END_DECLS
