@@ -412,6 +412,33 @@ test_fibre_cut_with_approval (void)
   g_settings_reset (settings, "tick-interval-ms");
 }
 
+static gboolean
+incident_done (gpointer data)
+{
+  return rw_window_get_incident (data) != NULL;
+}
+
+static void
+test_incident (void)
+{
+  RwWindow *win = open_window (TOPO);
+  JsonObject *o;
+  rw_window_run_incident (win, "R2 lost the Idea uplink after the fibre cut, users see slow pages");
+  g_assert_true (wait_for (incident_done, win, 120));
+  o = json_node_get_object (rw_window_get_incident (win));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "runbook"), "id"), ==, "fibre-cut");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "ticket"), "status"), ==, "resolved");
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (o, "plan"), "tasks")), >=, 3);
+  {
+    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+    while (rw_window_get_view (win, "incident") == NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
+  g_assert_nonnull (rw_window_get_view (win, "incident"));
+  screenshot (win, "incident");
+  close_window (win);
+}
+
 static void
 test_flagship_dark (void)
 {
@@ -449,6 +476,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/open-error-keeps-document", test_open_error_keeps_document);
   g_test_add_func ("/gui/views-render", test_views_render);
   g_test_add_func ("/gui/fibre-cut-with-approval", test_fibre_cut_with_approval);
+  g_test_add_func ("/gui/incident", test_incident);
   g_test_add_func ("/gui/flagship-dark", test_flagship_dark);
   return g_test_run ();
 }

@@ -122,9 +122,9 @@ rw_application_handle_local_options (GApplication *gapp, GVariantDict *options)
       g_printerr (_("routewise: --screenshot needs a .png file name\n"));
       return 2;
     }
-  if (app->page && !g_strv_contains ((const char *const[]) { "inspector", "paths", "whatif", "hypotheses", NULL }, app->page))
+  if (app->page && !g_strv_contains ((const char *const[]) { "inspector", "paths", "whatif", "incident", "hypotheses", NULL }, app->page))
     {
-      g_printerr (_("routewise: --page must be inspector, paths, whatif or hypotheses\n"));
+      g_printerr (_("routewise: --page must be inspector, paths, whatif, incident or hypotheses\n"));
       return 2;
     }
   if (app->ticks < 0)
@@ -220,7 +220,7 @@ rw_application_init (RwApplication *app)
     { "screenshot", 0, 0, G_OPTION_ARG_FILENAME, &app->screenshot, N_("Save a PNG of the window (after --ticks)"), N_("FILE.png") },
     { "quit", 'q', 0, G_OPTION_ARG_NONE, &app->quit, N_("Quit when done (after --ticks and --screenshot)"), NULL },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &app->db, N_("Audit database of the runs"), N_("FILE") },
-    { "page", 0, 0, G_OPTION_ARG_STRING, &app->page, N_("Side panel page to show: inspector, paths, whatif or hypotheses"), N_("PAGE") },
+    { "page", 0, 0, G_OPTION_ARG_STRING, &app->page, N_("Side panel page to show: inspector, paths, whatif, incident or hypotheses"), N_("PAGE") },
     { NULL },
   };
   g_application_add_main_option_entries (G_APPLICATION (app), options);

@@ -4,6 +4,8 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include "rw-datadir.h"
+#include "rw-incident.h"
 #include "rw-render.h"
 
 /* ---- unsaved changes ---- */
@@ -671,6 +673,8 @@ action_verify_chain (GtkWidget *w, const char *name, GVariant *param)
   g_task_run_in_thread (task, verify_thread);
 }
 
+static void rw_window_install_incident_action (GtkWidgetClass *wc);
+
 /* ---- state ---- */
 
 void
@@ -718,6 +722,7 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_install_action (wc, "win.whatif-apply", NULL, action_whatif_apply);
   gtk_widget_class_install_action (wc, "win.change-template", "s", action_change_template);
   gtk_widget_class_install_action (wc, "win.verify-chain", NULL, action_verify_chain);
+  rw_window_install_incident_action (wc);
 
   gtk_widget_class_add_binding_action (wc, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);
@@ -732,4 +737,197 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_add_binding_action (wc, GDK_KEY_space, GDK_CONTROL_MASK, "win.play", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
   g_signal_override_class_handler ("close-request", G_TYPE_FROM_CLASS (wc), G_CALLBACK (on_close_request));
+}
+
+/* ---- incidents ---- */
+
+typedef struct {
+  char *text, *db_path;
+  RwTopology *topo;
+} IncidentJob;
+
+static void
+incident_job_free (IncidentJob *j)
+{
+  g_free (j->text);
+  g_free (j->db_path);
+  rw_topology_free (j->topo);
+  g_free (j);
+}
+
+static void
+incident_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  IncidentJob *j = data;
+  GError *error = NULL;
+  g_autofree char *books_path = rw_data_find ("runbooks.json", NULL);
+  g_autoptr(RwRunbookSet) books = NULL;
+  g_autoptr(RwStore) store = NULL;
+  g_autoptr(RwIncidentResult) r = NULL;
+  RwIncidentParams p = { 0 };
+  if (books_path == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The runbooks (runbooks.json) are not installed"));
+      return;
+    }
+  if ((books = rw_runbook_set_load_file (books_path, &error)) == NULL ||
+      (store = rw_store_open (j->db_path, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  p.text = j->text;
+  p.topo = j->topo;
+  p.runbooks = books;
+  p.store = store;
+  if ((r = rw_incident_run (&p, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, rw_incident_result_to_json (r), (GDestroyNotify) json_node_unref);
+}
+
+/* The plan as a DAG, each task coloured by how it ended. */
+static char *
+plan_dot (JsonObject *doc)
+{
+  JsonObject *plan = json_object_get_null_member (doc, "plan") ? NULL : json_object_get_object_member (doc, "plan");
+  JsonArray *tasks = plan ? json_object_get_array_member (plan, "tasks") : NULL;
+  JsonArray *results = json_object_get_array_member (doc, "results");
+  GString *dot = g_string_new ("digraph plan {\n  rankdir=TB; bgcolor=\"transparent\";\n"
+                               "  node [shape=box, style=\"rounded,filled\", fontname=\"DejaVu Sans\", fontsize=11];\n");
+  for (guint i = 0; tasks && i < json_array_get_length (tasks); i++)
+    {
+      JsonObject *t = json_array_get_object_element (tasks, i);
+      const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
+      const char *status = "pending";
+      JsonArray *deps = json_object_get_array_member (t, "dependencies");
+      g_autofree char *eid = g_strescape (id, NULL);
+      g_autofree char *etype = g_strescape (json_object_get_string_member_with_default (t, "type", ""), NULL);
+      g_autofree char *etarget = g_strescape (json_object_get_string_member_with_default (t, "target", ""), NULL);
+      g_autofree char *eagent = g_strescape (json_object_get_string_member_with_default (t, "assigned_to", ""), NULL);
+      for (guint k = 0; results && k < json_array_get_length (results); k++)
+        {
+          JsonObject *r = json_array_get_object_element (results, k);
+          if (g_strcmp0 (json_object_get_string_member_with_default (r, "task_id", ""), id) == 0)
+            status = json_object_get_string_member_with_default (r, "status", "pending");
+        }
+      g_string_append_printf (dot, "  \"%s\" [label=\"%s · %s\\n%s\\n%s · %s\", fillcolor=\"%s\"];\n", eid, eid, etype, etarget,
+                              eagent, status,
+                              g_str_equal (status, "done") ? "#c8e6c9" : g_str_equal (status, "failed") ? "#f6c1c1"
+                              : g_str_equal (status, "skipped") ? "#deddda" : "#fff3c4");
+      for (guint k = 0; deps && k < json_array_get_length (deps); k++)
+        {
+          g_autofree char *dep = g_strescape (json_array_get_string_element (deps, k), NULL);
+          g_string_append_printf (dot, "  \"%s\" -> \"%s\";\n", dep, eid);
+        }
+    }
+  g_string_append (dot, "}\n");
+  return g_string_free (dot, FALSE);
+}
+
+static void
+incident_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  RwWindow *win = data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) doc = g_task_propagate_pointer (G_TASK (result), &error);
+  win->incident_running = FALSE;
+  if (g_cancellable_is_cancelled (win->cancellable))
+    {
+      g_object_unref (win);
+      return;
+    }
+  gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.incident", TRUE);
+  if (doc == NULL)
+    gtk_label_set_text (win->incident_summary, error->message);
+  else
+    {
+      JsonObject *o = json_node_get_object (doc);
+      JsonObject *book = json_object_get_object_member (o, "runbook");
+      JsonArray *cands = json_object_get_array_member (o, "candidates");
+      JsonArray *ents = json_object_get_array_member (o, "entities");
+      JsonObject *ticket = json_object_get_object_member (o, "ticket");
+      GString *text = g_string_new (NULL);
+      g_string_append_printf (text, _("Runbook: %s (score %.2f)\n"), json_object_get_string_member_with_default (book, "title", ""),
+                              json_object_get_double_member_with_default (book, "score", 0));
+      g_string_append (text, _("Candidates:"));
+      for (guint i = 0; cands && i < json_array_get_length (cands); i++)
+        {
+          JsonObject *c = json_array_get_object_element (cands, i);
+          g_string_append_printf (text, " %s %.2f%s", json_object_get_string_member_with_default (c, "id", ""),
+                                  json_object_get_double_member_with_default (c, "score", 0),
+                                  i + 1 < json_array_get_length (cands) ? "," : "");
+        }
+      g_string_append (text, _("\nEntities:"));
+      for (guint i = 0; ents && i < json_array_get_length (ents); i++)
+        {
+          JsonObject *e = json_array_get_object_element (ents, i);
+          g_string_append_printf (text, " %s %s (“%s”)", json_object_get_string_member_with_default (e, "kind", ""),
+                                  json_object_get_string_member_with_default (e, "id", ""),
+                                  json_object_get_string_member_with_default (e, "text", ""));
+        }
+      g_string_append_printf (text, _("\nTicket %lld: %s"), (long long) json_object_get_int_member_with_default (ticket, "id", 0),
+                              json_object_get_string_member_with_default (ticket, "status", ""));
+      gtk_label_set_text (win->incident_summary, text->str);
+      g_string_free (text, TRUE);
+      rw_window_render_view (win, "incident", plan_dot (o), "dot", win->incident_picture, &win->incident_generation);
+      g_object_set_data_full (G_OBJECT (win), "incident", json_node_ref (doc), (GDestroyNotify) json_node_unref);
+    }
+  g_object_unref (win);
+}
+
+void
+rw_window_run_incident (RwWindow *win, const char *text)
+{
+  IncidentJob *j;
+  g_autoptr(GTask) task = NULL;
+  if (win->incident_running || text == NULL || *g_strstrip (g_strdup (text)) == '\0')
+    return;
+  {
+    GtkTextBuffer *buf = gtk_text_view_get_buffer (win->incident_text);
+    GtkTextIter a, b;
+    g_autofree char *shown = NULL;
+    gtk_text_buffer_get_bounds (buf, &a, &b);
+    shown = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
+    if (g_strcmp0 (shown, text) != 0)
+      gtk_text_buffer_set_text (buf, text, -1);
+  }
+  j = g_new0 (IncidentJob, 1);
+  j->text = g_strdup (text);
+  j->db_path = g_strdup (win->db_path);
+  j->topo = rw_topology_copy (rw_document_get_topology (win->doc));
+  win->incident_running = TRUE;
+  g_object_set_data (G_OBJECT (win), "incident", NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.incident", FALSE);
+  gtk_label_set_text (win->incident_summary, _("Finding the runbook and running the plan on the twin…"));
+  adw_view_stack_set_visible_child_name (win->side_stack, "incident");
+  task = g_task_new (NULL, win->cancellable, incident_done, g_object_ref (win));
+  g_task_set_task_data (task, j, (GDestroyNotify) incident_job_free);
+  g_task_run_in_thread (task, incident_thread);
+}
+
+JsonNode *
+rw_window_get_incident (RwWindow *win)
+{
+  return g_object_get_data (G_OBJECT (win), "incident");
+}
+
+static void
+action_incident (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  GtkTextBuffer *buf = gtk_text_view_get_buffer (win->incident_text);
+  GtkTextIter a, b;
+  g_autofree char *text = NULL;
+  gtk_text_buffer_get_bounds (buf, &a, &b);
+  text = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
+  rw_window_run_incident (win, text);
+}
+
+static void
+rw_window_install_incident_action (GtkWidgetClass *wc)
+{
+  gtk_widget_class_install_action (wc, "win.incident", NULL, action_incident);
 }

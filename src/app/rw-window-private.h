@@ -32,6 +32,9 @@ struct _RwWindow {
   GtkTextView *whatif_diff;
   GtkLabel *hypotheses_label;
   GtkPicture *hypotheses_picture;
+  GtkTextView *incident_text;
+  GtkLabel *incident_summary;
+  GtkPicture *incident_picture;
   GtkDropDown *kind_dropdown;
   GtkSearchEntry *timeline_search;
   GtkLabel *timeline_count;
@@ -60,7 +63,8 @@ struct _RwWindow {
   GStrv whatif_changes;          /* the last what-if */
   RwApprovalDialog *approval;
   int auto_answer;
-  guint paths_generation, whatif_generation, hyp_generation, approval_generation;
+  guint paths_generation, whatif_generation, hyp_generation, approval_generation, incident_generation;
+  gboolean incident_running;
   GHashTable *views;             /* name -> GdkPaintable */
   GCancellable *cancellable;
   gboolean updating_mode;

@@ -1106,7 +1106,8 @@ rw_window_class_init (RwWindowClass *klass)
   BIND (speed_adjustment); BIND (canvas); BIND (side_stack); BIND (entity_dropdown); BIND (entity_summary);
   BIND (sparkline_box); BIND (util_sparkline); BIND (latency_sparkline); BIND (entity_text); BIND (entity_error);
   BIND (demand_dropdown); BIND (paths_summary); BIND (paths_picture); BIND (change_entry); BIND (whatif_summary);
-  BIND (blast_picture); BIND (whatif_diff); BIND (hypotheses_label); BIND (hypotheses_picture); BIND (kind_dropdown);
+  BIND (blast_picture); BIND (whatif_diff); BIND (hypotheses_label); BIND (hypotheses_picture); BIND (incident_text); BIND (incident_summary); BIND (incident_picture);
+  BIND (kind_dropdown);
   BIND (timeline_search); BIND (timeline_count); BIND (timeline_view); BIND (event_detail);
 #undef BIND
   rw_window_install_actions (wc);

@@ -41,8 +41,13 @@ void rw_window_set_auto_answer (RwWindow *win, int answer);
 /* Views rendered so far (paths, what-if, hypotheses) — for tests. */
 GdkPaintable *rw_window_get_view (RwWindow *win, const char *name);
 const char *rw_window_get_status (RwWindow *win);
-/* Shows a page of the side panel: inspector, paths, whatif, hypotheses. */
+/* Shows a page of the side panel: inspector, paths, whatif, incident, hypotheses. */
 void rw_window_show_page (RwWindow *win, const char *name);
+/* Runs an incident described in words on the document's network (a worker does it); the
+ * result lands on the Incident page. */
+void rw_window_run_incident (RwWindow *win, const char *text);
+/* The last incident's result (the `incident --json` document), or NULL. */
+JsonNode *rw_window_get_incident (RwWindow *win);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
 
