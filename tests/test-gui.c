@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <adwaita.h>
 #include <math.h>
+#include <stdlib.h>
 #include "rw-application.h"
 #include "rw-timeline-item.h"
 #include "rw-window.h"
@@ -224,6 +225,40 @@ test_edit_undo_redo (void)
   close_window (win);
 }
 
+static gboolean
+can_undo (gpointer data)
+{
+  return rw_document_can_undo (rw_window_get_document (data));
+}
+
+static void
+test_arrange (void)
+{
+  RwWindow *win = open_window (TOPO);
+  RwDocument *doc = rw_window_get_document (win);
+  g_autofree char *before = doc_text (win);
+  const RwTopology *t;
+  const RwNode *isp, *r1, *r4;
+  /* Graphviz lays the network out in tiers: internet, ISPs, edge, reflector, data centre */
+  activate (win, "win.arrange", NULL);
+  g_assert_true (wait_for (can_undo, win, 60));
+  t = rw_document_get_topology (doc);
+  isp = rw_topology_find_node (t, "ISP-A");
+  r1 = rw_topology_find_node (t, "R1");
+  r4 = rw_topology_find_node (t, "R4");
+  g_assert_cmpfloat (isp->y, <, r1->y);
+  g_assert_cmpfloat (r1->y, <, r4->y);
+  g_assert_cmpstr (rw_document_get_undo_label (doc), ==, "Arrange");
+  screenshot (win, "arranged");
+  /* one undo step puts every node back */
+  activate (win, "win.undo", NULL);
+  {
+    g_autofree char *after = doc_text (win);
+    g_assert_cmpstr (after, ==, before);
+  }
+  close_window (win);
+}
+
 static void
 test_inspector_validation (void)
 {
@@ -308,7 +343,8 @@ reached_tick (gpointer data)
 static gboolean
 approval_shown (gpointer data)
 {
-  return rw_window_get_approval_dialog (data) != NULL;
+  RwApprovalDialog *d = rw_window_get_approval_dialog (data);
+  return d != NULL && gtk_widget_get_mapped (GTK_WIDGET (d));
 }
 
 static guint
@@ -440,6 +476,53 @@ test_incident (void)
 }
 
 static void
+test_fibre_cut_modified (void)
+{
+  /* the operator edits the proposed value; the agent simulates and proves it again, then acts */
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
+  RwWindow *win;
+  RwRunner *runner;
+  RwApprovalDialog *dialog;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *modified = NULL;
+  g_settings_set_double (settings, "t1-blast-radius", 0.0);
+  g_settings_set_uint (settings, "tick-interval-ms", 50);
+  win = open_window (TOPO);
+  runner = rw_window_get_runner (win);
+  g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (35));
+  rw_runner_play_until (runner, 35);
+  g_assert_true (wait_for (reached_tick, win, 300));
+  activate (win, "win.fail-link", g_variant_new_string ("R2-ISPB"));
+  activate (win, "win.play", NULL);
+  g_assert_true (wait_for (approval_shown, win, 600));
+  dialog = rw_window_get_approval_dialog (win);
+  /* local-pref:ROUTER:NEIGHBOR:VALUE[:PREFIX] — ten more than proposed */
+  parts = g_strsplit (rw_approval_dialog_get_change (dialog), ":", -1);
+  g_assert_cmpstr (parts[0], ==, "local-pref");
+  {
+    g_autofree char *value = g_strdup_printf ("%d", atoi (parts[3]) + 10);
+    g_free (parts[3]);
+    parts[3] = g_steal_pointer (&value);
+  }
+  modified = g_strjoinv (":", parts);
+  rw_approval_dialog_answer (dialog, RW_ANSWER_MODIFY, modified);
+  g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (45));
+  g_assert_true (wait_for (reached_tick, win, 300));
+  rw_runner_pause (runner);
+  {
+    GListModel *all = rw_window_get_timeline_all (win);
+    g_autofree char *said = g_strdup_printf ("operator modified it to %s", modified);
+    g_autofree char *applied = g_strdup_printf ("applied %s", modified);
+    g_assert_cmpuint (count_kind (all, "approval", said), ==, 1);
+    g_assert_cmpuint (count_kind (all, "verify", modified), >=, 1);
+    g_assert_cmpuint (count_kind (all, "act", applied), ==, 1);
+  }
+  close_window (win);
+  g_settings_reset (settings, "t1-blast-radius");
+  g_settings_reset (settings, "tick-interval-ms");
+}
+
+static void
 test_flagship_dark (void)
 {
   RwWindow *win;
@@ -472,10 +555,12 @@ main (int argc, char **argv)
   adw_init ();
   g_test_add_func ("/gui/default-network", test_default_network);
   g_test_add_func ("/gui/edit-undo-redo", test_edit_undo_redo);
+  g_test_add_func ("/gui/arrange", test_arrange);
   g_test_add_func ("/gui/inspector-validation", test_inspector_validation);
   g_test_add_func ("/gui/open-error-keeps-document", test_open_error_keeps_document);
   g_test_add_func ("/gui/views-render", test_views_render);
   g_test_add_func ("/gui/fibre-cut-with-approval", test_fibre_cut_with_approval);
+  g_test_add_func ("/gui/fibre-cut-modified", test_fibre_cut_modified);
   g_test_add_func ("/gui/incident", test_incident);
   g_test_add_func ("/gui/flagship-dark", test_flagship_dark);
   return g_test_run ();

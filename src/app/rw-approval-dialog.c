@@ -22,6 +22,13 @@ G_DEFINE_FINAL_TYPE (RwApprovalDialog, rw_approval_dialog, ADW_TYPE_MESSAGE_DIAL
 enum { ANSWERED, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
+static gboolean
+destroy_later (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
 void
 rw_approval_dialog_answer (RwApprovalDialog *d, RwAnswer answer, const char *modified)
 {
@@ -30,7 +37,9 @@ rw_approval_dialog_answer (RwApprovalDialog *d, RwAnswer answer, const char *mod
   d->answered = TRUE;
   g_clear_handle_id (&d->timer, g_source_remove);
   g_signal_emit (d, signals[ANSWERED], 0, (int) answer, modified);
-  gtk_window_destroy (GTK_WINDOW (d));
+  /* closed from the main loop: a dialog answered before it was mapped must not be torn down
+   * in the middle of its own presentation */
+  g_idle_add_full (G_PRIORITY_DEFAULT, destroy_later, g_object_ref (d), g_object_unref);
 }
 
 static void
@@ -56,6 +65,12 @@ tick (gpointer data)
     }
   show_remaining (d);
   return G_SOURCE_CONTINUE;
+}
+
+const char *
+rw_approval_dialog_get_change (RwApprovalDialog *d)
+{
+  return gtk_editable_get_text (GTK_EDITABLE (d->change_entry));
 }
 
 guint

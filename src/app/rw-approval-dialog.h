@@ -18,6 +18,8 @@ RwApprovalDialog *rw_approval_dialog_new (GtkWindow *parent, const RwApproval *r
 /* Where the blast-radius view of the proposal goes. */
 GtkPicture *rw_approval_dialog_get_blast_picture (RwApprovalDialog *d);
 guint rw_approval_dialog_get_remaining (RwApprovalDialog *d);
+/* The change as shown in the editable entry. */
+const char *rw_approval_dialog_get_change (RwApprovalDialog *d);
 /* For tests and the window: answer as the operator would. */
 void rw_approval_dialog_answer (RwApprovalDialog *d, RwAnswer answer, const char *modified);
 

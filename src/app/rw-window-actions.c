@@ -318,7 +318,7 @@ arrange_done (GObject *source, GAsyncResult *result, gpointer data)
       else if (g_strv_length (f) >= 4 && g_str_equal (f[0], "node"))
         {
           char *name = f[1][0] == '"' ? g_strndup (f[1] + 1, strlen (f[1]) - 2) : g_strdup (f[1]);
-          double x = 80 + 100 * g_ascii_strtod (f[2], NULL), y = 80 + 100 * (height - g_ascii_strtod (f[3], NULL));
+          double x = 80 + 130 * g_ascii_strtod (f[2], NULL), y = 80 + 100 * (height - g_ascii_strtod (f[3], NULL));
           g_ptr_array_add (ids, name);
           g_array_append_val (xy, x);
           g_array_append_val (xy, y);

@@ -38,6 +38,7 @@ static void
 view_job_free (ViewJob *j)
 {
   g_object_unref (j->win);
+  g_object_unref (j->picture);
   g_free (j->name);
   g_free (j->engine);
   g_free (j);
@@ -82,7 +83,7 @@ rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *e
   g_autoptr(GTask) task = NULL;
   j->win = g_object_ref (win);
   j->name = g_strdup (name);
-  j->picture = picture;
+  j->picture = g_object_ref (picture); /* a dialog's picture may go before the view is drawn */
   j->generation = generation;
   j->expected = ++*generation;
   task = g_task_new (NULL, win->cancellable, render_done, j);
