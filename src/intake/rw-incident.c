@@ -80,7 +80,7 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
   else
     {
       rw_guard_config_init (&guard);
-      guard.z3_timeout_ms = 5000;
+      guard.z3_timeout_ms = 20000;
     }
   if (p->schedule)
     sched = *p->schedule;

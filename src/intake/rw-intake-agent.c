@@ -596,7 +596,7 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
       g_autoptr(GError) bad = NULL;
       rw_safety_params_init (&p);
       p.k = 0;   /* rules on the new state; failure robustness is the agent loop's (slower) job */
-      p.timeout_ms = MIN (w->guard.z3_timeout_ms, 5000u);
+      p.timeout_ms = MIN (w->guard.z3_timeout_ms, 20000u);
       p.confidence = w->confidence;
       p.min_confidence = w->guard.t2_confidence;
       p.robust_relative_to = w->state;
