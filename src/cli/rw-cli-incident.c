@@ -1,6 +1,7 @@
 /* rw-cli-incident.c — incident intake from the command line: `incident`, `tickets`, `keys`.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include "rw-i18n.h"
 #include "rw-datadir.h"
 #include "rw-incident.h"
 #include "rw-json-util.h"
@@ -76,30 +77,52 @@ summarise (const RwTask *t, const RwTaskResult *res)
   JsonObject *o = res->out && JSON_NODE_HOLDS_OBJECT (res->out) ? json_node_get_object (res->out) : NULL;
   const char *type = t ? t->type : "";
   if (res->error)
-    return g_strdup_printf ("%s (after %u attempt%s)", res->error, res->attempts, res->attempts == 1 ? "" : "s");
+    /* Translators: the error, then how many times the task was tried */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s (after %u attempt)", "%s (after %u attempts)", res->attempts),
+                            res->error, res->attempts);
   if (o == NULL)
     return g_strdup ("");
   if (strcmp (type, "reproduce_fault") == 0 || strcmp (type, "assess_impact") == 0
       || strcmp (type, "verify_recovery") == 0)
     {
       const char *what = member_string (o, "reproduced") ? member_string (o, "reproduced") : member_string (o, "what_if");
-      return g_strdup_printf ("%s%s%u demand(s) newly miss their SLA, busiest %s at %.0f %%, %.1f %% of traffic moved",
-                              what ? what : "", what ? ": " : "", member_length (o, "new_sla_violations"),
+      guint missed = member_length (o, "new_sla_violations");
+      /* Translators: the first two %s are the change that was tried and ": " (both empty when
+       * none), then the number of demands, the busiest link and two percentages */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "%s%s%u demand newly misses its SLA, busiest %s at %.0f %%, %.1f %% of traffic moved",
+                                           "%s%s%u demands newly miss their SLA, busiest %s at %.0f %%, %.1f %% of traffic moved",
+                                           missed),
+                              what ? what : "", what ? ": " : "", missed,
                               member_string (o, "busiest") ? member_string (o, "busiest") : "-",
                               100 * member_double (o, "max_utilisation"), 100 * member_double (o, "blast_radius"));
     }
   if (strcmp (type, "check_metric") == 0)
-    return g_strdup_printf ("%s: %s%s%s, last %.4g, %.0f threshold crossing(s)", member_string (o, "metric"),
-                            member_string (o, "observed"), member_string (o, "expected") ? ", expected " : "",
+    {
+      double crossings = member_double (o, "crossings");
+      /* Translators: the metric, what was observed, ", expected " and the expected value (both
+       * empty when none), the last value and the number of threshold crossings */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s: %s%s%s, last %.4g, %.0f threshold crossing",
+                                           "%s: %s%s%s, last %.4g, %.0f threshold crossings",
+                                           isnan (crossings) || crossings < 0 ? 0 : (gulong) crossings),
+                            member_string (o, "metric"), member_string (o, "observed"),
+                            /* Translators: put in front of a metric's expected value */
+                            member_string (o, "expected") ? _(", expected ") : "",
                             member_string (o, "expected") ? member_string (o, "expected") : "",
-                            member_double (o, "last"), member_double (o, "crossings"));
+                            member_double (o, "last"), crossings);
+    }
   if (strcmp (type, "search_logs") == 0)
     {
       JsonNode *top = json_object_get_member (o, "top");
       JsonArray *a = top && JSON_NODE_HOLDS_ARRAY (top) ? json_node_get_array (top) : NULL;
       JsonObject *first = a && json_array_get_length (a) ? json_array_get_object_element (a, 0) : NULL;
-      return g_strdup_printf ("%.0f of %.0f lines match; newest: %s%s%s%s", member_double (o, "matches"),
-                              member_double (o, "scanned"), first ? member_string (first, "line") : "none",
+      double scanned = member_double (o, "scanned");
+      /* Translators: matching and scanned log lines, then the newest matching line (or "none")
+       * and why it matched in parentheses */
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%.0f of %.0f line matches; newest: %s%s%s%s",
+                                           "%.0f of %.0f lines match; newest: %s%s%s%s",
+                                           isnan (scanned) || scanned < 0 ? 0 : (gulong) scanned),
+                              member_double (o, "matches"), scanned, first ? member_string (first, "line") : _("none"),
                               first ? " (" : "", first ? member_string (first, "why") : "", first ? ")" : "");
     }
   if (strcmp (type, "mitigate") == 0 || strcmp (type, "apply_change") == 0)
@@ -110,12 +133,13 @@ summarise (const RwTask *t, const RwTaskResult *res)
         return g_strdup (member_string (o, "note"));
       for (guint i = 0; changes && JSON_NODE_HOLDS_ARRAY (changes) && i < json_array_get_length (json_node_get_array (changes)); i++)
         g_string_append_printf (c, "%s%s", i ? " " : "", json_array_get_string_element (json_node_get_array (changes), i));
-      return g_strdup_printf ("%s: %s, tier %s, %.1f %% of traffic moved, busiest link after %.0f %%", c->str,
+      /* Translators: the changes, whether the twin verified them, the safety tier, then two percentages */
+      return g_strdup_printf (_("%s: %s, tier %s, %.1f %% of traffic moved, busiest link after %.0f %%"), c->str,
                               member_string (o, "verified"), member_string (o, "tier"), 100 * member_double (o, "blast_radius"),
                               100 * member_double (o, "max_utilisation_after"));
     }
   if (member_string (o, "question"))
-    return g_strdup_printf ("question: %s", member_string (o, "question"));
+    return g_strdup_printf (_("question: %s"), member_string (o, "question"));
   if (member_string (o, "reason"))
     return g_strdup (member_string (o, "reason"));
   return rw_json_node_to_string (res->out, FALSE);
@@ -124,37 +148,41 @@ summarise (const RwTask *t, const RwTaskResult *res)
 static void
 print_text (const RwIncidentResult *r)
 {
-  printf ("Incident: %s\n\nRunbooks (bm25, higher is better):\n", r->text);
+  printf (_("Incident: %s\n\nRunbooks (bm25, higher is better):\n"), r->text);
   for (guint i = 0; i < r->hits->len; i++)
     {
       const RwRunbookHit *h = r->hits->pdata[i];
       printf ("  %s %-22s %6.2f\n", i == 0 ? "*" : " ", h->id, h->score);
     }
-  printf ("\nEntities:");
+  printf ("\n%s", _("Entities:"));
   for (guint i = 0; i < r->entities->len; i++)
     {
       const RwEntity *e = r->entities->pdata[i];
       printf (" %s %s (\"%s\")%s", e->kind, e->id, e->text, i + 1 < r->entities->len ? "," : "");
     }
-  printf ("%s\n", r->entities->len ? "" : " none");
-  printf ("Facts: link %s, router %s, ISP %s, prefix %s\n", r->facts->link ? r->facts->link : "?",
+  if (r->entities->len == 0)
+    printf (" %s", _("none"));
+  printf ("\n");
+  printf (_("Facts: link %s, router %s, ISP %s, prefix %s\n"), r->facts->link ? r->facts->link : "?",
           r->facts->router ? r->facts->router : "?", r->facts->isp ? r->facts->isp : "?",
           r->facts->prefix ? r->facts->prefix : "?");
   if (r->report == NULL)
-    printf ("\nNo valid plan: %s\n", r->plan_error);
+    printf (_("\nNo valid plan: %s\n"), r->plan_error);
   else
     {
       const RwPlan *p = r->report->plan;
-      printf ("\nPlan %s v%u (%s):\n", p->plan_id, p->version, p->origin);
+      /* Translators: plan id, version and where the plan came from (rulebook, llm, …) */
+      printf (_("\nPlan %s v%u (%s):\n"), p->plan_id, p->version, p->origin);
       for (guint i = 0; i < p->tasks->len; i++)
         {
           const RwTask *t = p->tasks->pdata[i];
           g_autoptr(GString) deps = g_string_new (NULL);
           for (guint k = 0; k < t->dependencies->len; k++)
             g_string_append_printf (deps, "%s%s", k ? "," : "", (char *) t->dependencies->pdata[k]);
-          printf ("  %-18s %-16s %-12s %-12s after [%s]\n", t->task_id, t->type, t->target, t->assigned_to, deps->str);
+          /* Translators: task id, task type, target, assignee, then the tasks it waits for */
+          printf (_("  %-18s %-16s %-12s %-12s after [%s]\n"), t->task_id, t->type, t->target, t->assigned_to, deps->str);
         }
-      printf ("\nResults:\n");
+      printf ("\n%s\n", _("Results:"));
       for (guint i = 0; i < r->report->results->len; i++)
         {
           const RwTaskResult *res = r->report->results->pdata[i];
@@ -164,7 +192,9 @@ print_text (const RwIncidentResult *r)
       for (guint i = 0; i < r->report->rejections->len; i++)
         printf ("  %s\n", (char *) r->report->rejections->pdata[i]);
     }
-  printf ("\nTicket %" G_GINT64_FORMAT ": %s%s%s\n", r->ticket_id, r->ticket_status,
+  /* Translators: ticket id, its status (resolved, escalated, open: not translated), then " — "
+   * and the reason when there is one */
+  printf (_("\nTicket %lld: %s%s%s\n"), (long long) r->ticket_id, r->ticket_status,
           r->ticket_reason ? " — " : "", r->ticket_reason ? r->ticket_reason : "");
 }
 
@@ -185,7 +215,7 @@ check_incidents (JsonNode *root, const char *file, const RwTopology *topo, const
   JsonObject *o;
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
-      rw_json_fail (&c, "expected a JSON object");
+      rw_json_fail (&c, _("expected a JSON object"));
       return NULL;
     }
   o = json_node_get_object (root);
@@ -193,7 +223,8 @@ check_incidents (JsonNode *root, const char *file, const RwTopology *topo, const
     return NULL;
   if (strcmp (format, "routewise-incidents") != 0)
     {
-      rw_json_fail (&c, "format: '%s' is not 'routewise-incidents'", format);
+      /* Translators: "format" is a JSON key and 'routewise-incidents' a value: keep both */
+      rw_json_fail (&c, _("format: '%s' is not 'routewise-incidents'"), format);
       return NULL;
     }
   if (!rw_json_get_uint (&c, o, "version", "", TRUE, 1, 1, 1, &version)
@@ -209,7 +240,7 @@ check_incidents (JsonNode *root, const char *file, const RwTopology *topo, const
       g_autoptr(GError) local = NULL;
       if (!JSON_NODE_HOLDS_OBJECT (node))
         {
-          rw_json_fail (&c, "%s: expected an object", path);
+          rw_json_fail (&c, _("%s: expected an object"), path);
           return NULL;
         }
       o = json_node_get_object (node);
@@ -219,7 +250,8 @@ check_incidents (JsonNode *root, const char *file, const RwTopology *topo, const
         return NULL;
       if (rw_runbook_set_find (books, runbook) == NULL)
         {
-          rw_json_fail (&c, "%s.runbook: no runbook '%s' in %s", path, runbook, books->source);
+          /* Translators: "runbook" after the dot is a JSON key: keep it */
+          rw_json_fail (&c, _("%s.runbook: no runbook '%s' in %s"), path, runbook, books->source);
           return NULL;
         }
       where = g_strdup_printf ("%s: %s.reference_plan", file, path);
@@ -342,8 +374,11 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
   if (json)
     rw_cli_print_json (doc);
   else
-    printf ("\nretrieval %u/%u, mean TGED %.3f, mean MRL %.2f ms over %u replans\n", right, n, n ? tged_sum / n : 0,
-            n_mrl ? mrl_sum / n_mrl : 0.0, n_mrl);
+    /* Translators: runbooks found right / incidents, mean tree-graph edit distance, mean
+     * milliseconds to replan and the number of replans */
+    printf (g_dngettext (GETTEXT_PACKAGE, "\nretrieval %u/%u, mean TGED %.3f, mean MRL %.2f ms over %u replan\n",
+                         "\nretrieval %u/%u, mean TGED %.3f, mean MRL %.2f ms over %u replans\n", n_mrl),
+            right, n, n ? tged_sum / n : 0, n_mrl ? mrl_sum / n_mrl : 0.0, n_mrl);
   return RW_EXIT_OK;
 }
 
@@ -355,18 +390,18 @@ rw_cli_incident (int argc, char **argv)
   g_autofree char *endpoint = NULL, *model = NULL, *harness = NULL;
   gint llm_timeout = 30;
   GOptionEntry entries[] = {
-    { "topology", 0, 0, G_OPTION_ARG_FILENAME, &topo_path, "The network (default: the shipped enterprise network)", "FILE" },
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Workspace database for tickets, index and audit (default: user data dir)", "FILE" },
-    { "runbooks", 0, 0, G_OPTION_ARG_FILENAME, &books_path, "Runbook file (default: the shipped runbooks)", "FILE" },
-    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_path, "Envelope key file (default: ~/.config/routewise/keys.json)", "FILE" },
-    { "llm-endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint, "OpenAI-compatible base URL, e.g. http://127.0.0.1:1234/v1 (default: none, the rulebook plans)", "URL" },
-    { "llm-model", 0, 0, G_OPTION_ARG_STRING, &model, "Model name for the LLM planner", "NAME" },
-    { "llm-timeout", 0, 0, G_OPTION_ARG_INT, &llm_timeout, "Seconds to wait for the LLM (default 30)", "S" },
-    { "harness", 0, 0, G_OPTION_ARG_FILENAME, &harness, "Run the incidents of FILE and report retrieval, TGED and MRL", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON", NULL },
+    { "topology", 0, 0, G_OPTION_ARG_FILENAME, &topo_path, N_("The network (default: the shipped enterprise network)"), "FILE" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Workspace database for tickets, index and audit (default: user data dir)"), "FILE" },
+    { "runbooks", 0, 0, G_OPTION_ARG_FILENAME, &books_path, N_("Runbook file (default: the shipped runbooks)"), "FILE" },
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_path, N_("Envelope key file (default: ~/.config/routewise/keys.json)"), "FILE" },
+    { "llm-endpoint", 0, 0, G_OPTION_ARG_STRING, &endpoint, N_("OpenAI-compatible base URL, e.g. http://127.0.0.1:1234/v1 (default: none, the rulebook plans)"), "URL" },
+    { "llm-model", 0, 0, G_OPTION_ARG_STRING, &model, N_("Model name for the LLM planner"), "NAME" },
+    { "llm-timeout", 0, 0, G_OPTION_ARG_INT, &llm_timeout, N_("Seconds to wait for the LLM (default 30)"), "S" },
+    { "harness", 0, 0, G_OPTION_ARG_FILENAME, &harness, N_("Run the incidents of FILE and report retrieval, TGED and MRL"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("TEXT… — find the runbook, plan, run the plan on the twin, keep a ticket");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("TEXT… — find the runbook, plan, run the plan on the twin, keep a ticket"));
   g_autoptr(GError) error = NULL;
   g_autoptr(RwTopology) topo = NULL;
   g_autoptr(RwRunbookSet) books = NULL;
@@ -378,18 +413,18 @@ rw_cli_incident (int argc, char **argv)
   RwIncidentParams p = { 0 };
   int status = 0;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx,
-    "Exit status: 0 resolved, 1 escalated or open (a person must act), 2 bad input.\n"
-    "Without --llm-endpoint the plan comes from the runbook's rulebook template.");
+    _("Exit status: 0 resolved, 1 escalated or open (a person must act), 2 bad input.\n"
+    "Without --llm-endpoint the plan comes from the runbook's rulebook template."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc < 2 && harness == NULL)
-    return rw_cli_bad_input ("incident needs the incident text (see --help)");
+    return rw_cli_bad_input (_("incident needs the incident text (see --help)"));
   if (topo_path == NULL && (topo_path = data_file ("topologies", "enterprise.json")) == NULL)
-    return rw_cli_bad_input ("the default network (topologies/enterprise.json) is not installed; give --topology");
+    return rw_cli_bad_input (_("the default network (topologies/enterprise.json) is not installed; give --topology"));
   if (books_path == NULL && (books_path = data_file ("runbooks.json", NULL)) == NULL)
-    return rw_cli_bad_input ("the runbooks (runbooks.json) are not installed; give --runbooks");
+    return rw_cli_bad_input (_("the runbooks (runbooks.json) are not installed; give --runbooks"));
   if (db == NULL)
     db = default_db ();
   if (keys_path == NULL)
@@ -440,23 +475,23 @@ rw_cli_tickets (int argc, char **argv)
   gboolean json = FALSE, verify = FALSE;
   g_autofree char *db = NULL, *keys_path = NULL;
   GOptionEntry entries[] = {
-    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, "Workspace database (default: user data dir)", "FILE" },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the tickets as JSON", NULL },
-    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, "Check the signed task envelopes stored with every ticket update", NULL },
-    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_path, "Key file for --verify (default: ~/.config/routewise/keys.json)", "FILE" },
+    { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Workspace database (default: user data dir)"), "FILE" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the tickets as JSON"), NULL },
+    { "verify", 0, 0, G_OPTION_ARG_NONE, &verify, N_("Check the signed task envelopes stored with every ticket update"), NULL },
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_path, N_("Key file for --verify (default: ~/.config/routewise/keys.json)"), "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("— list incident tickets, newest first");
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("— list incident tickets, newest first"));
   g_autoptr(RwStore) store = NULL;
   g_autoptr(GPtrArray) tickets = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc > 1)
-    return rw_cli_bad_input ("tickets takes no arguments (see --help)");
+    return rw_cli_bad_input (_("tickets takes no arguments (see --help)"));
   if (db == NULL)
     db = default_db ();
   if ((store = open_db (db, &status)) == NULL)
@@ -472,8 +507,10 @@ rw_cli_tickets (int argc, char **argv)
           || !rw_tickets_verify (store, kr, &checked, problems, &error))
         return rw_cli_bad_input ("%s", error->message);
       for (guint i = 0; i < problems->len; i++)
-        printf ("BAD %s\n", (char *) problems->pdata[i]);
-      printf ("%u task envelopes checked, %u bad\n", checked, problems->len);
+        printf (_("BAD %s\n"), (char *) problems->pdata[i]);
+      printf (g_dngettext (GETTEXT_PACKAGE, "%u task envelope checked, %u bad\n", "%u task envelopes checked, %u bad\n",
+                           checked),
+              checked, problems->len);
       return problems->len ? RW_EXIT_FINDING : RW_EXIT_OK;
     }
   if ((tickets = rw_store_tickets (store, &error)) == NULL)
@@ -513,11 +550,16 @@ rw_cli_tickets (int argc, char **argv)
       return RW_EXIT_OK;
     }
   if (tickets->len == 0)
-    printf ("No tickets in %s\n", db);
+    printf (_("No tickets in %s\n"), db);
   for (guint i = 0; i < tickets->len; i++)
     {
       const RwTicket *t = tickets->pdata[i];
-      printf ("#%-4" G_GINT64_FORMAT " %-9s %-6s %-20s %3u updates  %s\n     %s%s%s\n", t->id, t->status, t->severity,
+      /* Translators: ticket id, status and severity (not translated), runbook, the number of
+       * updates and when the last one was, then the incident text and the reason on their own
+       * lines; keep the columns lined up */
+      printf (g_dngettext (GETTEXT_PACKAGE, "#%-4lld %-9s %-6s %-20s %3u update   %s\n     %s%s%s\n",
+                           "#%-4lld %-9s %-6s %-20s %3u updates  %s\n     %s%s%s\n", t->n_updates),
+              (long long) t->id, t->status, t->severity,
               t->runbook ? t->runbook : "-", t->n_updates, t->updated, t->incident, t->reason ? "\n     " : "",
               t->reason ? t->reason : "");
     }
@@ -529,23 +571,27 @@ rw_cli_keys (int argc, char **argv)
 {
   g_autofree char *path = NULL;
   GOptionEntry entries[] = {
-    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &path, "Key file (default: ~/.config/routewise/keys.json)", "FILE" },
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &path, N_("Key file (default: ~/.config/routewise/keys.json)"), "FILE" },
     { NULL }
   };
-  g_autoptr(GOptionContext) ctx = g_option_context_new ("rotate — add a new envelope signing key; old keys stay for verifying old records");
+  /* Translators: "rotate" is the action the user types: keep it */
+  g_autoptr(GOptionContext) ctx = g_option_context_new (N_("rotate — add a new envelope signing key; old keys stay for verifying old records"));
   g_autoptr(RwKeyring) kr = NULL;
   g_autoptr(GError) error = NULL;
   int status;
 
-  g_option_context_add_main_entries (ctx, entries, NULL);
+  g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc != 2 || strcmp (argv[1], "rotate") != 0)
-    return rw_cli_bad_input ("keys needs the action 'rotate' (see --help)");
+    return rw_cli_bad_input (_("keys needs the action 'rotate' (see --help)"));
   if (path == NULL)
     path = rw_keyring_default_path ();
   if ((kr = rw_keyring_load (path, TRUE, &error)) == NULL || !rw_keyring_rotate (kr, &error))
     return rw_cli_bad_input ("%s", error->message);
-  printf ("%s: key version %u is now current (%u keys kept)\n", path, rw_keyring_current (kr), rw_keyring_n_keys (kr));
+  /* Translators: the key file, the new key version and how many keys the file keeps */
+  printf (g_dngettext (GETTEXT_PACKAGE, "%s: key version %u is now current (%u key kept)\n",
+                       "%s: key version %u is now current (%u keys kept)\n", rw_keyring_n_keys (kr)),
+          path, rw_keyring_current (kr), rw_keyring_n_keys (kr));
   return RW_EXIT_OK;
 }
