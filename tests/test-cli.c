@@ -584,10 +584,39 @@ test_incident_harness (void)
   }
 }
 
+/* The scenario harness reports the incidents' retrieval, TGED and MRL beside SR, MTTD, MTTR. */
+static void
+test_harness_with_incidents (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_auto(Run) r = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o, *inc;
+  cli (&r, "harness", RW_SOURCE_DIR "/scenarios/quiet-network.json", "--incidents", RW_SOURCE_DIR "/data/incidents.json",
+       "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+  o = json_node_get_object (json_parser_get_root (parser));
+  g_assert_true (json_object_has_member (o, "scenarios"));
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (o, "overall"), "sr"), ==, 1.0);
+  inc = json_object_get_object_member (json_object_get_object_member (o, "incidents"), "overall");
+  g_assert_cmpfloat (json_object_get_double_member (inc, "retrieval_accuracy"), ==, 1.0);
+  g_assert_cmpfloat (json_object_get_double_member (inc, "tged"), <, 0.2);
+  g_assert_false (json_object_get_null_member (inc, "mrl_ms"));
+  /* a missing incidents file is bad input */
+  {
+    g_auto(Run) bad = { 0 };
+    cli (&bad, "harness", RW_SOURCE_DIR "/scenarios/quiet-network.json", "--incidents", "/nonexistent/incidents.json", "--json", NULL);
+    g_assert_cmpint (bad.status, ==, 2);
+    g_assert_nonnull (strstr (bad.err, "/nonexistent/incidents.json"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/cli/harness/incidents", test_harness_with_incidents);
   g_test_add_func ("/cli/simulate/json-contract", test_simulate_json_contract);
   g_test_add_func ("/cli/simulate/human", test_simulate_human);
   g_test_add_func ("/cli/whatif/fibre-cut", test_whatif_fibre_cut);

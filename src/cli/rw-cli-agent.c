@@ -135,10 +135,12 @@ int
 rw_cli_harness (int argc, char **argv)
 {
   gboolean json = FALSE;
-  g_autofree char *db = NULL;
+  g_autofree char *db = NULL, *incidents = NULL;
+  g_autoptr(JsonNode) incident_doc = NULL;
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Keep audit chains and learning in this database (default: none)"), "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the metrics as JSON"), NULL },
+    { "incidents", 0, 0, G_OPTION_ARG_FILENAME, &incidents, N_("Also run these incidents (data/incidents.json) and report retrieval, MRL and TGED"), "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (N_("SCENARIO… — run scenarios headless and report SR, MTTD, MTTR, rollbacks, blocked and false actions"));
@@ -169,11 +171,19 @@ rw_cli_harness (int argc, char **argv)
       t.blocked += r->blocked;
       t.false_actions += r->false_actions;
     }
+  if (incidents && json && (status = rw_cli_incident_harness (incidents, db, TRUE, &incident_doc)) != 0)
+    return status;
   if (json)
     {
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) doc = NULL;
       json_builder_begin_object (b);
+      if (incident_doc)
+        {
+          /* {"incidents": [...], "overall": {"retrieval", "tged", "mrl_ms", "replans"…}} */
+          json_builder_set_member_name (b, "incidents");
+          json_builder_add_value (b, g_steal_pointer (&incident_doc));
+        }
       json_builder_set_member_name (b, "scenarios");
       json_builder_begin_array (b);
       for (guint i = 0; i < rows->len; i++)
@@ -207,6 +217,13 @@ rw_cli_harness (int argc, char **argv)
       g_autofree char *mttr = t.n_mttr ? g_strdup_printf ("%.0f s", t.mttr / t.n_mttr) : g_strdup ("-");
       printf ("Overall: SR %.2f, MTTD %s, MTTR %s, rollbacks %u, blocked %u, false actions %u\n", t.sr / rows->len,
               mttd, mttr, t.rollbacks, t.blocked, t.false_actions);
+      if (incidents)
+        {
+          printf ("\n%s\n", _("Incidents"));
+          fflush (stdout);
+          if ((status = rw_cli_incident_harness (incidents, db, FALSE, NULL)) != 0)
+            return status;
+        }
     }
   return RW_EXIT_OK;
 }

@@ -1,6 +1,7 @@
 /* rw-cli-incident.c — incident intake from the command line: `incident`, `tickets`, `keys`.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
+#include <glib/gstdio.h>
 #include "rw-i18n.h"
 #include "rw-datadir.h"
 #include "rw-incident.h"
@@ -267,9 +268,10 @@ check_incidents (JsonNode *root, const char *file, const RwTopology *topo, const
   return cases;
 }
 
+/* With @out, the document is returned there and nothing is printed. */
 static int
 run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books, RwStore *store,
-             const RwKeyring *keys, RwPlanner *planner, gboolean json)
+             const RwKeyring *keys, RwPlanner *planner, gboolean json, JsonNode **out)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -295,7 +297,7 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "incidents");
   json_builder_begin_array (b);
-  if (!json)
+  if (!json && out == NULL)
     printf ("%-58s %-20s %-9s %6s %8s\n", "incident", "runbook", "ticket", "TGED", "MRL ms");
   for (guint i = 0; i < n; i++)
     {
@@ -347,7 +349,7 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
       json_builder_set_member_name (b, "mrl_ms");
       isnan (mrl) ? json_builder_add_null_value (b) : json_builder_add_double_value (b, mrl);
       json_builder_end_object (b);
-      if (!json)
+      if (!json && out == NULL)
         {
           g_autofree char *shown = g_utf8_substring (text, 0, MIN (56, g_utf8_strlen (text, -1)));
           char mrl_text[32] = "-";
@@ -371,7 +373,9 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
   json_builder_end_object (b);
   json_builder_end_object (b);
   doc = json_builder_get_root (b);
-  if (json)
+  if (out)
+    *out = g_steal_pointer (&doc);
+  else if (json)
     rw_cli_print_json (doc);
   else
     /* Translators: runbooks found right / incidents, mean tree-graph edit distance, mean
@@ -447,7 +451,7 @@ rw_cli_incident (int argc, char **argv)
       llm = rw_llm_planner_new (&cfg, store);
     }
   if (harness)
-    return run_harness (harness, topo, books, store, keys, llm, json);
+    return run_harness (harness, topo, books, store, keys, llm, json, NULL);
 
   argv[argc] = NULL;
   text = g_strjoinv (" ", argv + 1);
@@ -594,4 +598,41 @@ rw_cli_keys (int argc, char **argv)
                        "%s: key version %u is now current (%u keys kept)\n", rw_keyring_n_keys (kr)),
           path, rw_keyring_current (kr), rw_keyring_n_keys (kr));
   return RW_EXIT_OK;
+}
+
+int
+rw_cli_incident_harness (const char *file, const char *db, gboolean json, JsonNode **out)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwTopology) topo = NULL;
+  g_autoptr(RwRunbookSet) books = NULL;
+  g_autoptr(RwStore) store = NULL;
+  g_autofree char *topo_path = data_file ("topologies", "enterprise.json");
+  g_autofree char *books_path = data_file ("runbooks.json", NULL);
+  g_autofree char *tmp = NULL, *path = NULL;
+  int status = 0;
+  if (topo_path == NULL || books_path == NULL)
+    return rw_cli_bad_input (_("the default network and the runbooks must be installed for --incidents"));
+  if ((topo = rw_topology_load_file (topo_path, &error)) == NULL || (books = rw_runbook_set_load_file (books_path, &error)) == NULL)
+    return rw_cli_bad_input ("%s", error->message);
+  /* the index and the tickets need a database: the run's, or a scratch one */
+  if (db == NULL)
+    {
+      if ((tmp = g_dir_make_tmp ("routewise-incidents-XXXXXX", &error)) == NULL)
+        return rw_cli_bad_input ("%s", error->message);
+      path = g_build_filename (tmp, "incidents.db", NULL);
+    }
+  if ((store = open_db (db ? db : path, &status)) == NULL)
+    return status;
+  status = run_harness (file, topo, books, store, NULL, NULL, json, out);
+  g_clear_pointer (&store, rw_store_close);
+  if (tmp)
+    {
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL), *shm = g_strconcat (path, "-shm", NULL);
+      g_unlink (wal);
+      g_unlink (shm);
+      g_unlink (path);
+      g_rmdir (tmp);
+    }
+  return status;
 }

@@ -34,4 +34,8 @@ void rw_cli_print_json (JsonNode *node);
 #include "rw-twin.h"
 RwTwin *rw_cli_load_twin (const char *path, int *status);
 
+/* The incident harness (retrieval, TGED, MRL) over FILE on the shipped network and runbooks;
+ * with @out the document is returned instead of printed. Returns an exit status. */
+int rw_cli_incident_harness (const char *file, const char *db, gboolean json, JsonNode **out);
+
 G_END_DECLS
