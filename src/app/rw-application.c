@@ -11,9 +11,9 @@
 
 struct _RwApplication {
   AdwApplication parent_instance;
-  char *topology, *scenario, *screenshot, *db, *mode, *page;
+  char *topology, *scenario, *screenshot, *db, *page;
   gint ticks;
-  gboolean quit, play;
+  gboolean quit;
   RwWindow *scripted;      /* the window a scripted run waits on */
   gulong snapshot_id;
   int status;
@@ -196,7 +196,6 @@ rw_application_finalize (GObject *object)
   g_free (app->scenario);
   g_free (app->screenshot);
   g_free (app->db);
-  g_free (app->mode);
   g_free (app->page);
   G_OBJECT_CLASS (rw_application_parent_class)->finalize (object);
 }

@@ -199,12 +199,7 @@ dir_util (RwCanvas *c, guint dir)
 static gboolean
 twin_matches (RwCanvas *c, const RwTopology *t)
 {
-  if (c->twin == NULL || c->twin->topo->links->len != t->links->len || c->twin->topo->nodes->len != t->nodes->len)
-    return FALSE;
-  for (guint i = 0; i < t->links->len; i++)
-    if (g_strcmp0 (((RwLink *) t->links->pdata[i])->id, ((RwLink *) c->twin->topo->links->pdata[i])->id) != 0)
-      return FALSE;
-  return TRUE;
+  return c->twin != NULL && rw_topology_same_links (c->twin->topo, t);
 }
 
 static void

@@ -883,7 +883,8 @@ rw_window_run_incident (RwWindow *win, const char *text)
 {
   IncidentJob *j;
   g_autoptr(GTask) task = NULL;
-  if (win->incident_running || text == NULL || *g_strstrip (g_strdup (text)) == '\0')
+  g_autofree char *trimmed = text ? g_strstrip (g_strdup (text)) : NULL;
+  if (win->incident_running || trimmed == NULL || *trimmed == '\0')
     return;
   {
     GtkTextBuffer *buf = gtk_text_view_get_buffer (win->incident_text);

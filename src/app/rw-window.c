@@ -117,17 +117,10 @@ shown_twin (RwWindow *win, const double **observed)
 {
   const RwTopology *t = rw_document_get_topology (win->doc);
   *observed = NULL;
-  if (win->snapshot && win->snapshot->live && win->snapshot->live->topo->links->len == t->links->len &&
-      win->snapshot->live->topo->nodes->len == t->nodes->len)
+  if (win->snapshot && win->snapshot->live && rw_topology_same_links (win->snapshot->live->topo, t))
     {
-      gboolean same = TRUE;
-      for (guint i = 0; i < t->links->len && same; i++)
-        same = g_strcmp0 (((RwLink *) t->links->pdata[i])->id, ((RwLink *) win->snapshot->live->topo->links->pdata[i])->id) == 0;
-      if (same)
-        {
-          *observed = win->snapshot->observed_util;
-          return win->snapshot->live;
-        }
+      *observed = win->snapshot->observed_util;
+      return win->snapshot->live;
     }
   return rw_document_get_twin (win->doc);
 }
@@ -424,7 +417,7 @@ rw_window_show_whatif (RwWindow *win, const char *text)
   GString *moved;
   if (twin == NULL)
     return;
-  changes = g_strsplit_set (g_strstrip (g_strdup (text)) ? text : "", " \t\n", -1);
+  changes = g_strsplit_set (text, " \t\n", -1);
   {
     /* drop empty words */
     guint j = 0;

@@ -624,3 +624,14 @@ rw_topology_validate (const RwTopology *t, GError **error)
     }
   return TRUE;
 }
+
+gboolean
+rw_topology_same_links (const RwTopology *a, const RwTopology *b)
+{
+  if (a->links->len != b->links->len || a->nodes->len != b->nodes->len)
+    return FALSE;
+  for (guint i = 0; i < a->links->len; i++)
+    if (g_strcmp0 (((RwLink *) a->links->pdata[i])->id, ((RwLink *) b->links->pdata[i])->id) != 0)
+      return FALSE;
+  return TRUE;
+}

@@ -166,6 +166,9 @@ gboolean rw_session_is_ebgp (const RwTopology *t, const RwSession *s);
 /* Semantic checks shared by the loader and the editor: references, duplicates, ranges.
  * The message names the JSON path ("links[3].b: unknown node 'R9'"). */
 gboolean rw_topology_validate (const RwTopology *t, GError **error);
+/* Same nodes count and the same link ids in the same order: results computed for one (loads
+ * per link direction) can be drawn on the other. */
+gboolean rw_topology_same_links (const RwTopology *a, const RwTopology *b);
 
 /* JSON I/O (rw-topology-json.c). Loading never returns a half-built topology. */
 RwTopology *rw_topology_load_file (const char *path, GError **error);
