@@ -403,6 +403,16 @@ test_chain_200 (Tmp *t, gconstpointer data)
   g_assert_cmpint (((RwAuditEvent *) run_b->pdata[0])->seq, ==, 134);
   g_assert_null (((RwAuditEvent *) all->pdata[2])->decision_tag);
   {
+    /* following a run: only what came after the last event seen */
+    g_autoptr(GPtrArray) later = rw_store_events_since (s, a, ((RwAuditEvent *) run_a->pdata[59])->seq, &error);
+    g_autoptr(GPtrArray) none = rw_store_events_since (s, -1, 200, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (later->len, ==, 6);
+    g_assert_cmpint (((RwAuditEvent *) later->pdata[0])->seq, ==, ((RwAuditEvent *) run_a->pdata[60])->seq);
+    g_assert_cmpint (((RwAuditEvent *) later->pdata[0])->run_id, ==, a);
+    g_assert_cmpuint (none->len, ==, 0);
+  }
+  {
     g_autoptr(RwAuditEvent) copy = rw_audit_event_copy (all->pdata[199]);
     g_assert_cmpint (copy->seq, ==, 200);
     g_assert_true (rw_store_head (s, &head, &head_hash, &error));

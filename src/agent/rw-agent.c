@@ -5,6 +5,7 @@
 #include "rw-agent.h"
 #include "rw-detect.h"
 #include "rw-frr.h"
+#include "rw-guard.h"
 #include "rw-safety.h"
 
 #include <math.h>
@@ -96,8 +97,7 @@ struct _RwAgent {
   GHashTable *hyps;               /* "kind:entity" -> Hypothesis */
   GPtrArray *hyp_order;           /* keys in creation order */
   GPtrArray *applied;             /* Applied */
-  GArray *action_ticks;           /* ticks of applied actions (rate limits) */
-  GArray *action_tiers;           /* tier number per applied action */
+  RwActionLog actions;            /* when and at which tier changes were applied (rate limits) */
   /* metrics */
   gint first_fault_tick, first_anomaly_tick, recovered_tick;
   GArray *fault_ticks, *detect_ticks;  /* per fault: when it happened, when a detector first fired (-1) */
@@ -200,6 +200,29 @@ payload_new (void)
 {
   JsonBuilder *b = json_builder_new ();
   json_builder_begin_object (b);
+  return b;
+}
+
+/* A payload of string members: key, value, …, NULL (a NULL value is JSON null). */
+static JsonBuilder *
+payload_strings (const char *key, ...) G_GNUC_NULL_TERMINATED;
+
+static JsonBuilder *
+payload_strings (const char *key, ...)
+{
+  JsonBuilder *b = payload_new ();
+  va_list ap;
+  va_start (ap, key);
+  for (const char *k = key; k != NULL; k = va_arg (ap, const char *))
+    {
+      const char *v = va_arg (ap, const char *);
+      json_builder_set_member_name (b, k);
+      if (v)
+        json_builder_add_string_value (b, v);
+      else
+        json_builder_add_null_value (b);
+    }
+  va_end (ap);
   return b;
 }
 
@@ -840,6 +863,20 @@ sla_misses (const RwTwin *t)
   return t->traffic->n_sla_violations;
 }
 
+/* The learner's prior for an action kind on a hypothesis kind: the share of its predicted
+ * benefit such actions delivered when they settled (each outcome's reward is that share, 0 for
+ * a change that made things worse), with one optimistic pseudo-outcome: an action never tried
+ * is trusted as the twin predicts it, and each disappointing outcome discounts it. */
+static double
+learned_prior (RwAgent *ag, const char *hyp_kind, const char *action_kind)
+{
+  guint n = 0;
+  double mean = 0;
+  if (ag->store == NULL || !rw_store_learning_get (ag->store, hyp_kind, action_kind, &n, &mean, NULL))
+    return 1.0;
+  return CLAMP ((mean * n + 1.0) / (n + 1.0), 0.0, 1.0);
+}
+
 /* Simulate a candidate on a fork of the model and score it. */
 static Candidate *
 evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *action_kind, GPtrArray *changes)
@@ -847,7 +884,7 @@ evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *act
   Candidate *c = g_new0 (Candidate, 1);
   g_autoptr(RwTwin) after = NULL;
   g_autoptr(RwDiff) diff = NULL;
-  guint n;
+  double benefit;
   c->changes = changes;
   c->action_kind = g_strdup (action_kind);
   after = changes->len > 0 ? fork_with (model, changes) : rw_twin_fork (model);
@@ -871,20 +908,19 @@ evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *act
   c->blast = diff->blast_radius;
   c->sla_after = sla_misses (after);
   c->new_problems = diff->new_blackholes->len + diff->new_loops->len + (diff->converged_after ? 0 : 1);
-  if (ag->store)
-    rw_store_learning_get (ag->store, h->kind, action_kind, &n, &c->prior, NULL);
-  /* utility: SLA misses removed, utilisation lowered, minus blast radius and change size, plus
-   * what this kind of action earned for this kind of problem before */
-  c->utility = 10.0 * ((double) sla_misses (model) - c->sla_after) +
-               20.0 * (model->traffic->max_utilisation - c->max_util_after) -
-               5.0 * c->blast - 1.0 * (changes->len) + 2.0 * c->prior - 50.0 * c->new_problems;
+  c->prior = learned_prior (ag, h->kind, action_kind);
+  /* utility: the benefit the simulation predicts (SLA misses removed, utilisation lowered),
+   * discounted by how much of its predicted benefit this kind of action delivered for this kind
+   * of problem before (the learner's prior), minus blast radius, change size and new problems */
+  benefit = 10.0 * ((double) sla_misses (model) - c->sla_after) + 20.0 * (model->traffic->max_utilisation - c->max_util_after);
   if (g_strcmp0 (h->kind, "session_fault") == 0 && g_strcmp0 (action_kind, "session_shutdown") == 0)
     {
       /* a flapping session costs route churn every time it moves: holding it down stops that */
       guint si = 0;
       if (session_for_entity (model->topo, h->entity, &si))
-        c->utility += 1.5 * ag->flaps[si];
+        benefit += 1.5 * ag->flaps[si];
     }
+  c->utility = (benefit > 0 ? c->prior * benefit : benefit) - 5.0 * c->blast - 1.0 * (changes->len) - 50.0 * c->new_problems;
   if (changes->len == 0)
     c->utility = 0;
   return c;
@@ -1160,28 +1196,6 @@ new_fragility (const RwTwin *before, const RwTwin *after)
   return NULL;
 }
 
-static const char *
-tier_of (const RwAgent *ag, double confidence, double blast)
-{
-  if (confidence >= ag->cfg.t1_confidence && blast <= ag->cfg.t1_blast)
-    return "T1";
-  if (confidence >= ag->cfg.t2_confidence && blast <= ag->cfg.t2_blast)
-    return "T2";
-  return "T3";
-}
-
-static guint
-actions_in_last_minute (const RwAgent *ag, gint tier)
-{
-  guint n = 0;
-  double window = 60.0 / ag->sc->tick_s;
-  for (guint i = 0; i < ag->action_ticks->len; i++)
-    if (ag->tick - g_array_index (ag->action_ticks, guint, i) < window &&
-        (tier == 0 || g_array_index (ag->action_tiers, gint, i) == tier))
-      n++;
-  return n;
-}
-
 /* ---- act ---- */
 
 
@@ -1194,7 +1208,7 @@ apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *ti
   g_autoptr(GError) local = NULL;
   g_autoptr(RwTopology) before = rw_topology_copy (ag->live->topo);
   g_autoptr(JsonBuilder) b = payload_new ();
-  gint t = tier[1] - '0';
+  RwTier t = tier[1] == '1' ? RW_TIER_1 : tier[1] == '2' ? RW_TIER_2 : RW_TIER_3;
 
   a->tick = ag->tick;
   a->changes = g_ptr_array_new_with_free_func (g_free);
@@ -1220,7 +1234,10 @@ apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *ti
   if (!rw_changes_apply (ag->live->topo, parsed, &local))
     {
       applied_free (a);
-      return record (ag, "escalate", "agent", "DETERMINISTIC", NULL, error, "could not apply %s: %s",
+      return record (ag, "escalate", "agent", "DETERMINISTIC",
+                     payload_strings ("hypothesis", h->kind, "entity", h->entity, "change", (char *) c->changes->pdata[0],
+                                      "reason", local->message, NULL),
+                     error, "could not apply %s: %s",
                      (char *) c->changes->pdata[0], local->message);
     }
   rw_twin_resolve (ag->live);
@@ -1229,11 +1246,16 @@ apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *ti
   g_ptr_array_remove_index (a->changes, a->changes->len - 1);
   rollback = rw_frr_topology_diff (ag->live->topo, before, NULL);
   g_ptr_array_add (ag->applied, a);
-  g_array_append_val (ag->action_ticks, ag->tick);
-  g_array_append_val (ag->action_tiers, t);
+  rw_action_log_add (&ag->actions, ag->tick, t);
   if (ag->first_fault_tick < 0)
     ag->false_actions++;
   add_strv (b, "changes", a->changes);
+  json_builder_set_member_name (b, "action_kind");
+  json_builder_add_string_value (b, c->action_kind);
+  json_builder_set_member_name (b, "hypothesis");
+  json_builder_add_string_value (b, h->kind);
+  json_builder_set_member_name (b, "entity");
+  json_builder_add_string_value (b, h->entity);
   json_builder_set_member_name (b, "tier");
   json_builder_add_string_value (b, tier);
   json_builder_set_member_name (b, "frr_diff");
@@ -1270,6 +1292,25 @@ restore (RwAgent *ag, Applied *a)
 
 /* ---- settle and learn ---- */
 
+/* How much a network hurts: SLA misses, plus overload above the hot line. */
+static double
+harm (const RwAgent *ag, guint sla, double util)
+{
+  return (double) sla + 5.0 * MAX (0.0, util - ag->cfg.hot_utilisation);
+}
+
+/* The share of the predicted improvement the change delivered, in [0, 1]. */
+static double
+realised_share (const RwAgent *ag, const Applied *a, guint sla_now, double util_now)
+{
+  double before = harm (ag, a->sla_before, a->util_before);
+  double predicted = before - harm (ag, a->sla_predicted, a->util_predicted);
+  double observed = before - harm (ag, sla_now, util_now);
+  if (predicted <= 1e-9)
+    return observed >= -1e-9 ? 1.0 : 0.0;
+  return CLAMP (observed / predicted, 0.0, 1.0);
+}
+
 static gboolean
 settle (RwAgent *ag, GError **error)
 {
@@ -1288,7 +1329,7 @@ settle (RwAgent *ag, GError **error)
         util_now = MAX (util_now, ag->observed_util[d]);
       /* worse than before, or a breach the prediction did not foresee */
       worse = sla_now > a->sla_before || (util_now >= 1.0 && util_now > a->util_before + 0.02);
-      reward = ((double) a->sla_before - sla_now) + 2.0 * (a->util_before - util_now) - (worse ? 3.0 : 0.0);
+      reward = worse ? 0.0 : realised_share (ag, a, sla_now, util_now);
       b = payload_new ();
       json_builder_set_member_name (b, "observed_max_utilisation");
       json_builder_add_double_value (b, round (util_now * 1000) / 1000);
@@ -1307,7 +1348,9 @@ settle (RwAgent *ag, GError **error)
           restore (ag, a);
           ag->rollbacks++;
           ag->last_action_rolled_back = TRUE;
-          if (!record (ag, "rollback", "agent", "DETERMINISTIC", NULL, error, "rolled back %s: the network got worse",
+          if (!record (ag, "rollback", "agent", "DETERMINISTIC",
+                       payload_strings ("change", (char *) a->changes->pdata[0], "hypothesis", a->hyp_kind,
+                                        "action_kind", a->action_kind, NULL), error, "rolled back %s: the network got worse",
                        (char *) a->changes->pdata[0]))
             return FALSE;
         }
@@ -1323,8 +1366,8 @@ settle (RwAgent *ag, GError **error)
         json_builder_add_string_value (lb, a->action_kind);
         json_builder_set_member_name (lb, "reward");
         json_builder_add_double_value (lb, round (reward * 1000) / 1000);
-        if (!record (ag, "learn", "learner", "DETERMINISTIC", g_steal_pointer (&lb), error, "reward %.2f for %s on %s",
-                     reward, a->action_kind, a->hyp_kind))
+        if (!record (ag, "learn", "learner", "DETERMINISTIC", g_steal_pointer (&lb), error, "reward %.2f (%.0f %% of the predicted improvement) for %s on %s",
+                     reward, 100 * reward, a->action_kind, a->hyp_kind))
           return FALSE;
       }
     }
@@ -1380,7 +1423,9 @@ escalate (RwAgent *ag, Hypothesis *h, const char *why, GError **error)
     return TRUE;
   h->escalated = TRUE;
   ag->escalations++;
-  return record (ag, "escalate", "agent", "DETERMINISTIC", NULL, error, "%s %s needs a human: %s", h->kind, h->entity, why);
+  return record (ag, "escalate", "agent", "DETERMINISTIC",
+                 payload_strings ("hypothesis", h->kind, "entity", h->entity, "reason", why, NULL), error,
+                 "%s %s needs a human: %s", h->kind, h->entity, why);
 }
 
 /* Problems that need a configuration answer right now. */
@@ -1442,6 +1487,37 @@ ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *
   return ans;
 }
 
+/* The guard on a safe candidate: its tier, escalated by the rate limits, recorded with the rule
+ * that escalated it. */
+static gboolean
+guard (RwAgent *ag, const Hypothesis *h, const Candidate *c, RwTier *tier, GError **error)
+{
+  g_autofree char *rule = NULL;
+  g_autoptr(JsonBuilder) b = payload_new ();
+  RwTier t = rw_guard_tier (&ag->cfg, h->confidence, c->blast);
+  t = rw_guard_rate_limit (&ag->cfg, t, &ag->actions, ag->tick, ag->sc->tick_s, &rule);
+  *tier = t;
+  json_builder_set_member_name (b, "tier");
+  json_builder_add_string_value (b, rw_tier_to_string (t));
+  json_builder_set_member_name (b, "confidence");
+  json_builder_add_double_value (b, round (h->confidence * 100) / 100);
+  json_builder_set_member_name (b, "blast_radius");
+  json_builder_add_double_value (b, round (c->blast * 1000) / 1000);
+  json_builder_set_member_name (b, "mode");
+  json_builder_add_string_value (b, rw_mode_to_string (ag->mode));
+  json_builder_set_member_name (b, "acts_alone");
+  json_builder_add_boolean_value (b, rw_guard_acts_alone (ag->mode, t));
+  json_builder_set_member_name (b, "rule");
+  if (rule)
+    json_builder_add_string_value (b, rule);
+  else
+    json_builder_add_null_value (b);
+  return record (ag, "guard", "guard", "DETERMINISTIC", g_steal_pointer (&b), error,
+                 "%s: tier %s (confidence %.2f, blast radius %.0f %%), mode %s%s%s", (char *) c->changes->pdata[0],
+                 rw_tier_to_string (t), h->confidence, 100 * c->blast, rw_mode_to_string (ag->mode), rule ? "; " : "",
+                 rule ? rule : "");
+}
+
 static gboolean
 decide (RwAgent *ag, GError **error)
 {
@@ -1497,6 +1573,8 @@ decide (RwAgent *ag, GError **error)
           json_builder_add_double_value (b, round (c->blast * 1000) / 1000);
           json_builder_set_member_name (b, "sla_misses_after");
           json_builder_add_int_value (b, c->sla_after);
+          json_builder_set_member_name (b, "prior");
+          json_builder_add_double_value (b, round (c->prior * 1000) / 1000);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
@@ -1513,10 +1591,11 @@ decide (RwAgent *ag, GError **error)
           Candidate *c = cands->pdata[i];
           gboolean safe = FALSE;
           const char *tier;
+          RwTier t;
           if (c->changes->len == 0 || c->utility <= 0.5)
             break; /* nothing better than leaving it */
           tries++;
-          tier = tier_of (ag, h->confidence, c->blast);
+          tier = rw_tier_to_string (rw_guard_tier (&ag->cfg, h->confidence, c->blast));
           if (g_strcmp0 (tier, "T1") != 0 && i + 1 < cands->len && ((Candidate *) cands->pdata[i + 1])->changes->len)
             {
               /* debate: the runner-up challenges on fragility and rollback cost */
@@ -1538,7 +1617,7 @@ decide (RwAgent *ag, GError **error)
                 {
                   c = r;
                   i++;
-                  tier = tier_of (ag, h->confidence, c->blast);
+                  tier = rw_tier_to_string (rw_guard_tier (&ag->cfg, h->confidence, c->blast));
                 }
             }
           {
@@ -1550,7 +1629,10 @@ decide (RwAgent *ag, GError **error)
             if (fragile)
               {
                 ag->blocked++;
-                if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "blocked %s: %s", (char *) c->changes->pdata[0], fragile))
+                if (!record (ag, "guard", "guard", "DETERMINISTIC",
+                             payload_strings ("change", (char *) c->changes->pdata[0], "verdict", "blocked",
+                                              "rule", "robustness screen", "reason", fragile, NULL),
+                             error, "blocked %s: %s", (char *) c->changes->pdata[0], fragile))
                   return FALSE;
                 continue;
               }
@@ -1565,22 +1647,18 @@ decide (RwAgent *ag, GError **error)
           if (!safe)
             {
               ag->blocked++;
-              if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "blocked %s: not proven safe", (char *) c->changes->pdata[0]))
+              if (!record (ag, "guard", "guard", "DETERMINISTIC",
+                           payload_strings ("change", (char *) c->changes->pdata[0], "verdict", "blocked",
+                                            "rule", "verification", "reason", "not proven safe", NULL),
+                           error, "blocked %s: not proven safe", (char *) c->changes->pdata[0]))
                 return FALSE;
               continue;
             }
-          /* rate limits: too many recent actions escalate the tier */
-          if (actions_in_last_minute (ag, 0) >= ag->cfg.max_per_min ||
-              (g_strcmp0 (tier, "T1") == 0 && actions_in_last_minute (ag, 1) >= ag->cfg.max_t1_per_min))
-            tier = "T2";
-          if (g_strcmp0 (tier, "T2") == 0 && actions_in_last_minute (ag, 2) >= ag->cfg.max_t2_per_min)
-            tier = "T3";
-          if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "%s: tier %s (confidence %.2f, blast radius %.0f %%), mode %s",
-                       (char *) c->changes->pdata[0], tier, h->confidence, 100 * c->blast, rw_mode_to_string (ag->mode)))
+          if (!guard (ag, h, c, &t, error))
             return FALSE;
+          tier = rw_tier_to_string (t);
           {
-            gboolean auto_ok = (ag->mode == RW_MODE_SUPERVISED && g_strcmp0 (tier, "T1") == 0) ||
-                               (ag->mode == RW_MODE_AUTONOMOUS && g_strcmp0 (tier, "T3") != 0);
+            gboolean auto_ok = rw_guard_acts_alone (ag->mode, t);
             g_autofree char *modified = NULL;
             RwAnswer ans = auto_ok ? RW_ANSWER_APPROVE : ask_operator (ag, model, h, c, tier, &modified);
             if (ag->mode == RW_MODE_SHADOW)
@@ -1593,7 +1671,10 @@ decide (RwAgent *ag, GError **error)
                   ans = RW_ANSWER_REJECT; /* a proposal the operator would change is a disagreement */
                 if (ag->store && !rw_store_shadow_record (ag->store, ag->run_id, tier, c->changes->pdata[0], ans == RW_ANSWER_APPROVE, error))
                   return FALSE;
-                if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "shadow mode: proposed %s (%s), operator %s%s",
+                if (!record (ag, "approval", "operator", "OPERATOR",
+                             payload_strings ("tier", tier, "change", (char *) c->changes->pdata[0],
+                                              "answer", ans == RW_ANSWER_APPROVE ? "agree" : "disagree", "mode", "shadow", NULL),
+                             error, "shadow mode: proposed %s (%s), operator %s%s",
                              (char *) c->changes->pdata[0], tier, ans == RW_ANSWER_APPROVE ? "agrees" : "disagrees",
                              graduated ? "; T1 has graduated, so the agent acts" : ""))
                   return FALSE;
@@ -1610,7 +1691,10 @@ decide (RwAgent *ag, GError **error)
                 Candidate *mc = evaluate (ag, model, h, c->action_kind, strv1 (g_steal_pointer (&modified)));
                 gboolean msafe = FALSE;
                 g_ptr_array_add (cands, mc);
-                if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "%s request for %s: operator modified it to %s",
+                if (!record (ag, "approval", "operator", "OPERATOR",
+                             payload_strings ("tier", tier, "change", (char *) c->changes->pdata[0], "answer", "modify",
+                                              "modified_to", (char *) mc->changes->pdata[0], NULL),
+                             error, "%s request for %s: operator modified it to %s",
                              tier, (char *) c->changes->pdata[0], (char *) mc->changes->pdata[0]))
                   return FALSE;
                 if (mc->utility == -G_MAXDOUBLE)
@@ -1625,7 +1709,10 @@ decide (RwAgent *ag, GError **error)
                 if (!msafe)
                   {
                     ag->blocked++;
-                    if (!record (ag, "guard", "guard", "DETERMINISTIC", NULL, error, "blocked the operator's %s: not proven safe",
+                    if (!record (ag, "guard", "guard", "DETERMINISTIC",
+                                 payload_strings ("change", (char *) mc->changes->pdata[0], "verdict", "blocked",
+                                                  "rule", "verification", "reason", "the operator's change is not proven safe", NULL),
+                                 error, "blocked the operator's %s: not proven safe",
                                  (char *) mc->changes->pdata[0]) ||
                         !escalate (ag, h, "the operator's change is not safe", error))
                       return FALSE;
@@ -1638,10 +1725,13 @@ decide (RwAgent *ag, GError **error)
             if (!auto_ok)
               {
                 const char *word = ans == RW_ANSWER_APPROVE ? "approved" : ans == RW_ANSWER_REJECT ? "rejected" : "did not answer";
-                if (!record (ag, "approval", "operator", "OPERATOR", NULL, error, "%s request for %s: operator %s",
+                if (!record (ag, "approval", "operator", "OPERATOR",
+                             payload_strings ("tier", tier, "change", (char *) c->changes->pdata[0],
+                                              "answer", ans == RW_ANSWER_APPROVE ? "approve" : ans == RW_ANSWER_REJECT ? "reject" : "timeout", NULL),
+                             error, "%s request for %s: operator %s",
                              tier, (char *) c->changes->pdata[0], word))
                   return FALSE;
-                if (ans == RW_ANSWER_REJECT || (ans == RW_ANSWER_TIMEOUT && g_strcmp0 (tier, "T3") == 0))
+                if (!rw_guard_answer_applies (t, ans))
                   {
                     if (!escalate (ag, h, "the operator did not approve the change", error))
                       return FALSE;
@@ -1680,11 +1770,14 @@ decide (RwAgent *ag, GError **error)
                 return FALSE;
               if (safe)
                 {
-                  const char *tier = tier_of (ag, h->confidence, sc->blast);
+                  RwTier st;
+                  const char *tier;
+                  if (!guard (ag, h, sc, &st, error))
+                    return FALSE;
+                  tier = rw_tier_to_string (st);
                   if (ag->mode != RW_MODE_SHADOW &&
-                      ((ag->mode == RW_MODE_SUPERVISED && g_strcmp0 (tier, "T1") == 0) ||
-                       (ag->mode == RW_MODE_AUTONOMOUS && g_strcmp0 (tier, "T3") != 0) ||
-                       ask_operator (ag, model, h, sc, tier, NULL) == RW_ANSWER_APPROVE))
+                      (rw_guard_acts_alone (ag->mode, st) ||
+                       rw_guard_answer_applies (st, ask_operator (ag, model, h, sc, tier, NULL))))
                     {
                       if (!apply_live (ag, h, sc, tier, error))
                         return FALSE;
@@ -1763,6 +1856,8 @@ rw_agent_step (RwAgent *ag, GError **error)
         json_builder_add_double_value (b, round (a->value * 1000) / 1000);
         json_builder_set_member_name (b, "detectors");
         json_builder_add_string_value (b, a->flags & FLAG_STATE ? "state" : a->flags & FLAG_ROUTE ? "route" : flags);
+        json_builder_set_member_name (b, "score");
+        json_builder_add_double_value (b, round (a->score * 1000) / 1000);
         if (!record (ag, "anomaly", "detector", "DETERMINISTIC", g_steal_pointer (&b), error, "%s %s = %.3g (%s)", a->metric,
                      a->entity, a->value, a->flags & FLAG_STATE ? "state" : a->flags & FLAG_ROUTE ? "route" : flags))
           return FALSE;
@@ -1866,8 +1961,7 @@ rw_agent_new (const RwScenario *sc, RwStore *store, const RwGuardConfig *config,
   ag->hyps = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hyp_free);
   ag->hyp_order = g_ptr_array_new_with_free_func (g_free);
   ag->applied = g_ptr_array_new_with_free_func ((GDestroyNotify) applied_free);
-  ag->action_ticks = g_array_new (FALSE, FALSE, sizeof (guint));
-  ag->action_tiers = g_array_new (FALSE, FALSE, sizeof (gint));
+  rw_action_log_init (&ag->actions);
   ag->first_fault_tick = ag->first_anomaly_tick = ag->recovered_tick = -1;
   ag->episode_start = -1;
   ag->fault_ticks = g_array_new (FALSE, FALSE, sizeof (gint));
@@ -1925,8 +2019,7 @@ rw_agent_free (RwAgent *ag)
   g_hash_table_unref (ag->hyps);
   g_ptr_array_unref (ag->hyp_order);
   g_ptr_array_unref (ag->applied);
-  g_array_unref (ag->action_ticks);
-  g_array_unref (ag->action_tiers);
+  rw_action_log_clear (&ag->actions);
   g_array_unref (ag->fault_ticks);
   g_array_unref (ag->detect_ticks);
   g_free (ag);
@@ -2158,6 +2251,11 @@ rw_agent_hypotheses_to_json (const RwAgent *ag)
       json_builder_add_double_value (b, round (h->confidence * 100) / 100);
       json_builder_set_member_name (b, "explains");
       json_builder_add_string_value (b, h->explains ? h->explains : "");
+      json_builder_set_member_name (b, "cause");
+      if (h->cause)
+        json_builder_add_string_value (b, h->cause);
+      else
+        json_builder_add_null_value (b);
       add_strv (b, "evidence", h->evidence);
       json_builder_set_member_name (b, "escalated");
       json_builder_add_boolean_value (b, h->escalated);

@@ -90,7 +90,8 @@ void rw_agent_set_max_ticks (RwAgent *agent, guint ticks);
 guint rw_agent_get_max_ticks (const RwAgent *agent);
 /* An operator's fault, taking effect at the next tick (e->at is set to it). Takes ownership. */
 void rw_agent_inject_event (RwAgent *agent, RwScenarioEvent *e);
-/* The current hypotheses: [{"kind", "entity", "confidence", "explains", "evidence": [...],
+/* The current hypotheses: [{"kind", "entity", "confidence", "explains", "cause" (congestion:
+ * "growth" or "failover", else null), "evidence": [...],
  * "escalated", "handled"}] in the order they appeared. */
 JsonNode *rw_agent_hypotheses_to_json (const RwAgent *agent);
 /* Observed utilisation per link direction at the last tick (index 2*link + dir, 0 = a->b). */

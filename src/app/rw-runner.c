@@ -199,7 +199,7 @@ snapshot_new (RwRunner *r, gboolean finished, const char *error)
   s->events = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_audit_event_free);
   if (r->store)
     {
-      g_autoptr(GPtrArray) all = rw_store_events (r->store, rw_agent_run_id (r->agent), NULL);
+      g_autoptr(GPtrArray) all = rw_store_events_since (r->store, rw_agent_run_id (r->agent), r->last_seq, NULL);
       for (guint i = 0; all && i < all->len; i++)
         {
           RwAuditEvent *e = all->pdata[i];

@@ -774,10 +774,16 @@ fail:
 GPtrArray *
 rw_store_events (RwStore *s, gint64 run_id, GError **error)
 {
+  return rw_store_events_since (s, run_id, 0, error);
+}
+
+GPtrArray *
+rw_store_events_since (RwStore *s, gint64 run_id, gint64 after_seq, GError **error)
+{
   const char *purpose = "reading audit events";
-  static const char columns[] = "SELECT seq, ts, run_id, kind, actor, decision_tag, payload, prev_hash, hash FROM audit";
+  static const char columns[] = "SELECT seq, ts, run_id, kind, actor, decision_tag, payload, prev_hash, hash FROM audit WHERE seq > ?";
   g_autofree char *sql = g_strconcat (columns,
-                                      run_id > 0 ? " WHERE run_id = ?" : run_id == 0 ? " WHERE run_id IS NULL" : "",
+                                      run_id > 0 ? " AND run_id = ?" : run_id == 0 ? " AND run_id IS NULL" : "",
                                       " ORDER BY seq", NULL);
   g_autoptr(RwStoreStmt) stmt = NULL;
   g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_audit_event_free);
@@ -787,7 +793,8 @@ rw_store_events (RwStore *s, gint64 run_id, GError **error)
 
   if ((stmt = rw_store_prepare (s, sql, purpose, error)) == NULL)
     return NULL;
-  if (run_id > 0 && sqlite3_bind_int64 (stmt, 1, run_id) != SQLITE_OK)
+  if (sqlite3_bind_int64 (stmt, 1, after_seq) != SQLITE_OK ||
+      (run_id > 0 && sqlite3_bind_int64 (stmt, 2, run_id) != SQLITE_OK))
     {
       bind_failed (s, purpose, error);
       return NULL;

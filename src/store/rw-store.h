@@ -99,6 +99,8 @@ gboolean rw_store_append (RwStore *s, gint64 run_id, const char *kind, const cha
 /* The events of one run (@run_id > 0), of no run (0), or all of them (< 0), by seq; free with
  * g_ptr_array_unref (the array frees its RwAuditEvents). NULL on error. */
 GPtrArray *rw_store_events (RwStore *s, gint64 run_id, GError **error);
+/* Only the events with seq > @after_seq (the app follows a running chain with it). */
+GPtrArray *rw_store_events_since (RwStore *s, gint64 run_id, gint64 after_seq, GError **error);
 /* The newest event: its seq (0 when the log is empty) and hash (the genesis value then). Either
  * out pointer may be NULL. Writing down the head hash anchors the log outside the file. */
 gboolean rw_store_head (RwStore *s, gint64 *seq, char **hash, GError **error);

@@ -1,0 +1,397 @@
+/* test-stages.c — the agent's stages one at a time, each on a short run of the default network
+ * with one fault and without Z3 (the proofs have their own suite; the loop with Z3 is the
+ * integration suite): reason names the right hypothesis and not its look-alikes, decide ranks
+ * simulated candidates, the guard's tiers, rate limits and answers change what happens, act
+ * keeps the exact inverse and settle rolls a bad change back, and learned priors change choices.
+ * SPDX-License-Identifier: GPL-3.0-or-later */
+#include "rw-agent.h"
+
+#include <glib/gstdio.h>
+#include <math.h>
+#include <string.h>
+
+/* A scenario on the default network: 20 baseline ticks, one fault at tick 22. */
+static RwScenario *
+scenario (const char *events, guint ticks, const char *mode, const char *op_default)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_strdup_printf (
+    "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"stage\",\"seed\":11,\"tick_s\":10,"
+    "\"ticks\":%u,\"noise\":0.02,\"mode\":\"%s\",\"baseline_ticks\":20,"
+    "\"topology\":\"../data/topologies/enterprise.json\",\"events\":[%s],"
+    "\"operator\":{\"default\":\"%s\"}}", ticks, mode, events, op_default);
+  RwScenario *s = rw_scenario_load_data (json, -1, "stage.json", RW_SOURCE_DIR "/scenarios", &error);
+  g_assert_no_error (error);
+  return s;
+}
+
+static RwAgent *
+run (const RwScenario *sc, RwStore *store, const RwGuardConfig *cfg_in)
+{
+  g_autoptr(GError) error = NULL;
+  RwGuardConfig cfg;
+  RwAgent *ag;
+  if (cfg_in)
+    cfg = *cfg_in;
+  else
+    rw_guard_config_init (&cfg);
+  cfg.use_z3 = FALSE;
+  ag = rw_agent_new (sc, store, &cfg, &error);
+  g_assert_no_error (error);
+  g_assert_true (rw_agent_run (ag, &error));
+  g_assert_no_error (error);
+  return ag;
+}
+
+/* The hypothesis kind:entity, or NULL. */
+static JsonObject *
+hypothesis (JsonNode *hyps, const char *kind, const char *entity)
+{
+  JsonArray *a = json_node_get_array (hyps);
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    {
+      JsonObject *o = json_array_get_object_element (a, i);
+      if (g_strcmp0 (json_object_get_string_member (o, "kind"), kind) == 0 &&
+          (entity == NULL || g_strcmp0 (json_object_get_string_member (o, "entity"), entity) == 0))
+        return o;
+    }
+  return NULL;
+}
+
+static gboolean
+evidence_has (JsonObject *h, const char *text)
+{
+  JsonArray *ev = json_object_get_array_member (h, "evidence");
+  for (guint i = 0; i < json_array_get_length (ev); i++)
+    if (strstr (json_array_get_string_element (ev, i), text))
+      return TRUE;
+  return FALSE;
+}
+
+static const RwTimelineEvent *
+find_event (RwAgent *ag, const char *kind, const char *text, guint from)
+{
+  const GPtrArray *tl = rw_agent_timeline (ag);
+  for (guint i = from; i < tl->len; i++)
+    {
+      const RwTimelineEvent *e = tl->pdata[i];
+      if (g_strcmp0 (e->kind, kind) == 0 && (text == NULL || strstr (e->summary, text)))
+        return e;
+    }
+  return NULL;
+}
+
+static guint
+count_events (RwAgent *ag, const char *kind)
+{
+  const GPtrArray *tl = rw_agent_timeline (ag);
+  guint n = 0;
+  for (guint i = 0; i < tl->len; i++)
+    n += g_strcmp0 (((const RwTimelineEvent *) tl->pdata[i])->kind, kind) == 0;
+  return n;
+}
+
+/* ---- reason ---- */
+
+/* A fibre cut: link and session down together are one physical cut, not a session fault. */
+static void
+test_reason_cut (void)
+{
+  g_autoptr(RwScenario) sc = scenario ("{\"at\":22,\"type\":\"link_down\",\"link\":\"R2-ISPB\"}", 26, "shadow", "reject");
+  g_autoptr(RwAgent) ag = run (sc, NULL, NULL);
+  g_autoptr(JsonNode) hyps = rw_agent_hypotheses_to_json (ag);
+  JsonObject *h = hypothesis (hyps, "link_down", "R2-ISPB");
+  g_assert_nonnull (h);
+  g_assert_cmpfloat (json_object_get_double_member (h, "confidence"), >=, 0.9);
+  g_assert_true (evidence_has (h, "link R2-ISPB reports down"));
+  g_assert_true (evidence_has (h, "BGP session on it down"));
+  g_assert_null (hypothesis (hyps, "session_fault", NULL));
+  g_assert_null (hypothesis (hyps, "degradation", NULL));
+  /* a cut is routed around by BGP: nothing to configure for the cut itself */
+  g_assert_null (find_event (ag, "act", NULL, 0));
+}
+
+/* A session that drops with its link up is a session fault; its confidence grows with the
+ * number of drops. */
+static void
+test_reason_session_fault (void)
+{
+  g_autoptr(RwScenario) few = scenario ("{\"at\":22,\"type\":\"session_flap\",\"a\":\"R1\",\"b\":\"ISP-B\",\"period\":2,\"count\":1}", 26, "shadow", "reject");
+  g_autoptr(RwScenario) many = scenario ("{\"at\":22,\"type\":\"session_flap\",\"a\":\"R1\",\"b\":\"ISP-B\",\"period\":2,\"count\":4}", 40, "shadow", "reject");
+  g_autoptr(RwAgent) a1 = run (few, NULL, NULL);
+  g_autoptr(RwAgent) a2 = run (many, NULL, NULL);
+  g_autoptr(JsonNode) h1 = rw_agent_hypotheses_to_json (a1);
+  g_autoptr(JsonNode) h2 = rw_agent_hypotheses_to_json (a2);
+  JsonObject *f1 = hypothesis (h1, "session_fault", "R1-ISP-B");
+  JsonObject *f2 = hypothesis (h2, "session_fault", "R1-ISP-B");
+  g_assert_nonnull (f1);
+  g_assert_nonnull (f2);
+  g_assert_null (hypothesis (h1, "link_down", NULL));
+  g_assert_null (hypothesis (h2, "link_down", NULL));
+  g_assert_true (evidence_has (f2, "with its link up"));
+  g_assert_cmpfloat (json_object_get_double_member (f2, "confidence"), >, json_object_get_double_member (f1, "confidence"));
+}
+
+/* Loss at low load is degradation, not congestion. */
+static void
+test_reason_degradation (void)
+{
+  g_autoptr(RwScenario) sc = scenario ("{\"at\":22,\"type\":\"link_degrade\",\"link\":\"R1-ISPB\",\"loss_pct\":2,\"latency_ms\":3}", 28, "shadow", "reject");
+  g_autoptr(RwAgent) ag = run (sc, NULL, NULL);
+  g_autoptr(JsonNode) hyps = rw_agent_hypotheses_to_json (ag);
+  JsonObject *h = hypothesis (hyps, "degradation", "R1-ISPB");
+  g_assert_nonnull (h);
+  g_assert_true (evidence_has (h, "loses"));
+  g_assert_null (hypothesis (hyps, "congestion", NULL));
+  g_assert_null (hypothesis (hyps, "link_down", NULL));
+}
+
+/* Congestion is told apart by its cause: the demands on the link grew, or paths moved onto it
+ * after another link failed. */
+static void
+test_reason_congestion_cause (void)
+{
+  g_autoptr(RwScenario) grow = scenario ("{\"at\":22,\"type\":\"demand_ramp\",\"demand\":\"dc-web-to-google\",\"to_mbps\":4700,\"over\":1}", 26, "shadow", "reject");
+  g_autoptr(RwScenario) fail = scenario ("{\"at\":22,\"type\":\"link_down\",\"link\":\"R1-ISPA\"}", 26, "shadow", "reject");
+  g_autoptr(RwAgent) a1 = run (grow, NULL, NULL);
+  g_autoptr(RwAgent) a2 = run (fail, NULL, NULL);
+  g_autoptr(JsonNode) h1 = rw_agent_hypotheses_to_json (a1);
+  g_autoptr(JsonNode) h2 = rw_agent_hypotheses_to_json (a2);
+  JsonObject *c1 = hypothesis (h1, "congestion", "R1-ISPA");
+  JsonObject *c2 = hypothesis (h2, "congestion", "R1-ISPB");
+  g_assert_nonnull (c1);
+  g_assert_cmpstr (json_object_get_string_member (c1, "cause"), ==, "growth");
+  g_assert_true (evidence_has (c1, "grew by"));
+  g_assert_nonnull (c2);
+  g_assert_cmpstr (json_object_get_string_member (c2, "cause"), ==, "failover");
+  g_assert_true (evidence_has (c2, "moved onto it after a failure"));
+  g_assert_nonnull (hypothesis (h2, "link_down", "R1-ISPA"));
+}
+
+/* ---- decide and act ---- */
+
+/* Candidates are simulated and ranked; the best one is applied with its FRR diff and the
+ * network comes back under the hot line. */
+static void
+test_decide_and_act (void)
+{
+  g_autoptr(RwScenario) sc = scenario ("{\"at\":22,\"type\":\"demand_ramp\",\"demand\":\"dc-web-to-google\",\"to_mbps\":4700,\"over\":1}", 40, "supervised", "approve");
+  g_autoptr(RwAgent) ag = run (sc, NULL, NULL);
+  g_autoptr(RwRunResult) r = rw_agent_result (ag);
+  const RwTimelineEvent *d = find_event (ag, "decision", "congestion R1-ISPA", 0);
+  const RwTimelineEvent *act;
+  JsonArray *cands;
+  JsonObject *best;
+  double prev = G_MAXDOUBLE;
+  gboolean has_none = FALSE;
+  g_assert_nonnull (d);
+  cands = json_object_get_array_member (json_node_get_object (d->payload), "candidates");
+  g_assert_cmpuint (json_array_get_length (cands), >=, 3);
+  for (guint i = 0; i < json_array_get_length (cands); i++)
+    {
+      JsonObject *c = json_array_get_object_element (cands, i);
+      double u = json_object_get_double_member (c, "utility");
+      g_assert_cmpfloat (u, <=, prev); /* best first */
+      prev = u;
+      has_none |= g_strcmp0 (json_object_get_string_member (c, "action"), "none") == 0;
+    }
+  /* leaving it is a candidate too (utility 0), ranked below every change worth making */
+  g_assert_true (has_none || prev > 0);
+  best = json_array_get_object_element (cands, 0);
+  g_assert_cmpfloat (json_object_get_double_member (best, "utility"), >, 0.5);
+  g_assert_cmpfloat (json_object_get_double_member (best, "max_utilisation_after"), <, 0.9);
+  act = find_event (ag, "act", json_array_get_string_element (json_object_get_array_member (best, "changes"), 0), 0);
+  g_assert_nonnull (act);
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (act->payload), "frr_diff"), "route-map"));
+  g_assert_nonnull (json_object_get_string_member (json_node_get_object (act->payload), "rollback_diff"));
+  g_assert_nonnull (find_event (ag, "guard", "tier T1", 0));
+  g_assert_nonnull (find_event (ag, "settle", NULL, 0));
+  g_assert_null (find_event (ag, "rollback", NULL, 0));
+  g_assert_true (r->recovered);
+  g_assert_cmpfloat (r->max_util_end, <, 0.9);
+}
+
+/* ---- guard in the loop ---- */
+
+static void
+test_guard_rate_limit_and_answers (void)
+{
+  const char *grow = "{\"at\":22,\"type\":\"demand_ramp\",\"demand\":\"dc-web-to-google\",\"to_mbps\":4700,\"over\":1}";
+  RwGuardConfig cfg;
+  rw_guard_config_init (&cfg);
+  cfg.max_t1_per_min = 0; /* every T1 change becomes T2, and the guard says why */
+  {
+    /* T2 and the operator says no: escalated, nothing applied */
+    g_autoptr(RwScenario) sc = scenario (grow, 30, "supervised", "reject");
+    g_autoptr(RwAgent) ag = run (sc, NULL, &cfg);
+    const RwTimelineEvent *g = find_event (ag, "guard", "tier T2", 0);
+    g_assert_nonnull (g);
+    g_assert_nonnull (strstr (g->summary, "rate limit: 0 T1 actions in the last minute, at most 0"));
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (g->payload), "tier"), ==, "T2");
+    g_assert_false (json_object_get_boolean_member (json_node_get_object (g->payload), "acts_alone"));
+    g_assert_nonnull (find_event (ag, "approval", "T2 request", 0));
+    g_assert_nonnull (find_event (ag, "approval", "operator rejected", 0));
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (find_event (ag, "approval", "operator rejected", 0)->payload),
+                                                    "answer"), ==, "reject");
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (find_event (ag, "escalate", NULL, 0)->payload),
+                                                    "entity"), ==, "R1-ISPA");
+    g_assert_nonnull (find_event (ag, "escalate", "congestion R1-ISPA", 0));
+    g_assert_cmpuint (count_events (ag, "act"), ==, 0);
+  }
+  {
+    /* T2 and no answer: it applies itself */
+    g_autoptr(RwScenario) sc = scenario (grow, 30, "supervised", "timeout");
+    g_autoptr(RwAgent) ag = run (sc, NULL, &cfg);
+    g_assert_nonnull (find_event (ag, "approval", "did not answer", 0));
+    g_assert_cmpuint (count_events (ag, "act"), >=, 1);
+    g_assert_null (find_event (ag, "escalate", NULL, 0));
+  }
+  {
+    /* autonomous mode takes T2 alone: no question asked */
+    g_autoptr(RwScenario) sc = scenario (grow, 30, "autonomous", "reject");
+    g_autoptr(RwAgent) ag = run (sc, NULL, &cfg);
+    g_assert_null (find_event (ag, "approval", NULL, 0));
+    g_assert_cmpuint (count_events (ag, "act"), >=, 1);
+  }
+  {
+    /* the overall limit at 0: T3, and no answer to a T3 request is not a yes */
+    g_autoptr(RwScenario) sc = scenario (grow, 30, "autonomous", "timeout");
+    g_autoptr(RwAgent) ag = NULL;
+    cfg.max_per_min = 0;
+    ag = run (sc, NULL, &cfg);
+    g_assert_nonnull (find_event (ag, "guard", "escalated from T1 to T3", 0));
+    g_assert_nonnull (find_event (ag, "approval", "T3 request", 0));
+    g_assert_nonnull (find_event (ag, "escalate", NULL, 0));
+    g_assert_cmpuint (count_events (ag, "act"), ==, 0);
+  }
+}
+
+/* ---- act, settle, rollback ---- */
+
+typedef struct {
+  RwAgent *ag;
+  char *before;       /* the live configuration when the operator was asked */
+  guint asked;
+} Operator;
+
+/* An operator who insists on the wrong exit: R1 to prefer the congested ISP-A for everything. */
+static RwAnswer
+insist_on_isp_a (const RwApprovalRequest *req, char **modified, gpointer data)
+{
+  Operator *op = data;
+  (void) req;
+  if (op->asked++ == 0)
+    {
+      op->before = rw_topology_to_data (rw_agent_live (op->ag)->topo, NULL);
+      *modified = g_strdup ("local-pref:R1:ISP-A:300");
+      return RW_ANSWER_MODIFY;
+    }
+  return RW_ANSWER_REJECT;
+}
+
+static void
+test_settle_rolls_back (void)
+{
+  g_autoptr(RwScenario) sc = scenario ("{\"at\":22,\"type\":\"demand_ramp\",\"demand\":\"dc-web-to-google\",\"to_mbps\":4700,\"over\":1}", 34, "supervised", "approve");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwAgent) ag = NULL;
+  g_autoptr(RwRunResult) r = NULL;
+  g_autofree char *after = NULL;
+  Operator op = { 0 };
+  RwGuardConfig cfg;
+  const RwTimelineEvent *act, *settle;
+  rw_guard_config_init (&cfg);
+  cfg.use_z3 = FALSE;
+  cfg.t1_blast = 0; /* ask about every change */
+  ag = rw_agent_new (sc, NULL, &cfg, &error);
+  g_assert_no_error (error);
+  op.ag = ag;
+  rw_agent_set_approver (ag, insist_on_isp_a, &op);
+  g_assert_true (rw_agent_run (ag, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (op.asked, >=, 1);
+  g_assert_nonnull (find_event (ag, "approval", "operator modified it to local-pref:R1:ISP-A:300", 0));
+  act = find_event (ag, "act", "local-pref:R1:ISP-A:300", 0);
+  g_assert_nonnull (act);
+  /* the change came with its inverse as router configuration */
+  g_assert_nonnull (strstr (json_object_get_string_member (json_node_get_object (act->payload), "rollback_diff"), "no "));
+  settle = find_event (ag, "settle", "local-pref:R1:ISP-A:300", 0);
+  g_assert_nonnull (settle);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (settle->payload), "sla_misses_now"), >,
+                   json_object_get_int_member (json_node_get_object (settle->payload), "sla_misses_before"));
+  g_assert_nonnull (find_event (ag, "rollback", "local-pref:R1:ISP-A:300", 0));
+  r = rw_agent_result (ag);
+  g_assert_cmpuint (r->rollbacks, ==, 1);
+  /* the exact inverse: the configuration is byte for byte what it was before the change */
+  after = rw_topology_to_data (rw_agent_live (ag)->topo, NULL);
+  g_assert_cmpstr (after, ==, op.before);
+  g_free (op.before);
+}
+
+/* ---- learn ---- */
+
+static char *
+first_action_kind (RwAgent *ag)
+{
+  const RwTimelineEvent *act = find_event (ag, "act", NULL, 0);
+  if (act == NULL)
+    return NULL;
+  return g_strdup (json_object_get_string_member (json_node_get_object (act->payload), "action_kind"));
+}
+
+/* Rewards are kept per (hypothesis kind, action kind), and a bad record for the action the
+ * agent would take makes it choose another kind of action for the same fault. */
+static void
+test_learning_changes_choice (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-stages-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "learn.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwStore) store = rw_store_open (db, &error);
+  g_autoptr(RwScenario) sc = scenario ("{\"at\":22,\"type\":\"link_degrade\",\"link\":\"R1-ISPA\",\"loss_pct\":1.5,\"latency_ms\":4}", 40, "autonomous", "approve");
+  g_autofree char *kind1 = NULL, *kind2 = NULL;
+  guint n = 0;
+  double mean = 0;
+  g_assert_no_error (error);
+  {
+    g_autoptr(RwAgent) ag = run (sc, store, NULL);
+    kind1 = first_action_kind (ag);
+    g_assert_nonnull (kind1);
+    g_assert_nonnull (find_event (ag, "learn", kind1, 0));
+  }
+  g_assert_true (rw_store_learning_get (store, "degradation", kind1, &n, &mean, &error));
+  g_assert_cmpuint (n, ==, 1);
+  g_assert_cmpfloat (mean, >, 0.5); /* it delivered most of what the twin predicted */
+  /* the history says this kind of action delivered nothing of its promise, nine times */
+  for (guint i = 0; i < 9; i++)
+    g_assert_true (rw_store_learning_record (store, "degradation", kind1, 0.0, &error));
+  {
+    g_autoptr(RwAgent) ag = run (sc, store, NULL);
+    kind2 = first_action_kind (ag);
+  }
+  g_assert_nonnull (kind2);
+  g_assert_cmpstr (kind2, !=, kind1);
+  g_clear_pointer (&store, rw_store_close);
+  g_unlink (db);
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL), *shm = g_strconcat (db, "-shm", NULL);
+    g_unlink (wal);
+    g_unlink (shm);
+  }
+  g_rmdir (dir);
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/stages/reason/cut", test_reason_cut);
+  g_test_add_func ("/stages/reason/session-fault", test_reason_session_fault);
+  g_test_add_func ("/stages/reason/degradation", test_reason_degradation);
+  g_test_add_func ("/stages/reason/congestion-cause", test_reason_congestion_cause);
+  g_test_add_func ("/stages/decide-and-act", test_decide_and_act);
+  g_test_add_func ("/stages/guard", test_guard_rate_limit_and_answers);
+  g_test_add_func ("/stages/settle-rollback", test_settle_rolls_back);
+  g_test_add_func ("/stages/learn", test_learning_changes_choice);
+  return g_test_run ();
+}
