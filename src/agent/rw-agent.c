@@ -1391,6 +1391,7 @@ verify_candidate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candida
   p.min_confidence = ag->cfg.t2_confidence; /* below T2's floor nothing may act on its own */
   p.robust_relative_to = model;
   p.rules_relative = TRUE;
+  p.stop_at_violation = TRUE;
   g_ptr_array_add (c->changes, NULL);
   v = rw_safety_verify (model, (const char *const *) c->changes->pdata, &p, &bad);
   g_ptr_array_remove_index (c->changes, c->changes->len - 1);

@@ -607,7 +607,7 @@ rw_safety_verify (const RwTwin *base, const char *const *changes, const RwSafety
   if (after == NULL)
     return NULL;
   v = verify_state (base, after, changes, p);
-  if (!v->unknown && p->k > 0)
+  if (!v->unknown && p->k > 0 && !(p->stop_at_violation && v->violations->len > 0))
     robustness_into (after, p, v);
   v->safe = !v->unknown && v->violations->len == 0 && v->cex_failed == NULL;
   v->seconds = (g_get_monotonic_time () - t0) / 1e6;

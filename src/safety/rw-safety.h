@@ -28,6 +28,10 @@ typedef struct {
    * missing its SLA may still miss it (the agent fixes things step by step). Headroom, loops
    * and reachability stay absolute. */
   gboolean rules_relative;
+  /* When TRUE, a state that already breaks a rule is not also searched for a failure
+   * counterexample: the verdict is unsafe either way (the agent, which has more candidates to
+   * try, sets it; the CLI shows both). */
+  gboolean stop_at_violation;
 } RwSafetyParams;
 
 void rw_safety_params_init (RwSafetyParams *p); /* the defaults of DESIGN.md section 3 */
