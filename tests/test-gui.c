@@ -4,6 +4,7 @@
 #include <adwaita.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 #include "rw-application.h"
 #include "rw-timeline-item.h"
 #include "rw-window.h"
@@ -463,25 +464,89 @@ incident_done (gpointer data)
   return rw_window_get_incident (data) != NULL;
 }
 
+static gboolean
+incident_live_or_done (gpointer data)
+{
+  return rw_window_get_view (data, "incident") != NULL || incident_done (data);
+}
+
+/* Waits for the final plan view: the window drops the live one when the run is over. */
+static void
+wait_for_incident_view (RwWindow *win)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (rw_window_get_view (win, "incident") == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (rw_window_get_view (win, "incident"));
+}
+
+static guint
+plan_tasks (RwWindow *win)
+{
+  JsonObject *o = json_node_get_object (rw_window_get_incident (win));
+  return json_array_get_length (json_object_get_array_member (json_object_get_object_member (o, "plan"), "tasks"));
+}
+
 static void
 test_incident (void)
 {
   RwWindow *win = open_window (TOPO);
   JsonObject *o;
   rw_window_run_incident (win, "R2 lost the Idea uplink after the fibre cut, users see slow pages");
+  /* the plan is drawn while it runs; a picture of it if the run is slow enough to catch one */
+  g_assert_true (wait_for (incident_live_or_done, win, 120));
+  if (!incident_done (win))
+    {
+      g_assert_cmpuint (rw_window_get_incident_updates (win), >=, 1);
+      screenshot (win, "incident-live");
+    }
   g_assert_true (wait_for (incident_done, win, 120));
   o = json_node_get_object (rw_window_get_incident (win));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "runbook"), "id"), ==, "fibre-cut");
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "ticket"), "status"), ==, "resolved");
-  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_object_get_object_member (o, "plan"), "tasks")), >=, 3);
-  {
-    gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-    while (rw_window_get_view (win, "incident") == NULL && g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, TRUE);
-  }
-  g_assert_nonnull (rw_window_get_view (win, "incident"));
+  g_assert_cmpuint (plan_tasks (win), >=, 3);
+  /* one update per accepted plan version and per task result */
+  g_assert_cmpuint (rw_window_get_incident_updates (win), >=, plan_tasks (win));
+  g_assert_nonnull (strstr (rw_window_get_incident_summary (win), "Planned by the rulebook"));
+  wait_for_incident_view (win);
   screenshot (win, "incident");
   close_window (win);
+}
+
+static void
+test_incident_llm_unreachable (void)
+{
+  /* a planner endpoint nobody listens on: the rulebook plans, and the page says so */
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
+  g_autoptr(GSocketListener) listener = g_socket_listener_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *endpoint = NULL;
+  guint16 port;
+  RwWindow *win;
+  JsonObject *o;
+  const char *summary;
+  port = g_socket_listener_add_any_inet_port (listener, NULL, &error);
+  g_assert_no_error (error);
+  g_socket_listener_close (listener);
+  endpoint = g_strdup_printf ("http://127.0.0.1:%u/v1", port);
+  g_settings_set_string (settings, "llm-endpoint", endpoint);
+  g_settings_set_string (settings, "llm-model", "test-model");
+  win = open_window (TOPO);
+  rw_window_run_incident (win, "R2 lost the Idea uplink after the fibre cut, users see slow pages");
+  g_assert_true (wait_for (incident_done, win, 180));
+  o = json_node_get_object (rw_window_get_incident (win));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "runbook"), "id"), ==, "fibre-cut");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "ticket"), "status"), ==, "resolved");
+  g_assert_cmpuint (rw_window_get_incident_updates (win), >=, plan_tasks (win));
+  summary = rw_window_get_incident_summary (win);
+  g_test_message ("summary: %s", summary);
+  g_assert_nonnull (strstr (summary, "was not reachable or gave no valid plan, so the rulebook planned"));
+  g_assert_nonnull (strstr (summary, endpoint));
+  wait_for_incident_view (win);
+  screenshot (win, "incident-llm-fallback");
+  close_window (win);
+  g_settings_reset (settings, "llm-endpoint");
+  g_settings_reset (settings, "llm-model");
 }
 
 static void
@@ -571,6 +636,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/fibre-cut-with-approval", test_fibre_cut_with_approval);
   g_test_add_func ("/gui/fibre-cut-modified", test_fibre_cut_modified);
   g_test_add_func ("/gui/incident", test_incident);
+  g_test_add_func ("/gui/incident-llm-unreachable", test_incident_llm_unreachable);
   g_test_add_func ("/gui/flagship-dark", test_flagship_dark);
   return g_test_run ();
 }

@@ -1157,6 +1157,54 @@ test_incident_escalations (Fixture *f, gconstpointer data)
   g_assert_cmpstr (((RwTicket *) all->pdata[0])->status, ==, "escalated");
 }
 
+typedef struct {
+  guint plans, results;
+  guint last_version;
+  gboolean versions_match;
+} Progress;
+
+static void
+record_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
+{
+  Progress *pr = data;
+  if (r == NULL)
+    {
+      pr->plans++;
+      pr->last_version = plan->version;
+      return;
+    }
+  /* no result before its plan was announced, and each result belongs to the plan passed */
+  pr->results++;
+  pr->versions_match &= pr->plans > 0 && r->plan_version == plan->version;
+}
+
+static void
+test_incident_progress (Fixture *f, gconstpointer data)
+{
+  /* the deviating congestion report replans once: two plan versions, every result reported */
+  g_autoptr(RwKeyring) kr = rw_keyring_new_ephemeral ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwIncidentResult) r = NULL;
+  RwGuardConfig guard;
+  RwIncidentParams p = { 0 };
+  gint64 now = 0;
+  RwClock clock;
+  Progress pr = { 0, 0, 0, TRUE };
+  rw_guard_config_init (&guard);
+  guard.use_z3 = FALSE;
+  rw_clock_init_manual (&clock, &now);
+  p.text = "R1-ISPA is congested and saturated", p.topo = f->topo, p.runbooks = f->books, p.store = f->store;
+  p.keys = kr, p.guard = &guard, p.clock = &clock;
+  p.on_progress = record_progress, p.progress_data = &pr;
+  r = rw_incident_run (&p, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (r->report->replans, ==, 1);
+  g_assert_cmpuint (pr.plans, ==, 2);
+  g_assert_cmpuint (pr.last_version, ==, 2);
+  g_assert_cmpuint (pr.results, ==, r->report->results->len);
+  g_assert_true (pr.versions_match);
+}
+
 static void
 test_action_idempotent (Fixture *f, gconstpointer data)
 {
@@ -1366,6 +1414,7 @@ main (int argc, char **argv)
   ADD ("/intake/llm", test_llm_planner);
   ADD ("/intake/incident/resolved", test_incident_resolved);
   ADD ("/intake/incident/escalations", test_incident_escalations);
+  ADD ("/intake/incident/progress", test_incident_progress);
   ADD ("/intake/action/idempotent", test_action_idempotent);
   ADD ("/intake/agents/metric-and-log", test_metric_and_log_agents);
   ADD ("/intake/runbooks/damaged", test_runbooks_damaged);

@@ -6,6 +6,7 @@
 #include <math.h>
 #include "rw-datadir.h"
 #include "rw-incident.h"
+#include "rw-llm.h"
 #include "rw-render.h"
 
 /* ---- unsaved changes ---- */
@@ -744,6 +745,12 @@ rw_window_install_actions (GtkWidgetClass *wc)
 typedef struct {
   char *text, *db_path;
   RwTopology *topo;
+  char *llm_endpoint, *llm_model;  /* from the settings, read on the GUI thread; endpoint NULL: the rulebook */
+  /* for live progress, used by the worker only */
+  RwWindow *win;                   /* borrowed: the task's callback holds a reference until it is done */
+  GMainContext *context;           /* the GUI thread's */
+  GCancellable *cancellable;
+  JsonArray *results;              /* {"task_id", "status"} so far, every plan version */
 } IncidentJob;
 
 static void
@@ -752,7 +759,176 @@ incident_job_free (IncidentJob *j)
   g_free (j->text);
   g_free (j->db_path);
   rw_topology_free (j->topo);
+  g_free (j->llm_endpoint);
+  g_free (j->llm_model);
+  g_main_context_unref (j->context);
+  g_object_unref (j->cancellable);
+  json_array_unref (j->results);
   g_free (j);
+}
+
+/* What the worker hands back: the `incident --json` document and where the plan came from,
+ * which that document (a fixed contract) does not carry. */
+typedef struct {
+  JsonNode *doc;
+  char *origin;      /* rulebook, llm, fallback; NULL without a valid plan */
+  char *rejection;   /* why the first plan was refused, if one was */
+} IncidentOutcome;
+
+static void
+incident_outcome_free (IncidentOutcome *o)
+{
+  json_node_unref (o->doc);
+  g_free (o->origin);
+  g_free (o->rejection);
+  g_free (o);
+}
+
+/* One live update: an immutable snapshot in the shape plan_dot reads, made on the worker. */
+typedef struct {
+  RwWindow *win;       /* a reference */
+  JsonNode *snapshot;  /* {"plan": {...}, "results": [...]} */
+  char *origin;
+  guint version, total, finished;
+  char *task_id, *type, *target, *status;   /* the result just in; NULL for a new plan version */
+} IncidentProgress;
+
+static void
+incident_progress_free (IncidentProgress *pr)
+{
+  g_object_unref (pr->win);
+  json_node_unref (pr->snapshot);
+  g_free (pr->origin);
+  g_free (pr->task_id);
+  g_free (pr->type);
+  g_free (pr->target);
+  g_free (pr->status);
+  g_free (pr);
+}
+
+static char *plan_dot (JsonObject *doc);
+
+/* Who made a plan, as a label in parentheses. */
+static const char *
+plan_origin_label (const char *origin)
+{
+  if (g_strcmp0 (origin, "llm") == 0)
+    return _("LLM planner");
+  if (g_strcmp0 (origin, "fallback") == 0)
+    return _("rulebook; the LLM planner gave no valid plan");
+  return _("rulebook");
+}
+
+/* GUI thread. */
+static gboolean
+incident_progress_show (gpointer data)
+{
+  IncidentProgress *pr = data;
+  RwWindow *win = pr->win;
+  g_autofree char *line = NULL;
+  if (g_cancellable_is_cancelled (win->cancellable) || !win->incident_running)
+    return G_SOURCE_REMOVE;
+  win->incident_updates++;
+  if (pr->task_id == NULL)
+    /* Translators: plan version, who made the plan ("rulebook", "LLM planner"), number of tasks */
+    line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Plan v%u (%s): %u task, running it on the twin…",
+                                         "Plan v%u (%s): %u tasks, running them on the twin…", pr->total),
+                            pr->version, plan_origin_label (pr->origin), pr->total);
+  else
+    /* Translators: "Task t3 of 6: search_logs on R2-ISPB — done (3 finished)"; the type, target
+     * and status are the plan's own words and stay untranslated */
+    line = g_strdup_printf (_("Task %s of %u: %s on %s — %s (%u finished)"), pr->task_id, pr->total, pr->type, pr->target,
+                            pr->status, pr->finished);
+  gtk_label_set_text (win->incident_summary, line);
+  gtk_widget_set_visible (GTK_WIDGET (win->incident_legend), TRUE);
+  rw_window_render_view (win, "incident", plan_dot (json_node_get_object (pr->snapshot)), "dot", win->incident_picture,
+                         &win->incident_generation);
+  return G_SOURCE_REMOVE;
+}
+
+/* Worker thread: after each task result (@r) and each accepted plan version (@r NULL). */
+static void
+incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
+{
+  IncidentJob *j = data;
+  IncidentProgress *pr;
+  g_autoptr(JsonBuilder) b = NULL;
+  if (g_cancellable_is_cancelled (j->cancellable))
+    return;
+  if (r)
+    {
+      JsonObject *o = json_object_new ();
+      json_object_set_string_member (o, "task_id", r->task_id);
+      json_object_set_string_member (o, "status", r->status);
+      json_array_add_object_element (j->results, o);
+    }
+  /* built afresh, sharing no node with the run: json-glib's reference counts are not atomic */
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "plan");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "tasks");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < plan->tasks->len; i++)
+    {
+      const RwTask *t = plan->tasks->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "task_id");
+      json_builder_add_string_value (b, t->task_id);
+      json_builder_set_member_name (b, "type");
+      json_builder_add_string_value (b, t->type);
+      json_builder_set_member_name (b, "target");
+      json_builder_add_string_value (b, t->target);
+      json_builder_set_member_name (b, "assigned_to");
+      json_builder_add_string_value (b, t->assigned_to);
+      json_builder_set_member_name (b, "dependencies");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < t->dependencies->len; k++)
+        json_builder_add_string_value (b, t->dependencies->pdata[k]);
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "results");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < json_array_get_length (j->results); i++)
+    {
+      JsonObject *o = json_array_get_object_element (j->results, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "task_id");
+      json_builder_add_string_value (b, json_object_get_string_member (o, "task_id"));
+      json_builder_set_member_name (b, "status");
+      json_builder_add_string_value (b, json_object_get_string_member (o, "status"));
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+
+  pr = g_new0 (IncidentProgress, 1);
+  pr->win = g_object_ref (j->win);
+  pr->snapshot = json_builder_get_root (b);
+  pr->origin = g_strdup (plan->origin);
+  pr->version = plan->version;
+  pr->total = plan->tasks->len;
+  for (guint i = 0; i < plan->tasks->len; i++)
+    for (guint k = 0; k < json_array_get_length (j->results); k++)
+      if (g_strcmp0 (((RwTask *) plan->tasks->pdata[i])->task_id,
+                     json_object_get_string_member (json_array_get_object_element (j->results, k), "task_id")) == 0)
+        {
+          pr->finished++;
+          break;
+        }
+  if (r)
+    {
+      const RwTask *t = rw_plan_find_task (plan, r->task_id);
+      pr->task_id = g_strdup (r->task_id);
+      pr->status = g_strdup (r->status);
+      pr->type = g_strdup (t ? t->type : "?");
+      pr->target = g_strdup (t ? t->target : "?");
+    }
+  g_main_context_invoke_full (j->context, G_PRIORITY_DEFAULT, incident_progress_show, pr,
+                              (GDestroyNotify) incident_progress_free);
 }
 
 static void
@@ -763,8 +939,10 @@ incident_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
   g_autofree char *books_path = rw_data_find ("runbooks.json", NULL);
   g_autoptr(RwRunbookSet) books = NULL;
   g_autoptr(RwStore) store = NULL;
+  g_autoptr(RwPlanner) llm = NULL;
   g_autoptr(RwIncidentResult) r = NULL;
   RwIncidentParams p = { 0 };
+  IncidentOutcome *out;
   if (books_path == NULL)
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The runbooks (runbooks.json) are not installed"));
@@ -776,19 +954,43 @@ incident_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
       g_task_return_error (task, error);
       return;
     }
+  if (j->llm_endpoint)
+    {
+      /* as `routewise incident --llm-endpoint`: the scheduler falls back to the rulebook */
+      RwLlmConfig cfg;
+      rw_llm_config_init (&cfg);
+      cfg.endpoint = j->llm_endpoint;
+      if (j->llm_model)
+        cfg.model = j->llm_model;
+      llm = rw_llm_planner_new (&cfg, store);
+    }
   p.text = j->text;
   p.topo = j->topo;
   p.runbooks = books;
   p.store = store;
+  p.planner = llm;
+  p.on_progress = incident_progress;
+  p.progress_data = j;
   if ((r = rw_incident_run (&p, &error)) == NULL)
     {
       g_task_return_error (task, error);
       return;
     }
-  g_task_return_pointer (task, rw_incident_result_to_json (r), (GDestroyNotify) json_node_unref);
+  out = g_new0 (IncidentOutcome, 1);
+  out->doc = rw_incident_result_to_json (r);
+  if (r->report)
+    {
+      out->origin = g_strdup (r->report->plan->origin);
+      if (r->report->rejections->len > 0)
+        out->rejection = g_strdup (r->report->rejections->pdata[0]);
+    }
+  /* the document shares nodes with the result: let go of them before the GUI thread gets it */
+  g_clear_pointer (&r, rw_incident_result_free);
+  g_task_return_pointer (task, out, (GDestroyNotify) incident_outcome_free);
 }
 
-/* The plan as a DAG, each task coloured by how it ended. */
+/* The plan as a DAG, each task coloured by how it ended; a task with no result yet is white
+ * with a dashed border (the legend under the picture says so). */
 static char *
 plan_dot (JsonObject *doc)
 {
@@ -801,7 +1003,8 @@ plan_dot (JsonObject *doc)
     {
       JsonObject *t = json_array_get_object_element (tasks, i);
       const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
-      const char *status = "pending";
+      const char *status = NULL;
+      const char *fill;
       JsonArray *deps = json_object_get_array_member (t, "dependencies");
       g_autofree char *eid = g_strescape (id, NULL);
       g_autofree char *etype = g_strescape (json_object_get_string_member_with_default (t, "type", ""), NULL);
@@ -811,12 +1014,20 @@ plan_dot (JsonObject *doc)
         {
           JsonObject *r = json_array_get_object_element (results, k);
           if (g_strcmp0 (json_object_get_string_member_with_default (r, "task_id", ""), id) == 0)
-            status = json_object_get_string_member_with_default (r, "status", "pending");
+            status = json_object_get_string_member_with_default (r, "status", NULL);
         }
-      g_string_append_printf (dot, "  \"%s\" [label=\"%s · %s\\n%s\\n%s · %s\", fillcolor=\"%s\"];\n", eid, eid, etype, etarget,
-                              eagent, status,
-                              g_str_equal (status, "done") ? "#c8e6c9" : g_str_equal (status, "failed") ? "#f6c1c1"
-                              : g_str_equal (status, "skipped") ? "#deddda" : "#fff3c4");
+      if (status == NULL)
+        fill = "#ffffff";
+      else if (g_str_equal (status, "done"))
+        fill = "#c8e6c9";
+      else if (g_str_equal (status, "failed") || g_str_equal (status, "timeout") || g_str_equal (status, "refused"))
+        fill = "#f6c1c1";
+      else if (g_str_equal (status, "skipped"))
+        fill = "#deddda";
+      else
+        fill = "#fff3c4";
+      g_string_append_printf (dot, "  \"%s\" [label=\"%s · %s\\n%s\\n%s · %s\", fillcolor=\"%s\"%s];\n", eid, eid, etype, etarget,
+                              eagent, status ? status : "pending", fill, status ? "" : ", style=\"rounded,filled,dashed\"");
       for (guint k = 0; deps && k < json_array_get_length (deps); k++)
         {
           g_autofree char *dep = g_strescape (json_array_get_string_element (deps, k), NULL);
@@ -827,24 +1038,40 @@ plan_dot (JsonObject *doc)
   return g_string_free (dot, FALSE);
 }
 
+/* Where the plan came from, in words. */
+static char *
+planner_note (const IncidentJob *j, const IncidentOutcome *out)
+{
+  if (g_strcmp0 (out->origin, "llm") == 0)
+    /* Translators: the model name */
+    return g_strdup_printf (_("Planned by the LLM planner (%s)"), j->llm_model ? j->llm_model : "local-model");
+  if (g_strcmp0 (out->origin, "fallback") == 0)
+    /* Translators: the planner's URL, then why its plan was refused (untranslated) */
+    return g_strdup_printf (_("The LLM planner at %s was not reachable or gave no valid plan, so the rulebook planned (%s)"),
+                            j->llm_endpoint ? j->llm_endpoint : "?", out->rejection ? out->rejection : "");
+  return g_strdup (_("Planned by the rulebook"));
+}
+
 static void
 incident_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   RwWindow *win = data;
+  const IncidentJob *j = g_task_get_task_data (G_TASK (result));
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) doc = g_task_propagate_pointer (G_TASK (result), &error);
+  IncidentOutcome *out = g_task_propagate_pointer (G_TASK (result), &error);
   win->incident_running = FALSE;
   if (g_cancellable_is_cancelled (win->cancellable))
     {
+      g_clear_pointer (&out, incident_outcome_free);
       g_object_unref (win);
       return;
     }
   gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.incident", TRUE);
-  if (doc == NULL)
+  if (out == NULL)
     gtk_label_set_text (win->incident_summary, error->message);
   else
     {
-      JsonObject *o = json_node_get_object (doc);
+      JsonObject *o = json_node_get_object (out->doc);
       JsonObject *book = json_object_get_object_member (o, "runbook");
       JsonArray *cands = json_object_get_array_member (o, "candidates");
       JsonArray *ents = json_object_get_array_member (o, "entities");
@@ -868,12 +1095,21 @@ incident_done (GObject *source, GAsyncResult *result, gpointer data)
                                   json_object_get_string_member_with_default (e, "id", ""),
                                   json_object_get_string_member_with_default (e, "text", ""));
         }
+      if (out->origin)
+        {
+          g_autofree char *note = planner_note (j, out);
+          g_string_append_printf (text, "\n%s", note);
+        }
       g_string_append_printf (text, _("\nTicket %lld: %s"), (long long) json_object_get_int_member_with_default (ticket, "id", 0),
                               json_object_get_string_member_with_default (ticket, "status", ""));
       gtk_label_set_text (win->incident_summary, text->str);
       g_string_free (text, TRUE);
+      gtk_widget_set_visible (GTK_WIDGET (win->incident_legend), TRUE);
+      /* the view is the final one once it is back (live renders still in flight are dropped) */
+      g_hash_table_remove (win->views, "incident");
       rw_window_render_view (win, "incident", plan_dot (o), "dot", win->incident_picture, &win->incident_generation);
-      g_object_set_data_full (G_OBJECT (win), "incident", json_node_ref (doc), (GDestroyNotify) json_node_unref);
+      g_object_set_data_full (G_OBJECT (win), "incident", json_node_ref (out->doc), (GDestroyNotify) json_node_unref);
+      incident_outcome_free (out);
     }
   g_object_unref (win);
 }
@@ -884,6 +1120,7 @@ rw_window_run_incident (RwWindow *win, const char *text)
   IncidentJob *j;
   g_autoptr(GTask) task = NULL;
   g_autofree char *trimmed = text ? g_strstrip (g_strdup (text)) : NULL;
+  g_autofree char *endpoint = NULL, *model = NULL;
   if (win->incident_running || trimmed == NULL || *trimmed == '\0')
     return;
   {
@@ -895,18 +1132,43 @@ rw_window_run_incident (RwWindow *win, const char *text)
     if (g_strcmp0 (shown, text) != 0)
       gtk_text_buffer_set_text (buf, text, -1);
   }
+  endpoint = g_strstrip (g_settings_get_string (win->settings, "llm-endpoint"));
+  model = g_strstrip (g_settings_get_string (win->settings, "llm-model"));
   j = g_new0 (IncidentJob, 1);
   j->text = g_strdup (text);
   j->db_path = g_strdup (win->db_path);
   j->topo = rw_topology_copy (rw_document_get_topology (win->doc));
+  j->llm_endpoint = *endpoint ? g_steal_pointer (&endpoint) : NULL;
+  j->llm_model = *model ? g_steal_pointer (&model) : NULL;
+  j->win = win;
+  j->context = g_main_context_ref_thread_default ();
+  j->cancellable = g_object_ref (win->cancellable);
+  j->results = json_array_new ();
   win->incident_running = TRUE;
+  win->incident_updates = 0;
   g_object_set_data (G_OBJECT (win), "incident", NULL);
+  /* the last run's plan must not pass for this one's */
+  g_hash_table_remove (win->views, "incident");
+  win->incident_generation++;
+  gtk_picture_set_paintable (win->incident_picture, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.incident", FALSE);
   gtk_label_set_text (win->incident_summary, _("Finding the runbook and running the plan on the twin…"));
   adw_view_stack_set_visible_child_name (win->side_stack, "incident");
   task = g_task_new (NULL, win->cancellable, incident_done, g_object_ref (win));
   g_task_set_task_data (task, j, (GDestroyNotify) incident_job_free);
   g_task_run_in_thread (task, incident_thread);
+}
+
+guint
+rw_window_get_incident_updates (RwWindow *win)
+{
+  return win->incident_updates;
+}
+
+const char *
+rw_window_get_incident_summary (RwWindow *win)
+{
+  return gtk_label_get_text (win->incident_summary);
 }
 
 JsonNode *

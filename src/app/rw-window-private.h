@@ -35,6 +35,7 @@ struct _RwWindow {
   GtkTextView *incident_text;
   GtkLabel *incident_summary;
   GtkPicture *incident_picture;
+  GtkWidget *incident_legend;
   GtkDropDown *kind_dropdown;
   GtkSearchEntry *timeline_search;
   GtkLabel *timeline_count;
@@ -65,6 +66,7 @@ struct _RwWindow {
   int auto_answer;
   guint paths_generation, whatif_generation, hyp_generation, approval_generation, incident_generation;
   gboolean incident_running;
+  guint incident_updates;         /* live plan views shown during the last incident run */
   GHashTable *views;             /* name -> GdkPaintable */
   GCancellable *cancellable;
   gboolean updating_mode;

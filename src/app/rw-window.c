@@ -1101,6 +1101,7 @@ rw_window_class_init (RwWindowClass *klass)
   BIND (sparkline_box); BIND (util_sparkline); BIND (latency_sparkline); BIND (entity_text); BIND (entity_error);
   BIND (demand_dropdown); BIND (paths_summary); BIND (paths_picture); BIND (change_entry); BIND (whatif_summary);
   BIND (blast_picture); BIND (whatif_diff); BIND (hypotheses_label); BIND (hypotheses_picture); BIND (incident_text); BIND (incident_summary); BIND (incident_picture);
+  BIND (incident_legend);
   BIND (kind_dropdown);
   BIND (timeline_search); BIND (timeline_count); BIND (timeline_view); BIND (event_detail);
 #undef BIND

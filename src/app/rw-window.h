@@ -48,6 +48,9 @@ void rw_window_show_page (RwWindow *win, const char *name);
 void rw_window_run_incident (RwWindow *win, const char *text);
 /* The last incident's result (the `incident --json` document), or NULL. */
 JsonNode *rw_window_get_incident (RwWindow *win);
+/* Live plan updates shown during the last incident run, and the Incident page's summary — for tests. */
+guint rw_window_get_incident_updates (RwWindow *win);
+const char *rw_window_get_incident_summary (RwWindow *win);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
 

@@ -24,6 +24,8 @@ rw_incident_result_free (RwIncidentResult *r)
 typedef struct {
   RwStore *store;
   gint64 ticket;
+  const RwIncidentParams *params;
+  RwPlan *plan;                       /* the version running, for on_progress */
 } TicketSink;
 
 static void
@@ -34,6 +36,19 @@ on_result (const RwTaskResult *r, gpointer data)
   g_autoptr(GError) error = NULL;
   if (!rw_store_ticket_update (sink->store, sink->ticket, r->task_id, r->status, detail, &error))
     g_warning ("%s", error->message);
+  if (sink->params->on_progress && sink->plan)
+    sink->params->on_progress (sink->plan, r, sink->params->progress_data);
+}
+
+static void
+on_plan (const RwPlan *plan, gpointer data)
+{
+  TicketSink *sink = data;
+  if (sink->params->on_progress == NULL)
+    return;
+  rw_plan_free (sink->plan);
+  sink->plan = rw_plan_copy (plan);
+  sink->params->on_progress (sink->plan, NULL, sink->params->progress_data);
 }
 
 RwIncidentResult *
@@ -49,7 +64,7 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
   RwClock clock;
   RwScheduler s = { 0 };
   RwPlanRequest req = { 0 };
-  TicketSink sink;
+  TicketSink sink = { 0 };
   g_autoptr(GError) local = NULL;
   const char *status, *reason = NULL;
 
@@ -96,6 +111,7 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
 
   sink.store = p->store;
   sink.ticket = res->ticket_id;
+  sink.params = p;
   s.config = &sched;
   s.clock = &clock;
   s.agents = agents;
@@ -105,6 +121,7 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
   s.keys = p->keys;
   s.store = p->store;
   s.on_result = on_result;
+  s.on_plan = on_plan;
   s.on_result_data = &sink;
   req.incident = p->text;
   req.runbook = res->runbook;
@@ -113,6 +130,7 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
   req.plan_id = plan_id;
 
   res->report = rw_scheduler_run (&s, &req, &local);
+  g_clear_pointer (&sink.plan, rw_plan_free);
   if (res->report == NULL)
     {
       res->plan_error = g_strdup (local->message);

@@ -19,6 +19,10 @@ typedef struct {
   const RwGuardConfig *guard;         /* NULL: the defaults, with a short Z3 timeout */
   const RwSchedulerConfig *schedule;  /* NULL: the defaults */
   guint candidates;                   /* how many ranked runbooks to report (5) */
+  /* may be NULL: called on the thread that runs the incident, with the plan version that is
+   * running, after each task result and with @r NULL when a plan version is accepted */
+  void (*on_progress) (const RwPlan *plan, const RwTaskResult *r, gpointer data);
+  gpointer progress_data;
 } RwIncidentParams;
 
 typedef struct {

@@ -245,6 +245,8 @@ obtain_plan (Run *run, const RwPlanRequest *base, const RwPlan *current, JsonNod
           audit_plan (run, "intake.plan", planner, plan, NULL);
           run->report->fallback_used |= fallback && planner != s->planner;
           g_ptr_array_add (run->report->plans, rw_plan_copy (plan));
+          if (s->on_plan)
+            s->on_plan (plan, s->on_result_data);
           return g_steal_pointer (&plan);
         }
       reject (run, planner->name, version, why);

@@ -76,6 +76,8 @@ typedef struct {
   RwStore *store;               /* may be NULL */
   /* called after each task result (tickets); may be NULL */
   void (*on_result) (const RwTaskResult *r, gpointer data);
+  /* called with on_result_data when a plan version is accepted, before it runs; may be NULL */
+  void (*on_plan) (const RwPlan *plan, gpointer data);
   gpointer on_result_data;
 } RwScheduler;
 
