@@ -865,8 +865,10 @@ sla_misses (const RwTwin *t)
 
 /* The learner's prior for an action kind on a hypothesis kind: the share of its predicted
  * benefit such actions delivered when they settled (each outcome's reward is that share, 0 for
- * a change that made things worse), with one optimistic pseudo-outcome: an action never tried
- * is trusted as the twin predicts it, and each disappointing outcome discounts it. */
+ * a change that made things worse), with RW_PRIOR_WEIGHT optimistic pseudo-outcomes: an action
+ * never tried is trusted as the twin predicts it, and disappointments discount it gradually
+ * (one bad outcome takes a quarter off, nine about two thirds). */
+#define RW_PRIOR_WEIGHT 3.0
 static double
 learned_prior (RwAgent *ag, const char *hyp_kind, const char *action_kind)
 {
@@ -874,7 +876,7 @@ learned_prior (RwAgent *ag, const char *hyp_kind, const char *action_kind)
   double mean = 0;
   if (ag->store == NULL || !rw_store_learning_get (ag->store, hyp_kind, action_kind, &n, &mean, NULL))
     return 1.0;
-  return CLAMP ((mean * n + 1.0) / (n + 1.0), 0.0, 1.0);
+  return CLAMP ((mean * n + RW_PRIOR_WEIGHT) / (n + RW_PRIOR_WEIGHT), 0.0, 1.0);
 }
 
 /* Simulate a candidate on a fork of the model and score it. */
@@ -1268,10 +1270,11 @@ apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *ti
                  (char *) a->changes->pdata[0], c->action_kind, tier);
 }
 
+/* The configuration as it was before @a: policies and session settings (not demands or link
+ * states, which are the world's). */
 static void
-restore (RwAgent *ag, Applied *a)
+undo_into (RwTopology *t, const Applied *a)
 {
-  RwTopology *t = ag->live->topo;
   g_ptr_array_set_size (t->policies, 0);
   for (guint i = 0; i < a->saved_policies->len; i++)
     g_ptr_array_add (t->policies, rw_policy_copy (a->saved_policies->pdata[i]));
@@ -1287,6 +1290,12 @@ restore (RwAgent *ag, Applied *a)
         }
       live->up = saved->up;
     }
+}
+
+static void
+restore (RwAgent *ag, Applied *a)
+{
+  undo_into (ag->live->topo, a);
   rw_twin_resolve (ag->live);
 }
 
@@ -1299,16 +1308,24 @@ harm (const RwAgent *ag, guint sla, double util)
   return (double) sla + 5.0 * MAX (0.0, util - ag->cfg.hot_utilisation);
 }
 
-/* The share of the predicted improvement the change delivered, in [0, 1]. */
+/* The share of the predicted improvement the change delivered, in [0, 1]: the network now
+ * against the same network now without the change (the twin can say what that would be, so a
+ * fault that kept growing meanwhile is not blamed on the change, nor a fault that healed by
+ * itself credited to it). */
 static double
-realised_share (const RwAgent *ag, const Applied *a, guint sla_now, double util_now)
+realised_share (const RwAgent *ag, const Applied *a)
 {
-  double before = harm (ag, a->sla_before, a->util_before);
-  double predicted = before - harm (ag, a->sla_predicted, a->util_predicted);
-  double observed = before - harm (ag, sla_now, util_now);
+  double predicted = harm (ag, a->sla_before, a->util_before) - harm (ag, a->sla_predicted, a->util_predicted);
+  g_autoptr(RwTopology) without = rw_topology_copy (ag->live->topo);
+  g_autoptr(RwTwin) cf = NULL;
+  double realised;
+  undo_into (without, a);
+  cf = rw_twin_new (g_steal_pointer (&without));
+  realised = harm (ag, sla_misses (cf), cf->traffic->max_utilisation) -
+             harm (ag, sla_misses (ag->live), ag->live->traffic->max_utilisation);
   if (predicted <= 1e-9)
-    return observed >= -1e-9 ? 1.0 : 0.0;
-  return CLAMP (observed / predicted, 0.0, 1.0);
+    return realised >= -1e-9 ? 1.0 : 0.0;
+  return CLAMP (realised / predicted, 0.0, 1.0);
 }
 
 static gboolean
@@ -1329,7 +1346,7 @@ settle (RwAgent *ag, GError **error)
         util_now = MAX (util_now, ag->observed_util[d]);
       /* worse than before, or a breach the prediction did not foresee */
       worse = sla_now > a->sla_before || (util_now >= 1.0 && util_now > a->util_before + 0.02);
-      reward = worse ? 0.0 : realised_share (ag, a, sla_now, util_now);
+      reward = worse ? 0.0 : realised_share (ag, a);
       b = payload_new ();
       json_builder_set_member_name (b, "observed_max_utilisation");
       json_builder_add_double_value (b, round (util_now * 1000) / 1000);
@@ -1481,6 +1498,7 @@ ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *
   req.verdict = ag->cfg.use_z3 ? verdict : NULL;
   req.frr_diff = diff;
   req.ttl_ticks = ag->cfg.t2_ttl_ticks;
+  req.model = model;
   ans = ag->approver (&req, modified, ag->approver_data);
   g_ptr_array_remove_index (c->changes, c->changes->len - 1);
   if (ans == RW_ANSWER_MODIFY && (modified == NULL || *modified == NULL))

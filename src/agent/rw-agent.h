@@ -75,6 +75,8 @@ typedef struct {
   const char *verdict;              /* the Z3 verdict in words, or NULL without Z3 */
   const char *frr_diff;             /* router configuration for the change */
   guint ttl_ticks;                  /* T2 applies itself after this many ticks unanswered */
+  const RwTwin *model;              /* the network as the agent sees it (observed demands): the
+                                     * blast radius and the predictions above were computed on it */
 } RwApprovalRequest;
 
 /* Returns the operator's answer; for RW_ANSWER_MODIFY, sets *@modified to a replacement change

@@ -76,6 +76,7 @@ rw_approval_free (RwApproval *a)
   g_free (a->verdict);
   g_free (a->frr_diff);
   g_strfreev (a->changes);
+  g_clear_pointer (&a->model, rw_twin_free);
   g_free (a);
 }
 
@@ -158,6 +159,7 @@ approve_on_gui (const RwApprovalRequest *req, char **modified, gpointer data)
   a->max_util_after = req->max_util_after;
   a->sla_misses_before = req->sla_misses_before;
   a->sla_misses_after = req->sla_misses_after;
+  a->model = req->model ? rw_twin_fork (req->model) : NULL;
   g_atomic_int_set (&r->pending, 1);
   /* the window shows the network as the agent sees it while it waits */
   publish (r, FALSE, FALSE, NULL);

@@ -39,6 +39,7 @@ typedef struct {
   RwMode mode;
   double confidence, blast_radius, max_util_before, max_util_after;
   guint sla_misses_before, sla_misses_after;
+  RwTwin *model;             /* a copy of the agent's model the request was computed on */
 } RwApproval;
 
 void rw_approval_free (RwApproval *a);

@@ -65,6 +65,7 @@ struct _RwWindow {
   RwApprovalDialog *approval;
   int auto_answer;
   guint paths_generation, whatif_generation, hyp_generation, approval_generation, incident_generation;
+  gboolean paths_stale, hyp_stale;  /* a run moved on while the page was hidden: draw it when shown */
   gboolean incident_running;
   guint incident_updates;         /* live plan views shown during the last incident run */
   GHashTable *views;             /* name -> GdkPaintable */

@@ -396,6 +396,24 @@ refresh_paths (RwWindow *win)
     rw_window_render_view (win, "paths", dot, "dot", win->paths_picture, &win->paths_generation);
 }
 
+static void refresh_hypotheses (RwWindow *win);
+
+static void
+on_page_shown (AdwViewStack *stack, GParamSpec *pspec, RwWindow *win)
+{
+  const char *page = adw_view_stack_get_visible_child_name (stack);
+  if (g_strcmp0 (page, "hypotheses") == 0 && win->hyp_stale)
+    {
+      win->hyp_stale = FALSE;
+      refresh_hypotheses (win);
+    }
+  else if (g_strcmp0 (page, "paths") == 0 && win->paths_stale)
+    {
+      win->paths_stale = FALSE;
+      refresh_paths (win);
+    }
+}
+
 static void
 on_demand_selected (GtkDropDown *dd, GParamSpec *pspec, RwWindow *win)
 {
@@ -597,8 +615,20 @@ on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
   refresh_canvas (win);
   if (s->events && s->events->len)
     {
-      refresh_hypotheses (win);
-      refresh_paths (win);
+      /* Graphviz views are drawn for the page in sight; the others when they are shown */
+      const char *page = adw_view_stack_get_visible_child_name (win->side_stack);
+      if (g_strcmp0 (page, "hypotheses") == 0)
+        refresh_hypotheses (win);
+      else
+        win->hyp_stale = TRUE;
+      if (g_strcmp0 (page, "paths") == 0)
+        refresh_paths (win);
+      else
+        {
+          GtkStringObject *item = gtk_drop_down_get_selected_item (win->demand_dropdown);
+          rw_canvas_set_demand (win->canvas, item ? gtk_string_object_get_string (item) : NULL);
+          win->paths_stale = TRUE;
+        }
     }
   if (win->inspected && g_str_has_prefix (win->inspected, "links["))
     rw_window_refresh_inspector (win);
@@ -628,9 +658,10 @@ on_approval (RwRunner *runner, RwApproval *req, RwWindow *win)
   win->approval = rw_approval_dialog_new (GTK_WINDOW (win), req, timeout_s);
   g_signal_connect (win->approval, "answered", G_CALLBACK (on_answered), win);
   {
-    /* the blast radius of the proposal, drawn from a fork of the live network */
+    /* the blast radius of the proposal, drawn on the network the agent computed it on, so the
+     * picture and the figure in the dialog agree */
     const double *observed;
-    const RwTwin *twin = shown_twin (win, &observed);
+    const RwTwin *twin = req->model ? req->model : shown_twin (win, &observed);
     g_autoptr(RwTwin) after = twin ? rw_twin_fork_apply (twin, (const char *const *) req->changes, NULL) : NULL;
     if (after)
       rw_window_render_view (win, "approval", rw_dot_blast_radius (twin, after, req->changes[0]), "neato",
@@ -1130,6 +1161,7 @@ rw_window_init (RwWindow *win)
   gtk_drop_down_set_model (win->demand_dropdown, G_LIST_MODEL (win->demands));
   gtk_drop_down_set_expression (win->demand_dropdown, gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
   g_signal_connect (win->demand_dropdown, "notify::selected", G_CALLBACK (on_demand_selected), win);
+  g_signal_connect (win->side_stack, "notify::visible-child-name", G_CALLBACK (on_page_shown), win);
 
   win->timeline = g_list_store_new (RW_TYPE_TIMELINE_ITEM);
   win->timeline_pending = g_ptr_array_new_with_free_func (g_object_unref);

@@ -8,6 +8,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #define KEYS_FORMAT "routewise-keys"
@@ -22,13 +23,28 @@ static GBytes *
 random_key (void)
 {
   guint8 *k = g_malloc (RW_KEY_BYTES);
-  /* GRand is not a cryptographic generator; /dev/urandom is */
-  g_autoptr(GFile) f = g_file_new_for_path ("/dev/urandom");
-  g_autoptr(GFileInputStream) in = g_file_read (f, NULL, NULL);
   gsize got = 0;
-  if (in == NULL || !g_input_stream_read_all (G_INPUT_STREAM (in), k, RW_KEY_BYTES, &got, NULL, NULL)
-      || got != RW_KEY_BYTES)
-    g_error ("cannot read /dev/urandom for a signing key");
+  /* GRand is not a cryptographic generator; the kernel's is. getrandom() needs no file (it works
+   * in sandboxes without /dev) and, once the pool is seeded at boot, does not fail; a kernel
+   * without it (ENOSYS) gets /dev/urandom. A machine with neither cannot sign safely at all. */
+  while (got < RW_KEY_BYTES)
+    {
+      gssize n = getrandom (k + got, RW_KEY_BYTES - got, 0);
+      if (n > 0)
+        got += (gsize) n;
+      else if (n < 0 && errno == EINTR)
+        continue;
+      else
+        break;
+    }
+  if (got < RW_KEY_BYTES)
+    {
+      g_autoptr(GFile) f = g_file_new_for_path ("/dev/urandom");
+      g_autoptr(GFileInputStream) in = g_file_read (f, NULL, NULL);
+      if (in == NULL || !g_input_stream_read_all (G_INPUT_STREAM (in), k, RW_KEY_BYTES, &got, NULL, NULL)
+          || got != RW_KEY_BYTES)
+        g_error ("neither getrandom() nor /dev/urandom gives random bytes for a signing key or nonce");
+    }
   return g_bytes_new_take (k, RW_KEY_BYTES);
 }
 

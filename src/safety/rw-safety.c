@@ -287,7 +287,7 @@ verify_state (const RwTwin *before, const RwTwin *after, const char *const *chan
   if (res == Z3_L_UNDEF)
     {
       v->unknown = TRUE;
-      v->unknown_reason = g_strdup_printf ("Z3 gave no answer in %u ms (%s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
+      v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
       goto out;
     }
   if (res == Z3_L_FALSE)
@@ -416,7 +416,7 @@ verify_state (const RwTwin *before, const RwTwin *after, const char *const *chan
         if (res == Z3_L_UNDEF)
           {
             v->unknown = TRUE;
-            v->unknown_reason = g_strdup_printf ("Z3 gave no answer in %u ms (%s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, rs));
+            v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, rs));
           }
         if (res != Z3_L_FALSE)
           {
@@ -524,7 +524,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       if (res == Z3_L_UNDEF)
         {
           v->unknown = TRUE;
-          v->unknown_reason = g_strdup_printf ("Z3 gave no answer in %u ms (%s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
+          v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
           break;
         }
       m = Z3_solver_get_model (z->ctx, s);
@@ -728,6 +728,8 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
   Z3_optimize_inc_ref (z->ctx, o);
   params = Z3_mk_params (z->ctx);
   Z3_params_inc_ref (z->ctx, params);
+  /* Z3 4.8's optimiser does not honour a resource limit (rlimit), so synthesis alone is bounded
+   * by the wall clock: under heavy load it may give up where an idle machine finds a change. */
   Z3_params_set_uint (z->ctx, params, Z3_mk_string_symbol (z->ctx, "timeout"), p->timeout_ms);
   Z3_optimize_set_params (z->ctx, o, params);
   Z3_params_dec_ref (z->ctx, params);

@@ -255,6 +255,12 @@ rw_z3_eval_real (RwZ3 *z, Z3_model m, Z3_ast a)
   return g_ascii_strtod (Z3_get_numeral_decimal_string (z->ctx, v, 12), NULL);
 }
 
+guint
+rw_z3_rlimit (guint budget_ms)
+{
+  return budget_ms > G_MAXUINT / RW_Z3_RLIMIT_PER_MS ? G_MAXUINT : budget_ms * RW_Z3_RLIMIT_PER_MS;
+}
+
 Z3_solver
 rw_z3_solver (RwZ3 *z)
 {
@@ -264,7 +270,12 @@ rw_z3_solver (RwZ3 *z)
   Z3_solver_inc_ref (z->ctx, s);
   p = Z3_mk_params (z->ctx);
   Z3_params_inc_ref (z->ctx, p);
-  Z3_params_set_uint (z->ctx, p, Z3_mk_string_symbol (z->ctx, "timeout"), z->timeout_ms);
+  /* The budget is Z3's resource count, not the clock: the same question gets the same answer
+   * however loaded the machine is (the agent's decisions replay exactly). The wall clock is
+   * only a safety net, well above the budget. */
+  Z3_params_set_uint (z->ctx, p, Z3_mk_string_symbol (z->ctx, "rlimit"), rw_z3_rlimit (z->timeout_ms));
+  Z3_params_set_uint (z->ctx, p, Z3_mk_string_symbol (z->ctx, "timeout"),
+                      z->timeout_ms > G_MAXUINT / RW_Z3_WALL_FACTOR ? G_MAXUINT : z->timeout_ms * RW_Z3_WALL_FACTOR);
   Z3_solver_set_params (z->ctx, s, p);
   Z3_params_dec_ref (z->ctx, p);
   return s;
