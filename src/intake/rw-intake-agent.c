@@ -41,18 +41,41 @@ agent_new (const char *name, gboolean (*execute) (RwIntakeAgent *, const RwTask 
 }
 
 static gboolean
+task_verror (GError **error, gint code, const RwTask *t, const char *fmt, va_list ap) G_GNUC_PRINTF (4, 0);
+
+static gboolean
+task_verror (GError **error, gint code, const RwTask *t, const char *fmt, va_list ap)
+{
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  g_set_error (error, RW_INTAKE_ERROR, code, "task %s (%s %s): %s", t->task_id, t->type, t->target, msg);
+  return FALSE;
+}
+
+/* The task could not do its job; a retry may help. */
+static gboolean
 task_fail (GError **error, const RwTask *t, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
 static gboolean
 task_fail (GError **error, const RwTask *t, const char *fmt, ...)
 {
   va_list ap;
-  g_autofree char *msg = NULL;
   va_start (ap, fmt);
-  msg = g_strdup_vprintf (fmt, ap);
+  task_verror (error, RW_INTAKE_ERROR_FAILED, t, fmt, ap);
   va_end (ap);
-  g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_FAILED, "task %s (%s %s): %s", t->task_id, t->type,
-               t->target, msg);
+  return FALSE;
+}
+
+/* Another code, e.g. RW_INTAKE_ERROR_UNSAFE (a refusal: a retry gives the same answer). */
+static gboolean
+task_error (GError **error, gint code, const RwTask *t, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+task_error (GError **error, gint code, const RwTask *t, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  task_verror (error, code, t, fmt, ap);
+  va_end (ap);
   return FALSE;
 }
 
@@ -585,9 +608,8 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
       why = "more demands would miss their SLA";
     if (why)
       {
-        task_fail (error, t, "the what-if refused %s: %s", (char *) fresh->pdata[0], why);
-        (*error)->code = RW_INTAKE_ERROR_UNSAFE;
-        return FALSE;
+        return task_error (error, RW_INTAKE_ERROR_UNSAFE, t, "the what-if refused %s: %s",
+                           (char *) fresh->pdata[0], why);
       }
   }
   if (w->guard.use_z3)
@@ -650,10 +672,8 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
   if (verdict && !verdict->safe)
     {
       audit (w, "intake.blocked", run->out);
-      task_fail (error, t, "verification refused %s: %s", (char *) fresh->pdata[0],
-                 verdict->unknown ? "Z3 gave no answer in time" : "a safety rule fails");
-      (*error)->code = RW_INTAKE_ERROR_UNSAFE;
-      return FALSE;
+      return task_error (error, RW_INTAKE_ERROR_UNSAFE, t, "verification refused %s: %s", (char *) fresh->pdata[0],
+                         verdict->unknown ? "Z3 gave no answer in time" : "a safety rule fails");
     }
   if (strcmp (tier, "T1") != 0)
     {
