@@ -1099,6 +1099,45 @@ test_llm_planner (Fixture *f, gconstpointer data)
   llm_server_stop (&srv);
 }
 
+/* The answer path without a server: as it is, repaired, or refused with the source named. */
+static void
+test_llm_answer (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fenced = g_strdup_printf ("Here is the plan:\n```json\n%.*s,]}\n```\nGood luck.",
+                                             (int) strlen (valid_plan) - 2, valid_plan);
+  gboolean repaired = TRUE;
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = rw_llm_plan_from_answer (valid_plan, &repaired, &error);
+    g_assert_no_error (error);
+    g_assert_false (repaired);
+    g_assert_cmpuint (p->tasks->len, ==, 2);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = rw_llm_plan_from_answer (fenced, &repaired, &error);
+    g_assert_no_error (error);
+    g_assert_true (repaired);
+    g_assert_cmpuint (p->tasks->len, ==, 2);
+    g_assert_true (rw_plan_validate (p, f->topo, &error));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = rw_llm_plan_from_answer ("I would check the uplink first.", &repaired, &error);
+    g_assert_null (p);
+    g_assert_false (repaired);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_true (g_str_has_prefix (error->message, "LLM answer: "));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = rw_llm_plan_from_answer ("```\n{\"tasks\": [{\"task_id\": 1}]}\n```", &repaired, &error);
+    g_assert_null (p);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_true (g_str_has_prefix (error->message, "LLM answer (repaired): "));
+  }
+}
+
 /* ---- incidents and tickets ---- */
 
 static RwIncidentResult *
@@ -1622,6 +1661,7 @@ main (int argc, char **argv)
   ADD ("/intake/envelopes", test_envelopes);
   ADD ("/intake/keys/rotation", test_keys_rotation);
   ADD ("/intake/llm", test_llm_planner);
+  ADD ("/intake/llm/answer", test_llm_answer);
   ADD ("/intake/incident/resolved", test_incident_resolved);
   ADD ("/intake/incident/escalations", test_incident_escalations);
   ADD ("/intake/action/idempotent", test_action_idempotent);
