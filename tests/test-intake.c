@@ -129,6 +129,13 @@ test_runbooks_bad_input (Fixture *f, gconstpointer data)
                      "\"severity\":\"low\",\"symptoms\":\"s\",\"keywords\":\"k\",\"steps\":[],\"needs\":[\"link\"],"
                      "\"questions\":{},\"plan\":[" TASK ("a", "[]") "]}]}", "no question for the needed fact 'link'");
   assert_load_fails ("{\"format\":\"routewise-runbooks\",\"version\":1,\"runbooks\":[{", "not valid JSON");
+  /* json-glib turns an unpaired surrogate escape into bytes that are not UTF-8, which GRegex
+   * then refuses (found by fuzz-runbooks) */
+  assert_load_fails (RB ("", "[{\"task_id\":\"a\",\"type\":\"assess_impact\",\"target\":\"network\",\"args\":"
+                         "{\"x\":\"\\ud800x\"},\"dependencies\":[],\"assigned_to\":\"MetricAgent\"}]"),
+                     "bad.json: runbooks[0].plan[0].args.x: not valid UTF-8");
+  assert_load_fails ("{\"format\":\"routewise-runbooks\",\"version\":1,\"runbooks\":[{\"id\":\"x\",\"title\":\"a\\ud800b\"}]}",
+                     "bad.json: runbooks[0].title: not valid UTF-8");
 }
 
 /* ---- retrieval ---- */
@@ -192,6 +199,12 @@ test_retrieval_hostile_text (Fixture *f, gconstpointer data)
       g_assert_nonnull (hits);
       g_assert_cmpuint (hits->len, >, 0);   /* at worst the unknown runbook */
     }
+  {
+    /* text that is not UTF-8 (a terminal in Latin-1) still gives terms, not a crash */
+    g_autofree char *m = rw_runbook_match_expression (f->books, "fibre cut \xff\xfe on R2, caf\xe9 down");
+    g_assert_nonnull (m);
+    g_assert_nonnull (strstr (m, "\"fibre\""));
+  }
   {
     g_autofree char *m = rw_runbook_match_expression (f->books, "flaping BGP peer, ofc cut");
     /* a typo is corrected, an abbreviation expanded, every term quoted and ORed */
@@ -313,6 +326,12 @@ test_plan_validation (Fixture *f, gconstpointer data)
     p = rw_plan_from_text ("{\"tasks\": [", "llm.json", &error);
     g_assert_null (p);
     g_assert_nonnull (strstr (error->message, "not JSON"));
+    g_clear_error (&error);
+    /* an unpaired surrogate escape: json-glib's bytes are not UTF-8, the agents' GRegex would refuse them */
+    p = rw_plan_from_text ("[" T ("a", "search_logs", "R1\\ud800x", "[]", "LogAgent") "]", "llm.json", &error);
+    g_assert_null (p);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "llm.json: tasks[0].target: not valid UTF-8"));
     g_clear_error (&error);
   }
   assert_invalid (f->topo, "[" T ("a", "check_metric", "R1", "[\"c\"]", "MetricAgent") ","

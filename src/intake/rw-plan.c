@@ -225,10 +225,16 @@ plan_from_json (JsonNode *node, const char *source, GError **error)
   JsonArray *tasks = NULL;
   g_autoptr(RwPlan) p = NULL;
   const char *base = "tasks";
+  g_autofree char *bad = NULL;
 
   if (node == NULL)
     {
       plan_fail (error, source, "expected a plan, found nothing");
+      return NULL;
+    }
+  if ((bad = rw_json_find_invalid_utf8 (node, JSON_NODE_HOLDS_OBJECT (node) ? "plan" : "tasks")) != NULL)
+    {
+      plan_fail (error, source, "%s: not valid UTF-8 (an unpaired \\u surrogate?)", bad);
       return NULL;
     }
   if (JSON_NODE_HOLDS_OBJECT (node))
