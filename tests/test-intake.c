@@ -343,6 +343,9 @@ test_plan_validation (Fixture *f, gconstpointer data)
                   "unsupported task type 'reboot_router'");
   assert_invalid (f->topo, "[" T ("a", "mitigate", "R1", "[]", "MetricAgent") "]", "runs on ActionAgent");
   assert_invalid (f->topo, "[" T ("a", "check_metric", "R1", "[\"a\"]", "MetricAgent") "]", "depends on itself");
+  /* found by fuzz-plan: such a plan had a TGED above 0 to its own copy */
+  assert_invalid (f->topo, "[" T ("a", "check_metric", "R1", "[]", "MetricAgent") ","
+                  T ("b", "search_logs", "R1", "[\"a\",\"a\"]", "LogAgent") "]", "task b: depends on 'a' twice");
   assert_invalid (f->topo, "[" T ("a", "check_metric", "R1", "[]", "MetricAgent") ","
                   T ("a", "check_metric", "R2", "[]", "MetricAgent") "]", "used twice");
   assert_invalid (f->topo, "[]", "no tasks");

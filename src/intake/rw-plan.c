@@ -416,6 +416,10 @@ rw_plan_validate (const RwPlan *p, const RwTopology *topo, GError **error)
             return invalid (error, "task %s: depends on unknown task '%s'", t->task_id, dep);
           if (strcmp (dep, t->task_id) == 0)
             return invalid (error, "task %s: depends on itself (cycle %s -> %s)", t->task_id, dep, dep);
+          /* a repeated edge would count twice in the TGED and the diff key */
+          for (guint e = 0; e < d; e++)
+            if (strcmp (t->dependencies->pdata[e], dep) == 0)
+              return invalid (error, "task %s: depends on '%s' twice", t->task_id, dep);
         }
       if (topo && !target_known (topo, t->target))
         return invalid (error, "task %s: unknown target '%s' (not a router, ISP, link, prefix or demand of %s)",
