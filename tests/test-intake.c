@@ -1,6 +1,6 @@
 /* test-intake.c — incident intake: runbooks and retrieval on a phrasing set, entities, plan
- * validation and TGED, the scheduler (retries, timeouts, replans, anti-flap, fallback) on a
- * manual clock, envelopes, the LLM planner against a loopback chat-completions server, tickets,
+ * validation and TGED, the scheduler (retries, timeouts, replans, anti-flap, fallback) and the
+ * agents' deadlines on a manual clock, envelopes, the LLM planner against a loopback chat-completions server, tickets,
  * and the store upgrade.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-incident.h"
@@ -129,6 +129,13 @@ test_runbooks_bad_input (Fixture *f, gconstpointer data)
                      "\"severity\":\"low\",\"symptoms\":\"s\",\"keywords\":\"k\",\"steps\":[],\"needs\":[\"link\"],"
                      "\"questions\":{},\"plan\":[" TASK ("a", "[]") "]}]}", "no question for the needed fact 'link'");
   assert_load_fails ("{\"format\":\"routewise-runbooks\",\"version\":1,\"runbooks\":[{", "not valid JSON");
+  /* json-glib turns an unpaired surrogate escape into bytes that are not UTF-8, which GRegex
+   * then refuses (found by fuzz-runbooks) */
+  assert_load_fails (RB ("", "[{\"task_id\":\"a\",\"type\":\"assess_impact\",\"target\":\"network\",\"args\":"
+                         "{\"x\":\"\\ud800x\"},\"dependencies\":[],\"assigned_to\":\"MetricAgent\"}]"),
+                     "bad.json: runbooks[0].plan[0].args.x: not valid UTF-8");
+  assert_load_fails ("{\"format\":\"routewise-runbooks\",\"version\":1,\"runbooks\":[{\"id\":\"x\",\"title\":\"a\\ud800b\"}]}",
+                     "bad.json: runbooks[0].title: not valid UTF-8");
 }
 
 /* ---- retrieval ---- */
@@ -192,6 +199,12 @@ test_retrieval_hostile_text (Fixture *f, gconstpointer data)
       g_assert_nonnull (hits);
       g_assert_cmpuint (hits->len, >, 0);   /* at worst the unknown runbook */
     }
+  {
+    /* text that is not UTF-8 (a terminal in Latin-1) still gives terms, not a crash */
+    g_autofree char *m = rw_runbook_match_expression (f->books, "fibre cut \xff\xfe on R2, caf\xe9 down");
+    g_assert_nonnull (m);
+    g_assert_nonnull (strstr (m, "\"fibre\""));
+  }
   {
     g_autofree char *m = rw_runbook_match_expression (f->books, "flaping BGP peer, ofc cut");
     /* a typo is corrected, an abbreviation expanded, every term quoted and ORed */
@@ -314,6 +327,12 @@ test_plan_validation (Fixture *f, gconstpointer data)
     g_assert_null (p);
     g_assert_nonnull (strstr (error->message, "not JSON"));
     g_clear_error (&error);
+    /* an unpaired surrogate escape: json-glib's bytes are not UTF-8, the agents' GRegex would refuse them */
+    p = rw_plan_from_text ("[" T ("a", "search_logs", "R1\\ud800x", "[]", "LogAgent") "]", "llm.json", &error);
+    g_assert_null (p);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "llm.json: tasks[0].target: not valid UTF-8"));
+    g_clear_error (&error);
   }
   assert_invalid (f->topo, "[" T ("a", "check_metric", "R1", "[\"c\"]", "MetricAgent") ","
                   T ("b", "search_logs", "R1", "[\"a\"]", "LogAgent") ","
@@ -324,6 +343,9 @@ test_plan_validation (Fixture *f, gconstpointer data)
                   "unsupported task type 'reboot_router'");
   assert_invalid (f->topo, "[" T ("a", "mitigate", "R1", "[]", "MetricAgent") "]", "runs on ActionAgent");
   assert_invalid (f->topo, "[" T ("a", "check_metric", "R1", "[\"a\"]", "MetricAgent") "]", "depends on itself");
+  /* found by fuzz-plan: such a plan had a TGED above 0 to its own copy */
+  assert_invalid (f->topo, "[" T ("a", "check_metric", "R1", "[]", "MetricAgent") ","
+                  T ("b", "search_logs", "R1", "[\"a\",\"a\"]", "LogAgent") "]", "task b: depends on 'a' twice");
   assert_invalid (f->topo, "[" T ("a", "check_metric", "R1", "[]", "MetricAgent") ","
                   T ("a", "check_metric", "R2", "[]", "MetricAgent") "]", "used twice");
   assert_invalid (f->topo, "[]", "no tasks");
@@ -383,6 +405,7 @@ typedef struct {
   guint calls;
   guint fail_first;        /* fail this many calls */
   gint64 busy_us;          /* each call advances the clock by this */
+  gboolean time_out;       /* every call stops for its deadline (without overrunning it) */
   RwTaskVerdict verdict;
 } Script;
 
@@ -393,6 +416,12 @@ scripted_execute (RwIntakeAgent *self, const RwTask *t, RwTaskRun *run, GError *
   s->calls++;
   if (s->busy_us)
     *(gint64 *) run->clock_data += s->busy_us;
+  if (s->time_out)
+    {
+      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT, "task %s: too little time left (call %u)",
+                   t->task_id, s->calls);
+      return FALSE;
+    }
   if (s->calls <= s->fail_first || strcmp (t->target, "R5") == 0)
     {
       g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_FAILED, "task %s failed on purpose (call %u)", t->task_id,
@@ -567,6 +596,37 @@ test_scheduler_timeout_replans (Fixture *f, gconstpointer data)
   }
   g_assert_cmpuint (r->mrl_ms->len, ==, r->replans);
   g_assert_cmpstr (r->outcome, ==, "escalated");
+  sched_clear (&x);
+}
+
+/* An agent that stops for its deadline before the clock passes it (the ActionAgent when too
+ * little is left for Z3) times out like one that overran: retried, then replanned. */
+static void
+test_scheduler_agent_timeout (Fixture *f, gconstpointer data)
+{
+  static const char *const plans[] = {
+    "[" T ("a", "check_metric", "R1", "[]", "MetricAgent") "," T ("b", "search_logs", "R1", "[\"a\"]", "LogAgent") "]",
+    NULL };
+  Sched x;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwScheduleReport) r = NULL;
+  const RwTaskResult *a;
+  gint64 start;
+  sched_init (&x, f, "fibre-cut", plans);
+  x.metric.time_out = TRUE;
+  start = x.now;
+  r = rw_scheduler_run (&x.s, &x.req, &error);
+  g_assert_no_error (error);
+  a = result_for (r, "a");
+  g_assert_nonnull (a);
+  g_assert_cmpstr (a->status, ==, "timeout");
+  g_assert_cmpuint (a->attempts, ==, 3);
+  g_assert_nonnull (strstr (a->error, "too little time left (call 3)"));
+  g_assert_null (a->out);
+  /* retried with backoff like any timeout, and the logs task never ran */
+  g_assert_cmpint (x.now - start, >=, 1500000);
+  g_assert_cmpuint (x.logs.calls, ==, 0);
+  g_assert_cmpuint (r->replans, >=, 1);
   sched_clear (&x);
 }
 
@@ -1061,6 +1121,45 @@ test_llm_planner (Fixture *f, gconstpointer data)
   llm_server_stop (&srv);
 }
 
+/* The answer path without a server: as it is, repaired, or refused with the source named. */
+static void
+test_llm_answer (Fixture *f, gconstpointer data)
+{
+  g_autofree char *fenced = g_strdup_printf ("Here is the plan:\n```json\n%.*s,]}\n```\nGood luck.",
+                                             (int) strlen (valid_plan) - 2, valid_plan);
+  gboolean repaired = TRUE;
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = rw_llm_plan_from_answer (valid_plan, &repaired, &error);
+    g_assert_no_error (error);
+    g_assert_false (repaired);
+    g_assert_cmpuint (p->tasks->len, ==, 2);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = rw_llm_plan_from_answer (fenced, &repaired, &error);
+    g_assert_no_error (error);
+    g_assert_true (repaired);
+    g_assert_cmpuint (p->tasks->len, ==, 2);
+    g_assert_true (rw_plan_validate (p, f->topo, &error));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = rw_llm_plan_from_answer ("I would check the uplink first.", &repaired, &error);
+    g_assert_null (p);
+    g_assert_false (repaired);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_true (g_str_has_prefix (error->message, "LLM answer: "));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = rw_llm_plan_from_answer ("```\n{\"tasks\": [{\"task_id\": 1}]}\n```", &repaired, &error);
+    g_assert_null (p);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_true (g_str_has_prefix (error->message, "LLM answer (repaired): "));
+  }
+}
+
 /* ---- incidents and tickets ---- */
 
 static RwIncidentResult *
@@ -1245,6 +1344,225 @@ test_action_idempotent (Fixture *f, gconstpointer data)
   g_clear_pointer (&run.out, json_node_unref);
 }
 
+/* ---- agents and their deadlines ---- */
+
+/* A manual clock that jumps forward by @jump_us on its @jump_on-th reading (1 = the first;
+ * 0 = never) and counts its readings. */
+typedef struct {
+  gint64 now;
+  guint reads;
+  guint jump_on;
+  gint64 jump_us;
+} JumpClock;
+
+static gint64
+jump_clock_now (gpointer data)
+{
+  JumpClock *c = data;
+  if (++c->reads == c->jump_on)
+    c->now += c->jump_us;
+  return c->now;
+}
+
+/* A run on @c whose deadline is @left_us after the clock's current time (negative: past). */
+static RwTaskRun
+deadline_run (RwWorld *w, JumpClock *c, gint64 left_us)
+{
+  RwTaskRun run = { 0 };
+  run.world = w;
+  run.now_us = jump_clock_now;
+  run.clock_data = c;
+  run.deadline_us = c->now + left_us;
+  return run;
+}
+
+static void
+test_task_deadline_budget (Fixture *f, gconstpointer data)
+{
+  JumpClock c = { 0 };
+  RwTaskRun none = { 0 };
+  RwTaskRun run = deadline_run (NULL, &c, 25 * G_USEC_PER_SEC);
+
+  /* without a clock there is no deadline */
+  g_assert_cmpint (rw_task_run_remaining_ms (&none), ==, G_MAXINT64);
+  g_assert_false (rw_task_run_expired (&none));
+  g_assert_cmpuint (rw_task_run_budget_ms (&none, 20000, 1000), ==, 20000);
+  /* 25 s left: the configured 20 s */
+  g_assert_cmpint (rw_task_run_remaining_ms (&run), ==, 25000);
+  g_assert_cmpuint (rw_task_run_budget_ms (&run, 20000, 1000), ==, 20000);
+  /* 5 s left: 5 s */
+  c.now = 20 * G_USEC_PER_SEC;
+  g_assert_cmpuint (rw_task_run_budget_ms (&run, 20000, 1000), ==, 5000);
+  /* 1.5 s left: 1.5 s; 0.5 s: not worth starting */
+  c.now = 23500000;
+  g_assert_cmpuint (rw_task_run_budget_ms (&run, 20000, 1000), ==, 1500);
+  c.now = 24500000;
+  g_assert_cmpint (rw_task_run_remaining_ms (&run), ==, 500);
+  g_assert_cmpuint (rw_task_run_budget_ms (&run, 20000, 1000), ==, 0);
+  g_assert_false (rw_task_run_expired (&run));
+  /* at the deadline nothing is left, past it the run has expired */
+  c.now = 25 * G_USEC_PER_SEC;
+  g_assert_cmpint (rw_task_run_remaining_ms (&run), ==, 0);
+  g_assert_false (rw_task_run_expired (&run));
+  c.now++;
+  g_assert_true (rw_task_run_expired (&run));
+  g_assert_cmpint (rw_task_run_remaining_ms (&run), ==, 0);
+}
+
+static guint
+intake_events (RwStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = rw_store_events (store, -1, &error);
+  guint n = 0;
+  g_assert_no_error (error);
+  for (guint i = 0; i < events->len; i++)
+    n += g_str_has_prefix (((RwAuditEvent *) events->pdata[i])->kind, "intake.");
+  return n;
+}
+
+/* The ActionAgent neither verifies nor applies once its deadline has passed or too little of
+ * it is left for Z3, and stays idempotent across such attempts. */
+static void
+test_action_deadline (Fixture *f, gconstpointer data)
+{
+  g_autoptr(RwWorld) w = rw_world_new (rw_topology_copy (f->topo), f->store, NULL);
+  g_autoptr(RwIntakeAgent) a = rw_action_agent_new ();
+  g_autoptr(RwTask) t = rw_task_new ("x", "apply_change", "R2-ISPB", NULL);
+  g_autoptr(JsonArray) changes = json_array_new ();
+  JsonObject *o;
+  RwTwin *state = w->state;
+  JumpClock c = { 1000 * G_USEC_PER_SEC, 0, 0, 0 };
+  RwTaskRun run;
+
+  g_assert_true (w->guard.use_z3);
+  json_array_add_string_element (changes, "local-pref:R2:ISP-B:50:40.96.0.0/13");
+  json_object_set_array_member (json_node_get_object (t->args), "changes", json_array_ref (changes));
+
+  /* the deadline is already past: nothing is done */
+  {
+    g_autoptr(GError) error = NULL;
+    run = deadline_run (w, &c, -1);
+    g_assert_false (a->execute (a, t, &run, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT);
+    g_assert_nonnull (strstr (error->message, "before the task started"));
+    g_assert_null (run.out);
+  }
+  /* half a second left: too little for Z3, so it is not started and nothing is applied */
+  {
+    g_autoptr(GError) error = NULL;
+    run = deadline_run (w, &c, 500 * 1000);
+    g_assert_false (a->execute (a, t, &run, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT);
+    g_assert_nonnull (strstr (error->message, "too little to verify local-pref:R2:ISP-B:50:40.96.0.0/13"));
+    g_assert_null (run.out);
+  }
+  /* the world is as it was: no action, the same state, nothing verified, audited or escalated */
+  g_assert_cmpuint (w->actions->len, ==, 0);
+  g_assert_true (w->state == state);
+  g_assert_cmpuint (intake_events (f->store), ==, 0);
+
+  /* with the task's 30 s ahead, Z3 verifies and the change is applied once */
+  {
+    g_autoptr(GError) error = NULL;
+    run = deadline_run (w, &c, 30 * G_USEC_PER_SEC);
+    g_assert_true (a->execute (a, t, &run, &error));
+    g_assert_no_error (error);
+    o = json_node_get_object (run.out);
+    g_assert_cmpstr (json_object_get_string_member (o, "verified"), ==, "safe");
+    g_assert_cmpuint (w->actions->len, ==, 1);
+    g_assert_cmpuint (intake_events (f->store), ==, 1);
+    g_clear_pointer (&run.out, json_node_unref);
+  }
+  /* a late retry changes nothing; a retry in time finds the change in place */
+  {
+    g_autoptr(GError) error = NULL;
+    state = w->state;
+    run = deadline_run (w, &c, -1);
+    g_assert_false (a->execute (a, t, &run, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT);
+    g_clear_error (&error);
+    run = deadline_run (w, &c, 30 * G_USEC_PER_SEC);
+    g_assert_true (a->execute (a, t, &run, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (json_object_get_string_member (json_node_get_object (run.out), "note"), ==, "already applied");
+    g_clear_pointer (&run.out, json_node_unref);
+    g_assert_cmpuint (w->actions->len, ==, 1);
+    g_assert_true (w->state == state);
+    g_assert_cmpuint (intake_events (f->store), ==, 1);
+  }
+}
+
+/* MetricAgent and LogAgent look at the clock between units of work and stop once the deadline
+ * has passed: a clock that jumps 31 s at its second reading stops them mid-task. */
+static void
+test_metric_log_deadline (Fixture *f, gconstpointer data)
+{
+  g_autoptr(RwWorld) w = rw_world_new (rw_topology_copy (f->topo), NULL, NULL);
+  g_autoptr(RwIntakeAgent) metric = rw_metric_agent_new ();
+  g_autoptr(RwIntakeAgent) logs = rw_log_agent_new ();
+  g_autoptr(RwPlan) p = plan_text ("[{\"task_id\":\"r\",\"type\":\"reproduce_fault\",\"target\":\"R2-ISPB\",\"args\":"
+                                   "{\"change\":\"link-down:R2-ISPB\"},\"dependencies\":[],\"assigned_to\":\"MetricAgent\"},"
+                                   "{\"task_id\":\"m\",\"type\":\"check_metric\",\"target\":\"R2-ISPC\",\"args\":"
+                                   "{\"metric\":\"util\",\"threshold\":0.9},\"dependencies\":[],\"assigned_to\":\"MetricAgent\"},"
+                                   "{\"task_id\":\"l\",\"type\":\"search_logs\",\"target\":\"R2\",\"args\":"
+                                   "{\"pattern\":\"ADJCHANGE\",\"lookback_s\":100000},\"dependencies\":[],\"assigned_to\":\"LogAgent\"}]");
+  const RwTask *repro = p->tasks->pdata[0], *check = p->tasks->pdata[1], *search = p->tasks->pdata[2];
+  JumpClock c = { 0 };
+  RwTaskRun run;
+
+  /* past the deadline the fault is not reproduced */
+  {
+    g_autoptr(GError) error = NULL;
+    run = deadline_run (w, &c, -1);
+    g_assert_false (metric->execute (metric, repro, &run, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT);
+    g_assert_null (run.out);
+    g_assert_cmpuint (w->faults->len, ==, 0);
+  }
+  /* the jump comes after the first check: the metric stops at the next one, without a result */
+  {
+    g_autoptr(GError) error = NULL;
+    c = (JumpClock) { 0, 0, 2, 31 * G_USEC_PER_SEC };
+    run = deadline_run (w, &c, 30 * G_USEC_PER_SEC);
+    g_assert_false (metric->execute (metric, check, &run, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT);
+    g_assert_nonnull (strstr (error->message, "task m (check_metric R2-ISPC): the deadline passed after measuring"));
+    g_assert_null (run.out);
+    g_assert_cmpuint (c.reads, ==, 2);
+  }
+  /* the same task on a clock that does not jump completes, reading the clock between steps */
+  {
+    g_autoptr(GError) error = NULL;
+    c = (JumpClock) { 0 };
+    run = deadline_run (w, &c, 30 * G_USEC_PER_SEC);
+    g_assert_true (metric->execute (metric, check, &run, &error));
+    g_assert_no_error (error);
+    g_assert_nonnull (run.out);
+    g_assert_cmpuint (c.reads, >=, 3);
+    g_clear_pointer (&run.out, json_node_unref);
+  }
+  /* the log search stops before it scans a line */
+  {
+    g_autoptr(GError) error = NULL;
+    c = (JumpClock) { 0, 0, 2, 31 * G_USEC_PER_SEC };
+    run = deadline_run (w, &c, 30 * G_USEC_PER_SEC);
+    g_assert_false (logs->execute (logs, search, &run, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT);
+    g_assert_nonnull (strstr (error->message, "the deadline passed after 0 of"));
+    g_assert_null (run.out);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    c = (JumpClock) { 0 };
+    run = deadline_run (w, &c, 30 * G_USEC_PER_SEC);
+    g_assert_true (logs->execute (logs, search, &run, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (run.out), "matches"), >, 0);
+    g_clear_pointer (&run.out, json_node_unref);
+  }
+}
+
 /* ---- the store upgrade keeps old databases openable ---- */
 
 static void
@@ -1407,15 +1725,20 @@ main (int argc, char **argv)
   ADD ("/intake/plan/clarify", test_plan_clarify);
   ADD ("/intake/scheduler/retries", test_scheduler_retries);
   ADD ("/intake/scheduler/timeout-replans", test_scheduler_timeout_replans);
+  ADD ("/intake/scheduler/agent-timeout", test_scheduler_agent_timeout);
   ADD ("/intake/scheduler/anti-flap-fallback", test_scheduler_anti_flap_fallback);
   ADD ("/intake/scheduler/invalid-plans-fall-back", test_scheduler_invalid_plans_fall_back);
   ADD ("/intake/envelopes", test_envelopes);
   ADD ("/intake/keys/rotation", test_keys_rotation);
   ADD ("/intake/llm", test_llm_planner);
+  ADD ("/intake/llm/answer", test_llm_answer);
   ADD ("/intake/incident/resolved", test_incident_resolved);
   ADD ("/intake/incident/escalations", test_incident_escalations);
   ADD ("/intake/incident/progress", test_incident_progress);
   ADD ("/intake/action/idempotent", test_action_idempotent);
+  ADD ("/intake/deadline/budget", test_task_deadline_budget);
+  ADD ("/intake/deadline/action", test_action_deadline);
+  ADD ("/intake/deadline/metric-and-log", test_metric_log_deadline);
   ADD ("/intake/agents/metric-and-log", test_metric_and_log_agents);
   ADD ("/intake/runbooks/damaged", test_runbooks_damaged);
   ADD ("/intake/store/upgrade", test_store_upgrade);

@@ -588,6 +588,9 @@ static const BadCase bad_cases[] = {
   { "version-string", "\"version\": 1", "\"version\": \"1\"", "version: expected an integer" },
   { "missing-version", "\"version\": 1, ", "", "version: missing" },
   { "unknown-top-level-key", "\"nodes\"", "\"nodse\"", "nodse: unknown key" },
+  /* json-glib decodes an unpaired surrogate into bytes that are not UTF-8 (and eats the next
+   * character); intake's entity matching crashed on such a label */
+  { "label-lone-surrogate", "\"label\": \"Jio\"", "\"label\": \"\\ud800xJio\"", "nodes[2].label: not valid UTF-8" },
   { "missing-nodes", NULL, "{ \"format\": \"routewise-topology\", \"version\": 1 }", "nodes: missing" },
   { "nodes-null", NULL, "{ \"format\": \"routewise-topology\", \"version\": 1, \"nodes\": null }", "nodes: missing" },
   { "options-not-object", "\"options\": { \"always_compare_med\": true }", "\"options\": 5", "options: expected an object" },

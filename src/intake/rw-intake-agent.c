@@ -41,19 +41,80 @@ agent_new (const char *name, gboolean (*execute) (RwIntakeAgent *, const RwTask 
 }
 
 static gboolean
+task_verror (GError **error, gint code, const RwTask *t, const char *fmt, va_list ap) G_GNUC_PRINTF (4, 0);
+
+static gboolean
+task_verror (GError **error, gint code, const RwTask *t, const char *fmt, va_list ap)
+{
+  g_autofree char *msg = g_strdup_vprintf (fmt, ap);
+  g_set_error (error, RW_INTAKE_ERROR, code, "task %s (%s %s): %s", t->task_id, t->type, t->target, msg);
+  return FALSE;
+}
+
+/* ---- the deadline ---- */
+
+gint64
+rw_task_run_remaining_ms (const RwTaskRun *tr)
+{
+  gint64 left;
+  if (tr->now_us == NULL)
+    return G_MAXINT64;
+  left = tr->deadline_us - tr->now_us (tr->clock_data);
+  return left > 0 ? left / 1000 : 0;
+}
+
+gboolean
+rw_task_run_expired (const RwTaskRun *tr)
+{
+  return tr->now_us != NULL && tr->now_us (tr->clock_data) > tr->deadline_us;
+}
+
+guint
+rw_task_run_budget_ms (const RwTaskRun *tr, guint cap_ms, guint floor_ms)
+{
+  gint64 left = rw_task_run_remaining_ms (tr);
+  if (left < floor_ms)
+    return 0;
+  return (guint) MIN (left, (gint64) cap_ms);
+}
+
+/* The task could not do its job; a retry may help. */
+static gboolean
 task_fail (GError **error, const RwTask *t, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
 static gboolean
 task_fail (GError **error, const RwTask *t, const char *fmt, ...)
 {
   va_list ap;
-  g_autofree char *msg = NULL;
   va_start (ap, fmt);
-  msg = g_strdup_vprintf (fmt, ap);
+  task_verror (error, RW_INTAKE_ERROR_FAILED, t, fmt, ap);
   va_end (ap);
-  g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_FAILED, "task %s (%s %s): %s", t->task_id, t->type,
-               t->target, msg);
   return FALSE;
+}
+
+/* RW_INTAKE_ERROR_UNSAFE (a refusal: a retry gives the same answer) or
+ * RW_INTAKE_ERROR_TIMEOUT (the deadline passed, or too little is left for the next step). */
+static gboolean
+task_error (GError **error, gint code, const RwTask *t, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+
+static gboolean
+task_error (GError **error, gint code, const RwTask *t, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  task_verror (error, code, t, fmt, ap);
+  va_end (ap);
+  return FALSE;
+}
+
+/* Stops the task when its deadline has passed; @step says where it was. */
+static gboolean
+deadline_passed (const RwTaskRun *run, const RwTask *t, const char *step, GError **error)
+{
+  if (!rw_task_run_expired (run))
+    return FALSE;
+  task_error (error, RW_INTAKE_ERROR_TIMEOUT, t, "the deadline passed %s", step);
+  return TRUE;
 }
 
 static const char *
@@ -203,8 +264,7 @@ metric_check (const RwTask *t, RwTaskRun *run, GError **error)
   const char *expect = arg_string (t, "expect", NULL);
   double threshold = arg_double (t, "threshold", NAN);
   double lookback = arg_double (t, "lookback_s", 1800);
-  double before = measure (w->baseline, metric, t->target, 0);
-  double after = measure (w->state, metric, t->target, churn_at (w, t->target));
+  double before, after;
   guint n = w->ticks_before + w->ticks_after, window;
   g_autoptr(RwSeries) s = rw_series_new (n);
   g_autoptr(GRand) rng = g_rand_new_with_seed (w->seed ^ g_str_hash (t->target) ^ g_str_hash (metric));
@@ -215,8 +275,17 @@ metric_check (const RwTask *t, RwTaskRun *run, GError **error)
   guint crossings = 0;
   gint first_cross = -1;
 
-  if (isnan (before) || isnan (after))
+  /* one measurement per twin, then the series: the deadline is checked between them */
+  before = measure (w->baseline, metric, t->target, 0);
+  if (isnan (before))
     return task_fail (error, t, "metric '%s' does not apply to '%s'", metric, t->target);
+  if (deadline_passed (run, t, "after measuring the baseline", error))
+    return FALSE;
+  after = measure (w->state, metric, t->target, churn_at (w, t->target));
+  if (isnan (after))
+    return task_fail (error, t, "metric '%s' does not apply to '%s'", metric, t->target);
+  if (deadline_passed (run, t, "after measuring the incident state", error))
+    return FALSE;
   /* the series: the baseline, then the incident state from the fault on, with seeded noise
    * (binary states stay exact: a session is up or down) */
   for (guint i = 0; i < n; i++)
@@ -226,6 +295,8 @@ metric_check (const RwTask *t, RwTaskRun *run, GError **error)
         v *= 1.0 + g_rand_double_range (rng, -0.02, 0.02);
       rw_series_push (s, v);
     }
+  if (deadline_passed (run, t, "after building the series", error))
+    return FALSE;
   window = MIN (n, (guint) MAX (2.0, lookback / w->tick_s));
   for (guint i = n - window; i < n; i++)
     {
@@ -286,6 +357,8 @@ static gboolean
 metric_execute (RwIntakeAgent *self, const RwTask *t, RwTaskRun *run, GError **error)
 {
   RwWorld *w = run->world;
+  if (deadline_passed (run, t, "before the task started", error))
+    return FALSE;
   if (strcmp (t->type, "reproduce_fault") == 0)
     {
       const char *change = arg_string (t, "change", NULL);
@@ -352,6 +425,7 @@ rw_metric_agent_new (void)
 
 /* ---- LogAgent ---- */
 
+#define LOG_BATCH 64
 
 static const char *
 rationale (const char *kind)
@@ -392,6 +466,8 @@ log_execute (RwIntakeAgent *self, const RwTask *t, RwTaskRun *run, GError **erro
 
   if (strcmp (t->type, "search_logs") != 0)
     return task_fail (error, t, "LogAgent does not run '%s' tasks", t->type);
+  if (deadline_passed (run, t, "before the task started", error))
+    return FALSE;
   re = g_regex_new (pattern, G_REGEX_CASELESS, 0, &local);
   if (re == NULL)
     return task_fail (error, t, "args.pattern is not a valid pattern: %s", local->message);
@@ -399,6 +475,10 @@ log_execute (RwIntakeAgent *self, const RwTask *t, RwTaskRun *run, GError **erro
   for (guint i = 0; i < log->len; i++)
     {
       RwLogLine *l = log->pdata[i];
+      /* a user's pattern can be slow: the deadline is checked before every batch of lines */
+      if (i % LOG_BATCH == 0 && rw_task_run_expired (run))
+        return task_error (error, RW_INTAKE_ERROR_TIMEOUT, t, "the deadline passed after %u of %u log lines", i,
+                           log->len);
       if (l->age_s > lookback)
         continue;
       scanned++;
@@ -547,6 +627,8 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
   Score s;
   const char *tier;
 
+  if (deadline_passed (run, t, "before the what-if", error))
+    return FALSE;
   for (guint i = 0; i < changes->len; i++)
     if (!g_ptr_array_find_with_equal_func (w->actions, changes->pdata[i], g_str_equal, NULL))
       g_ptr_array_add (fresh, changes->pdata[i]);
@@ -585,18 +667,26 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
       why = "more demands would miss their SLA";
     if (why)
       {
-        task_fail (error, t, "the what-if refused %s: %s", (char *) fresh->pdata[0], why);
-        (*error)->code = RW_INTAKE_ERROR_UNSAFE;
-        return FALSE;
+        return task_error (error, RW_INTAKE_ERROR_UNSAFE, t, "the what-if refused %s: %s",
+                           (char *) fresh->pdata[0], why);
       }
   }
   if (w->guard.use_z3)
     {
       RwSafetyParams p;
       g_autoptr(GError) bad = NULL;
+      /* Z3 gets its configured time (at most 20 s) or what is left of the task's, and is not
+       * started at all when too little is left: the retry gets a fresh deadline */
+      guint full = MIN (w->guard.z3_timeout_ms, 20000u);
+      guint floor_ms = MIN ((guint) RW_ACTION_MIN_Z3_MS, full);
+      guint budget = rw_task_run_budget_ms (run, full, floor_ms);
+      if (budget == 0)
+        return task_error (error, RW_INTAKE_ERROR_TIMEOUT, t,
+                           "%" G_GINT64_FORMAT " ms left before the deadline, too little to verify %s (at least %u ms)",
+                           rw_task_run_remaining_ms (run), (char *) fresh->pdata[0], floor_ms);
       rw_safety_params_init (&p);
       p.k = 0;   /* rules on the new state; failure robustness is the agent loop's (slower) job */
-      p.timeout_ms = MIN (w->guard.z3_timeout_ms, 20000u);
+      p.timeout_ms = budget;
       p.confidence = w->confidence;
       p.min_confidence = w->guard.t2_confidence;
       p.robust_relative_to = w->state;
@@ -607,7 +697,14 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
       rw_safety_params_clear (&p);
       if (verdict == NULL)
         return task_fail (error, t, "%s", bad->message);
+      /* no answer in a shortened time is the deadline's doing, not a refusal */
+      if (verdict->unknown && budget < full)
+        return task_error (error, RW_INTAKE_ERROR_TIMEOUT, t,
+                           "Z3 gave no answer on %s in the %u ms left before the deadline",
+                           (char *) fresh->pdata[0], budget);
     }
+  if (deadline_passed (run, t, "before the change was applied", error))
+    return FALSE;
   /* the guard's tiers; its T1 rate limit caps how many changes one incident makes on its own */
   if (w->actions->len + fresh->len > w->guard.max_t1_per_min)
     tier = "T2";
@@ -650,10 +747,8 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
   if (verdict && !verdict->safe)
     {
       audit (w, "intake.blocked", run->out);
-      task_fail (error, t, "verification refused %s: %s", (char *) fresh->pdata[0],
-                 verdict->unknown ? "Z3 gave no answer in time" : "a safety rule fails");
-      (*error)->code = RW_INTAKE_ERROR_UNSAFE;
-      return FALSE;
+      return task_error (error, RW_INTAKE_ERROR_UNSAFE, t, "verification refused %s: %s", (char *) fresh->pdata[0],
+                         verdict->unknown ? "Z3 gave no answer in time" : "a safety rule fails");
     }
   if (strcmp (tier, "T1") != 0)
     {
@@ -682,6 +777,9 @@ action_execute (RwIntakeAgent *self, const RwTask *t, RwTaskRun *run, GError **e
 {
   RwWorld *w = run->world;
   g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
+
+  if (deadline_passed (run, t, "before the task started", error))
+    return FALSE;
 
   if (strcmp (t->type, "apply_change") == 0)
     {
@@ -730,6 +828,8 @@ action_execute (RwIntakeAgent *self, const RwTask *t, RwTaskRun *run, GError **e
           {
             gint best = -1;
             Score best_s = cur;
+            if (deadline_passed (run, t, "while choosing the changes", error))
+              return FALSE;
             for (guint i = 0; i < cands->len; i++)
               {
                 Score s;

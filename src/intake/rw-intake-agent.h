@@ -24,11 +24,25 @@ const char *rw_task_verdict_to_string (RwTaskVerdict v);
 typedef struct {
   RwWorld *world;
   gint64 deadline_us;    /* by the scheduler's clock; cooperative */
-  gint64 (*now_us) (gpointer clock_data);
+  gint64 (*now_us) (gpointer clock_data);   /* NULL: the run has no deadline */
   gpointer clock_data;
   RwTaskVerdict verdict;
   JsonNode *out;         /* the agent's result document (owned) */
 } RwTaskRun;
+
+/* Agents check the deadline between units of work and stop with RW_INTAKE_ERROR_TIMEOUT once
+ * it has passed, leaving the world as it was. A run without a clock never expires. */
+
+/* Milliseconds left before the deadline (0 once it is reached), G_MAXINT64 without a clock. */
+gint64 rw_task_run_remaining_ms (const RwTaskRun *tr);
+/* The clock is past the deadline (the scheduler's test for an overrun). */
+gboolean rw_task_run_expired (const RwTaskRun *tr);
+/* How long a step that may take up to @cap_ms can be given: @cap_ms, or what is left when the
+ * deadline is nearer; 0 when less than @floor_ms is left and the step is not worth starting. */
+guint rw_task_run_budget_ms (const RwTaskRun *tr, guint cap_ms, guint floor_ms);
+
+/* Verification in the ActionAgent never starts with less than this before the deadline. */
+#define RW_ACTION_MIN_Z3_MS 1000
 
 typedef struct _RwIntakeAgent RwIntakeAgent;
 struct _RwIntakeAgent {

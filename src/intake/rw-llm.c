@@ -181,6 +181,26 @@ rw_llm_repair_json (const char *text)
   return g_string_free (out, FALSE);
 }
 
+RwPlan *
+rw_llm_plan_from_answer (const char *answer, gboolean *repaired, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  g_autofree char *fixed = NULL;
+  RwPlan *plan = rw_plan_from_text (answer, "LLM answer", &local);
+  if (repaired)
+    *repaired = FALSE;
+  if (plan == NULL && (fixed = rw_llm_repair_json (answer)) != NULL)
+    {
+      g_clear_error (&local);
+      plan = rw_plan_from_text (fixed, "LLM answer (repaired)", &local);
+      if (repaired)
+        *repaired = plan != NULL;
+    }
+  if (plan == NULL)
+    g_propagate_error (error, g_steal_pointer (&local));
+  return plan;
+}
+
 /* ---- the planner ---- */
 
 typedef struct {
@@ -258,9 +278,10 @@ llm_plan (RwPlanner *self, const RwPlanRequest *req, GError **error)
   RwLlmConfig cfg = { d->endpoint, d->model, d->timeout_s };
   g_autofree char *user = user_prompt (req);
   g_autofree char *prompt = g_strconcat (system_prompt, "\n\n", user, NULL);
-  g_autofree char *answer = NULL, *repaired = NULL, *outcome = NULL;
+  g_autofree char *answer = NULL, *outcome = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(RwPlan) plan = NULL;
+  gboolean repaired;
 
   answer = rw_llm_chat (&cfg, system_prompt, user, &local);
   if (answer == NULL)
@@ -270,12 +291,7 @@ llm_plan (RwPlanner *self, const RwPlanRequest *req, GError **error)
       g_propagate_error (error, g_steal_pointer (&local));
       return NULL;
     }
-  plan = rw_plan_from_text (answer, "LLM answer", &local);
-  if (plan == NULL && (repaired = rw_llm_repair_json (answer)) != NULL)
-    {
-      g_clear_error (&local);
-      plan = rw_plan_from_text (repaired, "LLM answer (repaired)", &local);
-    }
+  plan = rw_llm_plan_from_answer (answer, &repaired, &local);
   if (plan == NULL)
     {
       outcome = g_strdup_printf ("invalid: %s", local->message);

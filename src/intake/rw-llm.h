@@ -26,6 +26,11 @@ char *rw_llm_chat (const RwLlmConfig *cfg, const char *system, const char *user,
  * it never invents tasks. */
 char *rw_llm_repair_json (const char *text);
 
+/* An answer -> a plan: parsed as it is, or else after rw_llm_repair_json. @repaired (may be
+ * NULL) says whether the repair was needed. Errors name "LLM answer" (or "LLM answer
+ * (repaired)"). The plan is not validated: the scheduler does that against the topology. */
+RwPlan *rw_llm_plan_from_answer (const char *answer, gboolean *repaired, GError **error);
+
 /* A planner over @cfg (copied). @store (may be NULL) receives llm_runs. */
 RwPlanner *rw_llm_planner_new (const RwLlmConfig *cfg, RwStore *store);
 

@@ -225,10 +225,16 @@ plan_from_json (JsonNode *node, const char *source, GError **error)
   JsonArray *tasks = NULL;
   g_autoptr(RwPlan) p = NULL;
   const char *base = "tasks";
+  g_autofree char *bad = NULL;
 
   if (node == NULL)
     {
       plan_fail (error, source, "expected a plan, found nothing");
+      return NULL;
+    }
+  if ((bad = rw_json_find_invalid_utf8 (node, JSON_NODE_HOLDS_OBJECT (node) ? "plan" : "tasks")) != NULL)
+    {
+      plan_fail (error, source, "%s: not valid UTF-8 (an unpaired \\u surrogate?)", bad);
       return NULL;
     }
   if (JSON_NODE_HOLDS_OBJECT (node))
@@ -410,6 +416,10 @@ rw_plan_validate (const RwPlan *p, const RwTopology *topo, GError **error)
             return invalid (error, "task %s: depends on unknown task '%s'", t->task_id, dep);
           if (strcmp (dep, t->task_id) == 0)
             return invalid (error, "task %s: depends on itself (cycle %s -> %s)", t->task_id, dep, dep);
+          /* a repeated edge would count twice in the TGED and the diff key */
+          for (guint e = 0; e < d; e++)
+            if (strcmp (t->dependencies->pdata[e], dep) == 0)
+              return invalid (error, "task %s: depends on '%s' twice", t->task_id, dep);
         }
       if (topo && !target_known (topo, t->target))
         return invalid (error, "task %s: unknown target '%s' (not a router, ISP, link, prefix or demand of %s)",

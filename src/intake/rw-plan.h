@@ -55,9 +55,9 @@ JsonNode *rw_plan_to_json (const RwPlan *p);
 
 /* RW_INTAKE_ERROR_PLAN with the reason when: the plan is empty or has more than
  * RW_PLAN_MAX_TASKS tasks; a task id repeats; a type is unsupported or assigned to the wrong
- * agent; a dependency names no task; the dependencies form a cycle (the message lists it);
- * or, when @topo is given, a target is neither "network" nor a node, link, prefix or demand
- * of @topo. Placeholders ("{link}") are accepted as targets when @topo is NULL (templates). */
+ * agent; a dependency names no task or is listed twice; the dependencies form a cycle (the
+ * message lists it); or, when @topo is given, a target is neither "network" nor a node, link,
+ * prefix or demand of @topo. Placeholders ("{link}") are accepted as targets when @topo is NULL (templates). */
 gboolean rw_plan_validate (const RwPlan *p, const RwTopology *topo, GError **error);
 
 /* Task indices in a dependency order (ties by position in the plan); NULL on a cycle. */

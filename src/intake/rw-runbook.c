@@ -177,7 +177,7 @@ load_data (const char *data, gssize len, const char *source, GError **error)
   JsonNode *root;
   JsonObject *o;
   JsonArray *books = NULL;
-  g_autofree char *format = NULL, *dup = NULL;
+  g_autofree char *format = NULL, *dup = NULL, *bad = NULL;
   guint64 version = 0;
 
   set->source = g_strdup (source);
@@ -197,6 +197,12 @@ load_data (const char *data, gssize len, const char *source, GError **error)
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, "%s: expected a JSON object", source);
+      return NULL;
+    }
+  if ((bad = rw_json_find_invalid_utf8 (root, "")) != NULL)
+    {
+      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, "%s: %s: not valid UTF-8 (an unpaired \\u surrogate?)",
+                   source, bad);
       return NULL;
     }
   o = json_node_get_object (root);
@@ -401,7 +407,9 @@ looks_like_entity (const char *w)
 char *
 rw_runbook_match_expression (const RwRunbookSet *set, const char *text)
 {
-  g_autofree char *lower = g_utf8_strdown (text, -1);
+  /* text from a terminal may be in another encoding: GRegex refuses what is not UTF-8 */
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  g_autofree char *lower = g_utf8_strdown (valid, -1);
   /* letters, digits, '-' and '/' inside words: "max-prefix", "10.0.0.0/8" stay one token */
   g_auto(GStrv) words = g_regex_split_simple ("[^a-z0-9./-]+", lower, 0, 0);
   g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);

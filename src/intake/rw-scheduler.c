@@ -426,9 +426,15 @@ execute (Run *run, const RwPlan *plan, JsonNode **failure)
           g_clear_pointer (&r->status, g_free);
           g_clear_pointer (&r->error, g_free);
           g_clear_pointer (&r->out, json_node_unref);
-          /* agents run in-process and cooperate with the deadline; one that overran it is
-           * treated as failed whatever it returned (an ActionAgent retry is idempotent) */
-          if (s->clock->now_us (s->clock->data) > tr.deadline_us)
+          /* agents run in-process and cooperate with the deadline: one that stopped for it, or
+           * overran it whatever it returned, timed out (an ActionAgent retry is idempotent) */
+          if (g_error_matches (local, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT))
+            {
+              r->status = g_strdup ("timeout");
+              r->error = g_strdup (local->message);
+              g_clear_pointer (&tr.out, json_node_unref);
+            }
+          else if (rw_task_run_expired (&tr))
             {
               r->status = g_strdup ("timeout");
               r->error = g_strdup_printf ("task %s took longer than %" G_GINT64_FORMAT " ms", t->task_id,

@@ -3,6 +3,7 @@
  * asks the planner for a new plan version when a task fails or the network deviates from the
  * runbook (passing the failure as context); a new plan that only repeats the last change within
  * 5 s is rejected (anti-flap), and after two rejected plans the rulebook takes over.
+ * A task times out when its agent overran the deadline or stopped for it (RW_INTAKE_ERROR_TIMEOUT).
  * Time comes from an injectable clock, so tests run retries and timeouts without sleeping.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once

@@ -531,8 +531,8 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       Z3_model_inc_ref (z->ctx, m);
       failed = rw_sym_model_failures (sym, m);
       for (guint i = 0; i < sym->failure_vars->len; i++)
-        block = block, g_ptr_array_add (block, rw_z3_eval_bool (z, m, sym->failure_vars->pdata[i])
-                                                  ? znot (z, sym->failure_vars->pdata[i]) : (Z3_ast) sym->failure_vars->pdata[i]);
+        g_ptr_array_add (block, rw_z3_eval_bool (z, m, sym->failure_vars->pdata[i])
+                                  ? znot (z, sym->failure_vars->pdata[i]) : (Z3_ast) sym->failure_vars->pdata[i]);
       Z3_model_dec_ref (z->ctx, m);
       g_ptr_array_add (failed, NULL);
       broken = rw_twin_fork_apply (twin, (const char *const *) failed->pdata, NULL);

@@ -88,6 +88,9 @@ zbool (RwZ3 *z, gboolean v)
 }
 
 static Z3_ast
+zvar (RwZ3 *z, Z3_sort sort, const char *fmt, va_list ap) G_GNUC_PRINTF (3, 0);
+
+static Z3_ast
 zvar (RwZ3 *z, Z3_sort sort, const char *fmt, va_list ap)
 {
   g_autofree char *name = g_strdup_vprintf (fmt, ap);

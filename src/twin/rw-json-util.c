@@ -294,6 +294,55 @@ rw_json_find_duplicate_key (const char *data, gssize len)
   return found;
 }
 
+static gboolean
+invalid_utf8_below (JsonNode *node, GString *path)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter it;
+      const char *name;
+      JsonNode *child;
+      json_object_iter_init (&it, json_node_get_object (node));
+      while (json_object_iter_next (&it, &name, &child))
+        {
+          gsize len = path->len;
+          if (!g_utf8_validate (name, -1, NULL))
+            {
+              g_string_append (path, path->len ? " (a member name)" : "a member name");
+              return TRUE;
+            }
+          g_string_append_printf (path, "%s%s", path->len ? "." : "", name);
+          if (invalid_utf8_below (child, path))
+            return TRUE;
+          g_string_truncate (path, len);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          gsize len = path->len;
+          g_string_append_printf (path, "[%u]", i);
+          if (invalid_utf8_below (json_array_get_element (a, i), path))
+            return TRUE;
+          g_string_truncate (path, len);
+        }
+    }
+  else if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+    return !g_utf8_validate (json_node_get_string (node), -1, NULL);
+  return FALSE;
+}
+
+char *
+rw_json_find_invalid_utf8 (JsonNode *node, const char *root)
+{
+  g_autoptr(GString) path = g_string_new (root);
+  if (node == NULL || !invalid_utf8_below (node, path))
+    return NULL;
+  return g_string_free (g_steal_pointer (&path), FALSE);
+}
+
 /* ---- output ---- */
 
 /* json-glib 1.6 prints doubles with 17 significant digits (0.348 -> 0.34799999999999998);

@@ -32,6 +32,11 @@ gboolean rw_json_get_object (RwJsonCtx *c, JsonObject *o, const char *key, const
  * @data must already have parsed as JSON. */
 char *rw_json_find_duplicate_key (const char *data, gssize len);
 
+/* The JSON path (under @root, which may be "") of the first string or member name in @node
+ * that is not valid UTF-8, or NULL. json-glib 1.6 decodes a lone surrogate escape ("\ud800")
+ * into bytes that are not UTF-8, which GLib's text functions (GRegex, g_utf8_*) then refuse. */
+char *rw_json_find_invalid_utf8 (JsonNode *node, const char *root);
+
 /* JSON text with numbers as short as they can be and still read back exactly. */
 char *rw_json_to_string (JsonNode *node, gboolean pretty);
 

@@ -507,12 +507,19 @@ rw_topology_load_data (const char *data, gssize len, const char *source_name, GE
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
 
-  g_autofree char *dup = NULL;
+  g_autofree char *dup = NULL, *bad = NULL;
 
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
       g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE, "%s: not valid JSON: %s",
                    source_name ? source_name : "<topology>", local->message);
+      return NULL;
+    }
+  /* GRegex (incident intake matches node labels) refuses what is not UTF-8 */
+  if ((bad = rw_json_find_invalid_utf8 (json_parser_get_root (parser), "")) != NULL)
+    {
+      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_INVALID, "%s: %s: not valid UTF-8 (an unpaired \\u surrogate?)",
+                   source_name ? source_name : "<topology>", bad);
       return NULL;
     }
   /* json-glib keeps the last of two equal keys; a file that says a thing twice is a mistake. */
