@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-intake-agent.h"
 #include "rw-detect.h"
+#include "rw-guard.h"
 #include "rw-safety.h"
 
 #include <math.h>
@@ -685,7 +686,10 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
                            "%" G_GINT64_FORMAT " ms left before the deadline, too little to verify %s (at least %u ms)",
                            rw_task_run_remaining_ms (run), (char *) fresh->pdata[0], floor_ms);
       rw_safety_params_init (&p);
-      p.k = 0;   /* rules on the new state; failure robustness is the agent loop's (slower) job */
+      /* the agent loop's verification: rules on the new state and survival of any single
+       * failure, both relative to the state before the change */
+      p.k = 1;
+      p.stop_at_violation = TRUE;
       p.timeout_ms = budget;
       p.confidence = w->confidence;
       p.min_confidence = w->guard.t2_confidence;
@@ -706,14 +710,9 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
   if (deadline_passed (run, t, "before the change was applied", error))
     return FALSE;
   /* the guard's tiers; its T1 rate limit caps how many changes one incident makes on its own */
-  if (w->actions->len + fresh->len > w->guard.max_t1_per_min)
+  tier = rw_tier_to_string (rw_guard_tier (&w->guard, w->confidence, diff->blast_radius));
+  if (w->actions->len + fresh->len > w->guard.max_t1_per_min && g_strcmp0 (tier, "T1") == 0)
     tier = "T2";
-  else if (w->confidence >= w->guard.t1_confidence && diff->blast_radius <= w->guard.t1_blast)
-    tier = "T1";
-  else if (w->confidence >= w->guard.t2_confidence && diff->blast_radius <= w->guard.t2_blast)
-    tier = "T2";
-  else
-    tier = "T3";
   json_builder_set_member_name (b, "changes");
   json_builder_begin_array (b);
   for (guint i = 0; i < fresh->len; i++)
