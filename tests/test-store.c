@@ -733,6 +733,18 @@ test_learning (Tmp *t, gconstpointer data)
     g_assert_cmpfloat (mean, ==, -1.0);
     g_assert_true (rw_store_learning_get (s, "route-leak", "prepend", &n, NULL, &error));
     g_assert_cmpuint (n, ==, 0);
+    {
+      g_autoptr(GPtrArray) rows = rw_store_learning_list (s, &error);
+      RwLearningRow *r0, *r1;
+      g_assert_no_error (error);
+      g_assert_cmpuint (rows->len, ==, 2);
+      r0 = rows->pdata[0], r1 = rows->pdata[1];
+      g_assert_cmpstr (r0->action_kind, ==, "local-pref");
+      g_assert_cmpuint (r0->n, ==, 3);
+      g_assert_cmpfloat_with_epsilon (r0->mean, 1.25 / 3, 1e-12);
+      g_assert_cmpstr (r1->action_kind, ==, "prepend");
+      g_assert_cmpfloat (r1->mean, ==, -1.0);
+    }
   }
   {
     sqlite3 *db = NULL;

@@ -297,6 +297,19 @@ rw_cli_train (int argc, char **argv)
       printf ("%s %2d: SR %.2f, %u actions, %u rollbacks\n", e == 0 ? "before " : e == episodes ? "after  " : "episode", e,
               sr / (argc - 1), actions, rollbacks);
     }
+  {
+    /* what was learned: the share of its predicted improvement each kind of action delivered */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) rows = rw_store_learning_list (store, &error);
+    if (rows == NULL)
+      return rw_cli_bad_input ("%s", error->message);
+    printf (_("learned priors (share of the predicted improvement delivered, against the network without the change):\n"));
+    for (guint i = 0; i < rows->len; i++)
+      {
+        RwLearningRow *r = rows->pdata[i];
+        printf ("  %-14s %-18s n %-4u mean %.2f\n", r->hypothesis_kind, r->action_kind, r->n, r->mean);
+      }
+  }
   printf (_("learning database: %s\n"), db);
   return RW_EXIT_OK;
 }

@@ -1116,6 +1116,48 @@ rw_store_learning_get (RwStore *s, const char *hypothesis_kind, const char *acti
   return TRUE;
 }
 
+void
+rw_learning_row_free (RwLearningRow *r)
+{
+  if (r == NULL)
+    return;
+  g_free (r->hypothesis_kind);
+  g_free (r->action_kind);
+  g_free (r);
+}
+
+GPtrArray *
+rw_store_learning_list (RwStore *s, GError **error)
+{
+  const char *purpose = "listing learning statistics";
+  g_autoptr(RwStoreStmt) stmt = NULL;
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_learning_row_free);
+  int rc;
+
+  g_return_val_if_fail (s != NULL, NULL);
+
+  stmt = rw_store_prepare (s, "SELECT hypothesis_kind, action_kind, n, reward_sum FROM learning "
+                              "ORDER BY hypothesis_kind, action_kind", purpose, error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      RwLearningRow *r = g_new0 (RwLearningRow, 1);
+      gint64 n = sqlite3_column_int64 (stmt, 2);
+      r->hypothesis_kind = column_dup (stmt, 0);
+      r->action_kind = column_dup (stmt, 1);
+      r->n = (guint) CLAMP (n, 0, G_MAXUINT);
+      r->mean = n > 0 ? sqlite3_column_double (stmt, 3) / (double) n : 0.0;
+      g_ptr_array_add (rows, r);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      rw_store_fail (s, rc, purpose, error);
+      return NULL;
+    }
+  return g_steal_pointer (&rows);
+}
+
 /* ---- scenario results ---- */
 
 gboolean

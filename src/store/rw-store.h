@@ -133,6 +133,16 @@ gboolean rw_store_learning_record (RwStore *s, const char *hypothesis_kind, cons
 gboolean rw_store_learning_get (RwStore *s, const char *hypothesis_kind, const char *action_kind,
                                 guint *n, double *mean, GError **error);
 
+typedef struct {
+  char *hypothesis_kind, *action_kind;
+  guint n;
+  double mean;
+} RwLearningRow;
+
+void rw_learning_row_free (RwLearningRow *r);
+/* Every (hypothesis kind, action kind) pair recorded, sorted by the two kinds; NULL on error. */
+GPtrArray *rw_store_learning_list (RwStore *s, GError **error);
+
 /* ---- scenario results (the harness) ---- */
 
 /* @run_id must exist; @file may be NULL; @result may be NULL. */
