@@ -1506,6 +1506,30 @@ ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *
   return ans;
 }
 
+/* A proposal the safety checks refused delivered none of its predicted improvement: the learner
+ * counts it so (reward 0), and a kind of action that keeps being refused for a kind of problem
+ * is tried later next time, which saves the screens and proofs it would fail. */
+static gboolean
+learn_blocked (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *rule, GError **error)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  if (ag->store == NULL)
+    return TRUE;
+  if (!rw_store_learning_record (ag->store, h->kind, c->action_kind, 0.0, error))
+    return FALSE;
+  b = payload_new ();
+  json_builder_set_member_name (b, "hypothesis_kind");
+  json_builder_add_string_value (b, h->kind);
+  json_builder_set_member_name (b, "action_kind");
+  json_builder_add_string_value (b, c->action_kind);
+  json_builder_set_member_name (b, "reward");
+  json_builder_add_double_value (b, 0.0);
+  json_builder_set_member_name (b, "blocked_by");
+  json_builder_add_string_value (b, rule);
+  return record (ag, "learn", "learner", "DETERMINISTIC", g_steal_pointer (&b), error,
+                 "reward 0.00 for %s on %s: the %s refused it", c->action_kind, h->kind, rule);
+}
+
 /* The guard on a safe candidate: its tier, escalated by the rate limits, recorded with the rule
  * that escalated it. */
 static gboolean
@@ -1653,6 +1677,8 @@ decide (RwAgent *ag, GError **error)
                                               "rule", "robustness screen", "reason", fragile, NULL),
                              error, "blocked %s: %s", (char *) c->changes->pdata[0], fragile))
                   return FALSE;
+                if (!learn_blocked (ag, h, c, "robustness screen", error))
+                  return FALSE;
                 continue;
               }
           }
@@ -1670,6 +1696,8 @@ decide (RwAgent *ag, GError **error)
                            payload_strings ("change", (char *) c->changes->pdata[0], "verdict", "blocked",
                                             "rule", "verification", "reason", "not proven safe", NULL),
                            error, "blocked %s: not proven safe", (char *) c->changes->pdata[0]))
+                return FALSE;
+              if (!learn_blocked (ag, h, c, "verification", error))
                 return FALSE;
               continue;
             }

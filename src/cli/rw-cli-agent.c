@@ -260,7 +260,7 @@ rw_cli_train (int argc, char **argv)
   for (int e = 0; e <= episodes; e++)
     {
       double sr = 0;
-      guint actions = 0, rollbacks = 0;
+      guint actions = 0, rollbacks = 0, blocked = 0;
       for (int i = 1; i < argc; i++)
         {
           g_autoptr(GError) error = NULL;
@@ -279,6 +279,7 @@ rw_cli_train (int argc, char **argv)
           sr += r->sr;
           actions += r->actions;
           rollbacks += r->rollbacks;
+          blocked += r->blocked;
           if (e == 0 || e == episodes)
             {
               /* what the agent chose: the applied changes, in order */
@@ -294,8 +295,8 @@ rw_cli_train (int argc, char **argv)
               g_string_free (chosen, TRUE);
             }
         }
-      printf ("%s %2d: SR %.2f, %u actions, %u rollbacks\n", e == 0 ? "before " : e == episodes ? "after  " : "episode", e,
-              sr / (argc - 1), actions, rollbacks);
+      printf ("%s %2d: SR %.2f, %u actions, %u rollbacks, %u proposals refused by the safety checks\n",
+              e == 0 ? "before " : e == episodes ? "after  " : "episode", e, sr / (argc - 1), actions, rollbacks, blocked);
     }
   {
     /* what was learned: the share of its predicted improvement each kind of action delivered */
