@@ -1301,6 +1301,32 @@ restore (RwAgent *ag, Applied *a)
 
 /* ---- settle and learn ---- */
 
+/* One learning outcome: into the store (when there is one) and the audit chain. @blocked_by names
+ * the safety check that refused the proposal, or is NULL for a change that settled. */
+static gboolean
+learn (RwAgent *ag, const char *hyp_kind, const char *action_kind, double reward, const char *blocked_by, GError **error)
+{
+  g_autoptr(JsonBuilder) b = payload_new ();
+  if (ag->store && !rw_store_learning_record (ag->store, hyp_kind, action_kind, reward, error))
+    return FALSE;
+  json_builder_set_member_name (b, "hypothesis_kind");
+  json_builder_add_string_value (b, hyp_kind);
+  json_builder_set_member_name (b, "action_kind");
+  json_builder_add_string_value (b, action_kind);
+  json_builder_set_member_name (b, "reward");
+  json_builder_add_double_value (b, round (reward * 1000) / 1000);
+  if (blocked_by)
+    {
+      json_builder_set_member_name (b, "blocked_by");
+      json_builder_add_string_value (b, blocked_by);
+      return record (ag, "learn", "learner", "DETERMINISTIC", g_steal_pointer (&b), error,
+                     "reward %.2f for %s on %s: the %s refused it", reward, action_kind, hyp_kind, blocked_by);
+    }
+  return record (ag, "learn", "learner", "DETERMINISTIC", g_steal_pointer (&b), error,
+                 "reward %.2f (%.0f %% of the predicted improvement) for %s on %s", reward, 100 * reward, action_kind,
+                 hyp_kind);
+}
+
 /* How much a network hurts: SLA misses, plus overload above the hot line. */
 static double
 harm (const RwAgent *ag, guint sla, double util)
@@ -1373,20 +1399,8 @@ settle (RwAgent *ag, GError **error)
         }
       else
         ag->last_action_rolled_back = FALSE;
-      if (ag->store && !rw_store_learning_record (ag->store, a->hyp_kind, a->action_kind, reward, error))
+      if (!learn (ag, a->hyp_kind, a->action_kind, reward, NULL, error))
         return FALSE;
-      {
-        g_autoptr(JsonBuilder) lb = payload_new ();
-        json_builder_set_member_name (lb, "hypothesis_kind");
-        json_builder_add_string_value (lb, a->hyp_kind);
-        json_builder_set_member_name (lb, "action_kind");
-        json_builder_add_string_value (lb, a->action_kind);
-        json_builder_set_member_name (lb, "reward");
-        json_builder_add_double_value (lb, round (reward * 1000) / 1000);
-        if (!record (ag, "learn", "learner", "DETERMINISTIC", g_steal_pointer (&lb), error, "reward %.2f (%.0f %% of the predicted improvement) for %s on %s",
-                     reward, 100 * reward, a->action_kind, a->hyp_kind))
-          return FALSE;
-      }
     }
   return TRUE;
 }
@@ -1506,28 +1520,20 @@ ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *
   return ans;
 }
 
-/* A proposal the safety checks refused delivered none of its predicted improvement: the learner
- * counts it so (reward 0), and a kind of action that keeps being refused for a kind of problem
- * is tried later next time, which saves the screens and proofs it would fail. */
+/* A proposal a safety check refused: counted, recorded with the rule and its reason, and — it
+ * delivered none of its predicted improvement — a learning outcome of 0 when there is a store,
+ * so a kind of action that keeps being refused for a kind of problem is tried later next time,
+ * which saves the screens and proofs it would fail. */
 static gboolean
-learn_blocked (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *rule, GError **error)
+block (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *rule, const char *reason, GError **error)
 {
-  g_autoptr(JsonBuilder) b = NULL;
-  if (ag->store == NULL)
-    return TRUE;
-  if (!rw_store_learning_record (ag->store, h->kind, c->action_kind, 0.0, error))
+  ag->blocked++;
+  if (!record (ag, "guard", "guard", "DETERMINISTIC",
+               payload_strings ("change", (char *) c->changes->pdata[0], "verdict", "blocked", "rule", rule, "reason", reason,
+                                NULL),
+               error, "blocked %s: %s", (char *) c->changes->pdata[0], reason))
     return FALSE;
-  b = payload_new ();
-  json_builder_set_member_name (b, "hypothesis_kind");
-  json_builder_add_string_value (b, h->kind);
-  json_builder_set_member_name (b, "action_kind");
-  json_builder_add_string_value (b, c->action_kind);
-  json_builder_set_member_name (b, "reward");
-  json_builder_add_double_value (b, 0.0);
-  json_builder_set_member_name (b, "blocked_by");
-  json_builder_add_string_value (b, rule);
-  return record (ag, "learn", "learner", "DETERMINISTIC", g_steal_pointer (&b), error,
-                 "reward 0.00 for %s on %s: the %s refused it", c->action_kind, h->kind, rule);
+  return ag->store == NULL || learn (ag, h->kind, c->action_kind, 0.0, rule, error);
 }
 
 /* The guard on a safe candidate: its tier, escalated by the rate limits, recorded with the rule
@@ -1671,13 +1677,7 @@ decide (RwAgent *ag, GError **error)
             fragile = after ? new_fragility (model, after) : g_strdup ("it cannot be applied");
             if (fragile)
               {
-                ag->blocked++;
-                if (!record (ag, "guard", "guard", "DETERMINISTIC",
-                             payload_strings ("change", (char *) c->changes->pdata[0], "verdict", "blocked",
-                                              "rule", "robustness screen", "reason", fragile, NULL),
-                             error, "blocked %s: %s", (char *) c->changes->pdata[0], fragile))
-                  return FALSE;
-                if (!learn_blocked (ag, h, c, "robustness screen", error))
+                if (!block (ag, h, c, "robustness screen", fragile, error))
                   return FALSE;
                 continue;
               }
@@ -1691,13 +1691,7 @@ decide (RwAgent *ag, GError **error)
             safe = c->new_problems == 0;
           if (!safe)
             {
-              ag->blocked++;
-              if (!record (ag, "guard", "guard", "DETERMINISTIC",
-                           payload_strings ("change", (char *) c->changes->pdata[0], "verdict", "blocked",
-                                            "rule", "verification", "reason", "not proven safe", NULL),
-                           error, "blocked %s: not proven safe", (char *) c->changes->pdata[0]))
-                return FALSE;
-              if (!learn_blocked (ag, h, c, "verification", error))
+              if (!block (ag, h, c, "verification", "not proven safe", error))
                 return FALSE;
               continue;
             }

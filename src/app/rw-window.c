@@ -365,13 +365,20 @@ on_edit_failed (RwCanvas *canvas, const char *message, RwWindow *win)
 
 /* ---- paths view ---- */
 
+/* The demand picked on the Paths page, or NULL. */
+static const char *
+selected_demand (RwWindow *win)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (win->demand_dropdown);
+  return item ? gtk_string_object_get_string (item) : NULL;
+}
+
 static void
 refresh_paths (RwWindow *win)
 {
   const double *observed;
   const RwTwin *twin = shown_twin (win, &observed);
-  GtkStringObject *item = gtk_drop_down_get_selected_item (win->demand_dropdown);
-  const char *demand = item ? gtk_string_object_get_string (item) : NULL;
+  const char *demand = selected_demand (win);
   g_autoptr(GError) error = NULL;
   char *dot;
   rw_canvas_set_demand (win->canvas, demand);
@@ -625,8 +632,7 @@ on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
         refresh_paths (win);
       else
         {
-          GtkStringObject *item = gtk_drop_down_get_selected_item (win->demand_dropdown);
-          rw_canvas_set_demand (win->canvas, item ? gtk_string_object_get_string (item) : NULL);
+          rw_canvas_set_demand (win->canvas, selected_demand (win));
           win->paths_stale = TRUE;
         }
     }
