@@ -458,14 +458,15 @@ test_med_prefers_ibgp_over_own_ebgp (void)
                   tb_best (tw, "A1", P)->has_med);
 }
 
-/* Policy: first match wins, implicit deny, continue entries adjust and go on. */
+/* Policy: first match wins, implicit deny, continue entries adjust and go on; a route whose last
+ * match was a continue entry is permitted, as in FRR 8.4. */
 static void
 test_policy_semantics (void)
 {
-  RwTopology *t = two_isps ();
+  RwTopology *t = two_isps (), *t2;
   g_autoptr(RwTwin) tw = NULL;
   RwPolicyEntry *e;
-  RwPrefixMatch m;
+  RwPrefixMatch m = { 0 };
   g_assert_true (rw_prefix_parse ("203.0.113.0/24", &m.prefix));
   m.ge = m.le = 24;
   m.has_ge = m.has_le = FALSE;
@@ -478,10 +479,19 @@ test_policy_semantics (void)
   e = tb_entry (t, "in", 10, TRUE); /* permit P only */
   e->match_prefixes = g_array_new (FALSE, FALSE, sizeof (RwPrefixMatch));
   g_array_append_val (e->match_prefixes, m);
+  t2 = rw_topology_copy (t);
   tw = tb_solve (t);
   g_assert_cmpstr (tb_best_from (tw, "R1", P), ==, "A");
   g_assert_cmpuint (tb_best (tw, "R1", P)->local_pref, ==, 250);
-  g_assert_null (tb_best (tw, "R1", "198.51.100.0/24")); /* no match after continue = deny */
+  /* FRR 8.4: a matched on-match next entry that no later entry overrules permits the route */
+  g_assert_nonnull (tb_best (tw, "R1", "198.51.100.0/24"));
+  g_assert_cmpuint (tb_best (tw, "R1", "198.51.100.0/24")->local_pref, ==, 250);
+  /* an explicit deny after it restores the deny */
+  tb_entry (t2, "in", 20, FALSE);
+  g_clear_pointer (&tw, rw_twin_free);
+  tw = tb_solve (t2);
+  g_assert_null (tb_best (tw, "R1", "198.51.100.0/24"));
+  g_assert_cmpstr (tb_best_from (tw, "R1", P), ==, "A");
 }
 
 /* Griffin's bad gadget: three ASes around D, each preferring the path through its clockwise

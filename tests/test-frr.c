@@ -607,6 +607,9 @@ test_local_pref_change (void)
                    " set local-preference 200\n"
                    " on-match next\n"
                    "exit\n"
+                   /* the route-map's verdict stays: what it denied, the new entry does not let in */
+                   "route-map r1-from-isp-b deny 30\n"
+                   "exit\n"
                    "end\n"
                    "clear bgp ipv4 unicast 198.18.0.2 soft in\n");
   /* The full configuration has the new entry first in its route-map. */
@@ -655,7 +658,8 @@ test_rollback_removes_what_was_added (void)
       else
         g_assert_false (g_str_has_prefix (flines[i], "no ")); /* the change only adds */
     }
-  g_assert_cmpuint (created->len, ==, 3); /* two entries, one prefix-list */
+  /* two change entries, a deny after each route-map (its verdict stays), one prefix-list */
+  g_assert_cmpuint (created->len, ==, 5);
   for (guint i = 0; i < created->len; i++)
     assert_has_line (back, created->pdata[i]);
   /* …and nothing else: the rollback has no other configuration command. */
@@ -1298,8 +1302,8 @@ test_round_trip_entry_types (void)
   assert_has_line (cfg, "ip prefix-list PL-in-5 seq 15 permit 172.16.0.0/12 ge 16");
   assert_has_line (cfg, "ip prefix-list PL-in-5 seq 20 permit 192.168.0.0/16 ge 20 le 28");
   assert_has_line (cfg, "ip prefix-list PL-in-40 seq 5 deny 0.0.0.0/0 le 32");
-  /* The twin denies what only a trailing continue entry matched: said explicitly for FRR. */
-  assert_has_line (cfg, "route-map out deny 11");
+  /* A trailing continue entry permits in the twin as in FRR 8.4: no extra entry after it. */
+  g_assert_cmpint (line_index (cfg, "route-map out deny 11"), ==, -1);
   g_assert_cmpint (line_index (cfg, "route-map in deny 51"), ==, -1);
   /* The sets are ordered as the twin applies them: remove, then add. */
   g_assert_cmpint (line_index (cfg, " set comm-list CL-in-20-DEL delete"), <, line_index (cfg, " set community 65001:7 65001:8 additive"));
@@ -1442,7 +1446,8 @@ test_cli (void)
   g_test_trap_assert_stdout ("! change: local-pref:R1:ISP-B:150:104.16.0.0/13\n! router R1\nconfigure terminal\n*"
                              " set local-preference 150\n on-match next\n*"
                              "clear bgp ipv4 unicast 198.18.0.2 soft in\n! rollback\n! router R1\nconfigure terminal\n"
-                             "no route-map r1-from-isp-b permit 5\nno ip prefix-list PL-r1-from-isp-b-5\nend\n"
+                             "no route-map r1-from-isp-b permit 5\nno route-map r1-from-isp-b deny 30\n"
+                             "no ip prefix-list PL-r1-from-isp-b-5\nend\n"
                              "clear bgp ipv4 unicast 198.18.0.2 soft in\n");
   CASE ("all");
   g_test_trap_assert_passed ();

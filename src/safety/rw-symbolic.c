@@ -215,20 +215,14 @@ static Z3_ast
 sym_policy (RwSym *sym, const RwPolicy *policy, const RwPrefix *prefix, RwSymRoute *r, RwPolicyDirection dir,
             guint32 peer_as, Z3_ast *prepend)
 {
-  Z3_ast done = zbool (Z, FALSE), permit = zbool (Z, FALSE);
+  Z3_ast done = zbool (Z, FALSE), permit = zbool (Z, FALSE), continued = zbool (Z, FALSE);
   if (policy == NULL)
     return zbool (Z, TRUE);
   for (guint i = 0; i < policy->entries->len; i++)
     {
       const RwPolicyEntry *e = policy->entries->pdata[i];
-      gboolean pfx_ok = TRUE;
+      gboolean pfx_ok = rw_policy_entry_prefix_matches (e, prefix);
       Z3_ast m, app;
-      if (e->match_prefixes != NULL)
-        {
-          pfx_ok = FALSE;
-          for (guint k = 0; k < e->match_prefixes->len && !pfx_ok; k++)
-            pfx_ok = rw_prefix_match_accepts (&g_array_index (e->match_prefixes, RwPrefixMatch, k), prefix);
-        }
       m = zbool (Z, pfx_ok);
       if (e->has_match_community)
         {
@@ -284,8 +278,11 @@ sym_policy (RwSym *sym, const RwPolicy *policy, const RwPrefix *prefix, RwSymRou
           permit = zor2 (Z, permit, app);
           done = zor2 (Z, done, app);
         }
+      else
+        continued = zor2 (Z, continued, app);
     }
-  return permit;
+  /* as rw_policy_apply: a matched on-match next entry permits unless a later entry decided */
+  return zor2 (Z, permit, zand2 (Z, znot (Z, done), continued));
 }
 
 static RwSynthVar *

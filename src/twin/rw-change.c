@@ -343,6 +343,23 @@ insert_first (RwPolicy *p, RwPolicyEntry *e)
   g_ptr_array_insert (p->entries, 0, e);
 }
 
+/* A change's on-match next entry must not let through what the route-map denied: in FRR a
+ * matched on-match next entry permits when no later entry matches. An explicit deny at the end
+ * keeps the route-map's verdict for every route. */
+static void
+keep_verdict (RwPolicy *p)
+{
+  RwPolicyEntry *last = p->entries->pdata[p->entries->len - 1];
+  RwPolicyEntry *deny;
+  if (!last->cont && !last->match_prefixes && !last->has_match_community && !last->has_match_neighbor_as &&
+      !last->has_match_as_path_contains)
+    return; /* it already ends with a catch-all entry */
+  if (last->seq > G_MAXUINT - 10)
+    return;
+  deny = rw_policy_entry_new (last->seq + 10 <= 65535 ? last->seq + 10 : last->seq + 1, FALSE);
+  g_ptr_array_add (p->entries, deny);
+}
+
 static gboolean
 apply_policy_change (RwTopology *t, const RwChange *c, const char *text, GError **error)
 {
@@ -398,6 +415,7 @@ apply_policy_change (RwTopology *t, const RwChange *c, const char *text, GError 
           g_array_append_val (e->match_prefixes, m);
         }
       insert_first (p, e);
+      keep_verdict (p);
     }
   set_value (e, c);
   return TRUE;

@@ -172,16 +172,25 @@ rw_prefix_match_accepts (const RwPrefixMatch *m, const RwPrefix *p)
 }
 
 gboolean
+rw_policy_entry_prefix_matches (const RwPolicyEntry *e, const RwPrefix *prefix)
+{
+  if (e->match_prefixes == NULL)
+    return TRUE;
+  /* a prefix-list: the first line that accepts the prefix decides; none = no match */
+  for (guint i = 0; i < e->match_prefixes->len; i++)
+    {
+      const RwPrefixMatch *m = &g_array_index (e->match_prefixes, RwPrefixMatch, i);
+      if (rw_prefix_match_accepts (m, prefix))
+        return !m->deny;
+    }
+  return FALSE;
+}
+
+gboolean
 rw_policy_entry_matches (const RwPolicyEntry *e, const RwPrefix *prefix, const RwRoute *r)
 {
-  if (e->match_prefixes != NULL)
-    {
-      gboolean any = FALSE;
-      for (guint i = 0; i < e->match_prefixes->len && !any; i++)
-        any = rw_prefix_match_accepts (&g_array_index (e->match_prefixes, RwPrefixMatch, i), prefix);
-      if (!any)
-        return FALSE;
-    }
+  if (!rw_policy_entry_prefix_matches (e, prefix))
+    return FALSE;
   if (e->has_match_community && !rw_route_has_community (r, e->match_community))
     return FALSE;
   if (e->has_match_neighbor_as && rw_route_neighbor_as (r) != e->match_neighbor_as)
@@ -221,6 +230,7 @@ rw_policy_apply (const RwPolicy *policy, const RwPrefix *prefix, RwRoute *r, RwP
                  guint32 import_peer_as, guint *prepend)
 {
   guint dummy = 0;
+  gboolean continued = FALSE;
   if (prepend == NULL)
     prepend = &dummy;
   if (policy == NULL)
@@ -235,7 +245,8 @@ rw_policy_apply (const RwPolicy *policy, const RwPrefix *prefix, RwRoute *r, RwP
       apply_sets (e, r, dir, import_peer_as, prepend);
       if (!e->cont)
         return TRUE;
+      continued = TRUE;
     }
-  /* A "continue" entry only adjusts attributes; the verdict needs a later entry. */
-  return FALSE;
+  /* As FRR 8.4: a permit with on-match next that no later entry overrules permits the route. */
+  return continued;
 }

@@ -56,6 +56,9 @@ gboolean rw_policy_apply (const RwPolicy *policy, const RwPrefix *prefix, RwRout
                           guint32 import_peer_as, guint *prepend);
 gboolean rw_policy_entry_matches (const RwPolicyEntry *e, const RwPrefix *prefix, const RwRoute *r);
 gboolean rw_prefix_match_accepts (const RwPrefixMatch *m, const RwPrefix *p);
+/* The entry's prefix condition alone (its prefix-list, first accepting line decides); TRUE when
+ * it has none. */
+gboolean rw_policy_entry_prefix_matches (const RwPolicyEntry *e, const RwPrefix *prefix);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwRoute, rw_route_free)
 

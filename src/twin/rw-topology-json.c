@@ -16,17 +16,25 @@ parse_prefix_match (const char *text, RwPrefixMatch *m)
   GPtrArray *words = g_ptr_array_new ();
   gboolean ok = TRUE;
 
+  guint first = 0;
+
   for (guint i = 0; tok[i]; i++)
     if (*tok[i])
       g_ptr_array_add (words, tok[i]);
   n = words->len;
   memset (m, 0, sizeof *m);
-  if (n == 0 || !rw_prefix_parse (words->pdata[0], &m->prefix))
+  /* "deny P [ge N] [le N]": a prefix-list line that refuses what it accepts */
+  if (n > 0 && g_strcmp0 (words->pdata[0], "deny") == 0)
+    {
+      m->deny = TRUE;
+      first = 1;
+    }
+  if (n <= first || !rw_prefix_parse (words->pdata[first], &m->prefix))
     ok = FALSE;
   else
     {
       m->ge = m->le = m->prefix.len;
-      for (guint i = 1; ok && i < n; i += 2)
+      for (guint i = first + 1; ok && i < n; i += 2)
         {
           guint64 v;
           if (i + 1 >= n || !g_ascii_string_to_unsigned (words->pdata[i + 1], 10, 0, 32, &v, NULL))
@@ -54,7 +62,8 @@ static char *
 prefix_match_to_string (const RwPrefixMatch *m)
 {
   g_autofree char *p = rw_prefix_to_string (&m->prefix);
-  GString *s = g_string_new (p);
+  GString *s = g_string_new (m->deny ? "deny " : "");
+  g_string_append (s, p);
   if (m->has_ge)
     g_string_append_printf (s, " ge %u", m->ge);
   if (m->has_le)
@@ -85,8 +94,9 @@ read_communities (RwJsonCtx *c, JsonObject *o, const char *key, const char *path
 static gboolean
 read_node (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
 {
-  static const char *keys[] = { "id", "kind", "role", "asn", "router_id", "hostname", "label", "x", "y", NULL };
-  g_autofree char *id = NULL, *kind = NULL, *role = NULL, *rid = NULL, *hostname = NULL, *label = NULL;
+  static const char *keys[] = { "id", "kind", "role", "asn", "router_id", "loopback", "hostname", "label", "x", "y", NULL };
+  g_autofree char *id = NULL, *kind = NULL, *role = NULL, *rid = NULL, *hostname = NULL, *label = NULL, *lo = NULL;
+  guint32 loopback = 0;
   guint64 asn;
   double x = 0, y = 0;
   RwNodeKind k;
@@ -100,6 +110,7 @@ read_node (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
       !rw_json_get_string (c, o, "role", path, TRUE, &role) ||
       !rw_json_get_uint (c, o, "asn", path, TRUE, 1, G_MAXUINT32, 0, &asn) ||
       !rw_json_get_string (c, o, "router_id", path, TRUE, &rid) ||
+      !rw_json_get_string (c, o, "loopback", path, FALSE, &lo) ||
       !rw_json_get_string (c, o, "hostname", path, FALSE, &hostname) ||
       !rw_json_get_string (c, o, "label", path, FALSE, &label) ||
       !rw_json_get_double (c, o, "x", path, FALSE, 0, &x) ||
@@ -111,7 +122,10 @@ read_node (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
     return rw_json_fail (c, "%s.role: '%s' is not one of edge, reflector, spine, core, isp, internet", path, role);
   if (!rw_ipv4_parse (rid, &router_id))
     return rw_json_fail (c, "%s.router_id: '%s' is not a dotted-quad address", path, rid);
+  if (lo != NULL && (!rw_ipv4_parse (lo, &loopback) || loopback == 0))
+    return rw_json_fail (c, "%s.loopback: '%s' is not a dotted-quad address", path, lo);
   n = rw_node_new (id, k, r, (guint32) asn, router_id);
+  n->loopback = loopback;
   n->hostname = g_steal_pointer (&hostname);
   n->label = g_steal_pointer (&label);
   n->x = x;
@@ -123,12 +137,14 @@ read_node (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
 static gboolean
 read_link (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
 {
-  static const char *keys[] = { "id", "a", "b", "capacity_mbps", "latency_ms", "igp_cost", "loss_pct", "up", NULL };
+  static const char *keys[] = { "id", "a", "b", "capacity_mbps", "latency_ms", "igp_cost", "loss_pct", "up", "ends", NULL };
+  static const char *end_keys[] = { "interface", "address", NULL };
   g_autofree char *id = NULL, *a = NULL, *b = NULL;
   double cap, lat, loss = 0;
   guint64 cost;
   gboolean up = TRUE;
-  RwLink *l;
+  JsonObject *ends = NULL;
+  g_autoptr(RwLink) l = NULL;
 
   if (!rw_json_check_keys (c, o, path, keys) ||
       !rw_json_get_string (c, o, "id", path, TRUE, &id) ||
@@ -138,13 +154,36 @@ read_link (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
       !rw_json_get_double (c, o, "latency_ms", path, TRUE, 0, &lat) ||
       !rw_json_get_uint (c, o, "igp_cost", path, FALSE, 1, 16777215, 10, &cost) ||
       !rw_json_get_double (c, o, "loss_pct", path, FALSE, 0, &loss) ||
-      !rw_json_get_bool (c, o, "up", path, TRUE, &up))
+      !rw_json_get_bool (c, o, "up", path, TRUE, &up) ||
+      !rw_json_get_object (c, o, "ends", path, FALSE, &ends))
     return FALSE;
   l = rw_link_new (id, a, b, cap, lat);
   l->igp_cost = (guint) cost;
   l->loss_pct = loss;
   l->up = up;
-  g_ptr_array_add (t->links, l);
+  if (ends != NULL)
+    {
+      g_autoptr(GList) members = json_object_get_members (ends);
+      for (GList *m = members; m; m = m->next)
+        {
+          const char *node = m->data;
+          g_autofree char *epath = g_strdup_printf ("%s.ends.%s", path, node);
+          g_autofree char *addr = NULL;
+          JsonNode *en = json_object_get_member (ends, node);
+          RwLinkEnd *end = rw_link_end_for (l, node);
+          if (end == NULL)
+            return rw_json_fail (c, "%s: '%s' is not an end of this link (%s, %s)", epath, node, a, b);
+          if (!JSON_NODE_HOLDS_OBJECT (en))
+            return rw_json_fail (c, "%s: expected an object", epath);
+          if (!rw_json_check_keys (c, json_node_get_object (en), epath, end_keys) ||
+              !rw_json_get_string (c, json_node_get_object (en), "interface", epath, FALSE, &end->ifname) ||
+              !rw_json_get_string (c, json_node_get_object (en), "address", epath, FALSE, &addr))
+            return FALSE;
+          if (addr != NULL && !rw_interface_address_parse (addr, &end->addr, &end->plen))
+            return rw_json_fail (c, "%s.address: '%s' is not an interface address like 10.0.0.1/31", epath, addr);
+        }
+    }
+  g_ptr_array_add (t->links, g_steal_pointer (&l));
   return TRUE;
 }
 
@@ -380,7 +419,7 @@ RwTopology *
 rw_topology_from_json_node (JsonNode *root, const char *source_name, GError **error)
 {
   static const char *keys[] = { "format", "version", "name", "options", "nodes", "links", "sessions",
-                                "policies", "prefixes", "demands", "sla_classes", NULL };
+                                "policies", "prefixes", "demands", "sla_classes", "import_warnings", NULL };
   RwJsonCtx ctx = { source_name ? source_name : "<topology>", error };
   RwJsonCtx *c = &ctx;
   g_autoptr(RwTopology) t = NULL;
@@ -489,6 +528,21 @@ rw_topology_from_json_node (JsonNode *root, const char *source_name, GError **er
     }
   if (!read_list (c, o, "demands", FALSE, read_demand, t))
     return NULL;
+  {
+    JsonArray *warnings = NULL;
+    if (!rw_json_get_array (c, o, "import_warnings", NULL, FALSE, &warnings))
+      return NULL;
+    for (guint i = 0; warnings && i < json_array_get_length (warnings); i++)
+      {
+        JsonNode *wn = json_array_get_element (warnings, i);
+        if (!JSON_NODE_HOLDS_VALUE (wn) || json_node_get_value_type (wn) != G_TYPE_STRING)
+          {
+            rw_json_fail (c, "import_warnings[%u]: expected a string", i);
+            return NULL;
+          }
+        g_ptr_array_add (t->import_warnings, g_strdup (json_node_get_string (wn)));
+      }
+  }
 
   {
     g_autoptr(GError) local = NULL;
@@ -699,6 +753,12 @@ rw_topology_to_json_node (const RwTopology *t)
       json_builder_add_int_value (b, n->asn);
       json_builder_set_member_name (b, "router_id");
       json_builder_add_string_value (b, rid);
+      if (n->loopback)
+        {
+          g_autofree char *lo = rw_ipv4_to_string (n->loopback);
+          json_builder_set_member_name (b, "loopback");
+          json_builder_add_string_value (b, lo);
+        }
       if (n->hostname)
         {
           json_builder_set_member_name (b, "hostname");
@@ -734,6 +794,33 @@ rw_topology_to_json_node (const RwTopology *t)
       add_number (b, "loss_pct", l->loss_pct);
       json_builder_set_member_name (b, "up");
       json_builder_add_boolean_value (b, l->up);
+      if (l->ends[0].ifname || l->ends[0].addr || l->ends[1].ifname || l->ends[1].addr)
+        {
+          json_builder_set_member_name (b, "ends");
+          json_builder_begin_object (b);
+          for (guint e = 0; e < 2; e++)
+            {
+              const RwLinkEnd *end = &l->ends[e];
+              if (!end->ifname && !end->addr)
+                continue;
+              json_builder_set_member_name (b, e == 0 ? l->a : l->b);
+              json_builder_begin_object (b);
+              if (end->ifname)
+                {
+                  json_builder_set_member_name (b, "interface");
+                  json_builder_add_string_value (b, end->ifname);
+                }
+              if (end->addr)
+                {
+                  g_autofree char *ip = rw_ipv4_to_string (end->addr);
+                  g_autofree char *text = g_strdup_printf ("%s/%u", ip, end->plen);
+                  json_builder_set_member_name (b, "address");
+                  json_builder_add_string_value (b, text);
+                }
+              json_builder_end_object (b);
+            }
+          json_builder_end_object (b);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
@@ -843,6 +930,14 @@ rw_topology_to_json_node (const RwTopology *t)
       json_builder_end_object (b);
     }
   json_builder_end_object (b);
+  if (t->import_warnings->len > 0)
+    {
+      json_builder_set_member_name (b, "import_warnings");
+      json_builder_begin_array (b);
+      for (guint i = 0; i < t->import_warnings->len; i++)
+        json_builder_add_string_value (b, t->import_warnings->pdata[i]);
+      json_builder_end_array (b);
+    }
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -98,6 +98,8 @@ rw_link_copy (const RwLink *l)
   c->id = g_strdup (l->id);
   c->a = g_strdup (l->a);
   c->b = g_strdup (l->b);
+  c->ends[0].ifname = g_strdup (l->ends[0].ifname);
+  c->ends[1].ifname = g_strdup (l->ends[1].ifname);
   return c;
 }
 
@@ -109,6 +111,8 @@ rw_link_free (RwLink *l)
   g_free (l->id);
   g_free (l->a);
   g_free (l->b);
+  g_free (l->ends[0].ifname);
+  g_free (l->ends[1].ifname);
   g_free (l);
 }
 
@@ -347,6 +351,7 @@ rw_topology_new (const char *name)
   t->prefixes = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_origination_free);
   t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_demand_free);
   t->sla_classes = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_sla_class_free);
+  t->import_warnings = g_ptr_array_new_with_free_func (g_free);
   return t;
 }
 
@@ -365,6 +370,7 @@ rw_topology_copy (const RwTopology *t)
   COPY_ARRAY (c->prefixes, t->prefixes, rw_origination_copy);
   COPY_ARRAY (c->demands, t->demands, rw_demand_copy);
   COPY_ARRAY (c->sla_classes, t->sla_classes, rw_sla_class_copy);
+  COPY_ARRAY (c->import_warnings, t->import_warnings, g_strdup);
   return c;
 }
 
@@ -381,7 +387,24 @@ rw_topology_free (RwTopology *t)
   g_ptr_array_unref (t->prefixes);
   g_ptr_array_unref (t->demands);
   g_ptr_array_unref (t->sla_classes);
+  g_ptr_array_unref (t->import_warnings);
   g_free (t);
+}
+
+RwLinkEnd *
+rw_link_end_for (RwLink *l, const char *node)
+{
+  if (g_strcmp0 (l->a, node) == 0)
+    return &l->ends[0];
+  if (g_strcmp0 (l->b, node) == 0)
+    return &l->ends[1];
+  return NULL;
+}
+
+guint32
+rw_node_loopback (const RwNode *n)
+{
+  return n->loopback ? n->loopback : n->router_id;
 }
 
 RwNode *

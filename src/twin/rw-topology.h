@@ -27,12 +27,22 @@ typedef struct {
   guint32 router_id;
   char *hostname; /* nullable */
   char *label;    /* nullable */
+  guint32 loopback; /* the iBGP source address of a real router; 0 = its router id */
   double x, y;
 } RwNode;
+
+/* How a link end exists on a real router (optional; DESIGN.md 10b): the interface name and its
+ * address with prefix length. NULL / 0 when the topology leaves it to the export. */
+typedef struct {
+  char *ifname;
+  guint32 addr;
+  guint8 plen;
+} RwLinkEnd;
 
 typedef struct {
   char *id;
   char *a, *b;
+  RwLinkEnd ends[2]; /* ends[0] is a's, ends[1] b's */
   double capacity_mbps;
   double latency_ms;
   guint igp_cost;
@@ -58,6 +68,7 @@ typedef struct {
   RwPrefix prefix;
   guint8 ge, le; /* accepted lengths; both equal prefix.len when no ge/le was given */
   gboolean has_ge, has_le;
+  gboolean deny; /* a prefix-list "deny" line: the first line that accepts a prefix decides */
 } RwPrefixMatch;
 
 typedef struct {
@@ -122,6 +133,7 @@ typedef struct {
   GPtrArray *prefixes;     /* RwOrigination */
   GPtrArray *demands;      /* RwDemand */
   GPtrArray *sla_classes;  /* RwSlaClass, in file order */
+  GPtrArray *import_warnings; /* char*: what an import could not model ("FILE:LINE: …") */
 } RwTopology;
 
 RwNode *rw_node_new (const char *id, RwNodeKind kind, RwNodeRole role, guint32 asn, guint32 router_id);
@@ -161,6 +173,10 @@ RwPolicy *rw_topology_find_policy (const RwTopology *t, const char *name);
 RwDemand *rw_topology_find_demand (const RwTopology *t, const char *id);
 RwSlaClass *rw_topology_find_sla_class (const RwTopology *t, const char *name);
 RwSessionEnd *rw_session_end_for (RwSession *s, const char *node);
+/* The end of @l at @node (the first when both ends are @node); NULL when @node is not an end. */
+RwLinkEnd *rw_link_end_for (RwLink *l, const char *node);
+/* The address a node's iBGP sessions use: its loopback, or its router id. */
+guint32 rw_node_loopback (const RwNode *n);
 gboolean rw_session_is_ebgp (const RwTopology *t, const RwSession *s);
 
 /* Semantic checks shared by the loader and the editor: references, duplicates, ranges.

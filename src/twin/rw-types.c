@@ -79,6 +79,22 @@ rw_prefix_parse (const char *text, RwPrefix *out)
   return TRUE;
 }
 
+gboolean
+rw_interface_address_parse (const char *text, guint32 *addr, guint8 *plen)
+{
+  const char *slash;
+  g_autofree char *addr_text = NULL;
+  guint64 len;
+
+  if (text == NULL || (slash = strchr (text, '/')) == NULL)
+    return FALSE;
+  addr_text = g_strndup (text, slash - text);
+  if (!rw_ipv4_parse (addr_text, addr) || !parse_uint (slash + 1, 32, &len) || len == 0)
+    return FALSE;
+  *plen = (guint8) len;
+  return TRUE;
+}
+
 char *
 rw_prefix_to_string (const RwPrefix *p)
 {

@@ -29,6 +29,8 @@ gboolean rw_prefix_equal (const RwPrefix *a, const RwPrefix *b);
 guint32 rw_prefix_mask (guint8 len);
 
 gboolean rw_ipv4_parse (const char *text, guint32 *out);
+/* "10.0.0.1/31": an interface address with its prefix length (host bits set, 1..32). */
+gboolean rw_interface_address_parse (const char *text, guint32 *addr, guint8 *plen);
 char *rw_ipv4_to_string (guint32 addr);
 
 /* Communities are standard 32-bit values ASN:VALUE; the well-known ones are kept as RFC 1997. */

@@ -316,8 +316,9 @@ add_policy_entry (Conf *c, const RwNode *node, const RwPolicy *p, const RwPolicy
       List *l = new_list (me, LIST_PREFIX, name);
       for (guint i = 0; i < e->match_prefixes->len; i++)
         {
-          g_autofree char *m = prefix_match_to_frr (&g_array_index (e->match_prefixes, RwPrefixMatch, i));
-          list_add (l, 5 * (i + 1), "permit", m);
+          const RwPrefixMatch *pm = &g_array_index (e->match_prefixes, RwPrefixMatch, i);
+          g_autofree char *m = prefix_match_to_frr (pm);
+          list_add (l, 5 * (i + 1), pm->deny ? "deny" : "permit", m);
         }
       if (e->match_prefixes->len == 0) /* an empty prefix condition never holds */
         list_add (l, 5, "deny", "0.0.0.0/0 le 32");
@@ -410,33 +411,9 @@ add_policy_entry (Conf *c, const RwNode *node, const RwPolicy *p, const RwPolicy
 static gboolean
 add_policy (Conf *c, const RwNode *node, const RwPolicy *p, Dir dir, GError **error)
 {
-  const RwPolicyEntry *last = NULL;
   for (guint i = 0; i < p->entries->len; i++)
     if (!add_policy_entry (c, node, p, p->entries->pdata[i], dir, error))
       return FALSE;
-  if (p->entries->len > 0)
-    last = p->entries->pdata[p->entries->len - 1];
-  /* The twin denies a route whose last match was a "continue" entry; FRR 8 would permit it
-   * (older FRR denied). An explicit deny after it makes both readings agree. */
-  if (last != NULL && last->permit && last->cont)
-    {
-      MapEntry *me;
-      if (last->seq >= FRR_SEQ_MAX)
-        {
-          g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_UNSUPPORTED,
-                       "%s: route-map %s ends with a continue entry at %u: no room for the deny after it", node->id,
-                       p->name, last->seq);
-          return FALSE;
-        }
-      me = g_new0 (MapEntry, 1);
-      me->map = g_strdup (p->name);
-      me->seq = last->seq + 1;
-      me->permit = FALSE;
-      me->lines = lines_new ();
-      me->lists = g_ptr_array_new_with_free_func (g_free);
-      add_line (me->lines, "description", "description no match after on-match next = deny (as in the twin)");
-      g_ptr_array_add (c->entries, me);
-    }
   return TRUE;
 }
 

@@ -22,7 +22,18 @@ typedef enum {
   RW_FRR_ERROR_UNKNOWN_ROUTER, /* no node with that id */
   RW_FRR_ERROR_UNKNOWN_POLICY, /* a session end names a route-map the topology does not define */
   RW_FRR_ERROR_UNSUPPORTED,    /* a policy FRR cannot express as the twin means it */
+  RW_FRR_ERROR_PARSE,          /* a configuration or lab file that does not parse ("FILE:LINE: …") */
+  RW_FRR_ERROR_INVALID,        /* parses, but cannot be a network (unknown node, duplicate router id…) */
+  RW_FRR_ERROR_IO,             /* a file that cannot be read or written */
 } RwFrrError;
+
+/* The address plan a real network needs, filled in on @t where the topology leaves it open:
+ * every node gets a loopback (its router id), every link end an interface name (eth1, eth2… in
+ * link order per node) and an address (a /31 from 100.64.0.0/10, skipping any block that
+ * overlaps an originated prefix, a loopback or an address already given). Deterministic. FALSE
+ * with @error when the given addresses clash (two ends with one address, ends of one link on
+ * different subnets, one interface name twice on a node). */
+gboolean rw_frr_assign_addresses (RwTopology *t, GError **error);
 
 /* The running configuration of @router (a router of ours, or an external speaker), ending in
  * "end\n". Deterministic: the same topology gives byte-identical text. NULL with @error naming

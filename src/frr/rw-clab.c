@@ -1,0 +1,3 @@
+/* rw-clab.c — work in progress */
+#include "rw-frr-import.h"
+#include "rw-clab.h"

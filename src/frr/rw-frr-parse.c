@@ -1,0 +1,3 @@
+/* rw-frr-parse.c — work in progress */
+#include "rw-frr-import.h"
+#include "rw-clab.h"
