@@ -6,6 +6,7 @@
  * that structure; diffing compares two of them key by key, so the diff never parses text.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-frr.h"
+#include "rw-frr-private.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,8 @@ typedef struct {
   GPtrArray *lists;    /* List */
   GPtrArray *entries;  /* MapEntry, by map name then seq */
   GPtrArray *peers;    /* Peer, by address */
+  GString *system;     /* static routes, interfaces, OSPF: printed, not diffed (their changes are
+                        * link state and IGP cost, said as "!" lines by the diff) */
 } Conf;
 
 static void
@@ -166,6 +169,7 @@ conf_new (const char *id)
   c->lists = g_ptr_array_new_with_free_func ((GDestroyNotify) list_free);
   c->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) map_entry_free);
   c->peers = g_ptr_array_new_with_free_func ((GDestroyNotify) peer_free);
+  c->system = g_string_new (NULL);
   return c;
 }
 
@@ -182,6 +186,7 @@ conf_free (Conf *c)
   g_ptr_array_unref (c->lists);
   g_ptr_array_unref (c->entries);
   g_ptr_array_unref (c->peers);
+  g_string_free (c->system, TRUE);
   g_free (c);
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Conf, conf_free)
@@ -469,7 +474,15 @@ typedef struct {
   const RwSessionEnd *mine;
   const RwNode *peer;
   gboolean ebgp;
+  char *addr; /* the neighbour address: the peer's end of the link between us (eBGP) or its
+               * loopback (iBGP, and eBGP with no link: that session cannot come up) */
 } Nbr;
+
+static void
+nbr_clear (Nbr *n)
+{
+  g_free (n->addr);
+}
 
 static int
 nbr_cmp (gconstpointer a, gconstpointer b)
@@ -544,11 +557,28 @@ use_map (GHashTable *maps, const RwTopology *t, const RwNode *node, const RwNode
   return TRUE;
 }
 
+/* The address of @peer on the first link (in link order, up or not: addresses do not move when
+ * a link fails) that joins it to @node; 0 when none does. */
+static guint32
+link_address (const RwTopology *t, const RwLinkEnd *plan, const RwNode *node, const RwNode *peer)
+{
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      const RwLink *l = t->links->pdata[i];
+      if (g_strcmp0 (l->a, node->id) == 0 && g_strcmp0 (l->b, peer->id) == 0)
+        return plan[2 * i + 1].addr;
+      if (g_strcmp0 (l->b, node->id) == 0 && g_strcmp0 (l->a, peer->id) == 0)
+        return plan[2 * i].addr;
+    }
+  return 0;
+}
+
 /* The sessions of @node, by peer address, with the route-maps they use (name -> Dir mask). */
 static GArray *
-collect_neighbours (const RwTopology *t, const RwNode *node, GHashTable *maps, GError **error)
+collect_neighbours (const RwTopology *t, const RwLinkEnd *plan, const RwNode *node, GHashTable *maps, GError **error)
 {
   g_autoptr(GArray) nbrs = g_array_new (FALSE, FALSE, sizeof (Nbr));
+  g_array_set_clear_func (nbrs, (GDestroyNotify) nbr_clear);
   for (guint i = 0; i < t->sessions->len; i++)
     {
       const RwSession *s = t->sessions->pdata[i];
@@ -569,10 +599,14 @@ collect_neighbours (const RwTopology *t, const RwNode *node, GHashTable *maps, G
           return NULL;
         }
       n.ebgp = n.peer->asn != node->asn;
+      {
+        guint32 a = n.ebgp ? link_address (t, plan, node, n.peer) : 0;
+        n.addr = rw_ipv4_to_string (a ? a : rw_node_loopback (n.peer));
+      }
+      g_array_append_val (nbrs, n);
       if (!use_map (maps, t, node, n.peer, n.mine->import, DIR_IMPORT, error) ||
           !use_map (maps, t, node, n.peer, n.mine->export, DIR_EXPORT, error))
         return NULL;
-      g_array_append_val (nbrs, n);
     }
   g_array_sort (nbrs, nbr_cmp);
   return g_steal_pointer (&nbrs);
@@ -592,6 +626,7 @@ static void
 add_router_bgp (Conf *c, const RwTopology *t, const RwNode *node, const GArray *nbrs)
 {
   g_autofree char *rid = rw_ipv4_to_string (node->router_id);
+  g_autofree char *lo = rw_ipv4_to_string (rw_node_loopback (node));
   g_autoptr(GPtrArray) origs = g_ptr_array_new ();
   gboolean reflector = node->role == RW_ROLE_REFLECTOR, ebgp_without_policy = FALSE;
   gboolean nhs = next_hop_self (node, nbrs);
@@ -617,11 +652,11 @@ add_router_bgp (Conf *c, const RwTopology *t, const RwNode *node, const GArray *
   for (guint i = 0; i < nbrs->len; i++)
     {
       const Nbr *n = &g_array_index (nbrs, Nbr, i);
-      g_autofree char *addr = rw_ipv4_to_string (n->peer->router_id);
+      const char *addr = n->addr;
       add_nbr_line (c->bgp, addr, "remote-as", "remote-as %u", n->peer->asn);
       add_nbr_line (c->bgp, addr, "description", "description %s", n->peer->id);
-      if (!n->ebgp) /* iBGP runs between loopbacks: the router ids */
-        add_nbr_line (c->bgp, addr, "update-source", "update-source %s", rid);
+      if (!n->ebgp) /* iBGP runs between loopbacks */
+        add_nbr_line (c->bgp, addr, "update-source", "update-source %s", lo);
       if (!n->s->up)
         add_nbr_line (c->bgp, addr, "shutdown", "shutdown");
     }
@@ -641,10 +676,13 @@ add_router_bgp (Conf *c, const RwTopology *t, const RwNode *node, const GArray *
       else
         add_line (c->af, key, "network %s", p);
     }
+  /* the twin forwards on the one best path */
+  add_line (c->af, "maximum-paths", "maximum-paths 1");
+  add_line (c->af, "maximum-paths ibgp", "maximum-paths ibgp 1");
   for (guint i = 0; i < nbrs->len; i++)
     {
       const Nbr *n = &g_array_index (nbrs, Nbr, i);
-      g_autofree char *addr = rw_ipv4_to_string (n->peer->router_id);
+      const char *addr = n->addr;
       if (n->mine->rr_client)
         add_nbr_line (c->af, addr, "route-reflector-client", "route-reflector-client");
       if (!n->ebgp && nhs)
@@ -704,7 +742,7 @@ add_peers (Conf *c, const RwNode *node, const GArray *nbrs)
       const Nbr *n = &g_array_index (nbrs, Nbr, i);
       Peer *p = g_new0 (Peer, 1);
       GString *in = g_string_new (NULL), *out = g_string_new (NULL);
-      p->addr = rw_ipv4_to_string (n->peer->router_id);
+      p->addr = g_strdup (n->addr);
       p->shutdown = !n->s->up;
       g_string_append_printf (in, "weight %d\n", n->mine->weight);
       append_map_fingerprint (c, n->mine->import, in);
@@ -716,6 +754,61 @@ add_peers (Conf *c, const RwNode *node, const GArray *nbrs)
     }
 }
 
+/* What makes the configuration run on a real router: a blackhole route per originated prefix
+ * (FRR 8.4 announces a network statement only when the prefix is in the routing table), the
+ * loopback and the link interfaces with their addresses, and OSPF on the links inside the AS
+ * (the twin's IGP) with the link's cost. */
+static void
+add_system (Conf *c, const RwTopology *t, const RwLinkEnd *plan, const RwNode *node)
+{
+  g_autofree char *lo = rw_ipv4_to_string (rw_node_loopback (node));
+  g_autofree char *rid = rw_ipv4_to_string (node->router_id);
+  g_autoptr(GPtrArray) origs = g_ptr_array_new ();
+  gboolean ospf = rw_frr_node_runs_ospf (t, node);
+  GString *o = c->system;
+
+  for (guint i = 0; i < t->prefixes->len; i++)
+    if (g_strcmp0 (((RwOrigination *) t->prefixes->pdata[i])->origin_node, node->id) == 0)
+      g_ptr_array_add (origs, t->prefixes->pdata[i]);
+  g_ptr_array_sort (origs, origination_cmp);
+  for (guint i = 0; i < origs->len; i++)
+    {
+      g_autofree char *p = rw_prefix_to_string (&((const RwOrigination *) origs->pdata[i])->prefix);
+      g_string_append_printf (o, "ip route %s blackhole\n", p);
+    }
+  if (origs->len > 0)
+    g_string_append (o, "!\n");
+  g_string_append_printf (o, "interface lo\n ip address %s/32\n", lo);
+  if (ospf)
+    g_string_append (o, " ip ospf area 0\n");
+  g_string_append (o, "exit\n!\n");
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      const RwLink *l = t->links->pdata[i];
+      const RwNode *peer;
+      const RwLinkEnd *end;
+      g_autofree char *addr = NULL;
+      if (g_strcmp0 (l->a, node->id) == 0)
+        end = &plan[2 * i], peer = rw_topology_find_node (t, l->b);
+      else if (g_strcmp0 (l->b, node->id) == 0)
+        end = &plan[2 * i + 1], peer = rw_topology_find_node (t, l->a);
+      else
+        continue;
+      addr = rw_ipv4_to_string (end->addr);
+      g_string_append_printf (o, "interface %s\n description %s (%s)\n ip address %s/%u\n", end->ifname,
+                              peer ? peer->id : "?", l->id, addr, end->plen);
+      if (l->capacity_mbps >= 1 && l->capacity_mbps <= 100000 && l->capacity_mbps == (guint) l->capacity_mbps)
+        g_string_append_printf (o, " bandwidth %u\n", (guint) l->capacity_mbps);
+      if (peer && peer->asn == node->asn)
+        g_string_append_printf (o, " ip ospf area 0\n ip ospf network point-to-point\n ip ospf cost %u\n", l->igp_cost);
+      if (!l->up)
+        g_string_append (o, " shutdown\n");
+      g_string_append (o, "exit\n!\n");
+    }
+  if (ospf)
+    g_string_append_printf (o, "router ospf\n ospf router-id %s\n passive-interface lo\nexit\n!\n", rid);
+}
+
 static Conf *
 conf_build (const RwTopology *t, const char *router, GError **error)
 {
@@ -723,14 +816,21 @@ conf_build (const RwTopology *t, const char *router, GError **error)
   g_autoptr(GHashTable) maps = g_hash_table_new (g_str_hash, g_str_equal); /* name -> Dir mask */
   g_autoptr(GArray) nbrs = NULL;
   g_autoptr(Conf) c = NULL;
+  RwLinkEnd *plan;
 
   if (node == NULL)
     {
       g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_UNKNOWN_ROUTER, "unknown router '%s'", router);
       return NULL;
     }
-  if ((nbrs = collect_neighbours (t, node, maps, error)) == NULL)
+  if ((plan = rw_frr_plan_addresses (t, error)) == NULL)
     return NULL;
+  nbrs = collect_neighbours (t, plan, node, maps, error);
+  if (nbrs == NULL)
+    {
+      rw_frr_plan_free (plan, t->links->len);
+      return NULL;
+    }
   c = conf_new (node->id);
   c->asn = node->asn;
   /* One word for hostname, one line for the comment, whatever the topology file says. */
@@ -738,6 +838,8 @@ conf_build (const RwTopology *t, const char *router, GError **error)
   c->header = g_strdelimit (g_strdup_printf ("! Routewise: %s (%s, %s, AS %u) in \"%s\"", node->id,
                                              rw_node_kind_to_string (node->kind), rw_node_role_to_string (node->role),
                                              node->asn, t->name ? t->name : ""), "\r\n", ' ');
+  add_system (c, t, plan, node);
+  rw_frr_plan_free (plan, t->links->len);
   add_router_bgp (c, t, node, nbrs);
   if (!add_route_maps (c, t, node, maps, error))
     return NULL;
@@ -765,6 +867,7 @@ conf_to_string (const Conf *c)
   g_string_append (out, "frr defaults traditional\n");
   g_string_append_printf (out, "hostname %s\n", c->hostname);
   g_string_append (out, "!\n");
+  g_string_append (out, c->system->str);
   g_string_append_printf (out, "router bgp %u\n", c->asn);
   for (guint i = 0; i < c->bgp->len; i++)
     g_string_append_printf (out, " %s\n", ((const Line *) c->bgp->pdata[i])->text);
