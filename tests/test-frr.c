@@ -566,8 +566,8 @@ test_other_roles (void)
   assert_has_line (r4, "  network 203.0.113.0/24 route-map RW-ORIGIN-203-0-113-0-24");
   assert_has_line (r4, "route-map RW-ORIGIN-10-20-0-0-16 permit 10");
   assert_has_line (r4, " set origin incomplete");
-  assert_has_line (r4, " set community no-export");
-  assert_has_line (r4, " set community 65001:999");
+  assert_has_line (r4, " set community no-export additive");
+  assert_has_line (r4, " set community 65001:999 additive");
 
   /* An external speaker without policies: FRR 8 would drop its eBGP routes. */
   assert_has_line (isp, "router bgp 55836");

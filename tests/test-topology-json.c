@@ -665,7 +665,6 @@ static const BadCase bad_cases[] = {
   { "policy-match-prefix-ge-below-len", "\"172.16.0.0/12 ge 16 le 24\"", "\"172.16.0.0/12 ge 8 le 24\"", "policies.from-isp-a[2].match.prefixes[0]: need len <= ge <= le <= 32" },
   { "policy-match-community-65536", "\"community\": \"65001:100\"", "\"community\": \"65536:1\"", "policies.from-isp-a[1].match.community: '65536:1' is not a community" },
   { "policy-match-community-abc", "\"community\": \"65001:100\"", "\"community\": \"abc\"", "policies.from-isp-a[1].match.community: 'abc' is not a community" },
-  { "policy-match-neighbor-as-zero", "\"neighbor_as\": 64496", "\"neighbor_as\": 0", "policies.from-isp-a[1].match.neighbor_as: 0 is out of range" },
   { "policy-set-community-add-bad", "[\"65001:200\", \"no-export\"]", "[\"65001:200\", \"no-exports\"]", "policies.from-isp-a[1].set.community_add[1]: expected a community" },
   { "policy-set-prepend-33", "\"prepend\": 2", "\"prepend\": 33", "policies.from-isp-a[1].set.prepend: 33 is out of range" },
   { "policy-set-med-negative", "\"med\": 50", "\"med\": -1", "policies.from-isp-a[1].set.med: -1 is out of range" },

@@ -3,6 +3,7 @@
 #include "rw-cli.h"
 #include "rw-i18n.h"
 #include "rw-twin.h"
+#include "rw-frr-import.h"
 
 #include <json-glib/json-glib.h>
 #include <stdio.h>
@@ -42,11 +43,15 @@ RwTwin *
 rw_cli_load_twin (const char *path, int *status)
 {
   g_autoptr(GError) error = NULL;
-  RwTopology *topo = rw_topology_load_file (path, &error);
+  /* a topology, a Containerlab lab or FRR configurations (DESIGN.md 10b) */
+  RwTopology *topo = rw_frr_import_any (path, NULL, &error);
   if (topo == NULL)
     {
       *status = rw_cli_bad_input ("%s", error->message);
       return NULL;
     }
+  if (topo->import_warnings->len > 0)
+    fprintf (stderr, _("%s: %u import warnings (routewise-cli import %s shows them)\n"), path,
+             topo->import_warnings->len, path);
   return rw_twin_new (topo);
 }

@@ -25,6 +25,8 @@ int rw_cli_config (int argc, char **argv);
 int rw_cli_incident (int argc, char **argv);
 int rw_cli_tickets (int argc, char **argv);
 int rw_cli_keys (int argc, char **argv);
+int rw_cli_import (int argc, char **argv);
+int rw_cli_export (int argc, char **argv);
 
 /* Shared helpers (rw-cli-common.c). */
 int rw_cli_parse (GOptionContext *ctx, int *argc, char ***argv);

@@ -460,7 +460,7 @@ add_origin_map (Conf *c, const RwTopology *t, const RwOrigination *o)
   if (o->communities->len > 0)
     {
       g_autofree char *comms = communities_to_string (o->communities);
-      add_line (me->lines, "set community", "set community %s", comms);
+      add_line (me->lines, "set community", "set community %s additive", comms); /* adds to none: the same */
     }
   g_ptr_array_add (c->entries, me);
   return g_strdup (me->map);

@@ -289,7 +289,7 @@ read_entry (RwJsonCtx *c, JsonObject *o, const char *path, RwPolicy *p)
         }
       if (json_object_has_member (match, "neighbor_as"))
         {
-          if (!rw_json_get_uint (c, match, "neighbor_as", mpath, TRUE, 1, G_MAXUINT32, 0, &v))
+          if (!rw_json_get_uint (c, match, "neighbor_as", mpath, TRUE, 0, G_MAXUINT32, 0, &v))
             return FALSE;
           e->has_match_neighbor_as = TRUE;
           e->match_neighbor_as = (guint32) v;
