@@ -89,6 +89,15 @@ best_routes (RwTopology *t)
   return g_string_free (out, FALSE);
 }
 
+static gboolean
+has_warning (const RwTopology *t, const char *part)
+{
+  for (guint i = 0; i < t->import_warnings->len; i++)
+    if (strstr (t->import_warnings->pdata[i], part))
+      return TRUE;
+  return FALSE;
+}
+
 /* Export, import: every route at every router (best and backup, with its attributes) and every
  * demand's path are the same as the original's. */
 static void
@@ -176,6 +185,22 @@ test_round_trip (void)
         g_assert_true (json_node_equal (json_object_get_member (x, "path"), json_object_get_member (y, "path")));
       }
   }
+  g_assert_false (has_warning (back, "tie down to the router id"));
+  /* without compare-routerid, FRR keeps the older of two tied eBGP routes: said where it decides */
+  {
+    g_autofree char *r1 = g_build_filename (dir, "R1", "frr.conf", NULL);
+    g_autofree char *text = NULL;
+    g_autoptr(GString) edited = NULL;
+    g_autoptr(RwTopology) again = NULL;
+    g_assert_true (g_file_get_contents (r1, &text, NULL, NULL));
+    edited = g_string_new (text);
+    g_assert_cmpuint (g_string_replace (edited, " bgp bestpath compare-routerid\n", "", 1), ==, 1);
+    g_assert_true (g_file_set_contents (r1, edited->str, -1, NULL));
+    again = rw_frr_import_clab (clab, &opts, &error);
+    g_assert_no_error (error);
+    g_assert_true (has_warning (again, "R1/frr.conf:"));
+    g_assert_true (has_warning (again, "two eBGP routes tie down to the router id"));
+  }
   rm_rf (dir);
 }
 
@@ -229,14 +254,6 @@ import_folder (const char *dir, GError **error)
   return rw_frr_import_configs (paths, &opts, error);
 }
 
-static gboolean
-has_warning (const RwTopology *t, const char *part)
-{
-  for (guint i = 0; i < t->import_warnings->len; i++)
-    if (strstr (t->import_warnings->pdata[i], part))
-      return TRUE;
-  return FALSE;
-}
 
 static void
 test_subset_and_bad_inputs (void)

@@ -369,12 +369,18 @@ rw_clab_load (const char *path, GError **error)
 {
   g_autofree char *data = NULL;
   gsize len = 0;
+  if (!rw_frr_read_regular_file (path, CLAB_MAX_BYTES, &data, &len, error))
+    return NULL;
+  return rw_clab_load_data (data, len, path, error);
+}
+
+RwClab *
+rw_clab_load_data (const char *data, gsize len, const char *path, GError **error)
+{
   g_autoptr(YNode) root = NULL;
   g_autoptr(RwClab) lab = NULL;
   const YNode *topo, *nodes, *links;
 
-  if (!rw_frr_read_regular_file (path, CLAB_MAX_BYTES, &data, &len, error))
-    return NULL;
   if ((root = yaml_tree_load (data, len, path, error)) == NULL)
     return NULL;
   topo = ymap_get (root, "topology");

@@ -21,7 +21,7 @@ typedef struct {
   char *ifname[2];
 } RwClabLink;
 
-typedef struct {
+typedef struct _RwClab {
   char *path;        /* the .clab.yml as given */
   char *dir;         /* its folder: relative paths in the file are relative to it */
   char *name;
@@ -31,6 +31,8 @@ typedef struct {
 
 /* Errors name the file and line ("lab.clab.yml:12: endpoint 'r9:eth1': unknown node 'r9'"). */
 RwClab *rw_clab_load (const char *path, GError **error);
+/* The same from text; @path names it in messages and its folder anchors relative paths. */
+RwClab *rw_clab_load_data (const char *data, gsize len, const char *path, GError **error);
 void rw_clab_free (RwClab *lab);
 const RwClabNode *rw_clab_find_node (const RwClab *lab, const char *name);
 

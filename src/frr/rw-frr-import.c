@@ -9,6 +9,7 @@
 #include "rw-clab.h"
 #include "rw-frr-parse.h"
 #include "rw-frr-private.h"
+#include "rw-twin.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -961,6 +962,50 @@ assign_roles_and_layout (Imp *im)
     }
 }
 
+/* Without "bgp bestpath compare-routerid", FRR keeps the older of two eBGP routes that tie down
+ * to the router id; the twin cannot know which is older and takes the lower router id. Said
+ * where that tie decides a route of the imported network (one line per router and prefix class,
+ * at most a few per router). */
+static void
+warn_router_id_ties (Imp *im)
+{
+  enum { MAX_PER_ROUTER = 3 };
+  g_autoptr(RwTwin) tw = rw_twin_new (rw_topology_copy (im->t));
+  for (guint i = 0; i < im->srcs->len; i++)
+    {
+      Src *s = im->srcs->pdata[i];
+      gint node = rw_net_node (tw->net, s->id);
+      guint said = 0, more = 0;
+      if (s->conf->compare_routerid || node < 0)
+        continue;
+      for (guint c = 0; c < tw->bgp->classes->len; c++)
+        {
+          const RwBgpClass *cls = tw->bgp->classes->pdata[c];
+          const RwRib *rib = &cls->ribs[node];
+          const RwRoute *best;
+          g_autofree char *p = NULL;
+          if (rib->best < 0 || rib->decided_by != RW_STEP_ROUTER_ID)
+            continue;
+          best = rib->routes->pdata[rib->best];
+          if (best->ibgp)
+            continue;
+          if (said == MAX_PER_ROUTER)
+            {
+              more++;
+              continue;
+            }
+          p = rw_prefix_to_string (&cls->repr);
+          iwarn (im, "%s:%u: %s%s: two eBGP routes tie down to the router id; without 'bgp bestpath "
+                 "compare-routerid' FRR keeps the older one, the twin the one from %s (lower router id)",
+                 s->conf->file, s->conf->bgp_line, p, cls->n_prefixes > 1 ? " and the prefixes like it" : "",
+                 best->from >= 0 ? tw->net->nodes[best->from]->id : "?");
+          said++;
+        }
+      if (more > 0)
+        iwarn (im, "%s:%u: %u more prefix classes are decided by that tie", s->conf->file, s->conf->bgp_line, more);
+    }
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Demands */
 
@@ -1064,31 +1109,18 @@ import_sources (GPtrArray *srcs, const RwClab *lab, const char *name, const RwIm
                    local->message);
       return NULL;
     }
+  warn_router_id_ties (&im); /* needs the solved, valid network */
   for (guint i = 0; i < warnings->len; i++)
     g_ptr_array_add (t->import_warnings, g_strdup (warnings->pdata[i]));
   return g_steal_pointer (&t);
 }
 
 static gboolean
-add_source (GPtrArray *srcs, const char *id, const char *path, const char *shown, GPtrArray *warnings, GError **error)
+add_source_text (GPtrArray *srcs, const char *id, const char *data, gsize len, const char *shown, GPtrArray *warnings,
+                 GError **error)
 {
-  g_autofree char *data = NULL;
-  gsize len;
   RwFrrConf *c;
   Src *s;
-  if (!rw_frr_name_ok (id))
-    {
-      g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_INVALID, "%s: '%s' is not a usable node name", path, id);
-      return FALSE;
-    }
-  for (guint i = 0; i < srcs->len; i++)
-    if (strcmp (((Src *) srcs->pdata[i])->id, id) == 0)
-      {
-        g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_INVALID, "%s: a second configuration for node '%s'", path, id);
-        return FALSE;
-      }
-  if (!rw_frr_read_regular_file (path, CONF_MAX_BYTES, &data, &len, error))
-    return FALSE;
   if (memchr (data, '\0', len) != NULL)
     {
       g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_PARSE, "%s: not a text file", shown);
@@ -1101,6 +1133,49 @@ add_source (GPtrArray *srcs, const char *id, const char *path, const char *shown
   s->conf = c;
   g_ptr_array_add (srcs, s);
   return TRUE;
+}
+
+static gboolean
+name_usable (GPtrArray *srcs, const char *id, const char *where, GError **error)
+{
+  if (!rw_frr_name_ok (id))
+    {
+      g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_INVALID, "%s: '%s' is not a usable node name", where, id);
+      return FALSE;
+    }
+  for (guint i = 0; i < srcs->len; i++)
+    if (strcmp (((Src *) srcs->pdata[i])->id, id) == 0)
+      {
+        g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_INVALID, "%s: a second configuration for node '%s'", where, id);
+        return FALSE;
+      }
+  return TRUE;
+}
+
+static gboolean
+add_source (GPtrArray *srcs, const char *id, const char *path, const char *shown, GPtrArray *warnings, GError **error)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  if (!name_usable (srcs, id, path, error) || !rw_frr_read_regular_file (path, CONF_MAX_BYTES, &data, &len, error))
+    return FALSE;
+  return add_source_text (srcs, id, data, len, shown, warnings, error);
+}
+
+RwTopology *
+rw_frr_import_texts (const char *const *names, const char *const *texts, guint n, const RwImportOptions *opts,
+                     GError **error)
+{
+  g_autoptr(GPtrArray) srcs = g_ptr_array_new_with_free_func ((GDestroyNotify) src_free);
+  g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *shown = g_strdup_printf ("%s.conf", names[i]);
+      if (!name_usable (srcs, names[i], shown, error) ||
+          !add_source_text (srcs, names[i], texts[i], strlen (texts[i]), shown, warnings, error))
+        return NULL;
+    }
+  return import_sources (srcs, NULL, "Imported network", opts, warnings, error);
 }
 
 static gint
@@ -1187,10 +1262,30 @@ RwTopology *
 rw_frr_import_clab (const char *clab_path, const RwImportOptions *opts, GError **error)
 {
   g_autoptr(RwClab) lab = rw_clab_load (clab_path, error);
+  return lab ? rw_frr_import_lab (lab, opts, error) : NULL;
+}
+
+RwTopology *
+rw_frr_import_lab (const RwClab *lab, const RwImportOptions *opts, GError **error)
+{
   g_autoptr(GPtrArray) srcs = g_ptr_array_new_with_free_func ((GDestroyNotify) src_free);
   g_autoptr(GPtrArray) warnings = g_ptr_array_new_with_free_func (g_free);
-  if (lab == NULL)
-    return NULL;
+  g_autofree char *beside = g_build_filename (lab->dir, "demands.json", NULL);
+  const char *clab_path = lab->path;
+  RwImportOptions with_demands;
+
+  if (opts == NULL)
+    {
+      rw_import_options_init (&with_demands);
+      opts = &with_demands;
+    }
+  if (opts->demands_file == NULL && g_file_test (beside, G_FILE_TEST_IS_REGULAR))
+    {
+      if (opts != &with_demands)
+        with_demands = *opts;
+      with_demands.demands_file = beside;
+      opts = &with_demands;
+    }
   for (guint i = 0; i < lab->nodes->len; i++)
     {
       const RwClabNode *n = lab->nodes->pdata[i];

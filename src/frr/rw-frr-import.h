@@ -27,8 +27,17 @@ void rw_import_options_init (RwImportOptions *o);
 RwTopology *rw_frr_import_configs (const char *const *paths, const RwImportOptions *opts, GError **error);
 
 /* A Containerlab topology file: nodes and their configurations (binds "X:/etc/frr/frr.conf" or
- * startup-config), links from its endpoints. */
+ * startup-config), links from its endpoints. Without opts->demands_file, a demands.json beside
+ * the lab file gives the demands. */
 RwTopology *rw_frr_import_clab (const char *clab_path, const RwImportOptions *opts, GError **error);
+/* The same for a lab already read with rw_clab_load. */
+struct _RwClab;
+RwTopology *rw_frr_import_lab (const struct _RwClab *lab, const RwImportOptions *opts, GError **error);
+
+/* Configurations given as text, node @names[i] configured by @texts[i] (messages name
+ * "NODE.conf"); links join interfaces that share a subnet. For tests and the fuzz target. */
+RwTopology *rw_frr_import_texts (const char *const *names, const char *const *texts, guint n,
+                                 const RwImportOptions *opts, GError **error);
 
 /* The topology of @path whatever it is: a .clab.yml/.clab.yaml file, a folder of
  * configurations, a .conf file, or else a Routewise topology JSON. */
