@@ -7,6 +7,10 @@
 #include "rw-safety.h"
 #include "rw-synth.h"
 #include "rw-twin.h"
+#include "rw-clab.h"
+#include "rw-frr-import.h"
+
+#include <glib/gstdio.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -24,13 +28,61 @@ peak_rss_mib (void)
   return g_ascii_strtod (line + 6, NULL) / 1024.0;
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+  const char *n;
+  while (d && (n = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *p = g_build_filename (path, n, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR) && !g_file_test (p, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (path);
+}
+
+/* A synthetic network of @routers routers exported as a Containerlab lab (not timed), then
+ * imported back (timed): the time to read a configuration set of that size. */
+static int
+bench_import (guint routers, guint32 seed)
+{
+  RwSynthParams params = { routers, 4, 1000, seed };
+  g_autoptr(RwTopology) t = rw_synth_enterprise (&params);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwTopology) back = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("routewise-bench-XXXXXX", &error);
+  g_autofree char *clab = NULL;
+  gint64 t0, t1;
+  if (dir == NULL || !rw_clab_export (t, dir, &clab, &error))
+    {
+      if (dir)
+        remove_tree (dir);
+      return rw_cli_bad_input ("%s", error->message);
+    }
+  t0 = g_get_monotonic_time ();
+  back = rw_frr_import_clab (clab, NULL, &error);
+  t1 = g_get_monotonic_time ();
+  remove_tree (dir);
+  if (back == NULL)
+    return rw_cli_bad_input ("%s", error->message);
+  printf ("import of %u FRR configurations (%u routers of ours; %u sessions, %u policies): %.3f s, %u warnings\n",
+          back->nodes->len, routers, back->sessions->len, back->policies->len, (t1 - t0) / 1e6,
+          back->import_warnings->len);
+  return RW_EXIT_OK;
+}
+
 int
 rw_cli_bench (int argc, char **argv)
 {
   gint routers = 20, isps = 4, prefixes = 100000, seed = 1;
   g_autofree char *topo_path = rw_data_find ("topologies", "enterprise.json");
   gboolean no_z3 = FALSE;
+  gint import_routers = 200;
   GOptionEntry entries[] = {
+    { "import-routers", 0, 0, G_OPTION_ARG_INT, &import_routers, N_("Routers of the exported lab whose import is timed (default 200, 0 = skip)"), "N" },
     { "routers", 0, 0, G_OPTION_ARG_INT, &routers, N_("Routers in our AS (default 20)"), "N" },
     { "isps", 0, 0, G_OPTION_ARG_INT, &isps, N_("Upstream ISPs (default 4)"), "K" },
     { "prefixes", 0, 0, G_OPTION_ARG_INT, &prefixes, N_("Internet prefixes (default 100000)"), "P" },
@@ -86,6 +138,10 @@ rw_cli_bench (int argc, char **argv)
           (t1 - t0) / 1e6, twin->bgp->converged ? "yes" : "NO", twin->bgp->iterations);
   printf ("what-if %s (fork + re-solve + diff): %.3f s, blast radius %.1f %%, %u routers changed\n", change,
           (t3 - t2) / 1e6, 100 * diff->blast_radius, diff->routers_changed->len);
+  if (import_routers < 0 || import_routers > 2000)
+    return rw_cli_bad_input (_("--import-routers: between 0 and 2000"));
+  if (import_routers >= 3 && (status = bench_import ((guint) import_routers, (guint32) seed)) != RW_EXIT_OK)
+    return status;
   if (!no_z3)
     {
       g_autoptr(RwTopology) ent = NULL;
