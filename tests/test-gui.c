@@ -2,15 +2,18 @@
  * controllers; a screenshot per test in the build directory.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include "rw-application.h"
+#include "rw-clab.h"
 #include "rw-timeline-item.h"
 #include "rw-window.h"
 
 #define TOPO RW_SOURCE_DIR "/data/topologies/enterprise.json"
 #define FLAGSHIP RW_SOURCE_DIR "/scenarios/flagship-growth-and-cut.json"
+#define EDGE_PAIR RW_SOURCE_DIR "/data/labs/edge-pair/edge-pair.clab.yml"
 
 typedef gboolean (*Cond) (gpointer data);
 
@@ -55,13 +58,13 @@ has_snapshot (gpointer data)
 }
 
 static RwWindow *
-open_window (const char *topology)
+open_window_sized (const char *topology, int width, int height)
 {
   RwWindow *win = rw_window_new (NULL);
   g_autoptr(GError) error = NULL;
   g_autofree char *db = g_build_filename (g_get_user_data_dir (), "gui-test.db", NULL);
   rw_window_set_db_path (win, db);
-  gtk_window_set_default_size (GTK_WINDOW (win), 1400, 900);
+  gtk_window_set_default_size (GTK_WINDOW (win), width, height);
   if (topology)
     {
       g_autoptr(GFile) file = g_file_new_for_path (topology);
@@ -75,6 +78,12 @@ open_window (const char *topology)
   return win;
 }
 
+static RwWindow *
+open_window (const char *topology)
+{
+  return open_window_sized (topology, 1400, 900);
+}
+
 static void
 screenshot (RwWindow *win, const char *name)
 {
@@ -83,6 +92,35 @@ screenshot (RwWindow *win, const char *name)
   spin (0.5); /* views render on workers; let them land */
   g_assert_true (rw_window_screenshot (win, path, &error));
   g_assert_no_error (error);
+  g_test_message ("screenshot: %s", path);
+}
+
+static gboolean
+has_size (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && gtk_widget_get_width (data) > 0 && gtk_widget_get_height (data) > 0;
+}
+
+/* A PNG of a window of its own (a dialog), as drawn now. */
+static void
+screenshot_window (GtkWidget *window, const char *name)
+{
+  g_autofree char *path = g_strdup_printf ("%s/tests/gui-%s.png", RW_BUILD_DIR, name);
+  g_autoptr(GdkPaintable) p = gtk_widget_paintable_new (window);
+  g_autoptr(GtkSnapshot) snap = gtk_snapshot_new ();
+  int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) tex = NULL;
+  g_assert_true (wait_for (has_size, window, 10));
+  spin (0.3);
+  w = gtk_widget_get_width (window);
+  h = gtk_widget_get_height (window);
+  g_test_message ("%s: %d×%d", name, w, h);
+  gdk_paintable_snapshot (p, GDK_SNAPSHOT (snap), w, h);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snap));
+  g_assert_nonnull (node);
+  tex = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node, &GRAPHENE_RECT_INIT (0, 0, w, h));
+  g_assert_true (gdk_texture_save_to_png (tex, path));
   g_test_message ("screenshot: %s", path);
 }
 
@@ -302,6 +340,454 @@ test_open_error_keeps_document (void)
   g_assert_true (rw_window_get_document (win) == doc);
   g_assert_cmpuint (rw_document_get_topology (doc)->nodes->len, ==, 15);
   close_window (win);
+}
+
+/* ---- real networks: Containerlab labs and FRR configurations ---- */
+
+static gboolean
+mapped (gpointer data)
+{
+  return gtk_widget_get_mapped (data);
+}
+
+static void
+write_text (const char *dir, const char *name, const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *parent = g_path_get_dirname (path);
+  g_assert_cmpint (g_mkdir_with_parents (parent, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+/* A fresh folder under the test's data dir. */
+static char *
+fresh_dir (const char *name)
+{
+  char *dir = g_build_filename (g_get_user_data_dir (), name, NULL);
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0755), ==, 0);
+  return dir;
+}
+
+/* Appends @text to DIR/NAME; the number of the first line added. */
+static guint
+append_text (const char *dir, const char *name, const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *old = NULL, *joined = NULL;
+  guint lines = 0;
+  g_assert_true (g_file_get_contents (path, &old, NULL, NULL));
+  for (const char *p = old; *p; p++)
+    lines += *p == '\n';
+  joined = g_strconcat (old, text, NULL);
+  g_assert_true (g_file_set_contents (path, joined, -1, NULL));
+  return lines + 1;
+}
+
+/* The lab the import tests read: a copy of the edge-pair lab that ships with Routewise, where
+ * edge1 also runs BFD and rr1 IS-IS — lines the twin does not model. Their warnings' file:line
+ * in @bfd and @isis. */
+static char *
+lab_with_warnings (char **bfd, char **isis)
+{
+  g_autofree char *dir = fresh_dir ("edge-pair");
+  g_autofree char *clab_text = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwClab) lab = rw_clab_load (EDGE_PAIR, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (EDGE_PAIR, &clab_text, NULL, NULL));
+  write_text (dir, "edge-pair.clab.yml", clab_text);
+  for (guint i = 0; i < lab->nodes->len; i++)
+    {
+      const RwClabNode *n = lab->nodes->pdata[i];
+      const char *files[] = { n->config, n->daemons };
+      for (guint k = 0; k < G_N_ELEMENTS (files); k++)
+        {
+          g_autofree char *text = NULL;
+          if (files[k] == NULL)
+            continue;
+          g_assert_true (g_str_has_prefix (files[k], lab->dir));
+          g_assert_true (g_file_get_contents (files[k], &text, NULL, NULL));
+          write_text (dir, files[k] + strlen (lab->dir) + 1, text);
+        }
+    }
+  *bfd = g_strdup_printf ("edge1/frr.conf:%u", append_text (dir, "edge1/frr.conf", "bfd\n peer 100.64.10.0\n!\n"));
+  *isis = g_strdup_printf ("rr1/frr.conf:%u",
+                           append_text (dir, "rr1/frr.conf", "router isis CORE\n net 49.0001.0102.5501.0003.00\n!\n"));
+  return g_build_filename (dir, "edge-pair.clab.yml", NULL);
+}
+
+/* A lab whose second link names a node it does not have: line 12 of broken.clab.yml. */
+static char *
+broken_lab (void)
+{
+  g_autofree char *dir = fresh_dir ("broken-lab");
+  write_text (dir, "broken.clab.yml",
+              "name: broken\n"                                         /* 1 */
+              "topology:\n"                                            /* 2 */
+              "  nodes:\n"                                             /* 3 */
+              "    r1:\n"                                              /* 4 */
+              "      kind: linux\n"                                    /* 5 */
+              "      binds: [\"r1/frr.conf:/etc/frr/frr.conf\"]\n"     /* 6 */
+              "    r2:\n"                                              /* 7 */
+              "      kind: linux\n"                                    /* 8 */
+              "      binds: [\"r2/frr.conf:/etc/frr/frr.conf\"]\n"     /* 9 */
+              "  links:\n"                                             /* 10 */
+              "    - endpoints: [\"r1:eth1\", \"r2:eth1\"]\n"          /* 11 */
+              "    - endpoints: [\"r1:eth2\", \"r9:eth1\"]\n");        /* 12 */
+  write_text (dir, "r1/frr.conf", "hostname r1\nrouter bgp 65001\n bgp router-id 10.255.0.1\n");
+  write_text (dir, "r2/frr.conf", "hostname r2\nrouter bgp 65001\n bgp router-id 10.255.0.2\n");
+  return g_build_filename (dir, "broken.clab.yml", NULL);
+}
+
+/* The error dialog over @win, or NULL. */
+static AdwMessageDialog *
+error_dialog (RwWindow *win)
+{
+  GListModel *tops = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (tops); i++)
+    {
+      g_autoptr(GtkWindow) w = g_list_model_get_item (tops, i);
+      if (ADW_IS_MESSAGE_DIALOG (w) && !RW_IS_APPROVAL_DIALOG (w) && gtk_window_get_transient_for (w) == GTK_WINDOW (win))
+        return ADW_MESSAGE_DIALOG (w); /* the toplevel list keeps it */
+    }
+  return NULL;
+}
+
+static gboolean
+has_error_dialog (gpointer data)
+{
+  AdwMessageDialog *d = error_dialog (data);
+  return d && gtk_widget_get_mapped (GTK_WIDGET (d));
+}
+
+/* The header bar's primary menu button (the main menu). */
+static GtkMenuButton *
+primary_menu_button (GtkWidget *root)
+{
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkMenuButton *found;
+      if (GTK_IS_MENU_BUTTON (c) && gtk_menu_button_get_primary (GTK_MENU_BUTTON (c)))
+        return GTK_MENU_BUTTON (c);
+      if ((found = primary_menu_button (c)))
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+count_containing (GPtrArray *strings, const char *needle)
+{
+  g_autofree char *n = g_utf8_casefold (needle, -1);
+  guint count = 0;
+  for (guint i = 0; i < strings->len; i++)
+    {
+      g_autofree char *h = g_utf8_casefold (strings->pdata[i], -1);
+      count += strstr (h, n) != NULL;
+    }
+  return count;
+}
+
+static void
+test_import_clab (void)
+{
+  /* the smallest window the app is made for */
+  RwWindow *win = open_window_sized (TOPO, 1024, 700);
+  RwDocument *before = rw_window_get_document (win), *doc;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *bfd = NULL, *isis = NULL;
+  g_autofree char *lab_path = lab_with_warnings (&bfd, &isis);
+  g_autoptr(RwClab) lab = rw_clab_load (lab_path, &error);
+  g_autofree char *lab_text = NULL, *lab_after = NULL, *title = NULL;
+  g_autofree char *saved = g_build_filename (g_get_user_data_dir (), "imported.json", NULL);
+  g_autoptr(GFile) lab_file = g_file_new_for_path (lab_path);
+  g_autoptr(GFile) saved_file = g_file_new_for_path (saved);
+  g_autoptr(RwTopology) reread = NULL;
+  const RwTopology *t;
+  RwImportWarningsWindow *ww;
+  GListModel *shown;
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (lab_path, &lab_text, NULL, NULL));
+
+  /* Open with a path, as the file chooser would: the lab's routers are the network */
+  activate (win, "win.open-path", g_variant_new_string (lab_path));
+  doc = rw_window_get_document (win);
+  g_assert_true (doc != before);
+  t = rw_document_get_topology (doc);
+  g_assert_cmpuint (t->nodes->len, ==, lab->nodes->len);
+  for (guint i = 0; i < lab->nodes->len; i++)
+    g_assert_nonnull (rw_topology_find_node (t, ((RwClabNode *) lab->nodes->pdata[i])->name));
+  g_assert_cmpuint (t->links->len, ==, lab->links->len);
+  /* what it could not model, each with its file and line */
+  for (guint i = 0; i < t->import_warnings->len; i++)
+    g_test_message ("warning: %s", (char *) t->import_warnings->pdata[i]);
+  g_assert_cmpuint (count_containing (t->import_warnings, bfd), ==, 1);
+  g_assert_cmpuint (count_containing (t->import_warnings, isis), ==, 1);
+  /* untitled for Save: the lab is the source, never the file */
+  g_assert_null (rw_document_get_file (doc));
+  g_assert_true (g_file_equal (rw_document_get_source (doc), lab_file));
+  g_assert_false (rw_document_get_modified (doc));
+  title = rw_document_dup_title (doc);
+  g_assert_cmpstr (title, ==, "edge-pair");
+  g_assert_true (wait_for (solved, win, 30));
+  screenshot (win, "import-clab");
+
+  /* the warnings, one row each, in their own window */
+  activate (win, "win.show-import-warnings", NULL);
+  ww = rw_window_get_import_warnings_window (win);
+  g_assert_nonnull (ww);
+  g_assert_true (wait_for (mapped, ww, 10));
+  shown = rw_import_warnings_window_get_shown (ww);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, t->import_warnings->len);
+  /* every warning, by file and line */
+  {
+    g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < g_list_model_get_n_items (shown); i++)
+      {
+        g_autoptr(GtkStringObject) row = g_list_model_get_item (shown, i);
+        g_ptr_array_add (rows, g_strdup (gtk_string_object_get_string (row)));
+      }
+    for (guint i = 0; i < t->import_warnings->len; i++)
+      g_assert_true (g_ptr_array_find_with_equal_func (rows, t->import_warnings->pdata[i], g_str_equal, NULL));
+    for (guint i = 1; i < rows->len; i++)
+      {
+        g_autofree char *la = NULL, *ma = NULL, *lb = NULL, *mb = NULL;
+        rw_import_warning_split (rows->pdata[i - 1], &la, &ma);
+        rw_import_warning_split (rows->pdata[i], &lb, &mb);
+        if (la && lb)
+          {
+            *strrchr (la, ':') = '\0';
+            *strrchr (lb, ':') = '\0';
+            g_assert_cmpstr (la, <=, lb);
+          }
+        else
+          g_assert_true (la == NULL || lb != NULL);
+      }
+  }
+  screenshot_window (GTK_WIDGET (ww), "import-warnings");
+  /* the main menu offers them too, while there are warnings */
+  {
+    GtkMenuButton *menu = primary_menu_button (GTK_WIDGET (win));
+    GtkWidget *popover;
+    g_assert_nonnull (menu);
+    gtk_menu_button_popup (menu);
+    popover = GTK_WIDGET (gtk_menu_button_get_popover (menu));
+    g_assert_true (wait_for (mapped, popover, 10));
+    screenshot_window (popover, "import-menu");
+    gtk_menu_button_popdown (menu);
+  }
+  /* Copy All: every warning, one a line */
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (ww), "warnings.copy", NULL));
+  {
+    GdkContentProvider *content = gdk_clipboard_get_content (gtk_widget_get_clipboard (GTK_WIDGET (ww)));
+    g_auto(GValue) value = G_VALUE_INIT;
+    g_autofree char *expected = NULL;
+    g_autoptr(GPtrArray) lines = g_ptr_array_new ();
+    for (guint i = 0; i < t->import_warnings->len; i++)
+      g_ptr_array_add (lines, t->import_warnings->pdata[i]);
+    g_ptr_array_add (lines, (gpointer) "");
+    g_ptr_array_add (lines, NULL);
+    expected = g_strjoinv ("\n", (char **) lines->pdata);
+    g_assert_nonnull (content);
+    g_value_init (&value, G_TYPE_STRING);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    g_assert_cmpstr (g_value_get_string (&value), ==, expected);
+  }
+  /* a second request shows the same window */
+  activate (win, "win.show-import-warnings", NULL);
+  g_assert_true (rw_window_get_import_warnings_window (win) == ww);
+
+  /* search narrows to one router's warnings; nothing found says so */
+  rw_import_warnings_window_set_search (ww, "rr1/");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, count_containing (t->import_warnings, "rr1/"));
+  g_assert_cmpuint (g_list_model_get_n_items (shown), >=, 1);
+  screenshot_window (GTK_WIDGET (ww), "import-warnings-search");
+  rw_import_warnings_window_set_search (ww, "no-such-thing-in-any-warning");
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, 0);
+  screenshot_window (GTK_WIDGET (ww), "import-warnings-none-found");
+  rw_import_warnings_window_set_search (ww, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (shown), ==, t->import_warnings->len);
+
+  /* a warning splits into what and where */
+  {
+    g_autofree char *location = NULL, *message = NULL;
+    for (guint i = 0; i < t->import_warnings->len; i++)
+      if (g_str_has_prefix (t->import_warnings->pdata[i], bfd))
+        rw_import_warning_split (t->import_warnings->pdata[i], &location, &message);
+    g_assert_cmpstr (location, ==, bfd);
+    g_assert_true (g_str_has_prefix (message, "bfd"));
+  }
+
+  /* Save never writes the lab: it asks for a .json, and the warnings travel in it */
+  g_assert_false (rw_document_save (doc, NULL, &error));
+  g_clear_error (&error);
+  g_assert_false (rw_document_save (doc, lab_file, &error));
+  g_assert_nonnull (strstr (error->message, ".json"));
+  g_clear_error (&error);
+  g_assert_true (g_file_get_contents (lab_path, &lab_after, NULL, NULL));
+  g_assert_cmpstr (lab_after, ==, lab_text);
+  g_assert_true (rw_document_save (doc, saved_file, &error));
+  g_assert_no_error (error);
+  reread = rw_topology_load_file (saved, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (reread->import_warnings->len, ==, t->import_warnings->len);
+
+  /* a network without warnings: the window goes, the action with it */
+  activate (win, "win.open-path", g_variant_new_string (TOPO));
+  g_assert_cmpuint (rw_document_get_topology (rw_window_get_document (win))->nodes->len, ==, 15);
+  spin (0.1);
+  g_assert_null (rw_window_get_import_warnings_window (win));
+  gtk_widget_activate_action_variant (GTK_WIDGET (win), "win.show-import-warnings", NULL);
+  g_assert_null (rw_window_get_import_warnings_window (win));
+  close_window (win);
+}
+
+static void
+test_import_error_keeps_document (void)
+{
+  RwWindow *win = open_window (TOPO);
+  RwDocument *doc = rw_window_get_document (win);
+  g_autofree char *lab = broken_lab ();
+  g_autofree char *configs = fresh_dir ("broken-configs");
+  AdwMessageDialog *dialog;
+  const char *body;
+
+  /* a lab with a link to a node it does not have: file and line, and nothing changes */
+  activate (win, "win.open-path", g_variant_new_string (lab));
+  g_assert_true (rw_window_get_document (win) == doc);
+  g_assert_cmpuint (rw_document_get_topology (doc)->nodes->len, ==, 15);
+  g_assert_true (wait_for (has_error_dialog, win, 10));
+  dialog = error_dialog (win);
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("error: %s", body);
+  g_assert_nonnull (strstr (body, "broken.clab.yml:12:"));
+  g_assert_nonnull (strstr (body, "r9"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_heading (dialog), "broken.clab.yml"));
+  screenshot_window (GTK_WIDGET (dialog), "import-error");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (0.1);
+
+  /* a folder of configurations with a line that is no FRR command */
+  write_text (configs, "r1.conf", "hostname r1\nrouter bgp 65001\n neighbour 10.0.0.1 remote-as 65001\n");
+  write_text (configs, "r2.conf", "hostname r2\nrouter bgp 65001\n bgp router-id 10.255.0.2\n");
+  activate (win, "win.open-path", g_variant_new_string (configs));
+  g_assert_true (rw_window_get_document (win) == doc);
+  g_assert_true (wait_for (has_error_dialog, win, 10));
+  dialog = error_dialog (win);
+  body = adw_message_dialog_get_body (dialog);
+  g_test_message ("error: %s", body);
+  g_assert_nonnull (strstr (body, "r1.conf:3:"));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (0.1);
+  close_window (win);
+}
+
+static gboolean
+exported (gpointer data)
+{
+  return g_object_get_data (G_OBJECT (data), "export-result") != NULL;
+}
+
+static void
+test_export_clab (void)
+{
+  RwWindow *win = open_window (TOPO);
+  const RwTopology *t = rw_document_get_topology (rw_window_get_document (win));
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "export", "enterprise-lab", NULL);
+  g_autofree char *blocker = g_build_filename (g_get_user_data_dir (), "export", "a-file", NULL);
+  g_autofree char *beneath = g_build_filename (blocker, "lab", NULL);
+  g_autofree char *clab = NULL;
+  AdwMessageDialog *dialog;
+
+  /* the lab, and every node's frr.conf and daemons */
+  activate (win, "win.export-clab-to", g_variant_new_string (dir));
+  g_assert_true (wait_for (exported, win, 60));
+  clab = g_strdup (g_object_get_data (G_OBJECT (win), "export-result"));
+  g_test_message ("exported: %s", clab);
+  g_assert_true (g_str_has_prefix (clab, dir));
+  g_assert_true (g_str_has_suffix (clab, ".clab.yml"));
+  g_assert_true (g_file_test (clab, G_FILE_TEST_IS_REGULAR));
+  for (guint i = 0; i < t->nodes->len; i++)
+    {
+      const char *id = ((RwNode *) t->nodes->pdata[i])->id;
+      g_autofree char *conf = g_build_filename (dir, id, "frr.conf", NULL);
+      g_autofree char *daemons = g_build_filename (dir, id, "daemons", NULL);
+      g_assert_true (g_file_test (conf, G_FILE_TEST_IS_REGULAR));
+      g_assert_true (g_file_test (daemons, G_FILE_TEST_IS_REGULAR));
+    }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwClab) lab = rw_clab_load (clab, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (lab->nodes->len, ==, t->nodes->len);
+    g_assert_cmpuint (lab->links->len, ==, t->links->len);
+  }
+  screenshot (win, "export-clab");
+
+  /* and back: the lab opens as the same network */
+  {
+    g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+    guint n_links = t->links->len;
+    const RwTopology *back;
+    for (guint i = 0; i < t->nodes->len; i++)
+      g_ptr_array_add (ids, g_strdup (((RwNode *) t->nodes->pdata[i])->id));
+    activate (win, "win.open-path", g_variant_new_string (clab));
+    back = rw_document_get_topology (rw_window_get_document (win));
+    g_assert_null (rw_document_get_file (rw_window_get_document (win)));
+    g_assert_cmpuint (back->nodes->len, ==, ids->len);
+    for (guint i = 0; i < ids->len; i++)
+      g_assert_nonnull (rw_topology_find_node (back, ids->pdata[i]));
+    g_assert_cmpuint (back->links->len, ==, n_links);
+    t = back;
+  }
+
+  /* a folder that cannot be made: said in full, nothing else happens */
+  write_text (g_get_user_data_dir (), "export/a-file", "in the way\n");
+  activate (win, "win.export-clab-to", g_variant_new_string (beneath));
+  g_assert_true (wait_for (exported, win, 60));
+  g_assert_true (wait_for (has_error_dialog, win, 10));
+  dialog = error_dialog (win);
+  g_test_message ("error: %s", adw_message_dialog_get_body (dialog));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), beneath));
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  spin (0.1);
+  close_window (win);
+}
+
+/* `routewise --topology LAB.clab.yml` opens the lab; a broken one fails with its file and line. */
+static void
+test_command_line_import (void)
+{
+  g_autofree char *exe = g_build_filename (RW_BUILD_DIR, "src", "app", "routewise", NULL);
+  g_autofree char *png = g_strdup_printf ("%s/tests/gui-command-line-import.png", RW_BUILD_DIR);
+  g_autofree char *broken = broken_lab ();
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  if (!g_file_test (exe, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("routewise is not built");
+      return;
+    }
+  g_remove (png);
+  {
+    const char *argv[] = { exe, "--topology", EDGE_PAIR, "--screenshot", png, "--quit", NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+    g_test_message ("stdout: %s\nstderr: %s", out, err);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  {
+    const char *argv[] = { exe, "--topology", broken, "--quit", NULL };
+    g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+    g_test_message ("stderr: %s", err);
+    g_assert_false (g_spawn_check_wait_status (status, &error));
+    g_assert_error (error, G_SPAWN_EXIT_ERROR, 2);
+    g_assert_nonnull (strstr (err, "broken.clab.yml:12:"));
+  }
 }
 
 static void
@@ -632,6 +1118,10 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/arrange", test_arrange);
   g_test_add_func ("/gui/inspector-validation", test_inspector_validation);
   g_test_add_func ("/gui/open-error-keeps-document", test_open_error_keeps_document);
+  g_test_add_func ("/gui/import-clab", test_import_clab);
+  g_test_add_func ("/gui/import-error-keeps-document", test_import_error_keeps_document);
+  g_test_add_func ("/gui/export-clab", test_export_clab);
+  g_test_add_func ("/gui/command-line-import", test_command_line_import);
   g_test_add_func ("/gui/views-render", test_views_render);
   g_test_add_func ("/gui/fibre-cut-with-approval", test_fibre_cut_with_approval);
   g_test_add_func ("/gui/fibre-cut-modified", test_fibre_cut_modified);

@@ -74,7 +74,7 @@ rw_application_activate (GApplication *gapp)
       /* the network opened last, else the default one that ships with Routewise */
       g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
       g_autofree char *last = g_settings_get_string (settings, "last-topology");
-      if (last[0] && g_file_test (last, G_FILE_TEST_IS_REGULAR))
+      if (last[0] && g_file_test (last, G_FILE_TEST_EXISTS))
         app->topology = g_steal_pointer (&last);
       else
         app->topology = rw_data_find ("topologies", "enterprise.json");

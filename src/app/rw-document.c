@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <string.h>
+#include "rw-frr-import.h"
 
 typedef struct {
   RwTopology *topo;   /* the configuration before (undo) or after (redo) the step */
@@ -16,6 +17,7 @@ struct _RwDocument {
   RwTopology *topo;
   RwTwin *twin;
   GFile *file;
+  GFile *source;           /* the configurations an imported network came from; never written */
   gboolean modified;
   GPtrArray *undo, *redo;  /* Step */
   guint generation;        /* bumped by every edit: stale solves are dropped */
@@ -505,6 +507,13 @@ rw_document_save (RwDocument *doc, GFile *file, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME, _("Choose where to save the network"));
       return FALSE;
     }
+  /* the topology is JSON: a lab or a router's configuration must not be overwritten with it */
+  if (rw_frr_source_kind (path) != RW_SOURCE_TOPOLOGY || (doc->source && g_file_equal (file, doc->source)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_FILENAME,
+                   _("%s: a network is saved as a Routewise topology (.json); Export to Containerlab writes labs"), path);
+      return FALSE;
+    }
   if (!rw_topology_save_file (doc->topo, path, error))
     return FALSE;
   if (file != doc->file)
@@ -540,6 +549,12 @@ rw_document_get_file (RwDocument *doc)
   return doc->file;
 }
 
+GFile *
+rw_document_get_source (RwDocument *doc)
+{
+  return doc->source;
+}
+
 gboolean
 rw_document_get_modified (RwDocument *doc)
 {
@@ -551,6 +566,9 @@ rw_document_dup_title (RwDocument *doc)
 {
   if (doc->file)
     return g_file_get_basename (doc->file);
+  /* imported: the lab's or the folder's name, which Save offers as the file name */
+  if (doc->source)
+    return doc->topo->name && doc->topo->name[0] ? g_strdup (doc->topo->name) : g_file_get_basename (doc->source);
   return g_strdup (_("Untitled network"));
 }
 
@@ -571,6 +589,7 @@ rw_document_finalize (GObject *object)
   g_clear_pointer (&doc->topo, rw_topology_free);
   g_clear_pointer (&doc->twin, rw_twin_free);
   g_clear_object (&doc->file);
+  g_clear_object (&doc->source);
   g_clear_object (&doc->cancellable);
   g_ptr_array_unref (doc->undo);
   g_ptr_array_unref (doc->redo);
@@ -618,11 +637,12 @@ rw_document_init (RwDocument *doc)
 }
 
 static RwDocument *
-document_with (RwTopology *topo, GFile *file)
+document_with (RwTopology *topo, GFile *file, GFile *source)
 {
   RwDocument *doc = g_object_new (RW_TYPE_DOCUMENT, NULL);
   doc->topo = topo;
   doc->file = file ? g_object_ref (file) : NULL;
+  doc->source = source ? g_object_ref (source) : NULL;
   solve (doc);
   return doc;
 }
@@ -630,7 +650,7 @@ document_with (RwTopology *topo, GFile *file)
 RwDocument *
 rw_document_new (void)
 {
-  return document_with (rw_topology_new (_("Untitled network")), NULL);
+  return document_with (rw_topology_new (_("Untitled network")), NULL, NULL);
 }
 
 RwDocument *
@@ -643,6 +663,15 @@ rw_document_new_from_file (GFile *file, GError **error)
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED, _("%s: only local files can be opened"), g_file_peek_path (file));
       return NULL;
     }
+  if (rw_frr_source_kind (path) != RW_SOURCE_TOPOLOGY)
+    {
+      /* on the GUI thread: a 200-router lab imports well under a second */
+      RwImportOptions opts;
+      rw_import_options_init (&opts);
+      t = rw_frr_import_any (path, &opts, error);
+      /* no file: Save asks for a .json, the lab and its configurations are never written */
+      return t ? document_with (t, NULL, file) : NULL;
+    }
   t = rw_topology_load_file (path, error);
-  return t ? document_with (t, file) : NULL;
+  return t ? document_with (t, file, NULL) : NULL;
 }

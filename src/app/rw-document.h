@@ -13,7 +13,11 @@ G_DECLARE_FINAL_TYPE (RwDocument, rw_document, RW, DOCUMENT, GObject)
 
 /* A new, empty network ("Untitled network"). */
 RwDocument *rw_document_new (void);
-/* Loads @file; on error nothing is created and the message names the file and JSON path. */
+/* Loads @file: a Routewise topology (JSON), or real configurations imported with
+ * rw_frr_import_any (a .clab.yml/.clab.yaml lab, a folder of FRR configurations, a .conf file).
+ * An imported network has no file (Save asks for a .json) and keeps its import warnings in
+ * topology->import_warnings. On error nothing is created and the message names the file and the
+ * JSON path or line. */
 RwDocument *rw_document_new_from_file (GFile *file, GError **error);
 
 const RwTopology *rw_document_get_topology (RwDocument *doc);
@@ -22,8 +26,10 @@ const RwTopology *rw_document_get_topology (RwDocument *doc);
 const RwTwin *rw_document_get_twin (RwDocument *doc);
 gboolean rw_document_is_solving (RwDocument *doc);
 GFile *rw_document_get_file (RwDocument *doc);
+/* What an imported network was read from (a lab, a folder, a .conf), else NULL. */
+GFile *rw_document_get_source (RwDocument *doc);
 gboolean rw_document_get_modified (RwDocument *doc);
-/* "enterprise.json", or "Untitled network" */
+/* "enterprise.json", "Untitled network", or an imported network's name ("frr-lab") */
 char *rw_document_dup_title (RwDocument *doc);
 
 /* Every edit validates the whole configuration (rw_topology_validate); a rejected edit changes
@@ -52,7 +58,9 @@ gboolean rw_document_redo (RwDocument *doc);
 const char *rw_document_get_undo_label (RwDocument *doc);
 const char *rw_document_get_redo_label (RwDocument *doc);
 
-/* Writes atomically to @file (or the current file when NULL) and makes it the document's file. */
+/* Writes atomically to @file (or the current file when NULL) and makes it the document's file.
+ * Refuses a path that would be read as configurations (rw_frr_source_kind) and the
+ * import's source. */
 gboolean rw_document_save (RwDocument *doc, GFile *file, GError **error);
 
 G_END_DECLS

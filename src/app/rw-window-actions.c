@@ -4,6 +4,8 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
+#include <string.h>
+#include "rw-clab.h"
 #include "rw-datadir.h"
 #include "rw-incident.h"
 #include "rw-llm.h"
@@ -13,13 +15,24 @@
 
 typedef void (*Continuation) (RwWindow *win, gpointer data);
 
+/* What runs after the unsaved changes are dealt with; @data is freed with @destroy whether it
+ * ran or the user cancelled. */
 typedef struct {
   RwWindow *win;
   Continuation then;
   gpointer data;
+  GDestroyNotify destroy;
 } Pending;
 
-static void save_as (RwWindow *win, Continuation then, gpointer data);
+static void
+pending_free (Pending *p)
+{
+  if (p->destroy && p->data)
+    p->destroy (p->data);
+  g_free (p);
+}
+
+static void save_as (RwWindow *win, Pending *after);
 
 static void
 on_discard_response (AdwMessageDialog *d, const char *response, Pending *p)
@@ -30,18 +43,21 @@ on_discard_response (AdwMessageDialog *d, const char *response, Pending *p)
     {
       g_autoptr(GError) error = NULL;
       if (rw_document_get_file (p->win->doc) == NULL)
-        save_as (p->win, p->then, p->data);
-      else if (rw_document_save (p->win->doc, NULL, &error))
+        {
+          save_as (p->win, p);
+          return;
+        }
+      if (rw_document_save (p->win->doc, NULL, &error))
         p->then (p->win, p->data);
       else
         rw_window_toast (p->win, error->message);
     }
-  g_free (p);
+  pending_free (p);
 }
 
 /* Runs @then now, or after the user saved or discarded the unsaved changes. */
 static void
-maybe_discard (RwWindow *win, Continuation then, gpointer data)
+maybe_discard (RwWindow *win, Continuation then, gpointer data, GDestroyNotify destroy)
 {
   GtkWidget *dialog;
   Pending *p;
@@ -49,6 +65,8 @@ maybe_discard (RwWindow *win, Continuation then, gpointer data)
   if (!rw_document_get_modified (win->doc))
     {
       then (win, data);
+      if (destroy && data)
+        destroy (data);
       return;
     }
   title = rw_document_dup_title (win->doc);
@@ -64,6 +82,7 @@ maybe_discard (RwWindow *win, Continuation then, gpointer data)
   p->win = win;
   p->then = then;
   p->data = data;
+  p->destroy = destroy;
   g_signal_connect (dialog, "response", G_CALLBACK (on_discard_response), p);
   gtk_window_present (GTK_WINDOW (dialog));
 }
@@ -71,13 +90,53 @@ maybe_discard (RwWindow *win, Continuation then, gpointer data)
 /* ---- files ---- */
 
 static GtkFileFilter *
-json_filter (const char *name)
+topology_filter (void)
 {
   GtkFileFilter *f = gtk_file_filter_new ();
-  gtk_file_filter_set_name (f, name);
+  gtk_file_filter_set_name (f, _("Routewise topology"));
   gtk_file_filter_add_mime_type (f, "application/json");
   gtk_file_filter_add_suffix (f, "json");
   return f;
+}
+
+static GtkFileFilter *
+clab_filter (void)
+{
+  GtkFileFilter *f = gtk_file_filter_new ();
+  gtk_file_filter_set_name (f, _("Containerlab lab"));
+  gtk_file_filter_add_suffix (f, "clab.yml");
+  gtk_file_filter_add_suffix (f, "clab.yaml");
+  return f;
+}
+
+static GtkFileFilter *
+frr_filter (void)
+{
+  GtkFileFilter *f = gtk_file_filter_new ();
+  gtk_file_filter_set_name (f, _("FRR configuration"));
+  gtk_file_filter_add_suffix (f, "conf");
+  return f;
+}
+
+/* Everything Open reads, first, so no kind of network is hidden by default. */
+static GtkFileFilter *
+network_filter (void)
+{
+  GtkFileFilter *f = gtk_file_filter_new ();
+  gtk_file_filter_set_name (f, _("All networks"));
+  gtk_file_filter_add_mime_type (f, "application/json");
+  gtk_file_filter_add_suffix (f, "json");
+  gtk_file_filter_add_suffix (f, "clab.yml");
+  gtk_file_filter_add_suffix (f, "clab.yaml");
+  gtk_file_filter_add_suffix (f, "conf");
+  return f;
+}
+
+static void
+add_filter (GtkFileChooser *chooser, GtkFileFilter *filter)
+{
+  gtk_file_chooser_add_filter (chooser, filter);
+  g_object_unref (filter);
 }
 
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS /* GtkFileChooserNative is the 4.8 API (GtkFileDialog is 4.10) */
@@ -107,22 +166,41 @@ choose_file (RwWindow *win, gpointer data)
   gboolean scenario = GPOINTER_TO_INT (data);
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (scenario ? _("Open a Scenario") : _("Open a Network"), GTK_WINDOW (win),
                                                               GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
-  g_autoptr(GtkFileFilter) filter = json_filter (scenario ? _("Routewise scenarios") : _("Routewise topologies"));
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  GtkFileChooser *chooser = GTK_FILE_CHOOSER (dialog);
+  if (scenario)
+    {
+      GtkFileFilter *f = gtk_file_filter_new ();
+      gtk_file_filter_set_name (f, _("Routewise scenarios"));
+      gtk_file_filter_add_mime_type (f, "application/json");
+      gtk_file_filter_add_suffix (f, "json");
+      add_filter (chooser, f);
+    }
+  else
+    {
+      add_filter (chooser, network_filter ());
+      add_filter (chooser, topology_filter ());
+      add_filter (chooser, clab_filter ());
+      add_filter (chooser, frr_filter ());
+    }
   g_object_set_data (G_OBJECT (dialog), "scenario", data);
   g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), win);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
-typedef struct {
-  Continuation then;
-  gpointer data;
-} AfterSave;
+/* A folder of FRR configurations (DIR/NODE/frr.conf or DIR/NODE.conf) is imported as a network. */
+static void
+choose_folder (RwWindow *win, gpointer data)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open a Configuration Folder"), GTK_WINDOW (win),
+                                                              GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
+  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), win);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
 
 static void
 on_save_response (GtkNativeDialog *dialog, int response, RwWindow *win)
 {
-  AfterSave *after = g_object_get_data (G_OBJECT (dialog), "after");
+  Pending *after = g_object_get_data (G_OBJECT (dialog), "after");
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
@@ -135,17 +213,15 @@ on_save_response (GtkNativeDialog *dialog, int response, RwWindow *win)
   g_object_unref (dialog);
 }
 
+/* Asks for a .json and saves there, then runs @after (owned; NULL: nothing). */
 static void
-save_as (RwWindow *win, Continuation then, gpointer data)
+save_as (RwWindow *win, Pending *after)
 {
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Save the Network"), GTK_WINDOW (win), GTK_FILE_CHOOSER_ACTION_SAVE,
                                                               _("_Save"), _("_Cancel"));
-  g_autoptr(GtkFileFilter) filter = json_filter (_("Routewise topologies"));
-  AfterSave *after = g_new0 (AfterSave, 1);
   g_autofree char *name = rw_document_dup_title (win->doc);
-  after->then = then;
-  after->data = data;
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (dialog), filter);
+  GFile *source = rw_document_get_source (win->doc);
+  add_filter (GTK_FILE_CHOOSER (dialog), topology_filter ());
   if (!g_str_has_suffix (name, ".json"))
     {
       g_autofree char *n = g_strconcat (name, ".json", NULL);
@@ -153,12 +229,133 @@ save_as (RwWindow *win, Continuation then, gpointer data)
     }
   else
     gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), name);
-  g_object_set_data_full (G_OBJECT (dialog), "after", after, g_free);
+  if (rw_document_get_file (win->doc) == NULL && source)
+    {
+      /* an imported network: next to the lab or the folder it came from */
+      g_autoptr(GFile) parent = g_file_get_parent (source);
+      if (parent)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), parent, NULL);
+    }
+  if (after)
+    g_object_set_data_full (G_OBJECT (dialog), "after", after, (GDestroyNotify) pending_free);
   g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), win);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
+static void
+on_export_response (GtkNativeDialog *dialog, int response, RwWindow *win)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) dir = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+      if (g_file_peek_path (dir))
+        rw_window_export_clab (win, g_file_peek_path (dir));
+    }
+  g_object_unref (dialog);
+}
+
+static void
+choose_export_folder (RwWindow *win)
+{
+  GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Export to Containerlab"), GTK_WINDOW (win),
+                                                              GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_create_folders (GTK_FILE_CHOOSER (dialog), TRUE);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), win);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
+}
+
+static void
+action_show_folder (GtkWidget *w, const char *name, GVariant *param)
+{
+  g_autoptr(GFile) dir = g_file_new_for_path (g_variant_get_string (param, NULL));
+  g_autofree char *uri = g_file_get_uri (dir);
+  gtk_show_uri (GTK_WINDOW (w), uri, GDK_CURRENT_TIME);
+}
+
 G_GNUC_END_IGNORE_DEPRECATIONS
+
+/* ---- Containerlab export, on a worker: hundreds of files, each written atomically ---- */
+
+typedef struct {
+  RwTopology *topo;
+  char *dir;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *j)
+{
+  rw_topology_free (j->topo);
+  g_free (j->dir);
+  g_free (j);
+}
+
+static void
+export_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ExportJob *j = data;
+  GError *error = NULL;
+  char *clab_path = NULL;
+  if (!rw_clab_export (j->topo, j->dir, &clab_path, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, clab_path, g_free);
+}
+
+static void
+export_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  RwWindow *win = data;
+  const ExportJob *j = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *clab_path = g_task_propagate_pointer (G_TASK (result), &error);
+  if (g_cancellable_is_cancelled (win->cancellable))
+    {
+      g_object_unref (win);
+      return;
+    }
+  win->exporting = FALSE;
+  rw_window_update_actions (win);
+  if (clab_path == NULL)
+    _rw_window_show_error (win, _("Could Not Export the Lab"), error->message);
+  else
+    {
+      /* short enough for a toast: ~ for the home folder */
+      const char *home = g_get_home_dir ();
+      gsize n = strlen (home);
+      g_autofree char *shown = strncmp (clab_path, home, n) == 0 && clab_path[n] == G_DIR_SEPARATOR && n > 1
+                                 ? g_strconcat ("~", clab_path + n, NULL)
+                                 : g_strdup (clab_path);
+      g_autofree char *text = g_strdup_printf (_("Wrote %s"), shown);
+      g_autofree char *escaped = g_markup_escape_text (text, -1);
+      AdwToast *toast = adw_toast_new (escaped);
+      adw_toast_set_timeout (toast, 10);
+      adw_toast_set_button_label (toast, _("_Open Folder"));
+      adw_toast_set_action_name (toast, "win.show-folder");
+      adw_toast_set_action_target_value (toast, g_variant_new_string (j->dir));
+      adw_toast_overlay_add_toast (win->toasts, toast);
+    }
+  /* for tests: the .clab.yml written, or why not */
+  g_object_set_data_full (G_OBJECT (win), "export-result", g_strdup (clab_path ? clab_path : error->message), g_free);
+  g_object_unref (win);
+}
+
+void
+rw_window_export_clab (RwWindow *win, const char *dir)
+{
+  g_autoptr(GTask) task = NULL;
+  ExportJob *j;
+  if (win->exporting)
+    return;
+  j = g_new0 (ExportJob, 1);
+  j->topo = rw_topology_copy (rw_document_get_topology (win->doc));
+  j->dir = g_strdup (dir);
+  win->exporting = TRUE;
+  rw_window_update_actions (win);
+  g_object_set_data (G_OBJECT (win), "export-result", NULL);
+  task = g_task_new (NULL, win->cancellable, export_done, g_object_ref (win));
+  g_task_set_task_data (task, j, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
 
 static void
 do_new (RwWindow *win, gpointer data)
@@ -172,13 +369,51 @@ do_new (RwWindow *win, gpointer data)
 static void
 action_new (GtkWidget *w, const char *name, GVariant *param)
 {
-  maybe_discard (RW_WINDOW (w), do_new, NULL);
+  maybe_discard (RW_WINDOW (w), do_new, NULL, NULL);
 }
 
 static void
 action_open (GtkWidget *w, const char *name, GVariant *param)
 {
-  maybe_discard (RW_WINDOW (w), choose_file, GINT_TO_POINTER (FALSE));
+  maybe_discard (RW_WINDOW (w), choose_file, GINT_TO_POINTER (FALSE), NULL);
+}
+
+static void
+action_open_folder (GtkWidget *w, const char *name, GVariant *param)
+{
+  maybe_discard (RW_WINDOW (w), choose_folder, NULL, NULL);
+}
+
+static void
+open_path (RwWindow *win, gpointer data)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (data);
+  rw_window_open_file (win, file, NULL);
+}
+
+/* Opens a path without a file chooser: a topology, a lab, a folder or a .conf (tests, scripts). */
+static void
+action_open_path (GtkWidget *w, const char *name, GVariant *param)
+{
+  maybe_discard (RW_WINDOW (w), open_path, g_variant_dup_string (param, NULL), g_free);
+}
+
+static void
+action_export_clab (GtkWidget *w, const char *name, GVariant *param)
+{
+  choose_export_folder (RW_WINDOW (w));
+}
+
+static void
+action_export_clab_to (GtkWidget *w, const char *name, GVariant *param)
+{
+  rw_window_export_clab (RW_WINDOW (w), g_variant_get_string (param, NULL));
+}
+
+static void
+action_show_import_warnings (GtkWidget *w, const char *name, GVariant *param)
+{
+  rw_window_show_import_warnings (RW_WINDOW (w));
 }
 
 static void
@@ -192,8 +427,9 @@ action_save (GtkWidget *w, const char *name, GVariant *param)
 {
   RwWindow *win = RW_WINDOW (w);
   g_autoptr(GError) error = NULL;
+  /* an imported network has no file: its lab and configurations are never written over */
   if (rw_document_get_file (win->doc) == NULL)
-    save_as (win, NULL, NULL);
+    save_as (win, NULL);
   else if (!rw_document_save (win->doc, NULL, &error))
     rw_window_toast (win, error->message);
 }
@@ -201,7 +437,7 @@ action_save (GtkWidget *w, const char *name, GVariant *param)
 static void
 action_save_as (GtkWidget *w, const char *name, GVariant *param)
 {
-  save_as (RW_WINDOW (w), NULL, NULL);
+  save_as (RW_WINDOW (w), NULL);
 }
 
 static void
@@ -218,7 +454,7 @@ on_close_request (GtkWindow *window, gpointer data)
   RwWindow *win = RW_WINDOW (window);
   if (g_object_get_data (G_OBJECT (win), "may-close") || !rw_document_get_modified (win->doc))
     return FALSE;
-  maybe_discard (win, close_now, NULL);
+  maybe_discard (win, close_now, NULL, NULL);
   return TRUE;
 }
 
@@ -690,6 +926,8 @@ rw_window_update_actions (RwWindow *win)
   gtk_widget_action_set_enabled (w, "win.whatif-apply", win->whatif_changes != NULL);
   gtk_widget_action_set_enabled (w, "win.play", !finished);
   gtk_widget_action_set_enabled (w, "win.step", !finished && !(win->runner && rw_runner_is_playing (win->runner)));
+  gtk_widget_action_set_enabled (w, "win.export-clab", !win->exporting);
+  gtk_widget_action_set_enabled (w, "win.export-clab-to", !win->exporting);
 }
 
 void
@@ -697,7 +935,13 @@ rw_window_install_actions (GtkWidgetClass *wc)
 {
   gtk_widget_class_install_action (wc, "win.new", NULL, action_new);
   gtk_widget_class_install_action (wc, "win.open", NULL, action_open);
+  gtk_widget_class_install_action (wc, "win.open-folder", NULL, action_open_folder);
+  gtk_widget_class_install_action (wc, "win.open-path", "s", action_open_path);
   gtk_widget_class_install_action (wc, "win.open-scenario", NULL, action_open_scenario);
+  gtk_widget_class_install_action (wc, "win.show-import-warnings", NULL, action_show_import_warnings);
+  gtk_widget_class_install_action (wc, "win.export-clab", NULL, action_export_clab);
+  gtk_widget_class_install_action (wc, "win.export-clab-to", "s", action_export_clab_to);
+  gtk_widget_class_install_action (wc, "win.show-folder", "s", action_show_folder);
   gtk_widget_class_install_action (wc, "win.save", NULL, action_save);
   gtk_widget_class_install_action (wc, "win.save-as", NULL, action_save_as);
   gtk_widget_class_install_action (wc, "win.undo", NULL, action_undo);

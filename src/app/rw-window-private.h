@@ -41,6 +41,7 @@ struct _RwWindow {
   GtkLabel *timeline_count;
   GtkListView *timeline_view;
   GtkTextView *event_detail;
+  GtkWidget *warnings_button;
 
   /* state */
   GSettings *settings;
@@ -63,6 +64,8 @@ struct _RwWindow {
   GHashTable *latency_history;   /* link id -> GArray double (worse direction, ms) */
   GStrv whatif_changes;          /* the last what-if */
   RwApprovalDialog *approval;
+  RwImportWarningsWindow *import_warnings;  /* weak: while it is open */
+  gboolean exporting;
   int auto_answer;
   guint paths_generation, whatif_generation, hyp_generation, approval_generation, incident_generation;
   gboolean paths_stale, hyp_stale;  /* a run moved on while the page was hidden: draw it when shown */
@@ -80,6 +83,9 @@ void rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what);
 void rw_window_toast (RwWindow *win, const char *message);
 
 /* rw-window.c */
+/* An error the user must read in full (a file and line): a dialog over the window, shown once
+ * the window is on screen. */
+void _rw_window_show_error (RwWindow *win, const char *heading, const char *message);
 void rw_window_refresh_inspector (RwWindow *win);
 void rw_window_show_whatif (RwWindow *win, const char *changes_text);
 void rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation);

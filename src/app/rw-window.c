@@ -23,6 +23,28 @@ rw_window_toast (RwWindow *win, const char *message)
   adw_toast_overlay_add_toast (win->toasts, toast);
 }
 
+static void
+present_on_map (GtkWidget *parent, GtkWindow *dialog)
+{
+  g_signal_handlers_disconnect_by_func (parent, present_on_map, dialog);
+  gtk_window_present (dialog);
+}
+
+void
+_rw_window_show_error (RwWindow *win, const char *heading, const char *message)
+{
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (win), heading, message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
+  /* a file opened from the command line fails before the window is shown: not in front of nothing */
+  if (gtk_widget_get_mapped (GTK_WIDGET (win)))
+    gtk_window_present (GTK_WINDOW (dialog));
+  else
+    g_signal_connect_object (win, "map", G_CALLBACK (present_on_map), dialog, 0);
+}
+
 /* ---- Graphviz views, rendered off the GUI thread ---- */
 
 typedef struct {
@@ -797,9 +819,79 @@ rw_window_get_approval_dialog (RwWindow *win)
 
 /* ---- document ---- */
 
+/* The header's warning button, the action and an open warnings window follow the document. */
+static void
+update_import_warnings (RwWindow *win)
+{
+  GPtrArray *warnings = rw_document_get_topology (win->doc)->import_warnings;
+  g_autofree char *tip = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u Import Warning", "%u Import Warnings", warnings->len),
+                                          warnings->len);
+  gtk_widget_set_visible (win->warnings_button, warnings->len > 0);
+  gtk_widget_set_tooltip_text (win->warnings_button, tip);
+  gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.show-import-warnings", warnings->len > 0);
+  if (win->import_warnings && warnings->len == 0)
+    gtk_window_destroy (GTK_WINDOW (win->import_warnings)); /* the weak pointer clears itself */
+  else if (win->import_warnings)
+    {
+      g_autofree char *title = rw_document_dup_title (win->doc);
+      rw_import_warnings_window_set_warnings (win->import_warnings, title, warnings);
+    }
+}
+
+void
+rw_window_show_import_warnings (RwWindow *win)
+{
+  GPtrArray *warnings = rw_document_get_topology (win->doc)->import_warnings;
+  if (warnings->len == 0)
+    return;
+  if (win->import_warnings == NULL)
+    {
+      win->import_warnings = rw_import_warnings_window_new (GTK_WINDOW (win));
+      g_object_add_weak_pointer (G_OBJECT (win->import_warnings), (gpointer *) &win->import_warnings);
+      update_import_warnings (win);
+    }
+  gtk_window_present (GTK_WINDOW (win->import_warnings));
+}
+
+RwImportWarningsWindow *
+rw_window_get_import_warnings_window (RwWindow *win)
+{
+  return win->import_warnings;
+}
+
+/* After an open: an import says so, and how many warnings it left, with a way to read them. */
+static void
+announce_import (RwWindow *win)
+{
+  GPtrArray *warnings = rw_document_get_topology (win->doc)->import_warnings;
+  g_autofree char *title = rw_document_dup_title (win->doc);
+  g_autofree char *text = NULL, *escaped = NULL;
+  AdwToast *toast;
+  if (rw_document_get_source (win->doc) == NULL && warnings->len == 0)
+    return;
+  if (rw_document_get_source (win->doc) == NULL)
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u import warning", "%u import warnings", warnings->len), warnings->len);
+  else if (warnings->len == 0)
+    text = g_strdup_printf (_("Imported “%s”"), title);
+  else
+    /* Translators: the network's name, then how many warnings its import gave */
+    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported “%s” with %u warning", "Imported “%s” with %u warnings", warnings->len),
+                            title, warnings->len);
+  escaped = g_markup_escape_text (text, -1);
+  toast = adw_toast_new (escaped);
+  adw_toast_set_timeout (toast, 10);
+  if (warnings->len > 0)
+    {
+      adw_toast_set_button_label (toast, _("_Show"));
+      adw_toast_set_action_name (toast, "win.show-import-warnings");
+    }
+  adw_toast_overlay_add_toast (win->toasts, toast);
+}
+
 static void
 on_doc_changed (RwDocument *doc, RwWindow *win)
 {
+  update_import_warnings (win);
   rebuild_entities (win);
   rw_window_refresh_inspector (win);
   refresh_canvas (win);
@@ -821,6 +913,15 @@ on_doc_modified (RwDocument *doc, GParamSpec *pspec, RwWindow *win)
   rw_window_update_actions (win);
 }
 
+static void
+on_doc_file (RwDocument *doc, GParamSpec *pspec, RwWindow *win)
+{
+  /* saved under a name (an imported network saved as JSON): that is the network to reopen */
+  GFile *file = rw_document_get_file (doc);
+  if (file && g_file_peek_path (file))
+    g_settings_set_string (win->settings, "last-topology", g_file_peek_path (file));
+}
+
 void
 rw_window_set_document (RwWindow *win, RwDocument *doc)
 {
@@ -833,12 +934,14 @@ rw_window_set_document (RwWindow *win, RwDocument *doc)
   g_signal_connect (doc, "notify::can-undo", G_CALLBACK (on_doc_modified), win);
   g_signal_connect (doc, "notify::can-redo", G_CALLBACK (on_doc_modified), win);
   g_signal_connect (doc, "notify::file", G_CALLBACK (on_doc_modified), win);
+  g_signal_connect (doc, "notify::file", G_CALLBACK (on_doc_file), win);
   rw_canvas_set_document (win->canvas, doc);
   g_clear_pointer (&win->inspected, g_free);
   rebuild_entities (win);
   inspect (win, win->entity_paths->len ? win->entity_paths->pdata[0] : NULL);
   refresh_canvas (win);
   update_title (win);
+  update_import_warnings (win);
   rw_window_update_actions (win);
 }
 
@@ -851,10 +954,15 @@ rw_window_get_document (RwWindow *win)
 gboolean
 rw_window_open_file (RwWindow *win, GFile *file, GError **error)
 {
-  g_autoptr(RwDocument) doc = rw_document_new_from_file (file, error);
+  g_autoptr(GError) local = NULL;
+  g_autoptr(RwDocument) doc = rw_document_new_from_file (file, &local);
   if (doc == NULL)
     {
-      rw_window_toast (win, (*error)->message);
+      g_autofree char *name = g_file_get_basename (file);
+      g_autofree char *heading = g_strdup_printf (_("Could Not Open “%s”"), name);
+      /* in full: the message names the file and the line or JSON path */
+      _rw_window_show_error (win, heading, local->message);
+      g_propagate_error (error, g_steal_pointer (&local));
       return FALSE;
     }
   rw_window_set_document (win, doc);
@@ -863,6 +971,7 @@ rw_window_open_file (RwWindow *win, GFile *file, GError **error)
   /* the network a run works on is the document's: a live session follows the new file */
   if (win->scenario_path == NULL)
     rw_window_start_live_session (win);
+  announce_import (win);
   return TRUE;
 }
 
@@ -1090,6 +1199,11 @@ rw_window_dispose (GObject *object)
   if (win->doc)
     g_signal_handlers_disconnect_by_data (win->doc, win);
   g_clear_object (&win->doc);
+  if (win->import_warnings)
+    {
+      g_object_remove_weak_pointer (G_OBJECT (win->import_warnings), (gpointer *) &win->import_warnings);
+      gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&win->import_warnings)));
+    }
   gtk_widget_dispose_template (GTK_WIDGET (object), RW_TYPE_WINDOW);
   G_OBJECT_CLASS (rw_window_parent_class)->dispose (object);
 }
@@ -1141,6 +1255,7 @@ rw_window_class_init (RwWindowClass *klass)
   BIND (incident_legend);
   BIND (kind_dropdown);
   BIND (timeline_search); BIND (timeline_count); BIND (timeline_view); BIND (event_detail);
+  BIND (warnings_button);
 #undef BIND
   rw_window_install_actions (wc);
 }

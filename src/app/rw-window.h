@@ -8,6 +8,7 @@
 #include "rw-document.h"
 #include "rw-runner.h"
 #include "rw-approval-dialog.h"
+#include "rw-import-warnings-window.h"
 
 G_BEGIN_DECLS
 
@@ -19,8 +20,18 @@ RwWindow *rw_window_new (AdwApplication *app);
 /* Replaces the document (no prompt: callers ask first). */
 void rw_window_set_document (RwWindow *win, RwDocument *doc);
 RwDocument *rw_window_get_document (RwWindow *win);
-/* Opens @file; on error the current document stays and the error is returned (and shown). */
+/* Opens @file: a Routewise topology, or a Containerlab lab (.clab.yml/.clab.yaml), a folder of
+ * FRR configurations or a .conf file, imported (rw_document_new_from_file). On error the
+ * current document stays and the error is returned and shown in a dialog; an import's warnings
+ * are announced with a toast that opens the warnings window. */
 gboolean rw_window_open_file (RwWindow *win, GFile *file, GError **error);
+/* The import warnings of the document's network in their own window (nothing when there are
+ * none), and that window while it is open, else NULL. */
+void rw_window_show_import_warnings (RwWindow *win);
+RwImportWarningsWindow *rw_window_get_import_warnings_window (RwWindow *win);
+/* Writes the document's network as a Containerlab lab into @dir (rw_clab_export, on a worker):
+ * a toast names the .clab.yml, an error is shown in a dialog. */
+void rw_window_export_clab (RwWindow *win, const char *dir);
 /* Loads a scenario for the agent (the document's network runs when the scenario has none of its
  * own): a new paused run. */
 gboolean rw_window_load_scenario (RwWindow *win, const char *path, GError **error);

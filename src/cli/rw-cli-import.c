@@ -57,8 +57,7 @@ rw_cli_import (int argc, char **argv)
       opts.default_latency_ms = latency;
     }
   if (format == NULL)
-    format = g_strdup (argc == 2 && (g_str_has_suffix (argv[1], ".clab.yml") || g_str_has_suffix (argv[1], ".clab.yaml"))
-                         ? "clab" : "frr");
+    format = g_strdup (argc == 2 && rw_frr_source_kind (argv[1]) == RW_SOURCE_CLAB ? "clab" : "frr");
   if (strcmp (format, "clab") == 0)
     {
       if (argc != 2)

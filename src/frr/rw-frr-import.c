@@ -1305,15 +1305,29 @@ rw_frr_import_lab (const RwClab *lab, const RwImportOptions *opts, GError **erro
   return import_sources (srcs, lab, lab->name, opts, warnings, error);
 }
 
+RwSourceKind
+rw_frr_source_kind (const char *path)
+{
+  g_autofree char *lower = g_ascii_strdown (path, -1);
+  if (g_str_has_suffix (lower, ".yml") || g_str_has_suffix (lower, ".yaml"))
+    return RW_SOURCE_CLAB;
+  if (g_str_has_suffix (lower, ".conf") || g_file_test (path, G_FILE_TEST_IS_DIR))
+    return RW_SOURCE_FRR;
+  return RW_SOURCE_TOPOLOGY;
+}
+
 RwTopology *
 rw_frr_import_any (const char *path, const RwImportOptions *opts, GError **error)
 {
-  if (g_str_has_suffix (path, ".clab.yml") || g_str_has_suffix (path, ".clab.yaml"))
-    return rw_frr_import_clab (path, opts, error);
-  if (g_file_test (path, G_FILE_TEST_IS_DIR) || g_str_has_suffix (path, ".conf"))
+  const char *const paths[] = { path, NULL };
+  switch (rw_frr_source_kind (path))
     {
-      const char *const paths[] = { path, NULL };
+    case RW_SOURCE_CLAB:
+      return rw_frr_import_clab (path, opts, error);
+    case RW_SOURCE_FRR:
       return rw_frr_import_configs (paths, opts, error);
+    case RW_SOURCE_TOPOLOGY:
+    default:
+      return rw_topology_load_file (path, error);
     }
-  return rw_topology_load_file (path, error);
 }

@@ -39,6 +39,11 @@ RwTopology *rw_frr_import_lab (const struct _RwClab *lab, const RwImportOptions 
 RwTopology *rw_frr_import_texts (const char *const *names, const char *const *texts, guint n,
                                  const RwImportOptions *opts, GError **error);
 
+/* What @path holds, by its name: a Containerlab lab (.clab.yml, .clab.yaml, or any .yml/.yaml),
+ * FRR configurations (a folder, a .conf file), else a Routewise topology (JSON). */
+typedef enum { RW_SOURCE_TOPOLOGY, RW_SOURCE_CLAB, RW_SOURCE_FRR } RwSourceKind;
+RwSourceKind rw_frr_source_kind (const char *path);
+
 /* The topology of @path whatever it is: a .clab.yml/.clab.yaml file, a folder of
  * configurations, a .conf file, or else a Routewise topology JSON. */
 RwTopology *rw_frr_import_any (const char *path, const RwImportOptions *opts, GError **error);
