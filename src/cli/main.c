@@ -22,6 +22,7 @@ static const struct {
   { "train", rw_cli_train, N_("learn action priors over seeded variants of scenarios") },
   { "import", rw_cli_import, N_("a topology from FRR configurations or a Containerlab lab, with what it could not model") },
   { "export", rw_cli_export, N_("write a Containerlab lab (clab.yml, frr.conf and daemons per node) that runs on FRR") },
+  { "lab", rw_cli_lab, N_("run a network as real FRR routers in network namespaces: up, down, status, exec, check") },
   { "config", rw_cli_config, N_("a router's FRR configuration, or the diff and rollback for changes") },
   { "incident", rw_cli_incident, N_("plain-words incident -> runbook, plan on the twin, ticket") },
   { "tickets", rw_cli_tickets, N_("list incident tickets") },

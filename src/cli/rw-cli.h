@@ -25,6 +25,7 @@ int rw_cli_config (int argc, char **argv);
 int rw_cli_incident (int argc, char **argv);
 int rw_cli_tickets (int argc, char **argv);
 int rw_cli_keys (int argc, char **argv);
+int rw_cli_lab (int argc, char **argv);
 int rw_cli_import (int argc, char **argv);
 int rw_cli_export (int argc, char **argv);
 
