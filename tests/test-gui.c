@@ -973,6 +973,38 @@ plan_tasks (RwWindow *win)
   return json_array_get_length (json_object_get_array_member (json_object_get_object_member (o, "plan"), "tasks"));
 }
 
+/* TRUE when the incident's ticket is resolved. The tasks' deadlines are wall-clock (the
+ * intake's, DESIGN.md section 5): on a starved machine a task can run out of time and the
+ * ticket escalates, as it should. Then the test is reported incomplete (closing the window);
+ * anything else escalating fails, and the incident is printed either way. */
+static gboolean
+incident_resolved_or_late (RwWindow *win)
+{
+  JsonObject *o = json_node_get_object (rw_window_get_incident (win));
+  JsonArray *results;
+  g_autofree char *doc = NULL;
+  gboolean timed_out = FALSE;
+  if (g_strcmp0 (json_object_get_string_member (json_object_get_object_member (o, "ticket"), "status"), "resolved") == 0)
+    return TRUE;
+  results = json_object_get_array_member (o, "results");
+  doc = json_to_string (rw_window_get_incident (win), TRUE);
+  g_test_message ("the incident did not resolve:\n%s", doc);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      JsonNode *rn = json_array_get_element (results, i);
+      const char *st = json_object_get_string_member (json_node_get_object (rn), "status");
+      g_autofree char *rt = json_to_string (rn, FALSE);
+      /* out of time: the task's deadline, or Z3's wall-clock safety net ("no answer in time") */
+      gboolean late = g_strcmp0 (st, "timeout") == 0 || strstr (rt, "Z3 gave no answer") != NULL;
+      g_assert_true (g_strcmp0 (st, "done") == 0 || g_strcmp0 (st, "skipped") == 0 || late);
+      timed_out |= late;
+    }
+  g_assert_true (timed_out);
+  close_window (win);
+  g_test_incomplete ("a task of the incident ran out of wall-clock time on this (loaded) machine");
+  return FALSE;
+}
+
 static void
 test_incident (void)
 {
@@ -989,30 +1021,8 @@ test_incident (void)
   g_assert_true (wait_for (incident_done, win, 120));
   o = json_node_get_object (rw_window_get_incident (win));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "runbook"), "id"), ==, "fibre-cut");
-  if (g_strcmp0 (json_object_get_string_member (json_object_get_object_member (o, "ticket"), "status"), "resolved") != 0)
-    {
-      /* The tasks' deadlines are wall-clock (the intake's, DESIGN.md section 5): on a starved
-       * machine a task can run out of time and the ticket escalates, as it should. Anything
-       * else escalating is a failure; a deadline is reported, not hidden. */
-      JsonArray *results = json_object_get_array_member (o, "results");
-      g_autofree char *doc = json_to_string (rw_window_get_incident (win), TRUE);
-      gboolean timed_out = FALSE;
-      g_test_message ("the incident did not resolve:\n%s", doc);
-      for (guint i = 0; i < json_array_get_length (results); i++)
-        {
-          JsonNode *rn = json_array_get_element (results, i);
-          const char *st = json_object_get_string_member (json_node_get_object (rn), "status");
-          g_autofree char *rt = json_to_string (rn, FALSE);
-          /* out of time: the task's deadline, or Z3's wall-clock safety net ("no answer in time") */
-          gboolean late = g_strcmp0 (st, "timeout") == 0 || strstr (rt, "Z3 gave no answer") != NULL;
-          g_assert_true (g_strcmp0 (st, "done") == 0 || g_strcmp0 (st, "skipped") == 0 || late);
-          timed_out |= late;
-        }
-      g_assert_true (timed_out);
-      close_window (win);
-      g_test_incomplete ("a task of the incident ran out of wall-clock time on this (loaded) machine");
-      return;
-    }
+  if (!incident_resolved_or_late (win))
+    return;
   g_assert_cmpuint (plan_tasks (win), >=, 3);
   /* one update per accepted plan version and per task result */
   g_assert_cmpuint (rw_window_get_incident_updates (win), >=, plan_tasks (win));
@@ -1045,11 +1055,17 @@ test_incident_llm_unreachable (void)
   g_assert_true (wait_for (incident_done, win, 180));
   o = json_node_get_object (rw_window_get_incident (win));
   g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "runbook"), "id"), ==, "fibre-cut");
-  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "ticket"), "status"), ==, "resolved");
-  g_assert_cmpuint (rw_window_get_incident_updates (win), >=, plan_tasks (win));
   summary = rw_window_get_incident_summary (win);
   g_test_message ("summary: %s", summary);
+  /* the fallback is said whether or not the plan then ran in time */
   g_assert_nonnull (strstr (summary, "was not reachable or gave no valid plan, so the rulebook planned"));
+  if (!incident_resolved_or_late (win))
+    {
+      g_settings_reset (settings, "llm-endpoint");
+      g_settings_reset (settings, "llm-model");
+      return;
+    }
+  g_assert_cmpuint (rw_window_get_incident_updates (win), >=, plan_tasks (win));
   g_assert_nonnull (strstr (summary, endpoint));
   wait_for_incident_view (win);
   screenshot (win, "incident-llm-fallback");

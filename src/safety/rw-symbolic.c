@@ -27,6 +27,7 @@ static void
 add_constraint (RwSym *sym, Z3_ast c)
 {
   g_ptr_array_add (sym->constraints, c);
+  g_array_append_val (sym->constraint_slot, sym->cur_slot);
 }
 
 static RwSymRoute *
@@ -762,6 +763,8 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
   sym->n_links = topo->links->len;
   sym->n_adjs = net->n_adjs;
   sym->constraints = g_ptr_array_new ();
+  sym->constraint_slot = g_array_new (FALSE, FALSE, sizeof (gint));
+  sym->cur_slot = RW_SYM_SHARED;
   sym->failure_vars = g_ptr_array_new ();
   sym->failure_names = g_ptr_array_new_with_free_func (g_free);
   sym->synth = g_ptr_array_new_with_free_func (g_free);
@@ -937,6 +940,7 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
   for (guint s = 0; s < sym->classes->len; s++)
     {
       guint cls = g_array_index (sym->classes, guint, s);
+      sym->cur_slot = (gint) s;
       for (guint u = 0; u < sym->n_nodes; u++)
         {
           g_autoptr(GPtrArray) cands = g_ptr_array_new_with_free_func ((GDestroyNotify) route_free);
@@ -959,6 +963,7 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
         }
     }
 
+  sym->cur_slot = RW_SYM_TRAFFIC;
   encode_traffic (sym);
   return sym;
 }
@@ -996,6 +1001,7 @@ rw_sym_free (RwSym *sym)
   g_free (sym->util);
   g_ptr_array_unref (sym->synth);
   g_ptr_array_unref (sym->constraints);
+  g_array_unref (sym->constraint_slot);
   g_free (sym);
 }
 
@@ -1004,6 +1010,47 @@ rw_sym_assert_model (RwSym *sym, Z3_solver s)
 {
   for (guint i = 0; i < sym->constraints->len; i++)
     Z3_solver_assert (Z->ctx, s, sym->constraints->pdata[i]);
+}
+
+void
+rw_sym_assert_class (RwSym *sym, Z3_solver s, guint slot)
+{
+  for (guint i = 0; i < sym->constraints->len; i++)
+    {
+      gint tag = g_array_index (sym->constraint_slot, gint, i);
+      if (tag == RW_SYM_SHARED || tag == (gint) slot)
+        Z3_solver_assert (Z->ctx, s, sym->constraints->pdata[i]);
+    }
+}
+
+gboolean
+rw_sym_twin_class_state (RwSym *sym, const RwTwin *twin, guint slot, GPtrArray *out)
+{
+  const RwBgpClass *enc = sym->twin->bgp->classes->pdata[g_array_index (sym->classes, guint, slot)];
+  gint idx = rw_bgp_prefix_index (twin->bgp, &enc->repr);
+  const RwBgpClass *bc;
+  if (idx < 0 || !twin->bgp->classes->pdata[twin->bgp->prefix_class[idx]])
+    return FALSE;
+  bc = twin->bgp->classes->pdata[twin->bgp->prefix_class[idx]];
+  for (guint u = 0; u < sym->n_nodes; u++)
+    {
+      const RwRib *rib = &bc->ribs[u];
+      RwSymRoute *b = sym->best[slot][u];
+      if (rib->best < 0)
+        g_ptr_array_add (out, znot (Z, b->valid));
+      else
+        g_ptr_array_add (out, zand2 (Z, b->valid, zeq (Z, b->from, zint (Z, ((RwRoute *) rib->routes->pdata[rib->best])->from))));
+    }
+  return TRUE;
+}
+
+GPtrArray *
+rw_sym_twin_state (RwSym *sym, const RwTwin *twin)
+{
+  GPtrArray *out = g_ptr_array_new ();
+  for (guint sl = 0; sl < sym->classes->len; sl++)
+    rw_sym_twin_class_state (sym, twin, sl, out);
+  return out;
 }
 
 gint

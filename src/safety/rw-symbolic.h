@@ -70,14 +70,29 @@ typedef struct {
   Z3_ast *load, *util;         /* per direction, Real */
   GPtrArray *synth;            /* RwSynthVar */
   GPtrArray *constraints;      /* Z3_ast Bool: the model; assert them all */
+  GArray *constraint_slot;     /* gint per constraint: the encoded class it belongs to, or
+                                * RW_SYM_SHARED (failures, IGP, sessions), RW_SYM_TRAFFIC */
+  gint cur_slot;               /* while encoding */
 } RwSym;
 
 #define RW_SYM_INF ((gint64) 1 << 40)
+#define RW_SYM_SHARED (-1)
+#define RW_SYM_TRAFFIC (-2)
 
 RwSym *rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options);
 void rw_sym_free (RwSym *sym);
 void rw_sym_assert_model (RwSym *sym, Z3_solver s);
 
+/* The stable state @twin (the encoded one, or a fork of it with the same classes) landed in,
+ * as one formula per encoded class and node: "no route", or "valid and taken from N". */
+GPtrArray *rw_sym_twin_state (RwSym *sym, const RwTwin *twin);
+/* The same for one encoded class, appended to @out; @twin may be a fork of the encoded twin
+ * (failures applied): its class is found by the encoded class's prefix. FALSE when it has none. */
+gboolean rw_sym_twin_class_state (RwSym *sym, const RwTwin *twin, guint slot, GPtrArray *out);
+/* The constraints of one encoded class's routing and what it rests on (failures, IGP,
+ * sessions), without the other classes or the traffic: BGP chooses per class, so this is the
+ * whole question "which stable states can this class have?". */
+void rw_sym_assert_class (RwSym *sym, Z3_solver s, guint slot);
 /* In a model: the node a class's best route at @node came from (-1 local, -2 none). */
 gint rw_sym_model_from (RwSym *sym, Z3_model m, guint cls, guint node);
 /* Failed elements in a model, as change strings (link-down:ID, session-down:A:B). */
