@@ -98,15 +98,14 @@ has_warning (const RwTopology *t, const char *part)
   return FALSE;
 }
 
-/* Export, import: every route at every router (best and backup, with its attributes) and every
- * demand's path are the same as the original's. */
+/* Export, import: `simulate --json` of the result is byte for byte the original's. */
 static void
 test_round_trip (void)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RwTopology) t = rw_topology_load_file (ENTERPRISE, &error);
   g_autofree char *dir = tmpdir ();
-  g_autofree char *clab = NULL, *demands = NULL, *demands_path = NULL;
+  g_autofree char *clab = NULL, *demands_path = NULL;
   g_autoptr(RwTopology) back = NULL;
   g_autofree char *a = NULL, *b = NULL;
   RwImportOptions opts;
@@ -115,21 +114,11 @@ test_round_trip (void)
   g_assert_true (rw_clab_export (t, dir, &clab, &error));
   g_assert_no_error (error);
   g_assert_true (g_str_has_suffix (clab, ".clab.yml"));
-  /* demands come from a file beside the lab: configurations carry none */
-  {
-    g_autoptr(JsonNode) j = rw_topology_to_json_node (t);
-    JsonObject *o = json_node_get_object (j);
-    g_autoptr(JsonObject) d = json_object_new ();
-    g_autoptr(JsonNode) dn = json_node_new (JSON_NODE_OBJECT);
-    json_object_set_member (d, "demands", json_node_copy (json_object_get_member (o, "demands")));
-    json_object_set_member (d, "sla_classes", json_node_copy (json_object_get_member (o, "sla_classes")));
-    json_node_set_object (dn, d);
-    demands = json_to_string (dn, TRUE);
-    demands_path = g_build_filename (dir, "demands.json", NULL);
-    g_assert_true (g_file_set_contents (demands_path, demands, -1, NULL));
-  }
+  /* what configurations cannot carry (demands, SLA classes, latency and loss) is written
+   * beside the lab, and the import reads it from there by default */
+  demands_path = g_build_filename (dir, "demands.json", NULL);
+  g_assert_true (g_file_test (demands_path, G_FILE_TEST_IS_REGULAR));
   rw_import_options_init (&opts);
-  opts.demands_file = demands_path;
   back = rw_frr_import_clab (clab, &opts, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->nodes->len, ==, t->nodes->len);
@@ -167,23 +156,15 @@ test_round_trip (void)
   a = best_routes (t);
   b = best_routes (back);
   g_assert_cmpstr (a, ==, b);
-  /* every demand takes the same path */
+  /* the whole simulation is the same document, byte for byte: routes with their attributes,
+   * every demand's path, latency, loss and SLA, every link's load */
   {
     g_autoptr(RwTwin) ta = rw_twin_new (rw_topology_copy (t));
     g_autoptr(RwTwin) tb = rw_twin_new (rw_topology_copy (back));
     g_autoptr(JsonNode) ja = rw_twin_simulation_to_json (ta);
     g_autoptr(JsonNode) jb = rw_twin_simulation_to_json (tb);
-    JsonArray *da = json_object_get_array_member (json_node_get_object (ja), "demands");
-    JsonArray *db = json_object_get_array_member (json_node_get_object (jb), "demands");
-    g_assert_cmpuint (json_array_get_length (da), ==, json_array_get_length (db));
-    for (guint i = 0; i < json_array_get_length (da); i++)
-      {
-        /* (latency is not in configurations: only the path and its status are compared) */
-        JsonObject *x = json_array_get_object_element (da, i), *y = json_array_get_object_element (db, i);
-        g_assert_cmpstr (json_object_get_string_member (x, "id"), ==, json_object_get_string_member (y, "id"));
-        g_assert_cmpstr (json_object_get_string_member (x, "status"), ==, json_object_get_string_member (y, "status"));
-        g_assert_true (json_node_equal (json_object_get_member (x, "path"), json_object_get_member (y, "path")));
-      }
+    g_autofree char *sa = json_to_string (ja, TRUE), *sb = json_to_string (jb, TRUE);
+    g_assert_cmpstr (sa, ==, sb);
   }
   g_assert_false (has_warning (back, "tie down to the router id"));
   /* without compare-routerid, FRR keeps the older of two tied eBGP routes: said where it decides */
@@ -200,6 +181,29 @@ test_round_trip (void)
     g_assert_no_error (error);
     g_assert_true (has_warning (again, "R1/frr.conf:"));
     g_assert_true (has_warning (again, "two eBGP routes tie down to the router id"));
+  }
+  /* a link the network does not have, or a latency that is not a number: named, nothing loaded */
+  {
+    static const char *const bad[][2] = {
+      { "{\"links\": [{\"id\": \"R1-NOWHERE\", \"latency_ms\": 3}]}", "links[0].id: no link 'R1-NOWHERE'" },
+      { "{\"links\": [{\"id\": \"R1-ISPA\", \"latency_ms\": \"slow\"}]}", "links[0].latency_ms" },
+      { "{\"links\": [{\"id\": \"R1-ISPA\", \"delay\": 3}]}", "links[0]" },
+      { "{\"links\": [{\"id\": \"R1-ISPA\", \"latency_ms\": -4}]}", "links[0].latency_ms: must be between" },
+    };
+    g_autofree char *bad_path = g_build_filename (dir, "bad-demands.json", NULL);
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr(GError) e = NULL;
+        g_autoptr(RwTopology) none = NULL;
+        g_assert_true (g_file_set_contents (bad_path, bad[i][0], -1, NULL));
+        opts.demands_file = bad_path;
+        none = rw_frr_import_clab (clab, &opts, &e);
+        g_assert_null (none);
+        g_assert_nonnull (e);
+        g_test_message ("%s", e->message);
+        g_assert_nonnull (strstr (e->message, "bad-demands.json"));
+        g_assert_nonnull (strstr (e->message, bad[i][1]));
+      }
   }
   rm_rf (dir);
 }

@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-clab.h"
 #include "rw-frr-private.h"
+#include "rw-json-util.h"
 
 #include <errno.h>
 #include <glib/gstdio.h>
@@ -529,6 +530,40 @@ write_file (const char *path, const char *text, GError **error)
   return TRUE;
 }
 
+/* demands.json beside the lab: what configurations cannot carry (the demands, the SLA classes,
+ * each link's latency and loss), which the import reads back by default. */
+static char *
+traffic_sidecar (const RwTopology *t)
+{
+  g_autoptr(JsonNode) tn = rw_topology_to_json_node (t);
+  JsonObject *to = json_node_get_object (tn);
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) out = NULL;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "demands");
+  json_builder_add_value (b, json_node_copy (json_object_get_member (to, "demands")));
+  json_builder_set_member_name (b, "sla_classes");
+  json_builder_add_value (b, json_node_copy (json_object_get_member (to, "sla_classes")));
+  json_builder_set_member_name (b, "links");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      const RwLink *l = t->links->pdata[i];
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "id");
+      json_builder_add_string_value (b, l->id);
+      json_builder_set_member_name (b, "latency_ms");
+      json_builder_add_double_value (b, l->latency_ms);
+      json_builder_set_member_name (b, "loss_pct");
+      json_builder_add_double_value (b, l->loss_pct);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  out = json_builder_get_root (b);
+  return rw_json_to_string (out, TRUE);
+}
+
 gboolean
 rw_clab_export (const RwTopology *topo, const char *dir, char **clab_path, GError **error)
 {
@@ -536,6 +571,7 @@ rw_clab_export (const RwTopology *topo, const char *dir, char **clab_path, GErro
   g_autoptr(GPtrArray) configs = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *name = safe_lab_name (topo->name);
   g_autofree char *file = NULL;
+  g_autofree char *sidecar = NULL, *sidecar_path = NULL;
   GString *yml;
 
   if (!rw_topology_validate (t, error) || !rw_frr_assign_addresses (t, error))
@@ -555,6 +591,7 @@ rw_clab_export (const RwTopology *topo, const char *dir, char **clab_path, GErro
         return FALSE;
       g_ptr_array_add (configs, cfg);
     }
+  sidecar = traffic_sidecar (t);
   if (g_mkdir_with_parents (dir, 0755) != 0)
     {
       int err = errno;
@@ -603,7 +640,8 @@ rw_clab_export (const RwTopology *topo, const char *dir, char **clab_path, GErro
         }
     }
   file = g_strdup_printf ("%s/%s.clab.yml", dir, name);
-  if (!write_file (file, yml->str, error))
+  sidecar_path = g_build_filename (dir, "demands.json", NULL);
+  if (!write_file (sidecar_path, sidecar, error) || !write_file (file, yml->str, error))
     {
       g_string_free (yml, TRUE);
       return FALSE;

@@ -6,6 +6,7 @@
  * are applied; what the twin cannot express is a warning with file and line.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-frr-import.h"
+#include "rw-json-util.h"
 #include "rw-clab.h"
 #include "rw-frr-parse.h"
 #include "rw-frr-private.h"
@@ -232,16 +233,39 @@ iface_in_ospf (const RwFrrConf *c, const RwFrrIface *f)
   return in && !passive;
 }
 
+/* A link's name in parentheses at the end of an interface description ("R3 (R1-R3)"), as the
+ * export writes it and as engineers often do; NULL when there is none. */
+static char *
+described_link_id (const RwFrrIface *f)
+{
+  const char *d = f ? f->description : NULL, *open;
+  gsize len;
+  if (d == NULL || (len = strlen (d)) < 3 || d[len - 1] != ')' || (open = strrchr (d, '(')) == NULL ||
+      open + 1 >= d + len - 1)
+    return NULL;
+  for (const char *q = open + 1; q < d + len - 1; q++)
+    if (!g_ascii_isalnum (*q) && *q != '-' && *q != '_' && *q != '.')
+      return NULL;
+  return g_strndup (open + 1, (gsize) (d + len - 1 - (open + 1)));
+}
+
 static void
 add_link (Imp *im, guint a, RwFrrIface *fa, guint b, RwFrrIface *fb)
 {
   Src *sa = im->srcs->pdata[a], *sb = im->srcs->pdata[b];
   g_autofree char *base = g_strdup_printf ("%s-%s", sa->id, sb->id);
-  g_autofree char *id = g_strdup (base);
+  g_autofree char *id = NULL;
+  g_autofree char *da = described_link_id (fa), *db = described_link_id (fb);
   RwLink *l;
   guint bw;
   gboolean same_as = sa->conf->asn == sb->conf->asn;
 
+  /* the name both ends' descriptions give (or the one that names it), else "A-B" */
+  if (da && db && strcmp (da, db) != 0)
+    g_clear_pointer (&da, g_free);
+  else if (da == NULL)
+    da = g_steal_pointer (&db);
+  id = g_strdup (da && rw_topology_find_link (im->t, da) == NULL ? da : base);
   for (guint k = 2; rw_topology_find_link (im->t, id) != NULL; k++)
     {
       g_free (id);
@@ -1009,6 +1033,51 @@ warn_router_id_ties (Imp *im)
 /* ------------------------------------------------------------------------------------------ */
 /* Demands */
 
+/* "links": [{"id", "latency_ms", "loss_pct"}] — what configurations cannot say about a link,
+ * written into the imported topology's links (@links, its JSON) for the loader to validate. */
+static gboolean
+link_characteristics (Imp *im, JsonObject *o, JsonArray *links)
+{
+  static const char *keys[] = { "id", "latency_ms", "loss_pct", NULL };
+  RwJsonCtx c = { im->opts->demands_file, im->error };
+  JsonArray *arr = NULL;
+  if (!rw_json_get_array (&c, o, "links", "", FALSE, &arr))
+    return FALSE;
+  for (guint i = 0; arr && i < json_array_get_length (arr); i++)
+    {
+      JsonNode *n = json_array_get_element (arr, i);
+      g_autofree char *path = g_strdup_printf ("links[%u]", i);
+      g_autofree char *id = NULL;
+      JsonObject *lo, *target = NULL;
+      double lat = -1, loss = -1;
+      if (!JSON_NODE_HOLDS_OBJECT (n))
+        return rw_json_fail (&c, "%s: expected an object with \"id\" and \"latency_ms\" or \"loss_pct\"", path);
+      lo = json_node_get_object (n);
+      if (!rw_json_check_keys (&c, lo, path, keys) || !rw_json_get_string (&c, lo, "id", path, TRUE, &id) ||
+          !rw_json_get_double (&c, lo, "latency_ms", path, FALSE, -1, &lat) ||
+          !rw_json_get_double (&c, lo, "loss_pct", path, FALSE, -1, &loss))
+        return FALSE;
+      for (guint k = 0; links && k < json_array_get_length (links) && target == NULL; k++)
+        {
+          JsonObject *tl = json_array_get_object_element (links, k);
+          if (g_strcmp0 (json_object_get_string_member_with_default (tl, "id", NULL), id) == 0)
+            target = tl;
+        }
+      if (target == NULL)
+        return rw_json_fail (&c, "%s.id: no link '%s' in the imported network", path, id);
+      /* the topology's own bounds, said here with this file's path */
+      if (json_object_has_member (lo, "latency_ms") && !(lat >= 0 && lat <= 1e6))
+        return rw_json_fail (&c, "%s.latency_ms: must be between 0 and 1000000", path);
+      if (json_object_has_member (lo, "loss_pct") && !(loss >= 0 && loss <= 100))
+        return rw_json_fail (&c, "%s.loss_pct: must be between 0 and 100", path);
+      if (json_object_has_member (lo, "latency_ms"))
+        json_object_set_double_member (target, "latency_ms", lat);
+      if (json_object_has_member (lo, "loss_pct"))
+        json_object_set_double_member (target, "loss_pct", loss);
+    }
+  return TRUE;
+}
+
 static gboolean
 add_demands (Imp *im)
 {
@@ -1040,9 +1109,9 @@ add_demands (Imp *im)
     g_autoptr(GList) members = json_object_get_members (o);
     for (GList *m = members; m; m = m->next)
       if (strcmp (m->data, "demands") != 0 && strcmp (m->data, "sla_classes") != 0 && strcmp (m->data, "format") != 0 &&
-          strcmp (m->data, "version") != 0)
-        return ifail (im, RW_FRR_ERROR_PARSE, "%s: %s: unknown key (a demands file has \"demands\" and "
-                      "\"sla_classes\")", im->opts->demands_file, (char *) m->data);
+          strcmp (m->data, "version") != 0 && strcmp (m->data, "links") != 0)
+        return ifail (im, RW_FRR_ERROR_PARSE, "%s: %s: unknown key (a demands file has \"demands\", "
+                      "\"sla_classes\" and \"links\")", im->opts->demands_file, (char *) m->data);
   }
   /* the topology loader validates the demands against the imported nodes and prefixes */
   topo_json = rw_topology_to_json_node (im->t);
@@ -1051,6 +1120,8 @@ add_demands (Imp *im)
     json_object_set_member (tj, "demands", json_node_copy (json_object_get_member (o, "demands")));
   if (json_object_has_member (o, "sla_classes"))
     json_object_set_member (tj, "sla_classes", json_node_copy (json_object_get_member (o, "sla_classes")));
+  if (!link_characteristics (im, o, json_object_get_array_member (tj, "links")))
+    return FALSE;
   with = rw_topology_from_json_node (topo_json, im->opts->demands_file, &local);
   if (with == NULL)
     return ifail (im, RW_FRR_ERROR_INVALID, "%s", local->message);
@@ -1060,6 +1131,13 @@ add_demands (Imp *im)
     g_ptr_array_add (im->t->demands, rw_demand_copy (with->demands->pdata[i]));
   for (guint i = 0; i < with->sla_classes->len; i++)
     g_ptr_array_add (im->t->sla_classes, rw_sla_class_copy (with->sla_classes->pdata[i]));
+  for (guint i = 0; i < with->links->len && i < im->t->links->len; i++)
+    {
+      RwLink *to = im->t->links->pdata[i];
+      const RwLink *from = with->links->pdata[i];
+      to->latency_ms = from->latency_ms;
+      to->loss_pct = from->loss_pct;
+    }
   return TRUE;
 }
 

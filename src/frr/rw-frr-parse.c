@@ -62,6 +62,7 @@ static void
 iface_free (RwFrrIface *i)
 {
   g_free (i->name);
+  g_free (i->description);
   g_free (i);
 }
 
@@ -296,7 +297,13 @@ iface_line (P *p, char **w, guint n)
       i->shutdown = TRUE;
       return TRUE;
     }
-  if (strcmp (w[0], "description") == 0 || strcmp (w[0], "link-detect") == 0 ||
+  if (strcmp (w[0], "description") == 0)
+    {
+      g_free (i->description);
+      i->description = n > 1 ? g_strjoinv (" ", (char **) w + 1) : NULL;
+      return TRUE;
+    }
+  if (strcmp (w[0], "link-detect") == 0 ||
       (strcmp (w[0], "no") == 0 && n >= 2 && strcmp (w[1], "shutdown") == 0))
     return TRUE;
   if (strcmp (w[0], "ip") == 0 && n >= 2 &&

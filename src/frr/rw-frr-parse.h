@@ -17,6 +17,7 @@ typedef struct {
   gboolean ospf_area;  /* "ip ospf area" */
   guint bandwidth;     /* Mbps, 0 = not set */
   gboolean shutdown;
+  char *description;   /* the words after "description", or NULL */
 } RwFrrIface;
 
 typedef struct {

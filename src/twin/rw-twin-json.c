@@ -90,6 +90,23 @@ add_route (JsonBuilder *b, const RwNet *net, guint holder, const RwPrefix *prefi
   json_builder_end_object (b);
 }
 
+typedef struct {
+  const RwRib *rib;
+  const RwNet *net;
+} RibOrder;
+
+static gint
+by_neighbour (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const RibOrder *o = data;
+  const RwRoute *x = o->rib->routes->pdata[*(const guint *) a], *y = o->rib->routes->pdata[*(const guint *) b];
+  if (x->from == y->from)
+    return 0;
+  if (x->from < 0 || y->from < 0)
+    return x->from < 0 ? -1 : 1;
+  return strcmp (o->net->nodes[x->from]->id, o->net->nodes[y->from]->id);
+}
+
 JsonNode *
 rw_twin_simulation_to_json (const RwTwin *twin)
 {
@@ -113,8 +130,15 @@ rw_twin_simulation_to_json (const RwTwin *twin)
       for (guint p = 0; p < bgp->n_prefixes; p++)
         {
           const RwRib *rib = rw_bgp_rib (bgp, p, u);
+          g_autofree guint *order = g_new (guint, rib->routes->len + 1);
           for (guint i = 0; i < rib->routes->len; i++)
-            add_route (b, net, u, &bgp->prefixes[p], rib->routes->pdata[i], (gint) i == rib->best);
+            order[i] = i;
+          /* the route learned here first, then by neighbour: the same document whatever order
+           * the sessions were written in (a topology and its export imported back agree) */
+          RibOrder ro = { rib, net };
+          g_qsort_with_data (order, (gint) rib->routes->len, sizeof (guint), by_neighbour, &ro);
+          for (guint i = 0; i < rib->routes->len; i++)
+            add_route (b, net, u, &bgp->prefixes[p], rib->routes->pdata[order[i]], (gint) order[i] == rib->best);
         }
       json_builder_end_array (b);
     }
