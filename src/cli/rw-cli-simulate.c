@@ -5,6 +5,8 @@
 #include "rw-i18n.h"
 #include "rw-twin.h"
 
+#include "rw-safety.h"
+
 #include <json-glib/json-glib.h>
 #include <math.h>
 #include <stdio.h>
@@ -126,6 +128,50 @@ print_convergence (const RwTwin *twin)
     }
 }
 
+/* Z3's budget for the stable-state check: a count of its resources, so the answer does not
+ * depend on how busy the machine is */
+#define STABLE_STATES_BUDGET_MS 20000
+
+/* "stable_states": 1, 2 (at least two) or null (not checked: no convergence, or no answer),
+ * and where a second state exists, which routes differ in it. */
+static void
+add_stable_states (JsonNode *doc, const RwStableStates *st)
+{
+  JsonObject *o = json_node_get_object (doc);
+  if (st->count > 0)
+    json_object_set_int_member (o, "stable_states", st->count);
+  else
+    json_object_set_null_member (o, "stable_states");
+  if (st->count == 2)
+    {
+      JsonObject *other = json_object_new ();
+      JsonArray *moves = json_array_new ();
+      for (guint i = 0; i < st->moves->len; i++)
+        json_array_add_string_element (moves, st->moves->pdata[i]);
+      json_object_set_string_member (other, "prefix", st->prefix);
+      json_object_set_array_member (other, "routes", moves);
+      json_object_set_object_member (o, "other_state", other);
+    }
+}
+
+static void
+print_stable_states (const RwStableStates *st)
+{
+  if (st->count == 1)
+    printf ("%s\n", _("One stable state (Z3 found no other)"));
+  else if (st->count == 2)
+    {
+      /* Translators: the prefix; RFC 4264 calls such a network a "BGP wedgie" */
+      printf (_("WARNING: BGP has a second stable state for %s (a wedgie, RFC 4264): which one the routers "
+                "land in depends on the order their sessions come up. In the other state:"), st->prefix);
+      for (guint i = 0; i < st->moves->len; i++)
+        printf ("\n  %s", (char *) st->moves->pdata[i]);
+      printf ("\n");
+    }
+  else if (st->count == -1)
+    printf (_("Stable states not known: %s\n"), st->reason ? st->reason : "?");
+}
+
 int
 rw_cli_simulate (int argc, char **argv)
 {
@@ -137,6 +183,7 @@ rw_cli_simulate (int argc, char **argv)
   g_autoptr(GOptionContext) ctx = g_option_context_new (N_("[TOPO] — solve BGP and traffic for a topology"));
   g_autofree char *default_topo = NULL;
   g_autoptr(RwTwin) twin = NULL;
+  g_autoptr(RwStableStates) states = NULL;
   int status;
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
@@ -152,9 +199,11 @@ rw_cli_simulate (int argc, char **argv)
     return rw_cli_bad_input (_("the default network is missing: no topologies/enterprise.json in %s"), rw_datadir ());
   if ((twin = rw_cli_load_twin (argc == 2 ? argv[1] : default_topo, &status)) == NULL)
     return status;
+  states = rw_safety_stable_states (twin, STABLE_STATES_BUDGET_MS);
   if (json)
     {
       g_autoptr(JsonNode) doc = rw_twin_simulation_to_json (twin);
+      add_stable_states (doc, states);
       rw_cli_print_json (doc);
     }
   else
@@ -163,6 +212,7 @@ rw_cli_simulate (int argc, char **argv)
       printf (_("%s: %u nodes, %u links, %u sessions, %u demands\n"), twin->topo->name, twin->topo->nodes->len,
               twin->topo->links->len, twin->topo->sessions->len, twin->topo->demands->len);
       print_convergence (twin);
+      print_stable_states (states);
       print_best_routes (twin);
       print_demands (twin);
       print_links (twin);
@@ -194,6 +244,8 @@ rw_cli_whatif (int argc, char **argv)
   g_autoptr(RwTwin) after = NULL;
   g_autoptr(RwDiff) diff = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(RwStableStates) states_before = NULL;
+  g_autoptr(RwStableStates) states_after = NULL;
   int status;
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
@@ -214,9 +266,22 @@ rw_cli_whatif (int argc, char **argv)
   if ((after = rw_twin_fork_apply (before, (const char *const *) &argv[2], &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);
   diff = rw_twin_diff (before, after);
+  states_before = rw_safety_stable_states (before, STABLE_STATES_BUDGET_MS);
+  states_after = rw_safety_stable_states (after, STABLE_STATES_BUDGET_MS);
   if (json)
     {
       g_autoptr(JsonNode) doc = rw_diff_to_json (diff);
+      g_autoptr(JsonNode) sa = json_node_new (JSON_NODE_OBJECT);
+      json_node_take_object (sa, json_object_new ());
+      add_stable_states (sa, states_after);
+      json_object_set_member (json_node_get_object (doc), "stable_states_before",
+                              states_before->count > 0 ? json_node_init_int (json_node_alloc (), states_before->count)
+                                                       : json_node_init_null (json_node_alloc ()));
+      json_object_set_member (json_node_get_object (doc), "stable_states_after",
+                              json_node_copy (json_object_get_member (json_node_get_object (sa), "stable_states")));
+      if (json_object_has_member (json_node_get_object (sa), "other_state"))
+        json_object_set_member (json_node_get_object (doc), "other_state_after",
+                                json_node_copy (json_object_get_member (json_node_get_object (sa), "other_state")));
       rw_cli_print_json (doc);
     }
   else
@@ -238,6 +303,13 @@ rw_cli_whatif (int argc, char **argv)
               diff->max_dir_after ? diff->max_dir_after : "-");
       if (!diff->converged_after)
         printf ("  %s\n", _("BGP does not converge after the change"));
+      if (states_after->count == 2 && states_before->count != 2)
+        {
+          printf ("  %s ", _("The change creates a second stable state."));
+          print_stable_states (states_after);
+        }
+      else if (states_after->count == 2)
+        print_stable_states (states_after);
       printf ("\n%s\n", _("After the change:"));
       print_demands (after);
       print_links (after);

@@ -522,6 +522,79 @@ case_clear (Case *c)
   g_clear_pointer (&c->state, rw_twin_free);
 }
 
+/* The formula "this case happened": its one failure, or none at all. */
+static Z3_ast
+case_holds (RwSym *sym, const Case *c)
+{
+  g_autoptr(GPtrArray) none = NULL;
+  if (c->failure >= 0)
+    return sym->failure_vars->pdata[c->failure];
+  none = g_ptr_array_new ();
+  for (guint f = 0; f < sym->failure_vars->len; f++)
+    g_ptr_array_add (none, znot (sym->z, sym->failure_vars->pdata[f]));
+  return zandv (sym->z, none);
+}
+
+/* In each case, the IGP distances are the twin's. Not an assumption: with costs of at least 1
+ * the encoding's shortest-path equations have exactly one solution, the one the twin's
+ * Dijkstra computes; said outright, Z3 need not rediscover it for every class. */
+static void
+assert_igp (RwSym *sym, Z3_solver cs, GArray *cases)
+{
+  RwZ3 *z = sym->z;
+  guint n = sym->n_nodes;
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const Case *c = &g_array_index (cases, Case, i);
+      const RwNet *net = c->state->net;
+      g_autoptr(GPtrArray) eqs = g_ptr_array_new ();
+      for (guint u = 0; u < n; u++)
+        for (guint t = 0; t < n; t++)
+          if (u != t && net->nodes[u]->asn == net->nodes[t]->asn)
+            {
+              guint d = rw_net_igp_dist (net, u, t);
+              g_ptr_array_add (eqs, zeq (z, sym->dist[u * n + t], zint (z, d == RW_IGP_UNREACHABLE ? RW_SYM_INF : (gint64) d)));
+            }
+      Z3_solver_assert (z->ctx, cs, zimp (z, case_holds (sym, c), zandv (z, eqs)));
+    }
+}
+
+/* Whether encoded class @slot has, in any of @cases, a stable state other than the one the
+ * twin lands in: Z3_L_FALSE no, Z3_L_TRUE yes (the other state in *@other when not NULL),
+ * Z3_L_UNDEF when Z3 gave no answer (why in *@why) or a case has no such class. */
+static Z3_lbool
+class_other_state (RwSym *sym, Z3_solver cs, GArray *cases, guint slot, Z3_model *other, char **why)
+{
+  RwZ3 *z = sym->z;
+  g_autoptr(GPtrArray) alternatives = g_ptr_array_new ();
+  Z3_lbool res;
+  Z3_solver_push (z->ctx, cs);
+  rw_sym_assert_class_only (sym, cs, slot);
+  for (guint i = 0; i < cases->len; i++)
+    {
+      const Case *c = &g_array_index (cases, Case, i);
+      g_autoptr(GPtrArray) pin = g_ptr_array_new ();
+      if (!rw_sym_twin_class_state (sym, c->state, slot, pin))
+        {
+          Z3_solver_pop (z->ctx, cs, 1);
+          *why = g_strdup ("a failure case lost a prefix group");
+          return Z3_L_UNDEF;
+        }
+      g_ptr_array_add (alternatives, zand2 (z, case_holds (sym, c), znot (z, zandv (z, pin))));
+    }
+  Z3_solver_assert (z->ctx, cs, zorv (z, alternatives));
+  res = Z3_solver_check (z->ctx, cs);
+  if (res == Z3_L_UNDEF)
+    *why = g_strdup_printf ("Z3 gave no answer within its budget (%s)", Z3_solver_get_reason_unknown (z->ctx, cs));
+  else if (res == Z3_L_TRUE && other != NULL)
+    {
+      *other = Z3_solver_get_model (z->ctx, cs);
+      Z3_model_inc_ref (z->ctx, *other);
+    }
+  Z3_solver_pop (z->ctx, cs, 1);
+  return res;
+}
+
 /* Whether every encoded class has no stable state under any of @cases but the one the twin
  * lands in. BGP chooses per class (given the failures, the IGP and the sessions are fixed), so
  * the network then has exactly the twin's state in every case, and the twin's verdict on it is
@@ -529,53 +602,30 @@ case_clear (Case *c)
  * FALSE when some class has another stable state (a wedgie: the full search decides) or Z3
  * gave no answer (@v says so). */
 static gboolean
-states_unique (RwSym *sym, GArray *cases, const RwSafetyParams *p, RwVerdict *v)
+states_unique (RwSym *sym, GArray *cases, RwVerdict *v)
 {
-  RwZ3 *z = sym->z;
   for (guint i = 0; i < cases->len; i++)
     if (!g_array_index (cases, Case, i).state->bgp->converged)
       return FALSE;
-  for (guint slot = 0; slot < sym->classes->len; slot++)
+  Z3_solver cs = rw_z3_solver (sym->z);
+  gboolean unique = TRUE;
+  /* what every class rests on (failures, IGP, sessions) once; each class in a frame of its own */
+  rw_sym_assert_class_only (sym, cs, RW_SYM_SHARED);
+  assert_igp (sym, cs, cases);
+  for (guint slot = 0; slot < sym->classes->len && unique; slot++)
     {
-      Z3_solver cs = rw_z3_solver (z);
-      g_autoptr(GPtrArray) other = g_ptr_array_new ();
-      Z3_lbool res;
-      rw_sym_assert_class (sym, cs, slot);
-      for (guint i = 0; i < cases->len; i++)
-        {
-          const Case *c = &g_array_index (cases, Case, i);
-          g_autoptr(GPtrArray) pin = g_ptr_array_new ();
-          Z3_ast when;
-          if (!rw_sym_twin_class_state (sym, c->state, slot, pin))
-            {
-              rw_z3_solver_free (z, cs);
-              return FALSE;
-            }
-          if (c->failure >= 0)
-            when = sym->failure_vars->pdata[c->failure];
-          else
-            {
-              g_autoptr(GPtrArray) none = g_ptr_array_new ();
-              for (guint f = 0; f < sym->failure_vars->len; f++)
-                g_ptr_array_add (none, znot (z, sym->failure_vars->pdata[f]));
-              when = zandv (z, none);
-            }
-          g_ptr_array_add (other, zand2 (z, when, znot (z, zandv (z, pin))));
-        }
-      Z3_solver_assert (z->ctx, cs, zorv (z, other));
-      res = Z3_solver_check (z->ctx, cs);
+      g_autofree char *why = NULL;
+      Z3_lbool res = class_other_state (sym, cs, cases, slot, NULL, &why);
       v->checks++;
-      if (res == Z3_L_UNDEF)
+      if (res == Z3_L_UNDEF && why && g_str_has_prefix (why, "Z3"))
         {
           v->unknown = TRUE;
-          v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms,
-                                               Z3_solver_get_reason_unknown (z->ctx, cs));
+          v->unknown_reason = g_steal_pointer (&why);
         }
-      rw_z3_solver_free (z, cs);
-      if (res != Z3_L_FALSE)
-        return FALSE;
+      unique = res == Z3_L_FALSE;
     }
-  return TRUE;
+  rw_z3_solver_free (sym->z, cs);
+  return unique;
 }
 
 static void
@@ -657,7 +707,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
     }
   /* Z3 then proves that no other stable state exists in any case; only if one does, or for
    * more than one failure, it searches all states for one that breaks a demand or a link. */
-  if (p->k <= 1 && cases_ok && states_unique (sym, cases, p, v))
+  if (p->k <= 1 && cases_ok && states_unique (sym, cases, v))
     goto done;
   if (v->unknown)
     goto done;
@@ -724,6 +774,97 @@ done:
   rw_z3_solver_free (z, s);
   rw_sym_free (sym);
   rw_z3_free (z);
+}
+
+void
+rw_stable_states_free (RwStableStates *st)
+{
+  if (st == NULL)
+    return;
+  g_free (st->prefix);
+  g_free (st->reason);
+  g_clear_pointer (&st->moves, g_ptr_array_unref);
+  g_free (st);
+}
+
+static const char *
+from_name (const RwNet *net, gint from)
+{
+  return from == -1 ? "itself" : from == -2 ? "no route" : net->nodes[from]->id;
+}
+
+RwStableStates *
+rw_safety_stable_states (const RwTwin *twin, guint timeout_ms)
+{
+  RwStableStates *st = g_new0 (RwStableStates, 1);
+  gint64 t0 = g_get_monotonic_time ();
+  RwZ3 *z;
+  RwSymOptions so = { 0, FALSE, 0, 300, 5, 0.9 };
+  RwSym *sym;
+  Z3_solver cs;
+  g_autoptr(GArray) cases = g_array_new (FALSE, FALSE, sizeof (Case));
+  Case none = { -1, (RwTwin *) twin };
+
+  st->moves = g_ptr_array_new_with_free_func (g_free);
+  if (!twin->bgp->converged)
+    {
+      st->count = 0;
+      st->seconds = (g_get_monotonic_time () - t0) / 1e6;
+      return st;
+    }
+  st->count = 1;
+  z = rw_z3_new (timeout_ms);
+  sym = rw_sym_new (z, twin, &so);
+  g_array_append_val (cases, none); /* borrowed: no clear function */
+  cs = rw_z3_solver (z);
+  rw_sym_assert_class_only (sym, cs, RW_SYM_SHARED);
+  assert_igp (sym, cs, cases);
+  for (guint slot = 0; slot < sym->classes->len && st->count == 1; slot++)
+    {
+      Z3_model other = NULL;
+      g_autofree char *why = NULL;
+      Z3_lbool res = class_other_state (sym, cs, cases, slot, &other, &why);
+      if (res == Z3_L_UNDEF)
+        {
+          st->count = -1;
+          st->reason = g_steal_pointer (&why);
+        }
+      else if (res == Z3_L_TRUE)
+        {
+          guint cls = g_array_index (sym->classes, guint, slot);
+          const RwBgpClass *bc = twin->bgp->classes->pdata[cls];
+          g_autofree gint *from = g_new (gint, sym->n_nodes + 1);
+          st->count = 2;
+          st->prefix = rw_prefix_to_string (&bc->repr);
+          for (guint u = 0; u < sym->n_nodes; u++)
+            {
+              const RwRib *rib = &bc->ribs[u];
+              gint was = rib->best >= 0 ? ((RwRoute *) rib->routes->pdata[rib->best])->from : -2;
+              from[u] = rw_sym_model_from (sym, other, cls, u);
+              if (from[u] != was)
+                g_ptr_array_add (st->moves, g_strdup_printf ("%s: via %s instead of %s", twin->net->nodes[u]->id,
+                                                             from_name (twin->net, from[u]), from_name (twin->net, was)));
+            }
+          /* the concrete rules must agree that the other state is stable */
+          if (!rw_bgp_is_stable (twin->net, &bc->repr, from, &st->reason))
+            st->count = -1;
+          Z3_model_dec_ref (z->ctx, other);
+        }
+    }
+  {
+    g_autofree char *err = rw_z3_take_error ();
+    if (err && st->count != -1)
+      {
+        st->count = -1;
+        g_free (st->reason);
+        st->reason = g_steal_pointer (&err);
+      }
+  }
+  rw_z3_solver_free (z, cs);
+  rw_sym_free (sym);
+  rw_z3_free (z);
+  st->seconds = (g_get_monotonic_time () - t0) / 1e6;
+  return st;
 }
 
 RwVerdict *

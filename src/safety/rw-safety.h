@@ -65,6 +65,22 @@ RwVerdict *rw_safety_verify (const RwTwin *base, const char *const *changes, con
  * or overloads a demand, or breaks its SLA? Every counterexample is confirmed on the twin. */
 RwVerdict *rw_safety_robustness (const RwTwin *twin, const RwSafetyParams *p);
 
+/* How many stable states BGP has for the twin's network (RFC 4264: a "wedgie" has two, and
+ * which one the routers land in depends on the order sessions come up). Z3 is asked, prefix
+ * group by prefix group, for a stable state other than the twin's. */
+typedef struct {
+  gint count;                 /* 1; 2 = at least two; 0 = none (the twin did not converge);
+                               * -1 = not known (Z3 gave no answer: @reason) */
+  char *prefix;               /* where a second state exists: the group's first prefix */
+  GPtrArray *moves;           /* char*: "R1: via ISP-B instead of ISP-A", per router that differs */
+  char *reason;
+  double seconds;
+} RwStableStates;
+
+RwStableStates *rw_safety_stable_states (const RwTwin *twin, guint timeout_ms);
+void rw_stable_states_free (RwStableStates *st);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwStableStates, rw_stable_states_free)
+
 typedef struct {
   gboolean found;             /* a change set that meets every constraint, confirmed */
   gboolean unknown;

@@ -1013,14 +1013,11 @@ rw_sym_assert_model (RwSym *sym, Z3_solver s)
 }
 
 void
-rw_sym_assert_class (RwSym *sym, Z3_solver s, guint slot)
+rw_sym_assert_class_only (RwSym *sym, Z3_solver s, gint tag)
 {
   for (guint i = 0; i < sym->constraints->len; i++)
-    {
-      gint tag = g_array_index (sym->constraint_slot, gint, i);
-      if (tag == RW_SYM_SHARED || tag == (gint) slot)
-        Z3_solver_assert (Z->ctx, s, sym->constraints->pdata[i]);
-    }
+    if (g_array_index (sym->constraint_slot, gint, i) == tag)
+      Z3_solver_assert (Z->ctx, s, sym->constraints->pdata[i]);
 }
 
 gboolean

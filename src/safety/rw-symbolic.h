@@ -89,10 +89,11 @@ GPtrArray *rw_sym_twin_state (RwSym *sym, const RwTwin *twin);
 /* The same for one encoded class, appended to @out; @twin may be a fork of the encoded twin
  * (failures applied): its class is found by the encoded class's prefix. FALSE when it has none. */
 gboolean rw_sym_twin_class_state (RwSym *sym, const RwTwin *twin, guint slot, GPtrArray *out);
-/* The constraints of one encoded class's routing and what it rests on (failures, IGP,
- * sessions), without the other classes or the traffic: BGP chooses per class, so this is the
- * whole question "which stable states can this class have?". */
-void rw_sym_assert_class (RwSym *sym, Z3_solver s, guint slot);
+/* The constraints tagged @tag: one encoded class's routing (its slot), or RW_SYM_SHARED, what
+ * every class rests on (failures, IGP, sessions). A class's and the shared ones, without the
+ * other classes or the traffic, are the whole question "which stable states can this class
+ * have?": BGP chooses per class. */
+void rw_sym_assert_class_only (RwSym *sym, Z3_solver s, gint tag);
 /* In a model: the node a class's best route at @node came from (-1 local, -2 none). */
 gint rw_sym_model_from (RwSym *sym, Z3_model m, guint cls, guint node);
 /* Failed elements in a model, as change strings (link-down:ID, session-down:A:B). */

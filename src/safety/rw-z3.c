@@ -269,7 +269,10 @@ rw_z3_solver (RwZ3 *z)
 {
   Z3_solver s;
   Z3_params p;
-  s = Z3_mk_solver (z->ctx);
+  /* The plain SMT core, without the preprocessing tactics Z3_mk_solver runs first: the
+   * questions asked are many small checks around a known state, where preprocessing costs
+   * more than it saves (the flagship run: 11.5 s -> 5.9 s of CPU). */
+  s = Z3_mk_simple_solver (z->ctx);
   Z3_solver_inc_ref (z->ctx, s);
   p = Z3_mk_params (z->ctx);
   Z3_params_inc_ref (z->ctx, p);
