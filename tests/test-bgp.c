@@ -458,6 +458,36 @@ test_med_prefers_ibgp_over_own_ebgp (void)
                   tb_best (tw, "A1", P)->has_med);
 }
 
+/* Found by the lab on a random network: R2 originates P with MED 10 and sends it to the ISP with
+ * it; R1 learned P over iBGP and sends it to the same ISP without it (FRR keeps a MED towards an
+ * eBGP peer only on routes the router originates). The ISP then prefers R1's route (MED 0). */
+static void
+test_med_from_ibgp_not_sent_to_ebgp (void)
+{
+  RwTopology *t = tb_new ();
+  g_autoptr(RwTwin) tw = NULL;
+  RwOrigination *o;
+  const RwRib *rib;
+  tb_node (t, "R1", 65001, 30);
+  tb_node (t, "R2", 65001, 2);
+  tb_node (t, "A", 64501, 10);
+  tb_link (t, "R1", "R2", 10);
+  tb_session (t, "R1", "R2");
+  tb_peer (t, "R1", "A");
+  tb_peer (t, "R2", "A");
+  o = tb_originate (t, P, "R2");
+  o->has_med = TRUE, o->med = 10;
+  tw = tb_solve (t);
+  rib = tb_rib (tw, "A", P);
+  for (guint i = 0; i < rib->routes->len; i++)
+    {
+      const RwRoute *r = rib->routes->pdata[i];
+      g_assert_cmpint (r->has_med, ==, r->from == (gint) tb_idx (tw, "R2"));
+    }
+  g_assert_cmpstr (tb_best_from (tw, "A", P), ==, "R1");
+  assert_decided (tw, "A", "R1", RW_STEP_MED);
+}
+
 /* Policy: first match wins, implicit deny, continue entries adjust and go on; a route whose last
  * match was a continue entry is permitted, as in FRR 8.4. */
 static void
@@ -589,6 +619,7 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/bgp/step/baseline-router-id", test_step_baseline_router_id);
+  g_test_add_func ("/bgp/med/ibgp-learned-not-sent-to-ebgp", test_med_from_ibgp_not_sent_to_ebgp);
   g_test_add_func ("/bgp/step/1-weight", test_step_weight);
   g_test_add_func ("/bgp/step/2-local-pref", test_step_local_pref);
   g_test_add_func ("/bgp/step/3-local-origin", test_step_local_origin);

@@ -327,7 +327,7 @@ candidate (RwSym *sym, guint slot, guint cls, const RwAdj *a)
       r->clen = zint (Z, 0);
       for (guint i = 0; i < sym->n_nodes; i++)
         r->incl[i] = zbool (Z, FALSE);
-      r->med = zite (Z, zlt (Z, zint (Z, 0), b->aslen), zint (Z, 0), b->med);
+      r->med = zite (Z, zeq (Z, b->from, zint (Z, -1)), b->med, zint (Z, 0)); /* only a MED set here */
       r->nexthop = zint (Z, v);
     }
   else

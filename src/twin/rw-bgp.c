@@ -56,8 +56,10 @@ export_route (const ClassSolve *cs, guint u, const RwAdj *a, const RwRoute *r)
       out->has_originator = FALSE;
       out->originator_id = 0;
       rw_route_set_lists (out, r->as_path, r->as_path_len, r->communities, r->n_communities, NULL, 0);
-      /* MED learned from another AS is not passed to a third one. */
-      if (r->as_path_len > 0)
+      /* Only a MED set here (on a route this router originates) goes to an eBGP peer: one
+       * learned from any peer, iBGP included, is dropped, as FRR does (the export route-map
+       * may then set one). */
+      if (r->from >= 0)
         out->has_med = FALSE, out->med = 0;
       out->nexthop = (gint) u;
     }
