@@ -276,6 +276,26 @@ test_help_and_bench (void)
     g_assert_nonnull (strstr (r.out, "converged yes"));
     g_assert_nonnull (strstr (r.out, "peak memory"));
   }
+  {
+    /* --json: every figure named, measured ones as numbers, the skipped Z3 ones as null */
+    g_auto(Run) r = { 0 };
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    JsonObject *o;
+    static const char *keys[] = { "solve_s", "whatif_s", "import_s", "verify_k0_s", "verify_k1_s", "robustness_s",
+                                  "synth_s", "stable_states_s", "decision_s", "tick_ms", "peak_mib", NULL };
+    cli (&r, "bench", "--routers", "10", "--isps", "3", "--prefixes", "2000", "--seed", "7", "--no-z3",
+         "--import-routers", "12", "--json", NULL);
+    g_assert_cmpint (r.status, ==, 0);
+    g_assert_true (json_parser_load_from_data (parser, r.out, -1, &error));
+    o = json_node_get_object (json_parser_get_root (parser));
+    assert_keys (o, keys);
+    g_assert_cmpfloat (json_object_get_double_member (o, "solve_s"), >, 0);
+    g_assert_cmpfloat (json_object_get_double_member (o, "import_s"), >, 0);
+    g_assert_cmpfloat (json_object_get_double_member (o, "peak_mib"), >, 0);
+    g_assert_true (json_object_get_null_member (o, "verify_k1_s"));
+    g_assert_true (json_object_get_null_member (o, "decision_s"));
+  }
 }
 
 static JsonObject *

@@ -12,8 +12,62 @@
 
 #include <glib/gstdio.h>
 
+#include <json-glib/json-glib.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
+
+/* What one bench run measured; NAN where it was not measured. Seconds are wall-clock of this
+ * process alone (the bench runs one thing at a time). */
+typedef struct {
+  gboolean json;   /* print the figures as one JSON object instead of sentences */
+  double solve_s, whatif_s, import_s, verify_k0_s, verify_k1_s, robustness_s, synth_s, stable_states_s,
+         decision_s, tick_ms, peak_mib;
+} Figures;
+
+/* A sentence of the text output (nothing with --json). */
+static void G_GNUC_PRINTF (2, 3)
+say (const Figures *f, const char *fmt, ...)
+{
+  va_list ap;
+  if (f->json)
+    return;
+  va_start (ap, fmt);
+  vprintf (fmt, ap);
+  va_end (ap);
+}
+
+static void
+add_figure (JsonBuilder *b, const char *name, double v, double scale)
+{
+  json_builder_set_member_name (b, name);
+  if (isfinite (v))
+    json_builder_add_double_value (b, round (v * scale) / scale);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+print_figures (const Figures *f)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) root = NULL;
+  json_builder_begin_object (b);
+  add_figure (b, "solve_s", f->solve_s, 1e4);
+  add_figure (b, "whatif_s", f->whatif_s, 1e4);
+  add_figure (b, "import_s", f->import_s, 1e4);
+  add_figure (b, "verify_k0_s", f->verify_k0_s, 1e4);
+  add_figure (b, "verify_k1_s", f->verify_k1_s, 1e4);
+  add_figure (b, "robustness_s", f->robustness_s, 1e4);
+  add_figure (b, "synth_s", f->synth_s, 1e4);
+  add_figure (b, "stable_states_s", f->stable_states_s, 1e4);
+  add_figure (b, "decision_s", f->decision_s, 1e4);
+  add_figure (b, "tick_ms", f->tick_ms, 1e3);
+  add_figure (b, "peak_mib", f->peak_mib, 10);
+  json_builder_end_object (b);
+  root = json_builder_get_root (b);
+  rw_cli_print_json (root);
+}
 
 /* Peak resident set size of this process in MiB (VmHWM), or -1 where /proc is missing. */
 static double
@@ -47,7 +101,7 @@ remove_tree (const char *path)
 /* A synthetic network of @routers routers exported as a Containerlab lab (not timed), then
  * imported back (timed): the time to read a configuration set of that size. */
 static int
-bench_import (guint routers, guint32 seed)
+bench_import (guint routers, guint32 seed, Figures *f)
 {
   RwSynthParams params = { routers, 4, 1000, seed };
   g_autoptr(RwTopology) t = rw_synth_enterprise (&params);
@@ -68,9 +122,9 @@ bench_import (guint routers, guint32 seed)
   remove_tree (dir);
   if (back == NULL)
     return rw_cli_bad_input ("%s", error->message);
-  printf ("import of %u FRR configurations (%u routers of ours; %u sessions, %u policies): %.3f s, %u warnings\n",
-          back->nodes->len, routers, back->sessions->len, back->policies->len, (t1 - t0) / 1e6,
-          back->import_warnings->len);
+  f->import_s = (t1 - t0) / 1e6;
+  say (f, "import of %u FRR configurations (%u routers of ours; %u sessions, %u policies): %.3f s, %u warnings\n",
+       back->nodes->len, routers, back->sessions->len, back->policies->len, f->import_s, back->import_warnings->len);
   return RW_EXIT_OK;
 }
 
@@ -79,9 +133,11 @@ rw_cli_bench (int argc, char **argv)
 {
   gint routers = 20, isps = 4, prefixes = 100000, seed = 1;
   g_autofree char *topo_path = rw_data_find ("topologies", "enterprise.json");
-  gboolean no_z3 = FALSE;
+  gboolean no_z3 = FALSE, json = FALSE;
   gint import_routers = 200;
+  Figures f = { FALSE, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
   GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the figures as JSON (solve_s, whatif_s, import_s, verify_k0_s, verify_k1_s, robustness_s, synth_s, stable_states_s, decision_s, tick_ms, peak_mib)"), NULL },
     { "import-routers", 0, 0, G_OPTION_ARG_INT, &import_routers, N_("Routers of the exported lab whose import is timed (default 200, 0 = skip)"), "N" },
     { "routers", 0, 0, G_OPTION_ARG_INT, &routers, N_("Routers in our AS (default 20)"), "N" },
     { "isps", 0, 0, G_OPTION_ARG_INT, &isps, N_("Upstream ISPs (default 4)"), "K" },
@@ -110,6 +166,7 @@ rw_cli_bench (int argc, char **argv)
   if (routers < 3 || routers > 500 || isps < 1 || isps > 64 || prefixes < 0 || prefixes > 2000000 || seed < 0)
     return rw_cli_bad_input (_("bench: need 3 <= routers <= 500, 1 <= isps <= 64, 0 <= prefixes <= 2000000, seed >= 0"));
   params = (RwSynthParams) { (guint) routers, (guint) isps, (guint) prefixes, (guint32) seed };
+  f.json = json;
 
   t0 = g_get_monotonic_time ();
   twin = rw_twin_new (rw_synth_enterprise (&params));
@@ -131,16 +188,18 @@ rw_cli_bench (int argc, char **argv)
   diff = rw_twin_diff (twin, fork);
   t3 = g_get_monotonic_time ();
 
-  printf ("network: %d routers, %d ISPs, %u nodes, %u sessions, %u prefixes in %u classes, %u demands (seed %d)\n",
-          routers, isps, twin->topo->nodes->len, twin->topo->sessions->len, twin->bgp->n_prefixes,
-          twin->bgp->classes->len, twin->topo->demands->len, seed);
-  printf ("full solve (generate + IGP + BGP + traffic): %.3f s, converged %s after %u rounds\n",
-          (t1 - t0) / 1e6, twin->bgp->converged ? "yes" : "NO", twin->bgp->iterations);
-  printf ("what-if %s (fork + re-solve + diff): %.3f s, blast radius %.1f %%, %u routers changed\n", change,
-          (t3 - t2) / 1e6, 100 * diff->blast_radius, diff->routers_changed->len);
+  f.solve_s = (t1 - t0) / 1e6;
+  f.whatif_s = (t3 - t2) / 1e6;
+  say (&f, "network: %d routers, %d ISPs, %u nodes, %u sessions, %u prefixes in %u classes, %u demands (seed %d)\n",
+       routers, isps, twin->topo->nodes->len, twin->topo->sessions->len, twin->bgp->n_prefixes,
+       twin->bgp->classes->len, twin->topo->demands->len, seed);
+  say (&f, "full solve (generate + IGP + BGP + traffic): %.3f s, converged %s after %u rounds\n",
+       f.solve_s, twin->bgp->converged ? "yes" : "NO", twin->bgp->iterations);
+  say (&f, "what-if %s (fork + re-solve + diff): %.3f s, blast radius %.1f %%, %u routers changed\n", change,
+       f.whatif_s, 100 * diff->blast_radius, diff->routers_changed->len);
   if (import_routers < 0 || import_routers > 2000)
     return rw_cli_bad_input (_("--import-routers: between 0 and 2000"));
-  if (import_routers >= 3 && (status = bench_import ((guint) import_routers, (guint32) seed)) != RW_EXIT_OK)
+  if (import_routers >= 3 && (status = bench_import ((guint) import_routers, (guint32) seed, &f)) != RW_EXIT_OK)
     return status;
   if (!no_z3)
     {
@@ -158,8 +217,27 @@ rw_cli_bench (int argc, char **argv)
       base = rw_twin_new (g_steal_pointer (&ent));
       rw_safety_params_init (&p);
       v = rw_safety_robustness (base, &p);
-      printf ("k=1 robustness proof on %s: %.3f s (%u Z3 checks, %s)\n", base->topo->name, v->seconds, v->checks,
-              v->unknown ? "unknown" : v->safe ? "robust" : "counterexample found and confirmed");
+      f.robustness_s = v->seconds;
+      say (&f, "k=1 robustness proof on %s: %.3f s (%u Z3 checks, %s)\n", base->topo->name, v->seconds, v->checks,
+           v->unknown ? "unknown" : v->safe ? "robust" : "counterexample found and confirmed");
+      {
+        /* `verify TOPO --k 0` and `--k 1`: the rules on the network as it is, then robustness */
+        const char *none[] = { NULL };
+        g_autoptr(RwVerdict) v0 = NULL;
+        g_autoptr(RwVerdict) v1 = NULL;
+        g_autoptr(RwStableStates) st = NULL;
+        p.k = 0;
+        v0 = rw_safety_verify (base, none, &p, NULL);
+        p.k = 1;
+        v1 = rw_safety_verify (base, none, &p, NULL);
+        f.verify_k0_s = v0 ? v0->seconds : NAN;
+        f.verify_k1_s = v1 ? v1->seconds : NAN;
+        say (&f, "verify --k 0: %.3f s (%s); verify --k 1: %.3f s (%s)\n", f.verify_k0_s,
+             v0 && v0->safe ? "safe" : "unsafe", f.verify_k1_s, v1 && v1->safe ? "safe" : "unsafe");
+        st = rw_safety_stable_states (base, p.timeout_ms);
+        f.stable_states_s = st->seconds;
+        say (&f, "stable states (Z3, per prefix group): %.3f s, %d found\n", st->seconds, st->count);
+      }
       /* synthesis: the demands on the busiest link direction grown to 110 % of its capacity */
       if (base->traffic->max_dir >= 0 && base->traffic->max_utilisation > 0)
         {
@@ -175,10 +253,32 @@ rw_cli_bench (int argc, char **argv)
       g_ptr_array_add (grow, NULL);
       hot = rw_twin_fork_apply (base, (const char *const *) grow->pdata, NULL);
       r = rw_safety_synthesise (hot, &p);
-      printf ("synthesis with the busiest link at %.0f %%: %.3f s, %u change%s, max utilisation %.0f %% -> %.0f %% (%s)\n",
-              100 * hot->traffic->max_utilisation, r->seconds, r->changes->len, r->changes->len == 1 ? "" : "s",
-              100 * r->max_util_before, 100 * r->max_util_after, r->found ? "confirmed" : r->reason);
+      f.synth_s = r->seconds;
+      say (&f, "synthesis with the busiest link at %.0f %%: %.3f s, %u change%s, max utilisation %.0f %% -> %.0f %% (%s)\n",
+           100 * hot->traffic->max_utilisation, r->seconds, r->changes->len, r->changes->len == 1 ? "" : "s",
+           100 * r->max_util_before, 100 * r->max_util_after, r->found ? "confirmed" : r->reason);
       rw_safety_params_clear (&p);
+    }
+  if (!no_z3)
+    {
+      /* one agent decision: the flagship scenario's run, divided by the decisions it made (each
+       * with its candidates simulated, screened and proved) */
+      g_autofree char *flagship = rw_data_find ("scenarios", "flagship-growth-and-cut.json");
+      g_autoptr(RwScenario) sc = flagship ? rw_scenario_load_file (flagship, NULL) : NULL;
+      if (sc)
+        {
+          g_autoptr(RwAgent) ag = rw_agent_new (sc, NULL, NULL, NULL);
+          const GPtrArray *tl;
+          guint decisions = 0;
+          gint64 a0 = g_get_monotonic_time (), a1;
+          rw_agent_run (ag, NULL);
+          a1 = g_get_monotonic_time ();
+          tl = rw_agent_timeline (ag);
+          for (guint i = 0; i < tl->len; i++)
+            decisions += g_strcmp0 (((RwTimelineEvent *) tl->pdata[i])->kind, "decision") == 0;
+          f.decision_s = decisions ? (a1 - a0) / 1e6 / decisions : NAN;
+          say (&f, "flagship run: %.3f s, %u decisions, %.3f s per decision\n", (a1 - a0) / 1e6, decisions, f.decision_s);
+        }
     }
   {
     /* the agent loop: a tick without a decision (observe, detect, reason) on the quiet scenario */
@@ -189,10 +289,14 @@ rw_cli_bench (int argc, char **argv)
         g_autoptr(RwAgent) ag = rw_agent_new (sc, NULL, NULL, NULL);
         gint64 a0 = g_get_monotonic_time ();
         rw_agent_run (ag, NULL);
-        printf ("agent loop tick (observe, detect, reason; no decision): %.2f ms over %u ticks of %s\n",
-                (g_get_monotonic_time () - a0) / 1e3 / sc->ticks, sc->ticks, sc->name);
+        f.tick_ms = (g_get_monotonic_time () - a0) / 1e3 / sc->ticks;
+        say (&f, "agent loop tick (observe, detect, reason; no decision): %.2f ms over %u ticks of %s\n", f.tick_ms,
+             sc->ticks, sc->name);
       }
   }
-  printf ("peak memory (VmHWM): %.1f MiB\n", peak_rss_mib ());
+  f.peak_mib = peak_rss_mib ();
+  say (&f, "peak memory (VmHWM): %.1f MiB\n", f.peak_mib);
+  if (json)
+    print_figures (&f);
   return RW_EXIT_OK;
 }
