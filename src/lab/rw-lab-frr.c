@@ -2,9 +2,10 @@
  * pathspace, loading the integrated configuration, vtysh, and waiting for BGP to settle.
  *
  * Each daemon runs as `ip netns exec NS /usr/lib/frr/DAEMON -d -f /dev/null` with its vty
- * socket, zserv.api, pid file and log under the node's folder; the node's frr.conf is then
- * loaded with `vtysh --vty_socket DIR -f frr.conf`, which hands every line to the daemon that
- * owns it, as `vtysh -b` does at boot. A daemon never reads /etc/frr.
+ * socket, zserv.api, pid file and log under the node's folder (bgpd with its BMP module,
+ * `-M bmp`); the node's frr.conf is then loaded with `vtysh --vty_socket DIR -f frr.conf`,
+ * which hands every line to the daemon that owns it, as `vtysh -b` does at boot. A daemon
+ * never reads /etc/frr.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-lab-private.h"
 
@@ -212,6 +213,13 @@ daemon_argv (const RwLabNode *node, const RwLabDaemon *d, gboolean as_root)
   g_ptr_array_add (argv, g_strdup_printf ("file:%s/%s.log", node->dir, d->name));
   g_ptr_array_add (argv, g_strdup ("-P"));
   g_ptr_array_add (argv, g_strdup ("0")); /* no TCP vty: vtysh talks over the socket */
+  if (strcmp (d->name, "bgpd") == 0)
+    {
+      /* the BMP module (RFC 7854), so that "bmp targets" in a configuration or typed later
+       * works; loaded but unconfigured it does nothing */
+      g_ptr_array_add (argv, g_strdup ("-M"));
+      g_ptr_array_add (argv, g_strdup ("bmp"));
+    }
   if (node->profile)
     {
       /* "frr defaults" only counts at startup, not when vtysh loads the file later */
