@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SCENARIOS RW_SOURCE_DIR "/scenarios/"
 
@@ -37,6 +38,19 @@ test_scenario_bad_input (void)
     { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"operator\":{\"default\":\"maybe\"}}", "operator.default: 'maybe'" },
     { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"events\":[{\"at\":5,\"type\":\"session_flap\",\"a\":\"R1\",\"b\":\"R5\"}]}", "a and b must name the two ends of a session" },
     { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":20,\"baseline_ticks\":30,\"topology\":\"../data/topologies/enterprise.json\"}", "baseline_ticks: 30 is not shorter" },
+    /* strict JSON (issue 15): json-glib 1.6 read these; the later "seed" won silently */
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"\\u0073eed\":2,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\"}", "bad.json: seed: duplicate key" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\"}\n{\"format\":\"routewise-scenario\"}", "bad.json: not valid JSON: line 2, column 1: more text after the end of the JSON document" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":0x2A,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\"}", "near seed: hex numbers are not JSON" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50 /* short */,\"topology\":\"../data/topologies/enterprise.json\"}", "near ticks: comments or single quotes are not standard JSON" },
+    /* absurd figures: 1e308 s per tick printed "inf" in run --json; a ramp to 1e308 Mbps went
+     * where no topology demand may go (at most 1e9) */
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"tick_s\":1e308,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\"}", "bad.json: tick_s: must be between 0.001 and 86400 seconds" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"tick_s\":0.0001,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\"}", "bad.json: tick_s: must be between 0.001 and 86400 seconds" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"events\":[{\"at\":5,\"type\":\"demand_ramp\",\"demand\":\"dc-web-to-aws\",\"to_mbps\":1e308,\"over\":10}]}", "bad.json: events[0].to_mbps: must be between 0 and 1000000000" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"events\":[{\"at\":5,\"type\":\"link_degrade\",\"link\":\"R1-ISPA\",\"latency_ms\":1e300}]}", "bad.json: events[0]: loss_pct must be in [0, 100] and latency_ms in [0, 1000000]" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":\"../data/topologies/enterprise.json\",\"expect\":{\"max_utilisation_after\":1e300}}", "bad.json: expect.max_utilisation_after: must be between 0 and 1000" },
+    { "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"x\",\"seed\":1,\"ticks\":50,\"topology\":{\"format\":\"routewise-topology\",\"version\":1,\"nodes\":[{\"id\":\"R1\",\"kind\":\"router\",\"role\":\"edge\",\"asn\":1,\"router_id\":\"1.1.1.1\"},{\"id\":\"R2\",\"kind\":\"router\",\"role\":\"edge\",\"asn\":1,\"router_id\":\"1.1.1.2\"}],\"links\":[{\"id\":\"L\",\"a\":\"R1\",\"b\":\"R2\",\"capacity_mbps\":1e-300,\"latency_ms\":1}]}}", "bad.json: topology: links[0].capacity_mbps: must be at least 0.001 (1 kbit/s)" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -47,6 +61,32 @@ test_scenario_bad_input (void)
       if (!g_str_has_prefix (error->message, "bad.json") || strstr (error->message, cases[i].expect) == NULL)
         g_error ("case %u: '%s' lacks '%s'", i, error->message, cases[i].expect);
     }
+  {
+    /* 52,000 levels of arrays of objects crashed json-glib's parser (SIGSEGV) */
+    g_autoptr(GString) deep = g_string_new ("{\"format\":\"routewise-scenario\",\"events\":");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwScenario) s = NULL;
+    for (guint i = 0; i < 52000; i++)
+      g_string_append (deep, "[{\"at\":");
+    s = rw_scenario_load_data (deep->str, -1, "bad.json", dir, &error);
+    g_assert_null (s);
+    g_assert_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE);
+    g_assert_true (g_str_has_suffix (error->message, ": arrays and objects nested deeper than 64 levels"));
+  }
+  {
+    /* a FIFO blocked the loader for ever */
+    g_autoptr(GError) error = NULL;
+    g_autofree char *tmp = g_dir_make_tmp ("rw-agent-XXXXXX", NULL);
+    g_autofree char *fifo = g_build_filename (tmp, "scenario.json", NULL);
+    g_autoptr(RwScenario) s = NULL;
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    s = rw_scenario_load_file (fifo, &error);
+    g_assert_null (s);
+    g_assert_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_IO);
+    g_assert_true (g_str_has_suffix (error->message, ": not a regular file (a FIFO)"));
+    g_assert_cmpint (g_remove (fifo), ==, 0);
+    g_assert_cmpint (g_rmdir (tmp), ==, 0);
+  }
 }
 
 static gboolean

@@ -6,6 +6,7 @@
 #include <json-glib/json-glib.h>
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define CLI RW_BUILD_DIR "/src/cli/routewise-cli"
 #define ENTERPRISE RW_SOURCE_DIR "/data/topologies/enterprise.json"
@@ -219,6 +220,81 @@ test_bad_input_exit_2 (void)
   g_remove (broken);
   g_remove (typo);
   g_rmdir (dir);
+}
+
+/* Hostile input (issue 15): each of these crashed, hung, ran without end or was accepted. Now each
+ * is refused with exit 2 and a message that names the file and the problem. */
+static void
+test_hostile_input (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-cli-XXXXXX", NULL);
+  g_autofree char *deep = g_build_filename (dir, "deep.json", NULL);
+  g_autofree char *two = g_build_filename (dir, "two.json", NULL);
+  g_autofree char *fifo = g_build_filename (dir, "fifo.json", NULL);
+  g_autofree char *tick = g_build_filename (dir, "tick.json", NULL);
+  g_autofree char *db = g_build_filename (dir, "ws.db", NULL);
+  g_autofree char *keys = g_build_filename (dir, "keys.json", NULL);
+  g_autofree char *brackets = g_strnfill (104000, '[');
+  g_autofree char *deep_text = g_strconcat ("{\"format\": \"routewise-topology\", \"version\": 1, \"name\": ", brackets, NULL);
+  g_autofree char *ent = NULL, *two_text = NULL, *tick_text = NULL, *long_text = NULL;
+  struct { const char *args[8]; const char *expect; } cases[] = {
+    /* a 104 KB file of '[' overflowed json-glib's stack: SIGSEGV */
+    { { "simulate", deep }, "nested deeper than 64 levels" },
+    /* the second document was ignored and the command exited 0 */
+    { { "simulate", two }, "line 992, column 1: more text after the end of the JSON document" },
+    /* a FIFO blocked for ever, /dev/zero was read until memory ran out */
+    { { "simulate", fifo }, ": not a regular file (a FIFO)" },
+    { { "simulate", "/dev/zero" }, "/dev/zero: not a regular file (a device)" },
+    { { "run", fifo, "--db", db }, ": not a regular file (a FIFO)" },
+    /* a policy change at an ISP's router is not ours to make */
+    { { "whatif", ENTERPRISE, "local-pref:ISP-B:R1:200" }, "'ISP-B' is not one of our routers (it is external)" },
+    /* 1e308 s per tick printed "inf" in run --json */
+    { { "run", tick, "--json", "--db", db }, "tick_s: must be between 0.001 and 86400 seconds" },
+    /* a directory as the key file was reported as "mode 755" */
+    { { "incident", "fibre cut", "--db", db, "--keys", dir }, ": the key file is not a regular file" },
+    { { "incident", "fibre cut", "--db", db, "--keys", keys, "--runbooks", fifo }, ": not a regular file (a FIFO)" },
+    { { "incident", "--harness", fifo, "--db", db, "--keys", keys }, ": not a regular file (a FIFO)" },
+  };
+
+  g_assert_true (g_file_set_contents (deep, deep_text, -1, NULL));
+  g_assert_true (g_file_get_contents (ENTERPRISE, &ent, NULL, NULL));
+  two_text = g_strconcat (ent, "{\"format\": \"routewise-topology\", \"version\": 1, \"nodes\": []}\n", NULL);
+  g_assert_true (g_file_set_contents (two, two_text, -1, NULL));
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  tick_text = g_strdup_printf ("{\"format\": \"routewise-scenario\", \"version\": 1, \"name\": \"x\", \"topology\": \"%s\","
+                               " \"seed\": 1, \"tick_s\": 1e308, \"ticks\": 40}", ENTERPRISE);
+  g_assert_true (g_file_set_contents (tick, tick_text, -1, NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto(Run) r = { 0 };
+      const char **a = cases[i].args;
+      cli (&r, a[0], a[1], a[2], a[3], a[4], a[5], a[6], a[7], NULL);
+      if (r.status != 2)
+        g_error ("case %u (%s %s): exit %d, stderr: %s", i, a[0], a[1], r.status, r.err);
+      if (strstr (r.err, cases[i].expect) == NULL)
+        g_error ("case %u: stderr '%s' lacks '%s'", i, r.err, cases[i].expect);
+    }
+  {
+    /* incident text has a cap, and says it */
+    g_auto(Run) r = { 0 };
+    long_text = g_strnfill (64 * 1024 + 1, 'x');
+    memcpy (long_text, "fibre cut ", 10);
+    cli (&r, "incident", long_text, "--db", db, "--keys", keys, NULL);
+    g_assert_cmpint (r.status, ==, 2);
+    g_assert_nonnull (strstr (r.err, "the incident text is 65537 bytes, more than the 64 KiB an incident may have"));
+  }
+  g_remove (deep);
+  g_remove (two);
+  g_remove (fifo);
+  g_remove (tick);
+  g_remove (keys);
+  g_remove (db);
+  {
+    g_autofree char *wal = g_strconcat (db, "-wal", NULL), *shm = g_strconcat (db, "-shm", NULL);
+    g_remove (wal);
+    g_remove (shm);
+  }
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
 static void
@@ -643,6 +719,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/whatif/fibre-cut", test_whatif_fibre_cut);
   g_test_add_func ("/cli/whatif/harmless", test_whatif_harmless_change);
   g_test_add_func ("/cli/bad-input", test_bad_input_exit_2);
+  g_test_add_func ("/cli/hostile-input", test_hostile_input);
   g_test_add_func ("/cli/render", test_render_files);
   g_test_add_func ("/cli/help-and-bench", test_help_and_bench);
   g_test_add_func ("/cli/verify/rules-in-words", test_verify_rules_in_words);

@@ -118,10 +118,27 @@ test_runbooks_bad_input (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_nonnull (ok);
   assert_load_fails ("{\"format\":\"routewise-topology\",\"version\":1,\"runbooks\":[]}", "format");
+  /* strict JSON (issue 15): what json-glib 1.6 reads but RFC 8259 and Routewise do not */
+  assert_load_fails (RB (",\"\\u0073teps\":[\"b\"]", "[]"), "bad.json: runbooks[0].steps: duplicate key");
+  assert_load_fails (RB ("", "[]") "\n{}", "bad.json: not valid JSON: line 2, column 1: more text after the end");
+  assert_load_fails (RB ("", "[]") " // no plan", "comments or single quotes are not standard JSON");
+  assert_load_fails ("{\"format\":\"routewise-runbooks\",\"version\":0x1,\"runbooks\":[]}", "near version: hex numbers");
+  assert_load_fails ("{\"format\":\"routewise-runbooks\",\"version\":18446744073709551617,\"runbooks\":[]}",
+                     "bad.json: version: 18446744073709551617 is out of range");
+  {
+    g_autoptr(GString) deep = g_string_new ("{\"format\":\"routewise-runbooks\",\"version\":1,\"runbooks\":");
+    for (guint i = 0; i < 104000; i++)
+      g_string_append_c (deep, '[');
+    assert_load_fails (deep->str, "arrays and objects nested deeper than 64 levels");
+  }
   assert_load_fails (RB (",\"colour\":1", "[]"), "runbooks[0].colour: unknown key");
   assert_load_fails (RB ("", "[" TASK ("a", "[\"b\"]") "," TASK ("b", "[\"a\"]") "]"), "cycle");
   assert_load_fails (RB ("", "[" TASK ("a", "[\"zz\"]") "]"), "unknown task 'zz'");
   assert_load_fails (RB ("", "[{\"task_id\":\"a\"}]"), "runbooks[0].plan");
+  /* an absurd window: 1e308 s did not fit a tick count */
+  assert_load_fails (RB ("", "[{\"task_id\":\"a\",\"type\":\"search_logs\",\"target\":\"network\",\"args\":{\"lookback_s\":1e308},"
+                             "\"dependencies\":[],\"assigned_to\":\"LogAgent\"}]"),
+                     "runbooks[0].plan: tasks[0].args.lookback_s: must be between 0 and 2678400");
   assert_load_fails ("{\"format\":\"routewise-runbooks\",\"version\":1,\"runbooks\":[{\"id\":\"x\",\"title\":\"t\","
                      "\"severity\":\"dire\",\"symptoms\":\"s\",\"keywords\":\"k\",\"steps\":[],\"needs\":[],"
                      "\"questions\":{},\"plan\":[]}]}", "severity: 'dire'");
@@ -835,6 +852,42 @@ test_keys_rotation (Fixture *f, gconstpointer data)
           g_assert_null (g_strstr_len (bytes, len, hexkey));
         }
   }
+  /* only a regular file is a key file: a directory was reported as "mode 755", a FIFO blocked */
+  {
+    g_autofree char *sub = g_build_filename (f->dir, "keys.d", NULL);
+    g_autofree char *fifo = g_build_filename (f->dir, "keys.fifo", NULL);
+    g_autoptr(RwKeyring) none = NULL;
+    g_assert_cmpint (g_mkdir (sub, 0755), ==, 0);
+    g_assert_null (none = rw_keyring_load (sub, FALSE, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO);
+    g_assert_true (g_str_has_suffix (error->message, ": the key file is not a regular file"));
+    g_clear_error (&error);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_assert_null (none = rw_keyring_load (fifo, FALSE, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO);
+    g_clear_error (&error);
+    g_assert_null (rw_runbook_set_load_file (fifo, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO);
+    g_assert_true (g_str_has_suffix (error->message, ": not a regular file (a FIFO)"));
+    g_clear_error (&error);
+    g_assert_null (rw_runbook_set_load_file ("/dev/zero", &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO);
+    g_clear_error (&error);
+    g_assert_cmpint (g_rmdir (sub), ==, 0);
+    g_assert_cmpint (g_remove (fifo), ==, 0);
+  }
+  /* a key file must be strict JSON too: the escaped "current" would otherwise win silently */
+  {
+    g_autofree char *text = NULL, *twice = NULL;
+    g_autofree char *copy = g_build_filename (f->dir, "keys-twice.json", NULL);
+    g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+    twice = g_strdup_printf ("{\"\\u0063urrent\": 1,%s", strchr (text, '{') + 1);
+    g_assert_true (g_file_set_contents_full (copy, twice, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+    g_assert_null (rw_keyring_load (copy, FALSE, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_true (g_str_has_suffix (error->message, ": current: duplicate key"));
+    g_clear_error (&error);
+  }
   /* a key file others can read is refused */
   g_assert_cmpint (g_chmod (path, 0644), ==, 0);
   g_assert_null (rw_keyring_load (path, FALSE, &error));
@@ -844,7 +897,7 @@ test_keys_rotation (Fixture *f, gconstpointer data)
 
 /* ---- the LLM planner against a loopback chat-completions server ---- */
 
-typedef enum { LLM_VALID, LLM_MALFORMED, LLM_NEAR_JSON, LLM_CYCLIC, LLM_SLOW } LlmMode;
+typedef enum { LLM_VALID, LLM_MALFORMED, LLM_NEAR_JSON, LLM_CYCLIC, LLM_SLOW, LLM_DEEP } LlmMode;
 
 typedef struct {
   GThread *thread;
@@ -897,6 +950,17 @@ chat_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHas
       g_usleep (s->slow_ms * 1000);
       content = valid_plan;
       break;
+    case LLM_DEEP:
+      {
+        /* a hostile server: 104 KB of '[' crashed json-glib's parser, and the CLI with it */
+        GString *deep = g_string_new ("{\"choices\":");
+        for (guint i = 0; i < 104000; i++)
+          g_string_append_c (deep, '[');
+        soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+        soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, deep->str, deep->len);
+        g_string_free (deep, TRUE);
+        return;
+      }
     case LLM_VALID:
     default:
       content = valid_plan;
@@ -1046,6 +1110,16 @@ test_llm_planner (Fixture *f, gconstpointer data)
     g_assert_nonnull (strstr (error->message, "cycle"));
     g_clear_error (&error);
   }
+  /* deep nesting: refused before json-glib sees it, not a crash */
+  g_atomic_int_set (&srv.mode, LLM_DEEP);
+  {
+    g_autofree char *answer = rw_llm_chat (&cfg, "system", "user", &error);
+    g_assert_null (answer);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_LLM);
+    g_assert_nonnull (strstr (error->message, "the answer is not a chat-completions document: line 1, column 75, "));
+    g_assert_true (g_str_has_suffix (error->message, ": arrays and objects nested deeper than 64 levels"));
+    g_clear_error (&error);
+  }
   /* slow: the server would answer with a valid plan after 2.5 s; the client gives up after its
    * 1 s timeout instead (no wall-clock assertion: loaded CI machines are slow) */
   g_atomic_int_set (&srv.mode, LLM_SLOW);
@@ -1152,6 +1226,25 @@ test_llm_answer (Fixture *f, gconstpointer data)
     g_assert_true (g_str_has_prefix (error->message, "LLM answer: "));
   }
   {
+    /* a content string that nests deeply, and one that says a task's field twice (escaped) */
+    g_autoptr(GString) deep = g_string_new ("{\"tasks\": ");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(RwPlan) p = NULL;
+    for (guint i = 0; i < 52000; i++)
+      g_string_append (deep, "[{\"a\":");
+    p = rw_llm_plan_from_answer (deep->str, &repaired, &error);
+    g_assert_null (p);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "nested deeper than 64 levels"));
+    g_clear_error (&error);
+    p = rw_llm_plan_from_answer ("{\"tasks\":[{\"task_id\":\"m1\",\"type\":\"check_metric\",\"target\":\"R2-ISPB\","
+                                 "\"args\":{},\"dependencies\":[],\"assigned_to\":\"MetricAgent\","
+                                 "\"\\u0074arget\":\"R1\"}]}", &repaired, &error);
+    g_assert_null (p);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "tasks[0].target: duplicate key"));
+  }
+  {
     g_autoptr(GError) error = NULL;
     g_autoptr(RwPlan) p = rw_llm_plan_from_answer ("```\n{\"tasks\": [{\"task_id\": 1}]}\n```", &repaired, &error);
     g_assert_null (p);
@@ -1180,6 +1273,44 @@ incident (Fixture *f, const char *text)
   r = rw_incident_run (&p, &error);
   g_assert_no_error (error);
   return r;
+}
+
+/* An incident text has a cap, with its size said; below it, retrieval takes time in proportion
+ * to the text (GRegex splitting made 260 KB take 88 s: no timing is asserted here, `routewise-cli
+ * bench` measures). The text at the cap still finds the runbook and the entities. */
+static void
+test_incident_long_text (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GString) text = g_string_new (DONE_CHECK);
+  g_autoptr(RwKeyring) kr = rw_keyring_new_ephemeral ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwIncidentResult) r = NULL;
+  g_autoptr(GPtrArray) ents = NULL;
+  g_autofree char *m = NULL;
+  RwIncidentParams p = { 0 };
+  guint n = 0;
+
+  /* filler of distinct words, entities and punctuation up to the cap exactly */
+  for (; text->len < RW_INCIDENT_MAX_BYTES - 64; n++)
+    g_string_append_printf (text, " word%u 10.%u.%u.0/24 ...--- R2-ISPB,", n, (n / 256) % 256, n % 256);
+  while (text->len < RW_INCIDENT_MAX_BYTES)
+    g_string_append_c (text, '.');
+  g_assert_cmpuint (text->len, ==, RW_INCIDENT_MAX_BYTES);
+  m = rw_runbook_match_expression (f->books, text->str);
+  g_assert_nonnull (strstr (m, "\"word0\""));
+  g_assert_nonnull (strstr (m, "\"fibre\""));
+  ents = rw_entities_resolve (f->topo, text->str);
+  g_assert_cmpstr (((RwEntity *) ents->pdata[0])->id, ==, "R2");
+  g_assert_cmpuint (ents->len, >, n / 2); /* the distinct prefixes, each once */
+
+  /* one byte over: refused with the size, before anything is stored */
+  g_string_append_c (text, 'x');
+  p.text = text->str, p.topo = f->topo, p.runbooks = f->books, p.store = f->store, p.keys = kr;
+  r = rw_incident_run (&p, &error);
+  g_assert_null (r);
+  g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID);
+  g_assert_cmpstr (error->message, ==, "the incident text is 65537 bytes, more than the 64 KiB an incident may have: "
+                                       "describe it in fewer words");
 }
 
 static void
@@ -1733,6 +1864,7 @@ main (int argc, char **argv)
   ADD ("/intake/llm", test_llm_planner);
   ADD ("/intake/llm/answer", test_llm_answer);
   ADD ("/intake/incident/resolved", test_incident_resolved);
+  ADD ("/intake/incident/long-text", test_incident_long_text);
   ADD ("/intake/incident/escalations", test_incident_escalations);
   ADD ("/intake/incident/progress", test_incident_progress);
   ADD ("/intake/action/idempotent", test_action_idempotent);

@@ -4,10 +4,16 @@
  * "SOURCE: JSON.PATH: problem" and never half-loads, and saving is atomic.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-topology.h"
+#include "rw-file.h"
+#include "rw-json-util.h"
 
+#include <fcntl.h>
 #include <glib.h>
+#include <math.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef RW_SOURCE_DIR
 #error "RW_SOURCE_DIR must be defined (the source root, set in tests/meson.build)"
@@ -517,6 +523,7 @@ static const EdgeCase edge_cases[] = {
   { "x-1e7", "\"x\": 120", "\"x\": 1e7" },
   { "x-minus-1e7", "\"x\": 120", "\"x\": -9999999.5" },
   { "capacity-1e9", "\"capacity_mbps\": 40000", "\"capacity_mbps\": 1e9" },
+  { "capacity-1kbit", "\"capacity_mbps\": 40000", "\"capacity_mbps\": 0.001" },
   { "mbps-1e9", "\"mbps\": 3000", "\"mbps\": 999999999.25" },
   { "sla-latency-1e6", "\"latency_ms\": 200", "\"latency_ms\": 1e6" },
   /* strings */
@@ -630,6 +637,8 @@ static const BadCase bad_cases[] = {
   { "link-capacity-missing", "\"capacity_mbps\": 40000, ", "", "links[0].capacity_mbps: missing" },
   { "link-latency-negative", "\"latency_ms\": 0.5", "\"latency_ms\": -0.5", "links[0].latency_ms: must be between 0 and 1000000" },
   { "link-capacity-absurd", "\"capacity_mbps\": 40000", "\"capacity_mbps\": 1e17", "links[0].capacity_mbps: must be a positive number up to 1000000000" },
+  /* 1e-300 Mbps made a utilisation of 7e303 */
+  { "link-capacity-tiny", "\"capacity_mbps\": 40000", "\"capacity_mbps\": 1e-300", "links[0].capacity_mbps: must be at least 0.001 (1 kbit/s)" },
   { "node-x-absurd", "\"x\": 120", "\"x\": -1e20", "nodes[0]: x and y must be numbers between -10000000 and 10000000" },
   { "link-loss-101", "\"loss_pct\": 0.25", "\"loss_pct\": 101", "links[1].loss_pct: must be between 0 and 100" },
   { "link-igp-cost-zero", "\"igp_cost\": 100", "\"igp_cost\": 0", "links[1].igp_cost: 0 is out of range" },
@@ -688,11 +697,35 @@ static const BadCase bad_cases[] = {
   { "demand-unknown-class", "\"class\": \"gold\"", "\"class\": \"platinum\"", "demands[0].class: unknown SLA class 'platinum'" },
   { "demand-dst-not-prefix", "\"dst\": \"203.0.113.0/24\"", "\"dst\": \"203.0.113.7\"", "demands[0].dst: '203.0.113.7' is not an IPv4 prefix" },
   { "demand-negative-mbps", "\"mbps\": 3000", "\"mbps\": -1", "demands[0].mbps: must be between 0 and 1000000000" },
-  { "demand-huge-integer", "\"mbps\": 3000", "\"mbps\": 18446744073709551615", "demands[0].mbps: must be between 0 and 1000000000" },
+  /* json-glib wraps whole numbers above 2^63 - 1 (this one became -1): refused as written */
+  { "demand-huge-integer", "\"mbps\": 3000", "\"mbps\": 18446744073709551615", "demands[0].mbps: 18446744073709551615 is out of range" },
   { "json-comment", "\"version\": 1,", "\"version\": 1, /* \" */", "comments or single quotes are not standard JSON" },
   { "demand-mbps-string", "\"mbps\": 3000", "\"mbps\": \"3000\"", "demands[0].mbps: expected a number" },
   { "demand-duplicate-id", "\"id\": \"bulk\"", "\"id\": \"r1-to-cdn\"", "demands[1].id: duplicate demand 'r1-to-cdn'" },
   { "demand-missing-class", ", \"class\": \"bronze\"", "", "demands[1].class: missing" },
+  /* Strict JSON (issue 15): json-glib 1.6 reads all of these; rw_json_check_text() refuses them
+   * before it does, naming the place. */
+  { "duplicate-key-escaped", "\"capacity_mbps\": 40000", "\"\\u0063apacity_mbps\": 1, \"capacity_mbps\": 40000", "links[0].capacity_mbps: duplicate key" },
+  { "duplicate-key-escaped-top", "\"name\": \"Test edge\",", "\"name\": \"Test edge\", \"n\\u0061me\": \"x\",", "name: duplicate key" },
+  { "second-document", "\n}\n", "\n}\n{ \"format\": \"routewise-topology\" }\n", "line 47, column 1: more text after the end of the JSON document" },
+  { "hex-number", "\"asn\": 64496", "\"asn\": 0xFBF0", "near nodes[2].asn: hex numbers are not JSON" },
+  { "leading-zero", "\"igp_cost\": 100", "\"igp_cost\": 0100", "near links[1].igp_cost: a number must not start with 0" },
+  { "line-comment", "\"version\": 1,", "\"version\": 1, // the first\n", "near version: comments or single quotes are not standard JSON" },
+  { "single-quotes", "\"name\": \"Test edge\"", "'name': \"Test edge\"", "comments or single quotes are not standard JSON" },
+  { "trailing-comma-array", "\"64496:1\"] }", "\"64496:1\",] }", "near prefixes[0].communities[2]: a comma before ']' is not JSON" },
+  { "trailing-comma-object", "\"loss_pct\": 5 }", "\"loss_pct\": 5, }", "near sla_classes.bronze.loss_pct: a comma before '}' is not JSON" },
+  { "nan", "\"mbps\": 3000", "\"mbps\": NaN", "near demands[0].mbps: NaN and Infinity are not JSON numbers" },
+  { "minus-infinity", "\"latency_ms\": 0.5", "\"latency_ms\": -Infinity", "a digit must follow '-'" },
+  { "plus-sign", "\"latency_ms\": 0.5", "\"latency_ms\": +0.5", "a number must not start with '+'" },
+  { "number-overflow", "\"mbps\": 3000", "\"mbps\": 1e999", "demands[0].mbps: 1e999 is out of range" },
+  { "version-huge", "\"version\": 1", "\"version\": 18446744073709551616", "version: 18446744073709551616 is out of range" },
+  { "asn-huge-negative", "\"asn\": 64496", "\"asn\": -9223372036854775809", "nodes[2].asn: -9223372036854775809 is out of range" },
+  { "control-character", "\"Jio\"", "\"J\tio\"", "near nodes[2].label: a control character (U+0009) in a string must be written as an escape" },
+  { "nul-escape", "\"Jio\"", "\"J\\u0000io\"", "nodes[2].label: \\u0000 in a string" },
+  { "bad-escape", "\"Jio\"", "\"J\\xio\"", "a backslash before 'x' is not a JSON escape" },
+  { "not-utf8", "\"Jio\"", "\"J\xffio\"", "near nodes[2].label: not UTF-8" },
+  { "member-name-lone-surrogate", "\"label\": \"Jio\"", "\"l\\udc00abel\": \"Jio\"", "nodes[2] (a member name): not valid UTF-8" },
+  { "unclosed-string", NULL, "{ \"format\": \"routewise-topology", "line 1, column 13, near format: a string is not closed" },
   /* SLA classes */
   { "sla-latency-zero", "\"gold\": { \"latency_ms\": 50", "\"gold\": { \"latency_ms\": 0", "sla_classes.gold.latency_ms: must be a positive number" },
   { "sla-loss-over-100", "\"loss_pct\": 5 }", "\"loss_pct\": 150 }", "sla_classes.bronze.loss_pct: must be between 0 and 100" },
@@ -792,6 +825,164 @@ test_bad_input_explicit_length (void)
   g_assert_true (g_str_has_prefix (error->message, SOURCE ": not valid JSON"));
 }
 
+/* ---- the strict pre-check (rw_json_check_text) ---- */
+
+/* @depth arrays nested inside each other: "[[[...]]]". */
+static char *
+nested_arrays (guint depth)
+{
+  GString *s = g_string_sized_new (2 * depth + 1);
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (s, '[');
+  for (guint i = 0; i < depth; i++)
+    g_string_append_c (s, ']');
+  return g_string_free (s, FALSE);
+}
+
+/* A 104 KB file of opening brackets overflowed json-glib's stack (one frame per level): every
+ * loader died with SIGSEGV. The check refuses it before json-glib sees it, from memory and from
+ * a file. */
+static void
+test_strict_deep_nesting (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *deep = g_strnfill (104000, '[');
+  g_autofree char *doc = g_strdup_printf ("{ \"format\": \"routewise-topology\", \"version\": 1, \"name\": %s }", deep);
+  g_autofree char *dir = g_dir_make_tmp ("rw-topology-json-XXXXXX", &error);
+  g_autofree char *path = NULL;
+
+  g_assert_no_error (error);
+  g_assert_null (rw_topology_load_data (doc, -1, SOURCE, &error));
+  g_assert_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE);
+  g_assert_cmpstr (error->message, ==, SOURCE ": not valid JSON: line 1, column 120, near name[0][0][0][0][0][0][0][0][0][0][0][0]"
+                   "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]"
+                   "[0][0][0][0][0][0][0][0][0][0][0][0][0][0][0][0]: arrays and objects nested deeper than 64 levels");
+  g_clear_error (&error);
+
+  path = g_build_filename (dir, "deep.json", NULL);
+  g_assert_true (g_file_set_contents (path, doc, -1, &error));
+  g_assert_null (rw_topology_load_file (path, &error));
+  g_assert_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE);
+  g_assert_nonnull (strstr (error->message, "nested deeper than 64 levels"));
+  g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* The bound is exact: 64 levels pass the check (json-glib then reads them), 65 do not. */
+static void
+test_strict_depth_bound (void)
+{
+  g_autofree char *at = nested_arrays (RW_JSON_MAX_DEPTH), *over = nested_arrays (RW_JSON_MAX_DEPTH + 1);
+  g_autofree char *ok = rw_json_check_text (at, -1, NULL), *bad = NULL;
+  gboolean not_json = FALSE;
+
+  g_assert_null (ok);
+  bad = rw_json_check_text (over, -1, &not_json);
+  g_assert_nonnull (bad);
+  g_assert_true (not_json);
+  g_assert_true (g_str_has_prefix (bad, "line 1, column 65, "));
+  g_assert_true (g_str_has_suffix (bad, ": arrays and objects nested deeper than 64 levels"));
+}
+
+/* Standard JSON must pass: every escape, numbers at the edges of the grammar, any root value. */
+static void
+test_strict_accepts_json (void)
+{
+  static const char *const good[] = {
+    "{}", " [] ", "0", "-0", "\"x\"", "null", "true", "\r\n\t {\"a\" : [ 1 , 2 ] }\n",
+    "[1, -0, 0.5, -12.5e-3, 1E+2, 3e7, 9223372036854775807, -9223372036854775808, 1e308, 1e-400]",
+    "{\"s\": \"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\ud83d\\ude00 \\u0001\"}",
+    "{\"a\": {\"a\": 1}, \"b\": [{\"a\": 1}, {\"a\": 2}]}", /* the same name in different objects */
+    "{\"caf\\u00e9\": 1, \"cafe\": 2}",                         /* different names after decoding */
+    "[\"R\xc3\xa9seau \xe6\x9d\xb1\xe4\xba\xac \xf0\x9f\x98\x80\"]",                      /* UTF-8 text */
+    "", "  \n",                      /* no document: json-glib gives no root; callers refuse it */
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      g_autofree char *bad = rw_json_check_text (good[i], -1, NULL);
+      if (bad != NULL)
+        g_error ("%s: refused: %s", good[i], bad);
+    }
+}
+
+/* Messages, and which of them say "not JSON at all"; with an explicit length the text past it
+ * is not read. */
+static void
+test_strict_messages (void)
+{
+  static const struct {
+    const char *text, *expect;
+    gboolean not_json;
+  } cases[] = {
+    { "{\"a\": 1, \"\\u0061\": 2}", "a: duplicate key", FALSE },
+    { "{\"x\": {\"\\ud83d\\ude00\": 1, \"\xf0\x9f\x98\x80\": 2}}", "x.\xf0\x9f\x98\x80: duplicate key", FALSE },
+    { "[{\"a\": 1}, {\"b\": 1, \"b\": 2}]", "[1].b: duplicate key", FALSE },
+    { "{} {}", "line 1, column 4: more text after the end of the JSON document (a second document?)", TRUE },
+    { "{}\n// done", "line 2, column 1: comments or single quotes are not standard JSON", TRUE },
+    { "[1,\n 2,\n 0x3]", "line 3, column 2, near [2]: hex numbers are not JSON", TRUE },
+    { "[007]", "line 1, column 2, near [0]: a number must not start with 0", TRUE },
+    { "[1.]", "line 1, column 4, near [0]: a digit must follow the decimal point", TRUE },
+    { "[1e]", "line 1, column 4, near [0]: an exponent needs digits", TRUE },
+    { "[Infinity]", "NaN and Infinity are not JSON numbers", TRUE },
+    { "[True]", "'True' is not a JSON value (text needs double quotes)", TRUE },
+    { "{\"a\" 1}", "line 1, column 6, near a: expected ':' after the member name", TRUE },
+    { "{\"a\": 1 \"b\": 2}", "line 1, column 9, near a: expected ',' or '}'", TRUE },
+    { "{1: 2}", "line 1, column 2: expected a member name in double quotes", TRUE },
+    { "[1 2]", "line 1, column 4, near [0]: expected ',' or ']'", TRUE },
+    { "[,]", "line 1, column 2, near [0]: expected a value, found ','", TRUE },
+    { "[\"\\u12\"]", "line 1, column 3, near [0]: \\u needs four hex digits", TRUE },
+    { "[\"a\nb\"]", "a control character (U+000A) in a string must be written as an escape", TRUE },
+    { "[\"\xc3\"]", "line 1, column 3, near [0]: not UTF-8", TRUE },
+    { "[\"\xed\xa0\x80\"]", "not UTF-8", TRUE },          /* a surrogate written in UTF-8 */
+    { "[\"\xc0\xaf\"]", "not UTF-8", TRUE },              /* an over-long form */
+    { "{\"a\": [1, 2", "line 1, column 12, near a[1]: the text ends before the document does", TRUE },
+    { "\xef\xbb\xbf{}", "line 1, column 1: expected a value, found byte 0xEF", TRUE }, /* a byte-order mark */
+    { "{\"\\u0000\": 1}", "a member name: \\u0000 in a string (json-glib would cut the text there)", FALSE },
+    { "[99999999999999999999]", "[0]: 99999999999999999999 is out of range (whole numbers are limited to 64 bits)", FALSE },
+    { "[-1e400]", "[0]: -1e400 is out of range (too large for a number)", FALSE },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      gboolean not_json = !cases[i].not_json;
+      g_autofree char *bad = rw_json_check_text (cases[i].text, -1, &not_json);
+      if (bad == NULL)
+        g_error ("%s: accepted, expected \"%s\"", cases[i].text, cases[i].expect);
+      if (strstr (bad, cases[i].expect) == NULL)
+        g_error ("%s: \"%s\" does not contain \"%s\"", cases[i].text, bad, cases[i].expect);
+      g_assert_cmpint (not_json, ==, cases[i].not_json);
+    }
+  {
+    /* the length is honoured: "{}" then text the check must not see */
+    g_autofree char *bad = rw_json_check_text ("{} garbage", 2, NULL);
+    g_assert_null (bad);
+  }
+}
+
+/* JSON has no infinity or NaN: json-glib wrote "inf" (run --json did, after tick_s 1e308). Every
+ * document Routewise writes goes through rw_json_to_string(), which writes null instead. */
+static void
+test_writer_non_finite (void)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) doc = NULL;
+  g_autofree char *text = NULL, *bad = NULL;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "mttr_s");
+  json_builder_add_double_value (b, 1e308 * 10);
+  json_builder_set_member_name (b, "ratio");
+  json_builder_add_double_value (b, NAN);
+  json_builder_set_member_name (b, "low");
+  json_builder_add_double_value (b, -INFINITY);
+  json_builder_set_member_name (b, "max");
+  json_builder_add_double_value (b, 1e308);
+  json_builder_end_object (b);
+  doc = json_builder_get_root (b);
+  text = rw_json_to_string (doc, FALSE);
+  g_assert_cmpstr (text, ==, "{\"mttr_s\":null,\"ratio\":null,\"low\":null,\"max\":1e+308}");
+  bad = rw_json_check_text (text, -1, NULL);
+  g_assert_null (bad);
+}
+
 /* ---- files ---- */
 
 static void
@@ -833,6 +1024,64 @@ test_load_bad_file_names_it (void)
   g_assert_true (g_str_has_prefix (error->message, dir));
 
   g_assert_cmpint (g_remove (path), ==, 0);
+  g_assert_cmpint (g_rmdir (dir), ==, 0);
+}
+
+/* A FIFO blocked every loader for ever, /dev/zero was read without end (1.8 GB in 30 s) and a
+ * directory got a confusing message: only regular files are read, and only up to a cap. */
+static void
+test_load_not_regular (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("rw-topology-json-XXXXXX", &error);
+  g_autofree char *fifo = NULL, *big = NULL, *data = NULL;
+  int fd;
+
+  g_assert_no_error (error);
+  fifo = g_build_filename (dir, "fifo.json", NULL);
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_null (rw_topology_load_file (fifo, &error));
+  g_assert_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_IO);
+  g_assert_cmpstr (strstr (error->message, ": "), ==, ": not a regular file (a FIFO)");
+  g_assert_true (g_str_has_prefix (error->message, fifo));
+  g_clear_error (&error);
+
+  g_assert_null (rw_topology_load_file ("/dev/zero", &error));
+  g_assert_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_IO);
+  g_assert_cmpstr (error->message, ==, "/dev/zero: not a regular file (a device)");
+  g_clear_error (&error);
+
+  g_assert_null (rw_topology_load_file (dir, &error));
+  g_assert_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_IO);
+  g_assert_true (g_str_has_suffix (error->message, ": not a regular file (a directory)"));
+  g_clear_error (&error);
+
+  /* a file over the cap is refused before it is read (a sparse file costs no disk) */
+  big = g_build_filename (dir, "big.json", NULL);
+  fd = g_open (big, O_WRONLY | O_CREAT, 0600);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (ftruncate (fd, (off_t) RW_JSON_FILE_MAX_BYTES + 1), ==, 0);
+  close (fd);
+  g_assert_null (rw_topology_load_file (big, &error));
+  g_assert_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_IO);
+  g_assert_cmpstr (strstr (error->message, ": larger"), ==, ": larger than 64 MiB, the most this file may hold");
+  g_clear_error (&error);
+  g_assert_false (rw_read_regular_file (big, 1000, &data, NULL, &error));
+  g_assert_null (data);
+  g_assert_true (g_str_has_suffix (error->message, ": larger than 1000 bytes, the most this file may hold"));
+  g_clear_error (&error);
+  /* and the size that is there is read exactly */
+  g_assert_cmpint (truncate (big, 3), ==, 0);
+  {
+    gsize len = 99;
+    g_assert_true (rw_read_regular_file (big, 3, &data, &len, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (len, ==, 3);
+    g_assert_cmpmem (data, 4, "\0\0\0", 4);
+  }
+
+  g_assert_cmpint (g_remove (fifo), ==, 0);
+  g_assert_cmpint (g_remove (big), ==, 0);
   g_assert_cmpint (g_rmdir (dir), ==, 0);
 }
 
@@ -922,8 +1171,14 @@ main (int argc, char *argv[])
   g_test_add_func ("/topology-json/bad/cases-are-edits", test_bad_cases_are_single_edits);
   g_test_add_func ("/topology-json/bad/no-source-no-error", test_bad_input_no_source_no_error);
   g_test_add_func ("/topology-json/bad/explicit-length", test_bad_input_explicit_length);
+  g_test_add_func ("/topology-json/strict/deep-nesting", test_strict_deep_nesting);
+  g_test_add_func ("/topology-json/strict/depth-bound", test_strict_depth_bound);
+  g_test_add_func ("/topology-json/strict/accepts-json", test_strict_accepts_json);
+  g_test_add_func ("/topology-json/strict/messages", test_strict_messages);
+  g_test_add_func ("/topology-json/strict/writer-non-finite", test_writer_non_finite);
   g_test_add_func ("/topology-json/file/load-missing", test_load_missing_file);
   g_test_add_func ("/topology-json/file/load-bad-names-file", test_load_bad_file_names_it);
+  g_test_add_func ("/topology-json/file/not-regular", test_load_not_regular);
   g_test_add_func ("/topology-json/file/save-invalid-keeps-old", test_save_invalid_keeps_old_file);
   g_test_add_func ("/topology-json/file/save-missing-dir", test_save_missing_dir);
   /* Last: see test_bad_input(). GLib runs suites and tests in registration order. */

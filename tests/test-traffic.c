@@ -246,6 +246,12 @@ test_change_errors_leave_twin_untouched (void)
     { "link-down", "wrong number of fields" },
     { "community-add:R2:A:65001:99999", "is not a community" },
     { "", "empty change" },
+    /* policy is ours to change only at our routers (an ISP's configuration is not ours) */
+    { "local-pref:A:R2:200", "local-pref:A:R2:200: 'A' is not one of our routers (it is external): policy changes are made at our routers only" },
+    { "prepend:A:R2:1", "'A' is not one of our routers" },
+    { "med:A:R2:10:" P, "'A' is not one of our routers" },
+    { "community-add:A:R2:65001:1", "'A' is not one of our routers" },
+    { "deny:A:R2:" P, "'A' is not one of our routers" },
   };
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
@@ -259,6 +265,13 @@ test_change_errors_leave_twin_untouched (void)
       after = rw_topology_to_data (tw->topo, NULL);
       g_assert_cmpstr (after, ==, before); /* all or nothing */
     }
+  {
+    /* faults and what-ifs may touch any node: the session to the ISP goes down all the same */
+    const char *fault[] = { "session-down:A:R2", NULL };
+    g_autoptr(GError) error = NULL;
+    g_assert_true (rw_twin_apply (tw, fault, &error));
+    g_assert_no_error (error);
+  }
 }
 
 static void

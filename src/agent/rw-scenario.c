@@ -2,6 +2,7 @@
  * file and JSON path, unknown keys are errors, nothing is half-loaded.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-scenario.h"
+#include "rw-file.h"
 #include "rw-json-util.h"
 
 #include <string.h>
@@ -154,9 +155,10 @@ read_event (RwJsonCtx *c, JsonObject *o, const char *path, RwScenario *s)
           rw_json_fail (c, "%s.link: unknown link '%s'", path, e->link);
           goto out;
         }
-      if (e->type == RW_EVENT_LINK_DEGRADE && (e->loss_pct < 0 || e->loss_pct > 100 || e->latency_ms < 0))
+      if (e->type == RW_EVENT_LINK_DEGRADE && (e->loss_pct < 0 || e->loss_pct > 100 || e->latency_ms < 0
+                                               || e->latency_ms > RW_LATENCY_MAX_MS))
         {
-          rw_json_fail (c, "%s: loss_pct must be in [0, 100] and latency_ms zero or positive", path);
+          rw_json_fail (c, "%s: loss_pct must be in [0, 100] and latency_ms in [0, 1000000]", path);
           goto out;
         }
       break;
@@ -169,6 +171,12 @@ read_event (RwJsonCtx *c, JsonObject *o, const char *path, RwScenario *s)
       if (e->to_mbps < 0)
         {
           rw_json_fail (c, "%s.to_mbps: missing or negative", path);
+          goto out;
+        }
+      /* the topology's own limit for a demand: a ramp must not take it where a file cannot */
+      if (e->to_mbps > RW_DEMAND_MAX_MBPS)
+        {
+          rw_json_fail (c, "%s.to_mbps: must be between 0 and 1000000000", path);
           goto out;
         }
       break;
@@ -235,29 +243,40 @@ rw_scenario_load_data (const char *data, gssize len, const char *source, const c
   g_autoptr(RwScenario) s = g_new0 (RwScenario, 1);
   RwJsonCtx ctx = { source ? source : "<scenario>", error };
   RwJsonCtx *c = &ctx;
-  g_autofree char *format = NULL, *mode = NULL, *dup = NULL;
+  g_autofree char *format = NULL, *mode = NULL, *bad = NULL;
   JsonObject *o, *op = NULL, *expect = NULL;
   JsonNode *topo;
   JsonArray *events = NULL;
   guint64 version, seed, ticks, baseline;
+  gboolean not_json;
 
   s->events = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_scenario_event_free);
   s->expect_root_causes = g_ptr_array_new_with_free_func (g_free);
   s->expect_recovered_by = -1;
   s->expect_max_utilisation = -1;
+  /* before json-glib, which reads non-standard text and can be crashed by deep nesting */
+  if ((bad = rw_json_check_text (data, len, &not_json)) != NULL)
+    {
+      if (not_json)
+        g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE, "%s: not valid JSON: %s", ctx.source, bad);
+      else
+        rw_json_fail (c, "%s", bad);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
       g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE, "%s: not valid JSON: %s", ctx.source, local->message);
       return NULL;
     }
-  if ((dup = rw_json_find_duplicate_key (data, len)) != NULL)
-    {
-      rw_json_fail (c, "%s: duplicate key or non-standard JSON", dup);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  if (json_parser_get_root (parser) == NULL || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
     {
       rw_json_fail (c, "$: expected a JSON object");
+      return NULL;
+    }
+  /* names end up in GRegex-matched text and the audit log, which want UTF-8 */
+  if ((bad = rw_json_find_invalid_utf8 (json_parser_get_root (parser), "")) != NULL)
+    {
+      rw_json_fail (c, "%s: not valid UTF-8 (an unpaired \\u surrogate?)", bad);
       return NULL;
     }
   o = json_node_get_object (json_parser_get_root (parser));
@@ -289,9 +308,16 @@ rw_scenario_load_data (const char *data, gssize len, const char *source, const c
   s->seed = (guint32) seed;
   s->ticks = (guint) ticks;
   s->baseline_ticks = (guint) baseline;
-  if (!(s->tick_s > 0) || !(s->noise >= 0 && s->noise <= 0.5))
+  /* a tick longer than a day makes no loop sense, and 1e308 s overflowed the timeline's
+   * seconds into "inf" */
+  if (!(s->tick_s >= RW_TICK_MIN_S && s->tick_s <= RW_TICK_MAX_S))
     {
-      rw_json_fail (c, "tick_s must be positive and noise between 0 and 0.5");
+      rw_json_fail (c, "tick_s: must be between 0.001 and 86400 seconds");
+      return NULL;
+    }
+  if (!(s->noise >= 0 && s->noise <= 0.5))
+    {
+      rw_json_fail (c, "noise: must be between 0 and 0.5");
       return NULL;
     }
   if (s->baseline_ticks >= s->ticks)
@@ -398,6 +424,13 @@ rw_scenario_load_data (const char *data, gssize len, const char *source, const c
           !rw_json_get_bool (c, expect, "escalation", "expect", FALSE, &s->expect_escalation))
         return NULL;
       s->expect_recovered_by = (gint) rb;
+      if (json_object_has_member (expect, "max_utilisation_after")
+          && !json_node_is_null (json_object_get_member (expect, "max_utilisation_after"))
+          && !(s->expect_max_utilisation >= 0 && s->expect_max_utilisation <= RW_UTILISATION_EXPECT_MAX))
+        {
+          rw_json_fail (c, "expect.max_utilisation_after: must be between 0 and 1000 (a ratio: 1 is a full link)");
+          return NULL;
+        }
       for (guint i = 0; rc && i < json_array_get_length (rc); i++)
         {
           JsonNode *n = json_array_get_element (rc, i);
@@ -418,13 +451,9 @@ rw_scenario_load_file (const char *path, GError **error)
   g_autofree char *data = NULL;
   g_autofree char *dir = g_path_get_dirname (path);
   gsize len;
-  g_autoptr(GError) local = NULL;
   RwScenario *s;
-  if (!g_file_get_contents (path, &data, &len, &local))
-    {
-      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_IO, "%s: cannot read: %s", path, local->message);
-      return NULL;
-    }
+  if (!rw_read_regular_file (path, RW_JSON_FILE_MAX_BYTES, &data, &len, error))
+    return NULL;
   s = rw_scenario_load_data (data, (gssize) len, path, dir, error);
   if (s)
     s->file = g_strdup (path);

@@ -8,6 +8,11 @@
 
 G_BEGIN_DECLS
 
+/* The range of a scenario's tick length, and of the utilisation it may expect afterwards. */
+#define RW_TICK_MIN_S 0.001
+#define RW_TICK_MAX_S 86400.0
+#define RW_UTILISATION_EXPECT_MAX 1000.0
+
 typedef enum {
   RW_EVENT_LINK_DOWN, RW_EVENT_LINK_UP, RW_EVENT_LINK_DEGRADE, RW_EVENT_DEMAND_RAMP,
   RW_EVENT_SESSION_FLAP, RW_EVENT_ROUTE_LEAK, RW_EVENT_ROUTER_CPU,

@@ -1,6 +1,7 @@
 /* rw-runner.c — the agent loop on a worker thread, fed by a command queue.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-runner.h"
+#include "rw-json-util.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -222,7 +223,7 @@ snapshot_new (RwRunner *r, gboolean finished, const char *error)
           e->seq = i + 1;
           e->kind = g_strdup (t->kind);
           e->actor = g_strdup ("agent");
-          e->payload = json_to_string (t->payload, FALSE);
+          e->payload = rw_json_to_string (t->payload, FALSE);
           g_ptr_array_add (s->events, e);
         }
       r->last_seq = tl->len;

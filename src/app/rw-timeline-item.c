@@ -4,6 +4,7 @@
 
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
+#include "rw-json-util.h"
 
 struct _RwTimelineItem {
   GObject parent_instance;
@@ -35,11 +36,22 @@ rw_timeline_item_init (RwTimelineItem *i)
 {
 }
 
+/* Audit payloads come from a database anyone with the file can edit: checked before json-glib,
+ * which deep nesting crashes. */
+static JsonNode *
+payload_node (const char *text)
+{
+  g_autofree char *bad = NULL;
+  if (text == NULL || (bad = rw_json_check_text (text, -1, NULL)) != NULL)
+    return NULL;
+  return json_from_string (text, NULL);
+}
+
 RwTimelineItem *
 rw_timeline_item_new (const RwAuditEvent *event, double tick_s)
 {
   RwTimelineItem *i = g_object_new (RW_TYPE_TIMELINE_ITEM, NULL);
-  g_autoptr(JsonNode) payload = event->payload ? json_from_string (event->payload, NULL) : NULL;
+  g_autoptr(JsonNode) payload = payload_node (event->payload);
   i->event = rw_audit_event_copy (event);
   if (payload && JSON_NODE_HOLDS_OBJECT (payload))
     {
@@ -86,7 +98,7 @@ rw_timeline_item_get_seconds (RwTimelineItem *i)
 char *
 rw_timeline_item_dup_details (RwTimelineItem *i)
 {
-  g_autoptr(JsonNode) payload = i->event->payload ? json_from_string (i->event->payload, NULL) : NULL;
+  g_autoptr(JsonNode) payload = payload_node (i->event->payload);
   g_autofree char *pretty = payload ? json_to_string (payload, TRUE) : g_strdup ("");
   GString *s = g_string_new (NULL);
   g_string_append_printf (s, "%s\n\n", i->summary);

@@ -8,6 +8,7 @@
 #include "rw-clab.h"
 #include "rw-datadir.h"
 #include "rw-incident.h"
+#include "rw-json-util.h"
 #include "rw-llm.h"
 #include "rw-render.h"
 
@@ -613,14 +614,21 @@ action_inspector_apply (GtkWidget *w, const char *name, GVariant *param)
   RwWindow *win = RW_WINDOW (w);
   GtkTextBuffer *buf = gtk_text_view_get_buffer (win->entity_text);
   GtkTextIter a, b;
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *bad = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
+  gboolean not_json;
   if (win->inspected == NULL)
     return;
   gtk_text_buffer_get_bounds (buf, &a, &b);
   text = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
-  node = json_from_string (text, &error);
+  /* the user's text: checked before json-glib, which reads non-standard text and can be
+   * crashed by deep nesting */
+  if ((bad = rw_json_check_text (text, -1, &not_json)) != NULL)
+    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, not_json ? _("%s: not valid JSON: %s") : "%s: %s",
+                 win->inspected, bad);
+  else
+    node = json_from_string (text, &error);
   if (node == NULL && error == NULL)
     g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: the text is empty"), win->inspected);
   if (node == NULL || !rw_document_replace_json (win->doc, win->inspected, node, &error))

@@ -5,6 +5,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include "rw-frr.h"
+#include "rw-json-util.h"
 #include "rw-render.h"
 #include "rw-timeline-item.h"
 #include "rw-traffic.h"
@@ -549,9 +550,14 @@ refresh_hypotheses (RwWindow *win)
     {
       g_autoptr(RwTimelineItem) it = g_list_model_get_item (G_LIST_MODEL (win->timeline), i - 1);
       g_autoptr(JsonNode) p = NULL;
+      g_autofree char *bad = NULL;
+      const char *payload = rw_timeline_item_get_event (it)->payload;
       if (g_strcmp0 (rw_timeline_item_get_kind (it), "anomaly") != 0)
         continue;
-      p = json_from_string (rw_timeline_item_get_event (it)->payload, NULL);
+      /* from the database: checked before json-glib, which deep nesting crashes */
+      if (payload == NULL || (bad = rw_json_check_text (payload, -1, NULL)) != NULL)
+        continue;
+      p = json_from_string (payload, NULL);
       if (p)
         json_array_add_element (recent, g_steal_pointer (&p)), k++;
     }

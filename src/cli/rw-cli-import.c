@@ -46,13 +46,13 @@ rw_cli_import (int argc, char **argv)
   opts.demands_file = demands;
   if (capacity != 0)
     {
-      if (!(capacity > 0 && capacity <= 1e9))
-        return rw_cli_bad_input (_("--default-capacity: must be between 0 and 1000000000 Mbit/s"));
+      if (!(capacity >= RW_CAPACITY_MIN_MBPS && capacity <= RW_CAPACITY_MAX_MBPS))
+        return rw_cli_bad_input (_("--default-capacity: must be between 0.001 and 1000000000 Mbit/s"));
       opts.default_capacity_mbps = capacity;
     }
   if (latency != -1)
     {
-      if (!(latency >= 0 && latency <= 1e6))
+      if (!(latency >= 0 && latency <= RW_LATENCY_MAX_MS))
         return rw_cli_bad_input (_("--default-latency: must be between 0 and 1000000 ms"));
       opts.default_latency_ms = latency;
     }

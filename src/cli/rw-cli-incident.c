@@ -4,6 +4,7 @@
 #include <glib/gstdio.h>
 #include "rw-i18n.h"
 #include "rw-datadir.h"
+#include "rw-file.h"
 #include "rw-incident.h"
 #include "rw-json-util.h"
 #include "rw-llm.h"
@@ -249,6 +250,13 @@ check_incidents (JsonNode *root, const char *file, const RwTopology *topo, const
           || !rw_json_get_string (&c, o, "runbook", path, TRUE, &runbook)
           || !rw_json_get_array (&c, o, "reference_plan", path, TRUE, &plan))
         return NULL;
+      if (strlen (text) > RW_INCIDENT_MAX_BYTES)
+        {
+          /* Translators: "text" after the dot is a JSON key: keep it */
+          rw_json_fail (&c, _("%s.text: %lu bytes, more than the %lu KiB an incident may have"),
+                        path, (unsigned long) strlen (text), (unsigned long) (RW_INCIDENT_MAX_BYTES >> 10));
+          return NULL;
+        }
       if (rw_runbook_set_find (books, runbook) == NULL)
         {
           /* Translators: "runbook" after the dot is a JSON key: keep it */
@@ -277,6 +285,9 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) doc = NULL;
+  g_autofree char *data = NULL, *bad = NULL;
+  gsize len;
+  gboolean not_json;
   JsonArray *cases;
   guint right = 0, n_mrl = 0, n;
   double tged_sum = 0, mrl_sum = 0;
@@ -284,8 +295,13 @@ run_harness (const char *file, const RwTopology *topo, const RwRunbookSet *books
   RwClock clock;
   RwGuardConfig guard;
 
-  if (!json_parser_load_from_file (parser, file, &error))
-    return rw_cli_bad_input ("%s: %s", file, error->message);
+  if (!rw_read_regular_file (file, RW_JSON_FILE_MAX_BYTES, &data, &len, &error))
+    return rw_cli_bad_input ("%s", error->message);
+  /* before json-glib, which reads non-standard text and can be crashed by deep nesting */
+  if ((bad = rw_json_check_text (data, (gssize) len, &not_json)) != NULL)
+    return rw_cli_bad_input ("%s: %s%s", file, not_json ? "not valid JSON: " : "", bad);
+  if (!json_parser_load_from_data (parser, data, (gssize) len, &error))
+    return rw_cli_bad_input ("%s: not valid JSON: %s", file, error->message);
   if ((cases = check_incidents (json_parser_get_root (parser), file, topo, books, &error)) == NULL)
     return rw_cli_bad_input ("%s", error->message);
   n = json_array_get_length (cases);

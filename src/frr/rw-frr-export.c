@@ -2,12 +2,9 @@
  * the link ends a topology leaves open, and the small helpers the export and the import share.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-frr-private.h"
+#include "rw-file.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* 100.64.0.0/10 (RFC 6598 shared address space): rarely announced, so link subnets taken from
  * it do not shadow anything the network routes. */
@@ -28,64 +25,11 @@ rw_frr_name_ok (const char *name)
 gboolean
 rw_frr_read_regular_file (const char *path, gsize max_bytes, char **data, gsize *len, GError **error)
 {
-  struct stat st;
-  int fd = open (path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-  int err;
-  GString *buf;
-
-  if (fd < 0 && errno == ELOOP) /* a symlink: follow it, the checks below still hold */
-    fd = open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-  if (fd < 0)
-    {
-      err = errno;
-      g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_IO, "%s: cannot open: %s", path, g_strerror (err));
-      return FALSE;
-    }
-  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
-    {
-      g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_IO, "%s: not a regular file", path);
-      close (fd);
-      return FALSE;
-    }
-  if ((guint64) st.st_size > max_bytes)
-    {
-      g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_IO, "%s: %" G_GUINT64_FORMAT " bytes, more than the %" G_GSIZE_FORMAT
-                   " this reader takes", path, (guint64) st.st_size, max_bytes);
-      close (fd);
-      return FALSE;
-    }
-  buf = g_string_sized_new ((gsize) st.st_size + 1);
-  for (;;)
-    {
-      char chunk[65536];
-      ssize_t n = read (fd, chunk, sizeof chunk);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        {
-          err = errno;
-          g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_IO, "%s: cannot read: %s", path, g_strerror (err));
-          g_string_free (buf, TRUE);
-          close (fd);
-          return FALSE;
-        }
-      if (n == 0)
-        break;
-      if (buf->len + (gsize) n > max_bytes)
-        {
-          g_set_error (error, RW_FRR_ERROR, RW_FRR_ERROR_IO, "%s: more than the %" G_GSIZE_FORMAT " bytes this reader takes",
-                       path, max_bytes);
-          g_string_free (buf, TRUE);
-          close (fd);
-          return FALSE;
-        }
-      g_string_append_len (buf, chunk, n);
-    }
-  close (fd);
-  if (len)
-    *len = buf->len;
-  *data = g_string_free (buf, FALSE);
-  return TRUE;
+  g_autoptr(GError) local = NULL;
+  if (rw_read_regular_file (path, max_bytes, data, len, &local))
+    return TRUE;
+  g_set_error_literal (error, RW_FRR_ERROR, RW_FRR_ERROR_IO, local->message);
+  return FALSE;
 }
 
 gboolean

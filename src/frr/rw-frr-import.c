@@ -1066,7 +1066,7 @@ link_characteristics (Imp *im, JsonObject *o, JsonArray *links)
       if (target == NULL)
         return rw_json_fail (&c, "%s.id: no link '%s' in the imported network", path, id);
       /* the topology's own bounds, said here with this file's path */
-      if (json_object_has_member (lo, "latency_ms") && !(lat >= 0 && lat <= 1e6))
+      if (json_object_has_member (lo, "latency_ms") && !(lat >= 0 && lat <= RW_LATENCY_MAX_MS))
         return rw_json_fail (&c, "%s.latency_ms: must be between 0 and 1000000", path);
       if (json_object_has_member (lo, "loss_pct") && !(loss >= 0 && loss <= 100))
         return rw_json_fail (&c, "%s.loss_pct: must be between 0 and 100", path);
@@ -1081,8 +1081,9 @@ link_characteristics (Imp *im, JsonObject *o, JsonArray *links)
 static gboolean
 add_demands (Imp *im)
 {
-  g_autofree char *data = NULL;
+  g_autofree char *data = NULL, *bad = NULL;
   gsize len;
+  gboolean not_json;
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local = NULL;
   g_autoptr(RwTopology) with = NULL;
@@ -1098,6 +1099,10 @@ add_demands (Imp *im)
     }
   if (!rw_frr_read_regular_file (im->opts->demands_file, CONF_MAX_BYTES, &data, &len, im->error))
     return FALSE;
+  /* before json-glib, which reads non-standard text and can be crashed by deep nesting */
+  if ((bad = rw_json_check_text (data, (gssize) len, &not_json)) != NULL)
+    return ifail (im, not_json ? RW_FRR_ERROR_PARSE : RW_FRR_ERROR_INVALID, "%s: %s%s", im->opts->demands_file,
+                  not_json ? "not valid JSON: " : "", bad);
   if (!json_parser_load_from_data (parser, data, (gssize) len, &local))
     return ifail (im, RW_FRR_ERROR_PARSE, "%s: not valid JSON: %s", im->opts->demands_file, local->message);
   root = json_parser_get_root (parser);

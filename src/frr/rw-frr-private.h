@@ -9,8 +9,7 @@ G_BEGIN_DECLS
 /* A name usable as a Containerlab node, a folder and a namespace suffix. */
 gboolean rw_frr_name_ok (const char *name);
 
-/* Reads @path only when it is a regular file of at most @max_bytes (a FIFO would block, a
- * device never end). The error names the file. */
+/* rw_read_regular_file (rw-file.h) with the error in RW_FRR_ERROR_IO. */
 gboolean rw_frr_read_regular_file (const char *path, gsize max_bytes, char **data, gsize *len, GError **error);
 
 /* Whether @n has a link to another node of its own AS: it then runs OSPF on those links. */

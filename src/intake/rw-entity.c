@@ -89,39 +89,115 @@ word_free (Word *w)
   g_free (w);
 }
 
-/* Words of @text: runs of letters, digits and . / - ' (a trailing "'s" and punctuation dropped). */
+static gboolean
+word_start_char (char c)
+{
+  return g_ascii_isalnum (c);
+}
+
+static gboolean
+word_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '.' || c == '/' || c == '_' || c == '-';
+}
+
+/* Words of @text: runs of letters, digits and . / _ - that start with a letter or digit
+ * (trailing punctuation dropped). A loop over the bytes, not GRegex: GLib 2.74 walks the rest of
+ * the text again on every match, so a GRegex word loop is quadratic in the text's length. */
 static GPtrArray *
 split_words (const char *text)
 {
   GPtrArray *words = g_ptr_array_new_with_free_func ((GDestroyNotify) word_free);
-  g_autoptr(GRegex) re = g_regex_new ("[A-Za-z0-9][A-Za-z0-9./_-]*", 0, 0, NULL);
-  g_autoptr(GMatchInfo) m = NULL;
-  g_regex_match (re, text, 0, &m);
-  while (g_match_info_matches (m))
+  const char *p = text;
+  while (*p)
     {
-      gint start, end;
-      Word *w = g_new0 (Word, 1);
-      g_match_info_fetch_pos (m, 0, &start, &end);
-      while (end > start && strchr ("./-_", text[end - 1]))
+      const char *start, *end;
+      Word *w;
+      if (!word_start_char (*p))
+        {
+          p++;
+          continue;
+        }
+      start = p;
+      while (*p && word_char (*p))
+        p++;
+      end = p;
+      while (end > start && strchr ("./-_", end[-1]))
         end--;
-      w->word = g_strndup (text + start, end - start);
+      w = g_new0 (Word, 1);
+      w->word = g_strndup (start, end - start);
       w->key = squash (w->word);
-      w->pos = start;
+      w->pos = start - text;
       g_ptr_array_add (words, w);
-      g_match_info_next (m, NULL);
     }
   return words;
 }
 
+/* What a node can be called, worked out once per text rather than once per word. */
+typedef struct {
+  const RwNode *node;
+  char *id, *host, *asn, *as_asn; /* squashed id and hostname; "64496", "as64496" */
+  GPtrArray *label_parts;         /* the label's words, lower case (NULL without a label) */
+  char *label_first;              /* its first word, when distinctive enough to stand alone */
+} NodeNames;
+
 static void
-add_found (GArray *found, gsize pos, const char *kind, const char *id, const char *text)
+node_names_clear (NodeNames *n)
 {
-  for (guint i = 0; i < found->len; i++)
+  g_free (n->id);
+  g_free (n->host);
+  g_free (n->asn);
+  g_free (n->as_asn);
+  g_clear_pointer (&n->label_parts, g_ptr_array_unref);
+  g_free (n->label_first);
+}
+
+/* The runs of ASCII letters and digits of @lower. */
+static GPtrArray *
+alnum_parts (const char *lower)
+{
+  GPtrArray *parts = g_ptr_array_new_with_free_func (g_free);
+  const char *p = lower;
+  while (*p)
     {
-      Found *f = &g_array_index (found, Found, i);
-      if (strcmp (f->e->kind, kind) == 0 && strcmp (f->e->id, id) == 0)
-        return;
+      const char *start = p;
+      while (*p && (g_ascii_islower (*p) || g_ascii_isdigit (*p)))
+        p++;
+      if (p > start)
+        g_ptr_array_add (parts, g_strndup (start, p - start));
+      else
+        p++;
     }
+  return parts;
+}
+
+static void
+node_names_init (NodeNames *n, const RwNode *node)
+{
+  memset (n, 0, sizeof *n);
+  n->node = node;
+  n->id = squash (node->id);
+  n->host = node->hostname ? squash (node->hostname) : NULL;
+  n->asn = g_strdup_printf ("%u", node->asn);
+  n->as_asn = g_strdup_printf ("as%u", node->asn);
+  if (node->label)
+    {
+      g_autofree char *lower = g_utf8_strdown (node->label, -1);
+      g_auto(GStrv) first = g_strsplit (lower, " ", 2);
+      n->label_parts = alnum_parts (lower);
+      /* "Tata" for "Tata Communications": the first word alone, when it is distinctive */
+      if (first[0] && first[1] && strlen (first[0]) >= 4)
+        n->label_first = g_strdup (first[0]);
+    }
+}
+
+static void
+add_found (GArray *found, GHashTable *seen, gsize pos, const char *kind, const char *id, const char *text)
+{
+  g_autofree char *key = g_strconcat (kind, "\n", id, NULL);
+  if (g_hash_table_contains (seen, key))
+    return; /* each entity once, where it is first named */
+  g_hash_table_add (seen, g_steal_pointer (&key));
   {
     Found f = { pos, rw_entity_new (kind, id, text) };
     g_array_append_val (found, f);
@@ -135,26 +211,23 @@ by_pos (gconstpointer a, gconstpointer b)
   return x->pos < y->pos ? -1 : x->pos > y->pos;
 }
 
-/* Does the phrase @name (several words, squashed per word) start at word @i? Returns the number
- * of words it spans, 0 if not. One typo per long word is forgiven. */
+/* Does the phrase of @parts (a label's words) start at word @i? Returns the number of words it
+ * spans, 0 if not. One typo per long word is forgiven. */
 static guint
-phrase_at (GPtrArray *words, guint i, const char *name)
+phrase_at (GPtrArray *words, guint i, const GPtrArray *parts)
 {
-  g_autofree char *lower = g_utf8_strdown (name, -1);
-  g_auto(GStrv) parts = g_regex_split_simple ("[^a-z0-9]+", lower, 0, 0);
-  guint n = 0, k = 0;
-  for (; parts[k]; k++)
+  guint n = 0;
+  for (guint k = 0; k < parts->len; k++)
     {
+      const char *part = parts->pdata[k];
       Word *w;
-      if (*parts[k] == '\0')
-        continue;
       if (i + n >= words->len)
         return 0;
       w = words->pdata[i + n];
-      if (strcmp (w->key, parts[k]) != 0
-          && !(strlen (parts[k]) >= 5 && osa_distance (w->key, parts[k]) <= 1)
-          && !(g_str_has_suffix (w->key, "s") && strlen (w->key) == strlen (parts[k]) + 1
-               && strncmp (w->key, parts[k], strlen (parts[k])) == 0))
+      if (strcmp (w->key, part) != 0
+          && !(strlen (part) >= 5 && osa_distance (w->key, part) <= 1)
+          && !(g_str_has_suffix (w->key, "s") && strlen (w->key) == strlen (part) + 1
+               && strncmp (w->key, part, strlen (part)) == 0))
         return 0;
       n++;
     }
@@ -166,65 +239,71 @@ rw_entities_resolve (const RwTopology *topo, const char *text)
 {
   g_autoptr(GPtrArray) words = split_words (text);
   g_autoptr(GArray) found = g_array_new (FALSE, FALSE, sizeof (Found));
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) link_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree NodeNames *names = g_new0 (NodeNames, topo->nodes->len);
   GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_entity_free);
+
+  /* squashed link id -> the first link with it, as the scan in link order found it */
+  for (guint l = 0; l < topo->links->len; l++)
+    {
+      RwLink *link = topo->links->pdata[l];
+      char *key = squash (link->id);
+      if (g_hash_table_contains (link_keys, key))
+        g_free (key);
+      else
+        g_hash_table_insert (link_keys, key, link);
+    }
+  for (guint n = 0; n < topo->nodes->len; n++)
+    node_names_init (&names[n], topo->nodes->pdata[n]);
 
   for (guint i = 0; i < words->len; i++)
     {
       Word *w = words->pdata[i];
+      RwLink *link;
       RwPrefix pfx;
       gboolean matched = FALSE;
 
       /* links first: "R2-ISPB" must not also count as R2 */
-      for (guint l = 0; l < topo->links->len && !matched; l++)
-        {
-          RwLink *link = topo->links->pdata[l];
-          g_autofree char *key = squash (link->id);
-          if (strcmp (w->key, key) == 0)
-            add_found (found, w->pos, "link", link->id, w->word), matched = TRUE;
-        }
+      if ((link = g_hash_table_lookup (link_keys, w->key)) != NULL)
+        add_found (found, seen, w->pos, "link", link->id, w->word), matched = TRUE;
       if (!matched && rw_prefix_parse (w->word, &pfx))
         {
           g_autofree char *canon = rw_prefix_to_string (&pfx);
-          add_found (found, w->pos, "prefix", canon, w->word);
+          add_found (found, seen, w->pos, "prefix", canon, w->word);
           matched = TRUE;
         }
       for (guint n = 0; n < topo->nodes->len && !matched; n++)
         {
-          RwNode *node = topo->nodes->pdata[n];
-          g_autofree char *id = squash (node->id);
-          g_autofree char *host = node->hostname ? squash (node->hostname) : NULL;
-          g_autofree char *asn = g_strdup_printf ("%u", node->asn);
-          g_autofree char *as_asn = g_strdup_printf ("as%u", node->asn);
+          const NodeNames *nn = &names[n];
+          const RwNode *node = nn->node;
           guint span = 0;
-          if (strcmp (w->key, id) == 0 || (host && strcmp (w->key, host) == 0)
-              || (node->kind == RW_NODE_EXTERNAL && (strcmp (w->key, asn) == 0 || strcmp (w->key, as_asn) == 0)))
+          if (strcmp (w->key, nn->id) == 0 || (nn->host && strcmp (w->key, nn->host) == 0)
+              || (node->kind == RW_NODE_EXTERNAL && (strcmp (w->key, nn->asn) == 0 || strcmp (w->key, nn->as_asn) == 0)))
             span = 1;
           /* "ISP B", "AS 55410" */
           if (span == 0 && i + 1 < words->len)
             {
               g_autofree char *two = g_strconcat (w->key, ((Word *) words->pdata[i + 1])->key, NULL);
-              if (strcmp (two, id) == 0 || (node->kind == RW_NODE_EXTERNAL && strcmp (two, as_asn) == 0))
+              if (strcmp (two, nn->id) == 0 || (node->kind == RW_NODE_EXTERNAL && strcmp (two, nn->as_asn) == 0))
                 span = 2;
             }
-          if (span == 0 && node->label && (span = phrase_at (words, i, node->label)) == 0)
-            {
-              /* "Tata" for "Tata Communications": the first word alone, when it is distinctive */
-              g_autofree char *lower = g_utf8_strdown (node->label, -1);
-              g_auto(GStrv) parts = g_strsplit (lower, " ", 2);
-              if (parts[1] && strlen (parts[0]) >= 4 && strcmp (w->key, parts[0]) == 0)
-                span = 1;
-            }
+          if (span == 0 && nn->label_parts && (span = phrase_at (words, i, nn->label_parts)) == 0
+              && nn->label_first && strcmp (w->key, nn->label_first) == 0)
+            span = 1;
           if (span > 0)
             {
               g_autoptr(GString) said = g_string_new (w->word);
               for (guint k = 1; k < span; k++)
                 g_string_append_printf (said, " %s", ((Word *) words->pdata[i + k])->word);
-              add_found (found, w->pos, node_kind (node), node->id, said->str);
+              add_found (found, seen, w->pos, node_kind (node), node->id, said->str);
               i += span - 1;
               matched = TRUE;
             }
         }
     }
+  for (guint n = 0; n < topo->nodes->len; n++)
+    node_names_clear (&names[n]);
   g_array_sort (found, by_pos);
   for (guint i = 0; i < found->len; i++)
     g_ptr_array_add (out, g_array_index (found, Found, i).e);

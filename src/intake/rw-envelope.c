@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-envelope.h"
 #include "rw-canonical.h"
+#include "rw-file.h"
 #include "rw-json-util.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include <sys/stat.h>
 
 #define KEYS_FORMAT "routewise-keys"
+#define KEYS_MAX_BYTES ((gsize) 1 << 20) /* a key file holds a few hundred bytes per version */
 
 struct _RwKeyring {
   char *path;              /* NULL: in memory only */
@@ -183,7 +185,7 @@ keyring_load (const char *path, gboolean create, GError **error)
 {
   static const char *const keys[] = { "format", "version", "current", "keys", NULL };
   g_autoptr(RwKeyring) kr = keyring_new (path);
-  g_autofree char *data = NULL, *format = NULL;
+  g_autofree char *data = NULL, *format = NULL, *bad = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   RwJsonCtx c = { path, error };
@@ -191,6 +193,7 @@ keyring_load (const char *path, gboolean create, GError **error)
   JsonObject *o, *ko = NULL;
   guint64 version, current;
   gsize len;
+  gboolean not_json;
 
   if (g_stat (path, &st) != 0)
     {
@@ -203,6 +206,11 @@ keyring_load (const char *path, gboolean create, GError **error)
       g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, "%s: %s", path, g_strerror (errno));
       return NULL;
     }
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, "%s: the key file is not a regular file", path);
+      return NULL;
+    }
   if ((st.st_mode & 077) != 0)
     {
       g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID,
@@ -210,9 +218,14 @@ keyring_load (const char *path, gboolean create, GError **error)
                    path, (unsigned) (st.st_mode & 0777));
       return NULL;
     }
-  if (!g_file_get_contents (path, &data, &len, &local))
+  if (!rw_read_regular_file (path, KEYS_MAX_BYTES, &data, &len, &local))
     {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, "%s", local->message);
+      g_set_error_literal (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, local->message);
+      return NULL;
+    }
+  if ((bad = rw_json_check_text (data, (gssize) len, &not_json)) != NULL)
+    {
+      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, not_json ? "%s: not a key file (%s)" : "%s: %s", path, bad);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, data, len, &local) || json_parser_get_root (parser) == NULL

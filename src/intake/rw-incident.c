@@ -1,6 +1,7 @@
 /* rw-incident.c — the intake pipeline and its ticket.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-incident.h"
+#include "rw-json-util.h"
 
 #include <string.h>
 
@@ -68,6 +69,13 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
   g_autoptr(GError) local = NULL;
   const char *status, *reason = NULL;
 
+  if (strlen (p->text) > RW_INCIDENT_MAX_BYTES)
+    {
+      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID,
+                   "the incident text is %" G_GSIZE_FORMAT " bytes, more than the %" G_GSIZE_FORMAT " KiB an incident "
+                   "may have: describe it in fewer words", strlen (p->text), RW_INCIDENT_MAX_BYTES >> 10);
+      return NULL;
+    }
   res->text = g_strdup (p->text);
   if (!rw_runbook_set_index (p->runbooks, p->store, error))
     return NULL;
@@ -272,7 +280,10 @@ rw_tickets_verify (RwStore *store, const RwKeyring *keys, guint *checked, GPtrAr
                                                 u->ticket_id, u->id, u->task_id ? u->task_id : "-");
       JsonObject *detail;
       JsonNode *wire;
-      if (u->detail == NULL || !json_parser_load_from_data (parser, u->detail, -1, NULL)
+      g_autofree char *bad = NULL;
+      /* the database is outside text too: checked before json-glib, which deep nesting crashes */
+      if (u->detail == NULL || (bad = rw_json_check_text (u->detail, -1, NULL)) != NULL
+          || !json_parser_load_from_data (parser, u->detail, -1, NULL)
           || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
         continue;
       detail = json_node_get_object (json_parser_get_root (parser));

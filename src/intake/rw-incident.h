@@ -8,8 +8,12 @@
 
 G_BEGIN_DECLS
 
+/* The longest incident text read: a page of logs pasted in is a few KiB; longer text is refused
+ * with its size said (it would be stored in the ticket and the audit log for ever). */
+#define RW_INCIDENT_MAX_BYTES ((gsize) 64 << 10)
+
 typedef struct {
-  const char *text;
+  const char *text;                   /* at most RW_INCIDENT_MAX_BYTES */
   const RwTopology *topo;             /* copied */
   const RwRunbookSet *runbooks;
   RwStore *store;                     /* the index, tickets and the audit log live here */

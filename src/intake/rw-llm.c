@@ -34,7 +34,7 @@ char *
 rw_llm_chat (const RwLlmConfig *cfg, const char *system, const char *user, GError **error)
 {
   g_autofree char *base = g_strdup (cfg->endpoint);
-  g_autofree char *url = NULL, *body = NULL;
+  g_autofree char *url = NULL, *body = NULL, *bad = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) req = NULL;
   g_autoptr(SoupSession) session = NULL;
@@ -100,6 +100,12 @@ rw_llm_chat (const RwLlmConfig *cfg, const char *system, const char *user, GErro
   if (status != SOUP_STATUS_OK)
     {
       llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: HTTP %u %s", url, status, soup_message_get_reason_phrase (msg));
+      return NULL;
+    }
+  /* a server's answer is checked before json-glib, which deep nesting crashes */
+  if ((bad = rw_json_check_text (g_bytes_get_data (in, NULL), (gssize) g_bytes_get_size (in), NULL)) != NULL)
+    {
+      llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: the answer is not a chat-completions document: %s", url, bad);
       return NULL;
     }
   if (!json_parser_load_from_data (parser, g_bytes_get_data (in, NULL), g_bytes_get_size (in), &local)

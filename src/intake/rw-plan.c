@@ -164,6 +164,39 @@ plan_fail (GError **error, const char *source, const char *fmt, ...)
   return FALSE;
 }
 
+/* The numbers the agents read from a task's args, and the range each must lie in: a window
+ * of 1e308 s divided by the tick length does not fit a tick count. */
+static const struct {
+  const char *key;
+  double min, max;
+} number_args[] = {
+  { "threshold", -1e9, 1e9 },
+  { "lookback_s", 0, 31 * 86400 }, /* a month */
+  { "max_utilisation", 0, 1000 },
+};
+
+static gboolean
+check_number_args (JsonObject *args, const char *source, const char *path, GError **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (number_args); i++)
+    {
+      JsonNode *n = json_object_get_member (args, number_args[i].key);
+      double v;
+      if (n == NULL || !JSON_NODE_HOLDS_VALUE (n))
+        continue;
+      if (json_node_get_value_type (n) == G_TYPE_INT64)
+        v = (double) json_node_get_int (n);
+      else if (json_node_get_value_type (n) == G_TYPE_DOUBLE)
+        v = json_node_get_double (n);
+      else
+        continue;
+      if (!(v >= number_args[i].min && v <= number_args[i].max))
+        return plan_fail (error, source, "%s.args.%s: must be between %.15g and %.15g", path, number_args[i].key,
+                          number_args[i].min, number_args[i].max);
+    }
+  return TRUE;
+}
+
 static RwTask *
 task_from_json (JsonNode *node, const char *source, const char *path, GError **error)
 {
@@ -201,6 +234,8 @@ task_from_json (JsonNode *node, const char *source, const char *path, GError **e
           plan_fail (error, source, "%s.args: expected an object", path);
           return NULL;
         }
+      if (!check_number_args (json_node_get_object (args), source, path, error))
+        return NULL;
       json_node_unref (t->args);
       t->args = json_node_copy (args);
     }
@@ -286,6 +321,15 @@ rw_plan_from_text (const char *text, const char *source, GError **error)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) local = NULL;
+  g_autofree char *bad = NULL;
+  gboolean not_json;
+  /* an LLM's answer: checked before json-glib, which reads non-standard text and can be
+   * crashed by deep nesting */
+  if ((bad = rw_json_check_text (text, -1, &not_json)) != NULL)
+    {
+      plan_fail (error, source, "%s%s", not_json ? "not JSON: " : "", bad);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, text, -1, &local))
     {
       plan_fail (error, source, "not JSON: %s", local->message);

@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-runbook.h"
 #include "rw-plan.h"
+#include "rw-file.h"
 #include "rw-json-util.h"
 
 #include <string.h>
@@ -177,20 +178,22 @@ load_data (const char *data, gssize len, const char *source, GError **error)
   JsonNode *root;
   JsonObject *o;
   JsonArray *books = NULL;
-  g_autofree char *format = NULL, *dup = NULL, *bad = NULL;
+  g_autofree char *format = NULL, *bad = NULL;
   guint64 version = 0;
+  gboolean not_json;
 
   set->source = g_strdup (source);
   set->runbooks = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_runbook_free);
   set->vocabulary = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  /* before json-glib, which reads non-standard text and can be crashed by deep nesting */
+  if ((bad = rw_json_check_text (data, len, &not_json)) != NULL)
+    {
+      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, "%s: %s%s", source, not_json ? "not valid JSON: " : "", bad);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
       g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, "%s: not valid JSON: %s", source, local->message);
-      return NULL;
-    }
-  if ((dup = rw_json_find_duplicate_key (data, len)) != NULL)
-    {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, "%s: %s: duplicate key", source, dup);
       return NULL;
     }
   root = json_parser_get_root (parser);
@@ -262,9 +265,9 @@ rw_runbook_set_load_file (const char *path, GError **error)
   g_autofree char *data = NULL;
   gsize len;
   g_autoptr(GError) local = NULL;
-  if (!g_file_get_contents (path, &data, &len, &local))
+  if (!rw_read_regular_file (path, RW_JSON_FILE_MAX_BYTES, &data, &len, &local))
     {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, "%s", local->message);
+      g_set_error_literal (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, local->message);
       return NULL;
     }
   return rw_runbook_set_load_data (data, len, path, error);
@@ -387,44 +390,107 @@ correct (GHashTable *vocab, const char *w)
   return g_strdup (best_word);
 }
 
+/* The query's terms in order, each once (@seen holds them too, for the "once"). */
+typedef struct {
+  GPtrArray *list;
+  GHashTable *seen;
+} Terms;
+
 static void
-add_term (GPtrArray *terms, const char *term, gboolean prefix)
+add_term (Terms *terms, const char *term, gboolean prefix)
 {
-  g_autofree char *q = prefix ? g_strdup_printf ("\"%s\"*", term) : g_strdup_printf ("\"%s\"", term);
-  for (guint i = 0; i < terms->len; i++)
-    if (strcmp (terms->pdata[i], q) == 0)
+  char *q = prefix ? g_strdup_printf ("\"%s\"*", term) : g_strdup_printf ("\"%s\"", term);
+  if (g_hash_table_contains (terms->seen, q))
+    {
+      g_free (q);
       return;
-  g_ptr_array_add (terms, g_steal_pointer (&q));
+    }
+  g_hash_table_add (terms->seen, q);
+  g_ptr_array_add (terms->list, q);
 }
 
-/* Entity-like tokens (R2, ISP-B, 10.0.0.0/8, AS64496) say where, not what. */
+static gboolean
+all_digits (const char *s)
+{
+  if (*s == '\0')
+    return FALSE;
+  for (; *s; s++)
+    if (!g_ascii_isdigit (*s))
+      return FALSE;
+  return TRUE;
+}
+
+/* Entity-like tokens (R2, ISP-B, 10.0.0.0/8, AS64496) say where, not what: r<digits>,
+ * as<digits>, or digits and dots with an optional /<digits>. */
 static gboolean
 looks_like_entity (const char *w)
 {
-  return g_regex_match_simple ("^(r[0-9]+|as[0-9]+|[0-9]+|[0-9.]+(/[0-9]+)?)$", w, 0, 0);
+  const char *slash = strchr (w, '/');
+  gsize n = slash ? (gsize) (slash - w) : strlen (w);
+  if ((w[0] == 'r' && all_digits (w + 1)) || (w[0] == 'a' && w[1] == 's' && all_digits (w + 2)))
+    return TRUE;
+  if (n == 0)
+    return FALSE;
+  for (gsize i = 0; i < n; i++)
+    if (!g_ascii_isdigit (w[i]) && w[i] != '.')
+      return FALSE;
+  return slash == NULL || all_digits (slash + 1);
+}
+
+static gboolean
+query_char (char c)
+{
+  return (c >= 'a' && c <= 'z') || g_ascii_isdigit (c) || c == '.' || c == '/' || c == '-';
+}
+
+/* The words of lower-case @text: runs of letters, digits, '.', '/' and '-' ("max-prefix" and
+ * "10.0.0.0/8" stay one), without the sentence punctuation at either end. A loop over the bytes,
+ * not GRegex: GLib 2.74's split walks the rest of the text again for every word, which made
+ * retrieval quadratic in the incident's length. */
+static GPtrArray *
+query_words (const char *text)
+{
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+  const char *p = text;
+  while (*p)
+    {
+      const char *start, *end;
+      if (!query_char (*p))
+        {
+          p++;
+          continue;
+        }
+      start = p;
+      while (*p && query_char (*p))
+        p++;
+      end = p;
+      while (start < end && strchr ("./-", end[-1]))
+        end--;
+      while (start < end && strchr ("./-", *start))
+        start++;
+      if (start < end)
+        g_ptr_array_add (words, g_strndup (start, end - start));
+    }
+  return words;
 }
 
 char *
 rw_runbook_match_expression (const RwRunbookSet *set, const char *text)
 {
-  /* text from a terminal may be in another encoding: GRegex refuses what is not UTF-8 */
+  /* text from a terminal may be in another encoding: g_utf8_strdown wants UTF-8 */
   g_autofree char *valid = g_utf8_make_valid (text, -1);
   g_autofree char *lower = g_utf8_strdown (valid, -1);
-  /* letters, digits, '-' and '/' inside words: "max-prefix", "10.0.0.0/8" stay one token */
-  g_auto(GStrv) words = g_regex_split_simple ("[^a-z0-9./-]+", lower, 0, 0);
-  g_autoptr(GPtrArray) terms = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) words = query_words (lower);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();    /* points into @seen, which owns the terms */
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  Terms terms_ = { list, seen }, *terms = &terms_;
   g_autoptr(GString) out = g_string_new (NULL);
 
-  for (guint i = 0; words[i]; i++)
+  for (guint i = 0; i < words->len; i++)
     {
-      g_autofree char *w = g_strdup (words[i]);
+      char *w = words->pdata[i];
       const char *syn;
-      /* sentence punctuation around a word is not part of it */
-      while (*w && strchr ("./-", w[strlen (w) - 1]))
-        w[strlen (w) - 1] = '\0';
-      while (*w && strchr ("./-", *w))
-        memmove (w, w + 1, strlen (w));
-      if (*w == '\0' || is_stop_word (w) || looks_like_entity (w))
+      if (is_stop_word (w) || looks_like_entity (w))
         continue;
       if (strchr (w, '.'))
         g_strdelimit (w, ".", '-');
@@ -468,10 +534,10 @@ rw_runbook_match_expression (const RwRunbookSet *set, const char *text)
           add_term (terms, stem, TRUE);
         }
     }
-  if (terms->len == 0)
+  if (list->len == 0)
     return NULL;
-  for (guint i = 0; i < terms->len; i++)
-    g_string_append_printf (out, "%s%s", i ? " OR " : "", (char *) terms->pdata[i]);
+  for (guint i = 0; i < list->len; i++)
+    g_string_append_printf (out, "%s%s", i ? " OR " : "", (char *) list->pdata[i]);
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 

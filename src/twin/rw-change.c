@@ -116,7 +116,7 @@ rw_change_parse (const char *text, GError **error)
       {
         char *end = NULL;
         c->mbps = g_ascii_strtod (args->pdata[1], &end);
-        if (end == NULL || *end != '\0' || !(c->mbps >= 0) || c->mbps > 1e9)
+        if (end == NULL || *end != '\0' || !(c->mbps >= 0) || c->mbps > RW_DEMAND_MAX_MBPS)
           {
             fail (error, text, "'%s' is not a rate in Mbps", (char *) args->pdata[1]);
             return NULL;
@@ -372,6 +372,11 @@ apply_policy_change (RwTopology *t, const RwChange *c, const char *text, GError 
 
   if (router == NULL)
     return fail (error, text, "unknown router '%s'", c->a);
+  /* a policy is configured where we have the configuration: an ISP's is not ours to change
+   * (faults such as link-down or session-down may still touch any node) */
+  if (router->kind != RW_NODE_ROUTER)
+    return fail (error, text, "'%s' is not one of our routers (it is %s): policy changes are made at our routers only",
+                 c->a, rw_node_kind_to_string (router->kind));
   if (rw_topology_find_node (t, c->b) == NULL)
     return fail (error, text, "unknown neighbour '%s'", c->b);
   if ((s = rw_topology_find_session (t, c->a, c->b)) == NULL)

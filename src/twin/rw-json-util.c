@@ -178,42 +178,37 @@ rw_json_get_object (RwJsonCtx *c, JsonObject *o, const char *key, const char *pa
   return TRUE;
 }
 
-/* A small scanner over text that json-glib has already accepted: it tracks the path of
- * containers and, per object, the member names seen. Hand-written because json-glib 1.6 drops
- * duplicate members silently and offers no hook to see them. */
+/* ---- the strict pre-check ---- */
+
+/* An iterative scanner of RFC 8259 JSON that every loader runs before json-glib sees the text.
+ * Hand-written because json-glib 1.6 is both lenient and recursive: it reads comments, single
+ * quotes, hex and leading zeros, ignores a second document after the first, keeps the last of
+ * two equal member names, cuts a string at "\u0000", wraps integers above 2^63 - 1 and reads
+ * 1e999 as infinity; and it descends one C stack frame per level, so a 104 KB file of '['
+ * overflows an 8 MB stack. This scanner keeps its own bounded stack of containers. */
 typedef struct {
   gboolean is_object;
-  GHashTable *keys; /* objects only */
-  char *key;        /* current member name (objects) */
-  guint index;      /* current element (arrays) */
+  GHashTable *keys; /* member names seen, decoded (objects) */
+  char *key;        /* the current member name, decoded (objects) */
+  guint index;      /* the current element (arrays) */
 } Level;
 
-static char *
-scan_string (const char **p, const char *end)
-{
-  GString *s = g_string_new (NULL);
-  (*p)++; /* opening quote */
-  while (*p < end && **p != '"')
-    {
-      if (**p == '\\' && *p + 1 < end)
-        {
-          g_string_append_c (s, (*p)[0]);
-          (*p)++;
-        }
-      g_string_append_c (s, **p);
-      (*p)++;
-    }
-  (*p)++; /* closing quote */
-  return g_string_free (s, FALSE);
-}
+typedef struct {
+  const char *start, *p, *end;
+  Level stack[RW_JSON_MAX_DEPTH];
+  guint depth;
+  gboolean in_key; /* scanning a member name */
+  char *error;
+  gboolean syntax; /* @error says the text is not JSON at all */
+} Scan;
 
 static char *
-level_path (GArray *stack)
+scan_path (const Scan *s)
 {
   GString *path = g_string_new (NULL);
-  for (guint i = 0; i < stack->len; i++)
+  for (guint i = 0; i < s->depth; i++)
     {
-      Level *l = &g_array_index (stack, Level, i);
+      const Level *l = &s->stack[i];
       if (l->is_object && l->key)
         g_string_append_printf (path, "%s%s", path->len ? "." : "", l->key);
       else if (!l->is_object)
@@ -222,76 +217,423 @@ level_path (GArray *stack)
   return g_string_free (path, FALSE);
 }
 
-char *
-rw_json_find_duplicate_key (const char *data, gssize len)
-{
-  const char *p = data, *end = data + (len < 0 ? (gssize) strlen (data) : len);
-  g_autoptr(GArray) stack = g_array_new (FALSE, TRUE, sizeof (Level));
-  char *found = NULL;
-  gboolean expect_key = FALSE;
+static gboolean path_error (Scan *s, const char *fmt, ...) G_GNUC_PRINTF (2, 3);
+static gboolean syntax_error (Scan *s, const char *at, const char *fmt, ...) G_GNUC_PRINTF (3, 4);
 
-  while (p < end && found == NULL)
+/* Well-formed text that Routewise still refuses: "PATH: problem". */
+static gboolean
+path_error (Scan *s, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL, *path = scan_path (s);
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  if (s->in_key)
+    s->error = g_strdup_printf ("%s%s: %s", *path ? path : "a member name", *path ? " (a member name)" : "", msg);
+  else
+    s->error = g_strdup_printf ("%s: %s", *path ? path : "$", msg);
+  return FALSE;
+}
+
+/* Text that is not JSON: "line L, column C, near PATH: problem". */
+static gboolean
+syntax_error (Scan *s, const char *at, const char *fmt, ...)
+{
+  va_list ap;
+  g_autofree char *msg = NULL, *path = scan_path (s);
+  guint line = 1;
+  const char *line_start = s->start;
+  va_start (ap, fmt);
+  msg = g_strdup_vprintf (fmt, ap);
+  va_end (ap);
+  for (const char *q = s->start; q < at; q++)
+    if (*q == '\n')
+      line++, line_start = q + 1;
+  s->error = g_strdup_printf ("line %u, column %u%s%s: %s", line, (guint) (at - line_start) + 1,
+                              *path ? ", near " : "", path, msg);
+  s->syntax = TRUE;
+  return FALSE;
+}
+
+/* How to show the character at @at in a message. */
+static char *
+describe_char (const char *at)
+{
+  unsigned char c = (unsigned char) *at;
+  if (c >= 0x20 && c < 0x7f)
+    return g_strdup_printf ("'%c'", c);
+  if (c < 0x80)
+    return g_strdup_printf ("U+%04X", c);
+  return g_strdup_printf ("byte 0x%02X", c);
+}
+
+/* A number, string or word as it is written, shortened for a message. */
+static char *
+excerpt (const char *at, gsize len)
+{
+  if (len > 40)
+    return g_strdup_printf ("%.32s…", at);
+  return g_strndup (at, len);
+}
+
+static gboolean
+hex4 (const char *p, const char *end, gunichar *out)
+{
+  *out = 0;
+  if (end - p < 4)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
     {
-      char ch = *p;
-      Level *top = stack->len ? &g_array_index (stack, Level, stack->len - 1) : NULL;
-      if (ch == '{' || ch == '[')
-        {
-          Level l = { ch == '{', ch == '{' ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL, NULL, 0 };
-          g_array_append_val (stack, l);
-          expect_key = ch == '{';
-          p++;
-        }
-      else if (ch == '}' || ch == ']')
-        {
-          if (top)
-            {
-              g_clear_pointer (&top->keys, g_hash_table_unref);
-              g_clear_pointer (&top->key, g_free);
-              g_array_set_size (stack, stack->len - 1);
-            }
-          expect_key = FALSE;
-          p++;
-        }
-      else if (ch == ',')
-        {
-          if (top && top->is_object)
-            expect_key = TRUE;
-          else if (top)
-            top->index++;
-          p++;
-        }
-      else if (ch == '/' || ch == '\'')
-        {
-          /* json-glib also reads comments and single-quoted strings; Routewise files are plain
-           * JSON, and the check above could not see through such text */
-          g_autofree char *path = level_path (stack);
-          found = g_strdup_printf ("near %s: comments or single quotes are not standard JSON", *path ? path : "the start");
-        }
-      else if (ch == '"')
-        {
-          char *str = scan_string (&p, end);
-          if (expect_key && top && top->is_object)
-            {
-              g_free (top->key);
-              top->key = g_strdup (str);
-              /* the table owns @str either way (g_hash_table_add replaces an equal key) */
-              if (!g_hash_table_add (top->keys, str))
-                found = level_path (stack);
-              str = NULL;
-              expect_key = FALSE;
-            }
-          g_free (str);
-        }
-      else
-        p++;
+      if (!g_ascii_isxdigit (p[i]))
+        return FALSE;
+      *out = *out * 16 + (gunichar) g_ascii_xdigit_value (p[i]);
     }
-  for (guint i = 0; i < stack->len; i++)
+  return TRUE;
+}
+
+/* From the opening quote at s->p to just past the closing one; with @out, the decoded text is
+ * appended there (member names are compared decoded: "\u0063ost" is "cost"). */
+static gboolean
+scan_string (Scan *s, GString *out)
+{
+  const char *open = s->p;
+  s->p++;
+  while (s->p < s->end)
     {
-      Level *l = &g_array_index (stack, Level, i);
-      g_clear_pointer (&l->keys, g_hash_table_unref);
-      g_clear_pointer (&l->key, g_free);
+      unsigned char c = (unsigned char) *s->p;
+      gunichar u;
+      if (c == '"')
+        {
+          s->p++;
+          return TRUE;
+        }
+      if (c < 0x20)
+        return syntax_error (s, s->p, "a control character (U+%04X) in a string must be written as an escape", c);
+      if (c == '\\')
+        {
+          const char *esc = s->p;
+          if (s->p + 1 >= s->end)
+            break;
+          switch (s->p[1])
+            {
+            case '"': u = '"'; break;
+            case '\\': u = '\\'; break;
+            case '/': u = '/'; break;
+            case 'b': u = '\b'; break;
+            case 'f': u = '\f'; break;
+            case 'n': u = '\n'; break;
+            case 'r': u = '\r'; break;
+            case 't': u = '\t'; break;
+            case 'u':
+              if (!hex4 (s->p + 2, s->end, &u))
+                return syntax_error (s, esc, "\\u needs four hex digits");
+              s->p += 6;
+              if (u >= 0xD800 && u <= 0xDBFF)
+                {
+                  gunichar low;
+                  if (s->end - s->p >= 6 && s->p[0] == '\\' && s->p[1] == 'u' && hex4 (s->p + 2, s->end, &low)
+                      && low >= 0xDC00 && low <= 0xDFFF)
+                    {
+                      u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
+                      s->p += 6;
+                    }
+                }
+              if (u >= 0xD800 && u <= 0xDFFF)
+                {
+                  /* in a value, the loaders' check of the parsed tree names it; a member name
+                   * must be decoded here to be compared */
+                  if (s->in_key)
+                    return path_error (s, "not valid UTF-8 (an unpaired \\u surrogate)");
+                  continue;
+                }
+              if (u == 0)
+                return path_error (s, "\\u0000 in a string (json-glib would cut the text there)");
+              if (out)
+                g_string_append_unichar (out, u);
+              continue;
+            default:
+              {
+                g_autofree char *what = describe_char (s->p + 1);
+                return syntax_error (s, esc, "a backslash before %s is not a JSON escape", what);
+              }
+            }
+          if (out)
+            g_string_append_c (out, (char) u);
+          s->p += 2;
+          continue;
+        }
+      if (c < 0x80)
+        {
+          if (out)
+            g_string_append_c (out, (char) c);
+          s->p++;
+          continue;
+        }
+      u = g_utf8_get_char_validated (s->p, s->end - s->p);
+      if (u == (gunichar) -1 || u == (gunichar) -2)
+        return syntax_error (s, s->p, "not UTF-8");
+      if (out)
+        g_string_append_len (out, s->p, g_utf8_skip[c]);
+      s->p += g_utf8_skip[c];
     }
-  return found;
+  return syntax_error (s, open, "a string is not closed");
+}
+
+static gboolean
+scan_digits (Scan *s)
+{
+  const char *from = s->p;
+  while (s->p < s->end && g_ascii_isdigit (*s->p))
+    s->p++;
+  return s->p > from;
+}
+
+static gboolean
+scan_number (Scan *s)
+{
+  const char *start = s->p;
+  gboolean integer = TRUE;
+  g_autofree char *text = NULL;
+
+  if (*s->p == '-')
+    s->p++;
+  if (s->p >= s->end || !g_ascii_isdigit (*s->p))
+    return syntax_error (s, start, "a digit must follow '-' (NaN and Infinity are not JSON)");
+  if (*s->p == '0')
+    {
+      s->p++;
+      if (s->p < s->end && (*s->p == 'x' || *s->p == 'X'))
+        return syntax_error (s, start, "hex numbers are not JSON");
+      if (s->p < s->end && g_ascii_isdigit (*s->p))
+        return syntax_error (s, start, "a number must not start with 0");
+    }
+  else
+    scan_digits (s);
+  if (s->p < s->end && *s->p == '.')
+    {
+      integer = FALSE;
+      s->p++;
+      if (!scan_digits (s))
+        return syntax_error (s, s->p, "a digit must follow the decimal point");
+    }
+  if (s->p < s->end && (*s->p == 'e' || *s->p == 'E'))
+    {
+      integer = FALSE;
+      s->p++;
+      if (s->p < s->end && (*s->p == '+' || *s->p == '-'))
+        s->p++;
+      if (!scan_digits (s))
+        return syntax_error (s, s->p, "an exponent needs digits");
+    }
+  text = g_strndup (start, s->p - start);
+  if (integer)
+    {
+      /* json-glib reads whole numbers as 64-bit integers and wraps what does not fit */
+      const char *digits = *text == '-' ? text + 1 : text;
+      const char *limit = *text == '-' ? "9223372036854775808" : "9223372036854775807";
+      if (strlen (digits) > strlen (limit) || (strlen (digits) == strlen (limit) && strcmp (digits, limit) > 0))
+        {
+          g_autofree char *shown = excerpt (text, strlen (text));
+          return path_error (s, "%s is out of range (whole numbers are limited to 64 bits)", shown);
+        }
+    }
+  else if (!isfinite (g_ascii_strtod (text, NULL)))
+    {
+      g_autofree char *shown = excerpt (text, strlen (text));
+      return path_error (s, "%s is out of range (too large for a number)", shown);
+    }
+  return TRUE;
+}
+
+/* true, false, null; anything else that starts with a letter is not JSON. */
+static gboolean
+scan_word (Scan *s)
+{
+  const char *start = s->p;
+  g_autofree char *word = NULL;
+  while (s->p < s->end && (g_ascii_isalnum (*s->p) || *s->p == '_'))
+    s->p++;
+  word = excerpt (start, s->p - start);
+  if (strcmp (word, "true") == 0 || strcmp (word, "false") == 0 || strcmp (word, "null") == 0)
+    return TRUE;
+  if (g_ascii_strcasecmp (word, "nan") == 0 || g_ascii_strcasecmp (word, "infinity") == 0
+      || g_ascii_strcasecmp (word, "inf") == 0)
+    return syntax_error (s, start, "NaN and Infinity are not JSON numbers");
+  return syntax_error (s, start, "'%s' is not a JSON value (text needs double quotes)", word);
+}
+
+static void
+pop (Scan *s)
+{
+  Level *l = &s->stack[--s->depth];
+  g_clear_pointer (&l->keys, g_hash_table_unref);
+  g_clear_pointer (&l->key, g_free);
+}
+
+static gboolean
+push (Scan *s, gboolean is_object)
+{
+  Level *l;
+  if (s->depth == RW_JSON_MAX_DEPTH)
+    return syntax_error (s, s->p, "arrays and objects nested deeper than %d levels", RW_JSON_MAX_DEPTH);
+  l = &s->stack[s->depth++];
+  *l = (Level) { is_object, is_object ? g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) : NULL, NULL, 0 };
+  s->p++;
+  return TRUE;
+}
+
+/* What the scanner expects next. */
+typedef enum {
+  WANT_VALUE,           /* at the start and after ':' */
+  WANT_ELEMENT,         /* after ',' in an array */
+  WANT_VALUE_OR_CLOSE,  /* after '[' */
+  WANT_KEY_OR_CLOSE,    /* after '{' */
+  WANT_KEY,             /* after ',' in an object */
+  WANT_COLON,
+  WANT_COMMA_OR_CLOSE,
+  WANT_NOTHING,         /* after the root value */
+} Want;
+
+static gboolean
+scan_value (Scan *s, Want *want)
+{
+  char c = *s->p;
+  gboolean ok;
+  if (c == '{' || c == '[')
+    {
+      *want = c == '{' ? WANT_KEY_OR_CLOSE : WANT_VALUE_OR_CLOSE;
+      return push (s, c == '{');
+    }
+  if (c == '"')
+    ok = scan_string (s, NULL);
+  else if (c == '-' || g_ascii_isdigit (c))
+    ok = scan_number (s);
+  else if (g_ascii_isalpha (c))
+    ok = scan_word (s);
+  else if (c == '+')
+    return syntax_error (s, s->p, "a number must not start with '+'");
+  else if (c == '.')
+    return syntax_error (s, s->p, "a number must start with a digit");
+  else if (c == ']' && *want == WANT_ELEMENT)
+    return syntax_error (s, s->p, "a comma before ']' is not JSON");
+  else
+    {
+      g_autofree char *what = describe_char (s->p);
+      return syntax_error (s, s->p, "expected a value, found %s", what);
+    }
+  *want = s->depth ? WANT_COMMA_OR_CLOSE : WANT_NOTHING;
+  return ok;
+}
+
+static gboolean
+scan_key (Scan *s)
+{
+  Level *top = &s->stack[s->depth - 1];
+  g_autoptr(GString) key = g_string_new (NULL);
+  g_clear_pointer (&top->key, g_free);
+  s->in_key = TRUE;
+  if (!scan_string (s, key))
+    return FALSE;
+  s->in_key = FALSE;
+  top->key = g_strdup (key->str);
+  if (!g_hash_table_add (top->keys, g_string_free (g_steal_pointer (&key), FALSE)))
+    return path_error (s, "duplicate key");
+  return TRUE;
+}
+
+static gboolean
+scan_token (Scan *s, Want *want)
+{
+  char c = *s->p;
+  Level *top = s->depth ? &s->stack[s->depth - 1] : NULL;
+
+  if (c == '/' || c == '\'')
+    return syntax_error (s, s->p, "comments or single quotes are not standard JSON");
+  switch (*want)
+    {
+    case WANT_NOTHING:
+      return syntax_error (s, s->p, "more text after the end of the JSON document (a second document?)");
+    case WANT_COLON:
+      if (c != ':')
+        return syntax_error (s, s->p, "expected ':' after the member name");
+      s->p++;
+      *want = WANT_VALUE;
+      return TRUE;
+    case WANT_COMMA_OR_CLOSE:
+      if (c == ',')
+        {
+          s->p++;
+          if (top->is_object)
+            *want = WANT_KEY;
+          else
+            {
+              top->index++;
+              *want = WANT_ELEMENT;
+            }
+          return TRUE;
+        }
+      if (c != (top->is_object ? '}' : ']'))
+        return syntax_error (s, s->p, top->is_object ? "expected ',' or '}'" : "expected ',' or ']'");
+      break; /* closes the container, below */
+    case WANT_KEY_OR_CLOSE:
+    case WANT_KEY:
+      if (c == '}' && *want == WANT_KEY)
+        return syntax_error (s, s->p, "a comma before '}' is not JSON");
+      if (c != '}')
+        {
+          if (c != '"')
+            return syntax_error (s, s->p, "expected a member name in double quotes");
+          *want = WANT_COLON;
+          return scan_key (s);
+        }
+      break;
+    case WANT_VALUE_OR_CLOSE:
+      if (c != ']')
+        {
+          *want = WANT_VALUE;
+          return scan_value (s, want);
+        }
+      break;
+    case WANT_VALUE:
+    case WANT_ELEMENT:
+      return scan_value (s, want);
+    }
+  /* the close of the container on top */
+  pop (s);
+  s->p++;
+  *want = s->depth ? WANT_COMMA_OR_CLOSE : WANT_NOTHING;
+  return TRUE;
+}
+
+char *
+rw_json_check_text (const char *data, gssize len, gboolean *not_json)
+{
+  Scan s = { 0 };
+  Want want = WANT_VALUE;
+
+  s.start = s.p = data;
+  s.end = data + (len < 0 ? (gssize) strlen (data) : len);
+  for (;;)
+    {
+      while (s.p < s.end && (*s.p == ' ' || *s.p == '\t' || *s.p == '\n' || *s.p == '\r'))
+        s.p++;
+      if (s.p >= s.end)
+        {
+          /* empty text passes: json-glib reads it as no document, which every caller refuses
+           * in its own words ("expected a JSON object") */
+          if (want != WANT_NOTHING && (want != WANT_VALUE || s.depth > 0))
+            syntax_error (&s, s.p, "the text ends before the document does");
+          break;
+        }
+      if (!scan_token (&s, &want))
+        break;
+    }
+  while (s.depth > 0)
+    pop (&s);
+  if (not_json)
+    *not_json = s.syntax;
+  return s.error;
 }
 
 static gboolean
@@ -351,6 +693,13 @@ static void
 append_double (GString *out, double v)
 {
   char buf[G_ASCII_DTOSTR_BUF_SIZE];
+  /* JSON has no infinity or NaN (json-glib would write "inf", which no reader takes): a figure
+   * that overflowed is unknown, and null says so */
+  if (!isfinite (v))
+    {
+      g_string_append (out, "null");
+      return;
+    }
   for (int prec = 15; prec <= 17; prec++)
     {
       char fmt[8];

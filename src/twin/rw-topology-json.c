@@ -2,6 +2,7 @@
  * Every problem is reported as "FILE: JSON.PATH: what is wrong"; unknown keys are errors.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-topology.h"
+#include "rw-file.h"
 #include "rw-json-util.h"
 
 #include <json-glib/json-glib.h>
@@ -423,13 +424,20 @@ rw_topology_from_json_node (JsonNode *root, const char *source_name, GError **er
   RwJsonCtx ctx = { source_name ? source_name : "<topology>", error };
   RwJsonCtx *c = &ctx;
   g_autoptr(RwTopology) t = NULL;
-  g_autofree char *format = NULL, *name = NULL;
+  g_autofree char *format = NULL, *name = NULL, *bad = NULL;
   guint64 version;
   JsonObject *o, *options = NULL, *policies = NULL, *sla = NULL;
 
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     {
       rw_json_fail (c, "$: expected a JSON object");
+      return NULL;
+    }
+  /* GRegex (incident intake matches node labels) refuses what is not UTF-8; text from a file
+   * was checked already, a tree built in memory was not */
+  if ((bad = rw_json_find_invalid_utf8 (root, "")) != NULL)
+    {
+      rw_json_fail (c, "%s: not valid UTF-8 (an unpaired \\u surrogate?)", bad);
       return NULL;
     }
   o = json_node_get_object (root);
@@ -560,27 +568,23 @@ rw_topology_load_data (const char *data, gssize len, const char *source_name, GE
 {
   g_autoptr(JsonParser) parser = json_parser_new_immutable ();
   g_autoptr(GError) local = NULL;
+  const char *source = source_name ? source_name : "<topology>";
+  g_autofree char *bad = NULL;
+  gboolean not_json;
 
-  g_autofree char *dup = NULL, *bad = NULL;
-
+  /* before json-glib: it reads non-standard text, keeps the last of two equal keys and can
+   * be crashed by deep nesting */
+  if ((bad = rw_json_check_text (data, len, &not_json)) != NULL)
+    {
+      if (not_json)
+        g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE, "%s: not valid JSON: %s", source, bad);
+      else
+        g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_INVALID, "%s: %s", source, bad);
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, len, &local))
     {
-      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE, "%s: not valid JSON: %s",
-                   source_name ? source_name : "<topology>", local->message);
-      return NULL;
-    }
-  /* GRegex (incident intake matches node labels) refuses what is not UTF-8 */
-  if ((bad = rw_json_find_invalid_utf8 (json_parser_get_root (parser), "")) != NULL)
-    {
-      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_INVALID, "%s: %s: not valid UTF-8 (an unpaired \\u surrogate?)",
-                   source_name ? source_name : "<topology>", bad);
-      return NULL;
-    }
-  /* json-glib keeps the last of two equal keys; a file that says a thing twice is a mistake. */
-  if ((dup = rw_json_find_duplicate_key (data, len)) != NULL)
-    {
-      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_INVALID, "%s: %s%s",
-                   source_name ? source_name : "<topology>", dup, strstr (dup, "standard JSON") ? "" : ": duplicate key");
+      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_PARSE, "%s: not valid JSON: %s", source, local->message);
       return NULL;
     }
   return rw_topology_from_json_node (json_parser_get_root (parser), source_name, error);
@@ -591,13 +595,9 @@ rw_topology_load_file (const char *path, GError **error)
 {
   g_autofree char *data = NULL;
   gsize len;
-  g_autoptr(GError) local = NULL;
 
-  if (!g_file_get_contents (path, &data, &len, &local))
-    {
-      g_set_error (error, RW_TWIN_ERROR, RW_TWIN_ERROR_IO, "%s: cannot read: %s", path, local->message);
-      return NULL;
-    }
+  if (!rw_read_regular_file (path, RW_JSON_FILE_MAX_BYTES, &data, &len, error))
+    return NULL;
   return rw_topology_load_data (data, (gssize) len, path, error);
 }
 

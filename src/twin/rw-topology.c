@@ -517,7 +517,7 @@ rw_topology_validate (const RwTopology *t, GError **error)
         FAIL ("nodes[%u].role: a router of ours cannot have role '%s'", i, rw_node_role_to_string (n->role));
       if (n->kind == RW_NODE_EXTERNAL && n->role != RW_ROLE_ISP && n->role != RW_ROLE_INTERNET)
         FAIL ("nodes[%u].role: an external node must be 'isp' or 'internet', not '%s'", i, rw_node_role_to_string (n->role));
-      if (!valid_number (n->x) || !valid_number (n->y) || fabs (n->x) > 1e7 || fabs (n->y) > 1e7)
+      if (!valid_number (n->x) || !valid_number (n->y) || fabs (n->x) > RW_COORDINATE_MAX || fabs (n->y) > RW_COORDINATE_MAX)
         FAIL ("nodes[%u]: x and y must be numbers between -10000000 and 10000000", i);
     }
 
@@ -538,9 +538,11 @@ rw_topology_validate (const RwTopology *t, GError **error)
         FAIL ("links[%u].b: unknown node '%s'", i, l->b);
       if (g_strcmp0 (l->a, l->b) == 0)
         FAIL ("links[%u]: a link cannot join '%s' to itself", i, l->a);
-      if (!valid_number (l->capacity_mbps) || l->capacity_mbps <= 0 || l->capacity_mbps > 1e9)
+      if (!valid_number (l->capacity_mbps) || l->capacity_mbps <= 0 || l->capacity_mbps > RW_CAPACITY_MAX_MBPS)
         FAIL ("links[%u].capacity_mbps: must be a positive number up to 1000000000 (1 Pbit/s)", i);
-      if (!valid_number (l->latency_ms) || l->latency_ms < 0 || l->latency_ms > 1e6)
+      if (l->capacity_mbps < RW_CAPACITY_MIN_MBPS)
+        FAIL ("links[%u].capacity_mbps: must be at least 0.001 (1 kbit/s)", i);
+      if (!valid_number (l->latency_ms) || l->latency_ms < 0 || l->latency_ms > RW_LATENCY_MAX_MS)
         FAIL ("links[%u].latency_ms: must be between 0 and 1000000", i);
       if (!valid_number (l->loss_pct) || l->loss_pct < 0 || l->loss_pct > 100)
         FAIL ("links[%u].loss_pct: must be between 0 and 100", i);
@@ -622,7 +624,7 @@ rw_topology_validate (const RwTopology *t, GError **error)
   for (guint i = 0; i < t->sla_classes->len; i++)
     {
       RwSlaClass *c = t->sla_classes->pdata[i];
-      if (!valid_number (c->latency_ms) || c->latency_ms <= 0 || c->latency_ms > 1e6)
+      if (!valid_number (c->latency_ms) || c->latency_ms <= 0 || c->latency_ms > RW_LATENCY_MAX_MS)
         FAIL ("sla_classes.%s.latency_ms: must be a positive number up to 1000000", c->name);
       if (!valid_number (c->loss_pct) || c->loss_pct < 0 || c->loss_pct > 100)
         FAIL ("sla_classes.%s.loss_pct: must be between 0 and 100", c->name);
@@ -640,7 +642,7 @@ rw_topology_validate (const RwTopology *t, GError **error)
       g_hash_table_add (ids, d->id);
       if (rw_topology_find_node (t, d->src) == NULL)
         FAIL ("demands[%u].src: unknown node '%s'", i, d->src);
-      if (!valid_number (d->mbps) || d->mbps < 0 || d->mbps > 1e9)
+      if (!valid_number (d->mbps) || d->mbps < 0 || d->mbps > RW_DEMAND_MAX_MBPS)
         FAIL ("demands[%u].mbps: must be between 0 and 1000000000", i);
       if (rw_topology_find_sla_class (t, d->sla_class) == NULL)
         FAIL ("demands[%u].class: unknown SLA class '%s'", i, d->sla_class);

@@ -9,6 +9,15 @@
 
 G_BEGIN_DECLS
 
+/* The ranges of a topology's figures, for every way they are set (files, changes, scenario
+ * events, imports): wide for any real network, narrow enough that what is derived from them
+ * (utilisation = load / capacity, latencies summed along paths) stays finite. */
+#define RW_CAPACITY_MIN_MBPS 0.001 /* 1 kbit/s */
+#define RW_CAPACITY_MAX_MBPS 1e9   /* 1 Pbit/s */
+#define RW_LATENCY_MAX_MS 1e6      /* 1000 s */
+#define RW_DEMAND_MAX_MBPS 1e9
+#define RW_COORDINATE_MAX 1e7      /* canvas x and y, either sign */
+
 typedef enum { RW_NODE_ROUTER, RW_NODE_EXTERNAL } RwNodeKind;
 typedef enum {
   RW_ROLE_EDGE, RW_ROLE_REFLECTOR, RW_ROLE_SPINE, RW_ROLE_CORE, RW_ROLE_ISP, RW_ROLE_INTERNET,
