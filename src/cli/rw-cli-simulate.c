@@ -132,17 +132,16 @@ print_convergence (const RwTwin *twin)
  * depend on how busy the machine is */
 #define STABLE_STATES_BUDGET_MS 20000
 
-/* "stable_states": 1, 2 (at least two) or null (not checked: no convergence, or no answer),
- * and where a second state exists, which routes differ in it. */
+/* @count_key: 1, 2 (at least two) or null (not checked: no convergence, or no answer); and
+ * where a second state exists, @other_key: which routes differ in it. */
 static void
-add_stable_states (JsonNode *doc, const RwStableStates *st)
+add_stable_states (JsonObject *o, const char *count_key, const char *other_key, const RwStableStates *st)
 {
-  JsonObject *o = json_node_get_object (doc);
   if (st->count > 0)
-    json_object_set_int_member (o, "stable_states", st->count);
+    json_object_set_int_member (o, count_key, st->count);
   else
-    json_object_set_null_member (o, "stable_states");
-  if (st->count == 2)
+    json_object_set_null_member (o, count_key);
+  if (st->count == 2 && other_key != NULL)
     {
       JsonObject *other = json_object_new ();
       JsonArray *moves = json_array_new ();
@@ -150,7 +149,7 @@ add_stable_states (JsonNode *doc, const RwStableStates *st)
         json_array_add_string_element (moves, st->moves->pdata[i]);
       json_object_set_string_member (other, "prefix", st->prefix);
       json_object_set_array_member (other, "routes", moves);
-      json_object_set_object_member (o, "other_state", other);
+      json_object_set_object_member (o, other_key, other);
     }
 }
 
@@ -203,7 +202,7 @@ rw_cli_simulate (int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonNode) doc = rw_twin_simulation_to_json (twin);
-      add_stable_states (doc, states);
+      add_stable_states (json_node_get_object (doc), "stable_states", "other_state", states);
       rw_cli_print_json (doc);
     }
   else
@@ -271,17 +270,8 @@ rw_cli_whatif (int argc, char **argv)
   if (json)
     {
       g_autoptr(JsonNode) doc = rw_diff_to_json (diff);
-      g_autoptr(JsonNode) sa = json_node_new (JSON_NODE_OBJECT);
-      json_node_take_object (sa, json_object_new ());
-      add_stable_states (sa, states_after);
-      json_object_set_member (json_node_get_object (doc), "stable_states_before",
-                              states_before->count > 0 ? json_node_init_int (json_node_alloc (), states_before->count)
-                                                       : json_node_init_null (json_node_alloc ()));
-      json_object_set_member (json_node_get_object (doc), "stable_states_after",
-                              json_node_copy (json_object_get_member (json_node_get_object (sa), "stable_states")));
-      if (json_object_has_member (json_node_get_object (sa), "other_state"))
-        json_object_set_member (json_node_get_object (doc), "other_state_after",
-                                json_node_copy (json_object_get_member (json_node_get_object (sa), "other_state")));
+      add_stable_states (json_node_get_object (doc), "stable_states_before", NULL, states_before);
+      add_stable_states (json_node_get_object (doc), "stable_states_after", "other_state_after", states_after);
       rw_cli_print_json (doc);
     }
   else

@@ -1034,9 +1034,9 @@ warn_router_id_ties (Imp *im)
 /* Demands */
 
 /* "links": [{"id", "latency_ms", "loss_pct"}] — what configurations cannot say about a link,
- * written into the imported topology's links (@links, its JSON) for the loader to validate. */
+ * set on the imported links (a failed import discards them all). */
 static gboolean
-link_characteristics (Imp *im, JsonObject *o, JsonArray *links)
+link_characteristics (Imp *im, JsonObject *o)
 {
   static const char *keys[] = { "id", "latency_ms", "loss_pct", NULL };
   RwJsonCtx c = { im->opts->demands_file, im->error };
@@ -1048,7 +1048,8 @@ link_characteristics (Imp *im, JsonObject *o, JsonArray *links)
       JsonNode *n = json_array_get_element (arr, i);
       g_autofree char *path = g_strdup_printf ("links[%u]", i);
       g_autofree char *id = NULL;
-      JsonObject *lo, *target = NULL;
+      JsonObject *lo;
+      RwLink *target;
       double lat = -1, loss = -1;
       if (!JSON_NODE_HOLDS_OBJECT (n))
         return rw_json_fail (&c, "%s: expected an object with \"id\" and \"latency_ms\" or \"loss_pct\"", path);
@@ -1057,13 +1058,7 @@ link_characteristics (Imp *im, JsonObject *o, JsonArray *links)
           !rw_json_get_double (&c, lo, "latency_ms", path, FALSE, -1, &lat) ||
           !rw_json_get_double (&c, lo, "loss_pct", path, FALSE, -1, &loss))
         return FALSE;
-      for (guint k = 0; links && k < json_array_get_length (links) && target == NULL; k++)
-        {
-          JsonObject *tl = json_array_get_object_element (links, k);
-          if (g_strcmp0 (json_object_get_string_member_with_default (tl, "id", NULL), id) == 0)
-            target = tl;
-        }
-      if (target == NULL)
+      if ((target = rw_topology_find_link (im->t, id)) == NULL)
         return rw_json_fail (&c, "%s.id: no link '%s' in the imported network", path, id);
       /* the topology's own bounds, said here with this file's path */
       if (json_object_has_member (lo, "latency_ms") && !(lat >= 0 && lat <= RW_LATENCY_MAX_MS))
@@ -1071,9 +1066,9 @@ link_characteristics (Imp *im, JsonObject *o, JsonArray *links)
       if (json_object_has_member (lo, "loss_pct") && !(loss >= 0 && loss <= 100))
         return rw_json_fail (&c, "%s.loss_pct: must be between 0 and 100", path);
       if (json_object_has_member (lo, "latency_ms"))
-        json_object_set_double_member (target, "latency_ms", lat);
+        target->latency_ms = lat;
       if (json_object_has_member (lo, "loss_pct"))
-        json_object_set_double_member (target, "loss_pct", loss);
+        target->loss_pct = loss;
     }
   return TRUE;
 }
@@ -1125,8 +1120,6 @@ add_demands (Imp *im)
     json_object_set_member (tj, "demands", json_node_copy (json_object_get_member (o, "demands")));
   if (json_object_has_member (o, "sla_classes"))
     json_object_set_member (tj, "sla_classes", json_node_copy (json_object_get_member (o, "sla_classes")));
-  if (!link_characteristics (im, o, json_object_get_array_member (tj, "links")))
-    return FALSE;
   with = rw_topology_from_json_node (topo_json, im->opts->demands_file, &local);
   if (with == NULL)
     return ifail (im, RW_FRR_ERROR_INVALID, "%s", local->message);
@@ -1136,14 +1129,7 @@ add_demands (Imp *im)
     g_ptr_array_add (im->t->demands, rw_demand_copy (with->demands->pdata[i]));
   for (guint i = 0; i < with->sla_classes->len; i++)
     g_ptr_array_add (im->t->sla_classes, rw_sla_class_copy (with->sla_classes->pdata[i]));
-  for (guint i = 0; i < with->links->len && i < im->t->links->len; i++)
-    {
-      RwLink *to = im->t->links->pdata[i];
-      const RwLink *from = with->links->pdata[i];
-      to->latency_ms = from->latency_ms;
-      to->loss_pct = from->loss_pct;
-    }
-  return TRUE;
+  return link_characteristics (im, o);
 }
 
 /* ------------------------------------------------------------------------------------------ */

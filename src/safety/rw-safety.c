@@ -559,9 +559,20 @@ assert_igp (RwSym *sym, Z3_solver cs, GArray *cases)
     }
 }
 
+/* A solver holding what every class rests on (failures, IGP, sessions), once for all classes;
+ * class_other_state asks about each class in a frame of its own. */
+static Z3_solver
+class_solver (RwSym *sym, GArray *cases)
+{
+  Z3_solver cs = rw_z3_solver (sym->z);
+  rw_sym_assert_class_only (sym, cs, RW_SYM_SHARED);
+  assert_igp (sym, cs, cases);
+  return cs;
+}
+
 /* Whether encoded class @slot has, in any of @cases, a stable state other than the one the
  * twin lands in: Z3_L_FALSE no, Z3_L_TRUE yes (the other state in *@other when not NULL),
- * Z3_L_UNDEF when Z3 gave no answer (why in *@why) or a case has no such class. */
+ * Z3_L_UNDEF when Z3 gave no answer (why in *@why) or a case has no such class (*@why NULL). */
 static Z3_lbool
 class_other_state (RwSym *sym, Z3_solver cs, GArray *cases, guint slot, Z3_model *other, char **why)
 {
@@ -577,7 +588,6 @@ class_other_state (RwSym *sym, Z3_solver cs, GArray *cases, guint slot, Z3_model
       if (!rw_sym_twin_class_state (sym, c->state, slot, pin))
         {
           Z3_solver_pop (z->ctx, cs, 1);
-          *why = g_strdup ("a failure case lost a prefix group");
           return Z3_L_UNDEF;
         }
       g_ptr_array_add (alternatives, zand2 (z, case_holds (sym, c), znot (z, zandv (z, pin))));
@@ -607,17 +617,14 @@ states_unique (RwSym *sym, GArray *cases, RwVerdict *v)
   for (guint i = 0; i < cases->len; i++)
     if (!g_array_index (cases, Case, i).state->bgp->converged)
       return FALSE;
-  Z3_solver cs = rw_z3_solver (sym->z);
+  Z3_solver cs = class_solver (sym, cases);
   gboolean unique = TRUE;
-  /* what every class rests on (failures, IGP, sessions) once; each class in a frame of its own */
-  rw_sym_assert_class_only (sym, cs, RW_SYM_SHARED);
-  assert_igp (sym, cs, cases);
   for (guint slot = 0; slot < sym->classes->len && unique; slot++)
     {
       g_autofree char *why = NULL;
       Z3_lbool res = class_other_state (sym, cs, cases, slot, NULL, &why);
       v->checks++;
-      if (res == Z3_L_UNDEF && why && g_str_has_prefix (why, "Z3"))
+      if (res == Z3_L_UNDEF && why != NULL)
         {
           v->unknown = TRUE;
           v->unknown_reason = g_steal_pointer (&why);
@@ -660,12 +667,14 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       const char *one[] = { i >= 0 ? (const char *) sym->failure_names->pdata[i] : NULL, NULL };
       Case c = { i, NULL };
       Problem pr = { 0 };
+      /* the same case before the change (relative mode), asked twice below */
+      g_autoptr(RwTwin) before = NULL;
       if (i >= 0 && p->k == 0)
         break;
       if (p->robust_relative_to != NULL)
         {
-          g_autoptr(RwTwin) before = rw_twin_fork_apply (p->robust_relative_to, one, NULL);
           Problem pre = { 0 };
+          before = rw_twin_fork_apply (p->robust_relative_to, one, NULL);
           gboolean already = before && concrete_problem (before, 1.0, &pre);
           problem_clear (&pre);
           if (already && i >= 0)
@@ -684,10 +693,9 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       g_array_append_val (cases, c);
       if (concrete_problem (c.state, 1.0, &pr))
         {
-          if (p->robust_relative_to != NULL)
+          if (before != NULL)
             {
               /* the same demand already broken before the change is not the change's doing */
-              g_autoptr(RwTwin) before = rw_twin_fork_apply (p->robust_relative_to, one, NULL);
               gint di = before ? rw_traffic_find_demand (before->traffic, pr.demand) : -1;
               if (di >= 0 && !((const RwDemandResult *) before->traffic->demands->pdata[di])->sla_ok)
                 {
@@ -799,7 +807,7 @@ rw_safety_stable_states (const RwTwin *twin, guint timeout_ms)
   RwStableStates *st = g_new0 (RwStableStates, 1);
   gint64 t0 = g_get_monotonic_time ();
   RwZ3 *z;
-  RwSymOptions so = { 0, FALSE, 0, 300, 5, 0.9 };
+  RwSymOptions so = { 0, FALSE, 0, 300, 5, 0.9, TRUE }; /* routing only: no traffic asked */
   RwSym *sym;
   Z3_solver cs;
   g_autoptr(GArray) cases = g_array_new (FALSE, FALSE, sizeof (Case));
@@ -816,9 +824,7 @@ rw_safety_stable_states (const RwTwin *twin, guint timeout_ms)
   z = rw_z3_new (timeout_ms);
   sym = rw_sym_new (z, twin, &so);
   g_array_append_val (cases, none); /* borrowed: no clear function */
-  cs = rw_z3_solver (z);
-  rw_sym_assert_class_only (sym, cs, RW_SYM_SHARED);
-  assert_igp (sym, cs, cases);
+  cs = class_solver (sym, cases);
   for (guint slot = 0; slot < sym->classes->len && st->count == 1; slot++)
     {
       Z3_model other = NULL;

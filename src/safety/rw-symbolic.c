@@ -964,7 +964,8 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
     }
 
   sym->cur_slot = RW_SYM_TRAFFIC;
-  encode_traffic (sym);
+  if (!options->routing_only)
+    encode_traffic (sym);
   return sym;
 }
 

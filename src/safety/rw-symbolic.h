@@ -41,6 +41,8 @@ typedef struct {
   guint prepend_max;
   double hot_utilisation;      /* synthesis varies the prefix groups whose demands cross a link
                                 * direction above this, or miss their SLA */
+  gboolean routing_only;       /* no forwarding, loads, latency or loss (the traffic members
+                                * stay NULL): for questions about routing alone */
 } RwSymOptions;
 
 typedef struct {
