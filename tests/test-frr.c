@@ -250,7 +250,11 @@ sim_feed (Sim *s, const char *text, gboolean strict)
           continue;
         }
       if (strcmp (ctx, "top") == 0 && !strict && g_str_has_prefix (l, "ip route "))
-        continue;
+        {
+          /* an origination's route: the diff must add and remove it too */
+          sim_set (s, "top", l, FALSE);
+          continue;
+        }
       if (strcmp (ctx, "top") == 0 && !strict && (g_str_has_prefix (l, "interface ") || strcmp (l, "router ospf") == 0))
         {
           g_free (ctx);
@@ -324,7 +328,15 @@ sim_feed (Sim *s, const char *text, gboolean strict)
                     else
                       sim_set (s, "top", body, strict);
                   }
-              if (!list)
+              if (!list && g_str_has_prefix (body, "ip route "))
+                {
+                  /* an origination's route in the table */
+                  if (no)
+                    sim_unset (s, "top", body);
+                  else
+                    sim_set (s, "top", body, strict);
+                }
+              else if (!list)
                 {
                   g_assert_true (g_str_has_prefix (body, "hostname ") && !no);
                   sim_set (s, "top", body, strict);

@@ -445,6 +445,173 @@ test_enterprise (Fixture *fx, gconstpointer data)
   assert_nothing_left (fx->name);
 }
 
+/* ---- the agent on real routers ---- */
+
+/* `run SCENARIO --lab` on a lab brought up for it: returns the run's JSON ({"events", "result"}). */
+static JsonNode *
+run_on_lab (const char *name, const char *scenario, const char *tick_s, int *status)
+{
+  g_auto(Run) r = { 0 };
+  g_autofree char *db = g_strdup_printf ("%s/routewise-lab-%s.db", g_get_tmp_dir (), name);
+  cli (&r, "run", scenario, "--lab", "--name", name, "--tick-s", tick_s, "--db", db, "--json", NULL);
+  g_unlink (db);
+  g_test_message ("run --lab: %s", r.err);
+  g_assert_cmpint (r.status, !=, 2);
+  *status = r.status;
+  return parse_json (r.out);
+}
+
+/* The events of @kind whose summary contains @text (NULL: any). */
+static guint
+count_events (JsonNode *run, const char *kind, const char *text)
+{
+  JsonArray *events = json_object_get_array_member (json_node_get_object (run), "events");
+  guint n = 0;
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *e = json_array_get_object_element (events, i);
+      if (strcmp (json_object_get_string_member (e, "kind"), kind) == 0 &&
+          (text == NULL || strstr (json_object_get_string_member (e, "summary"), text)))
+        n++;
+    }
+  return n;
+}
+
+/* Every command the run sent to a router, with its answer, is in the audit: none failed. */
+static guint
+assert_commands_ok (JsonNode *run, const char *kind, const char *member)
+{
+  JsonArray *events = json_object_get_array_member (json_node_get_object (run), "events");
+  guint n = 0;
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *e = json_array_get_object_element (events, i);
+      JsonArray *cmds;
+      if (strcmp (json_object_get_string_member (e, "kind"), kind) != 0 || !json_object_has_member (e, member))
+        continue;
+      cmds = json_object_get_array_member (e, member);
+      for (guint k = 0; k < json_array_get_length (cmds); k++)
+        {
+          JsonObject *c = json_array_get_object_element (cmds, k);
+          if (!json_object_has_member (c, "command"))
+            continue;
+          g_assert_true (json_object_has_member (c, "node") && json_object_has_member (c, "answer"));
+          g_assert_true (json_object_get_boolean_member (c, "ok"));
+          n++;
+        }
+    }
+  return n;
+}
+
+/* Whether a "world" event sent @node a command containing @text. */
+static gboolean
+world_command (JsonNode *run, const char *node, const char *text)
+{
+  JsonArray *events = json_object_get_array_member (json_node_get_object (run), "events");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *e = json_array_get_object_element (events, i);
+      JsonArray *cmds;
+      if (strcmp (json_object_get_string_member (e, "kind"), "world") != 0 || !json_object_has_member (e, "commands"))
+        continue;
+      cmds = json_object_get_array_member (e, "commands");
+      for (guint k = 0; k < json_array_get_length (cmds); k++)
+        {
+          JsonObject *c = json_array_get_object_element (cmds, k);
+          if (json_object_has_member (c, "command") && g_strcmp0 (json_object_get_string_member (c, "node"), node) == 0 &&
+              strstr (json_object_get_string_member (c, "command"), text))
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+static gboolean
+found_cause (JsonNode *run, const char *cause)
+{
+  JsonArray *a = json_object_get_array_member (json_object_get_object_member (json_node_get_object (run), "result"),
+                                               "root_causes_found");
+  for (guint i = 0; i < json_array_get_length (a); i++)
+    if (strcmp (json_array_get_string_element (a, i), cause) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* Each fault kind made real on the routers (ip link, vtysh at the far end, the leaking router's
+ * vtysh; netem or a stated model for the degradation) and seen by the agent, which observes the
+ * routers and pushes its changes with vtysh; the lab the run brought up is gone after it. */
+static void
+test_agent_faults (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(JsonNode) run = NULL;
+  JsonObject *result, *world;
+  int status = 0;
+  SKIP_UNLESS_POSSIBLE ();
+  if (g_strcmp0 (g_getenv ("RW_LAB_AGENT"), "0") == 0)
+    {
+      g_test_skip ("RW_LAB_AGENT=0: the agent on the lab runs in the plain build only");
+      return;
+    }
+  run = run_on_lab (fx->name, RW_SOURCE_DIR "/tests/data/lab/faults.json", "0.3", &status);
+  result = json_object_get_object_member (json_node_get_object (run), "result");
+  world = json_object_get_object_member (result, "world");
+  g_assert_nonnull (world);
+  /* every tick read the routers and compared the synchronised twin with them */
+  g_assert_cmpint (json_object_get_int_member (world, "ticks_compared"), ==, 72);
+  g_test_message ("faults on the lab: %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT " ticks contradicted, best paths %"
+                  G_GINT64_FORMAT "/%" G_GINT64_FORMAT ", forwarding %" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                  json_object_get_int_member (world, "ticks_contradicted"),
+                  json_object_get_int_member (world, "ticks_compared"),
+                  json_object_get_int_member (json_object_get_object_member (world, "best_paths"), "agree"),
+                  json_object_get_int_member (json_object_get_object_member (world, "best_paths"), "total"),
+                  json_object_get_int_member (json_object_get_object_member (world, "forwarding"), "agree"),
+                  json_object_get_int_member (json_object_get_object_member (world, "forwarding"), "total"));
+  /* the faults happened on the routers: down, up, 6 flap edges, the degradation, the leak */
+  g_assert_cmpuint (count_events (run, "world", NULL), >=, 5);
+  g_assert_cmpuint (assert_commands_ok (run, "world", "commands"), >=, 2 + 2 + 6 + 1);
+  assert_commands_ok (run, "act", "commands");
+  assert_commands_ok (run, "rollback", "commands");
+  /* and the agent saw each of them, from the routers */
+  g_assert_true (found_cause (run, "link_down:R2-ISPB"));
+  g_assert_true (found_cause (run, "session_fault:R1-ISP-B"));
+  g_assert_true (found_cause (run, "degradation:R1-ISPA"));
+  /* the leak is announced by the leaking router itself */
+  g_assert_true (world_command (run, "ISP-C", "network 142.250.0.0/15"));
+  /* the twin, synchronised from the routers, agreed with them on every tick */
+  g_assert_cmpint (json_object_get_int_member (world, "ticks_contradicted"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (result, "false_actions"), ==, 0);
+  assert_nothing_left (fx->name);
+}
+
+/* The flagship scenario on real routers: the figures of the closing note. */
+static void
+test_agent_flagship (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(JsonNode) run = NULL;
+  g_autoptr(JsonGenerator) g = json_generator_new ();
+  g_autofree char *text = NULL;
+  JsonObject *result;
+  int status = 0;
+  SKIP_UNLESS_POSSIBLE ();
+  if (g_strcmp0 (g_getenv ("RW_LAB_FLAGSHIP"), "1") != 0)
+    {
+      /* 200 real ticks: minutes on a 2-core machine, so not in every test run */
+      g_test_skip ("the flagship scenario on the lab runs with RW_LAB_FLAGSHIP=1");
+      return;
+    }
+  run = run_on_lab (fx->name, RW_SOURCE_DIR "/scenarios/flagship-growth-and-cut.json", "0.3", &status);
+  result = json_object_get_object_member (json_node_get_object (run), "result");
+  json_generator_set_root (g, json_object_get_member (json_node_get_object (run), "result"));
+  text = json_generator_to_data (g, NULL);
+  g_test_message ("flagship on the lab: %s", text);
+  g_assert_true (found_cause (run, "link_down:R2-ISPB"));
+  g_assert_true (found_cause (run, "congestion:R1-ISPA"));
+  g_assert_cmpint (json_object_get_int_member (result, "false_actions"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (result, "sr"), ==, 1);
+  g_assert_cmpint (status, ==, 0);
+  assert_nothing_left (fx->name);
+}
+
 /* Random networks of ours (the generator the Z3 agreement test uses: random sizes, reflectors or
  * full mesh, random LOCAL_PREF/deny/prepend/MED policies), each run as real routers through the
  * export and checked: FRR and the twin agree on every best path and every demand's forwarding,
@@ -641,6 +808,8 @@ main (int argc, char **argv)
   g_test_add ("/lab/kill9-then-down", Fixture, "k9", fixture_setup, test_kill9_then_down, fixture_teardown);
   g_test_add ("/lab/down-while-up", Fixture, "dw", fixture_setup, test_down_while_up, fixture_teardown);
   g_test_add ("/lab/random", Fixture, "rn", fixture_setup, test_random, fixture_teardown);
+  g_test_add ("/lab/agent/faults", Fixture, "af", fixture_setup, test_agent_faults, fixture_teardown);
+  g_test_add ("/lab/agent/flagship", Fixture, "fl", fixture_setup, test_agent_flagship, fixture_teardown);
   /* every example lab there is, each with a lab name of its own ("x" + its index) */
   labs = g_dir_open (LABS_DIR, 0, NULL);
   while (labs && (e = g_dir_read_name (labs)))

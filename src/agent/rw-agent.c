@@ -110,6 +110,15 @@ struct _RwAgent {
   double *cpu;                    /* per node: observed CPU % */
   double *cpu_extra;              /* per node: load injected by router_cpu events */
   gboolean *prev_link_state;      /* per link: up at the last tick (syslog) */
+  /* a real network as the world (rw_agent_set_world) */
+  RwAgentWorld *world;
+  RwTopology *config;             /* the configuration: the scenario's plus the changes applied */
+  RwTopology *script;             /* the network as the scenario makes it (faults, demands) */
+  RwAgentReading reading;         /* the last comparison of the live twin with the network */
+  GArray *real_us;                /* monotonic time at the start of each tick */
+  guint ticks_compared, ticks_contradicted, best_agree, best_total, fwd_agree, fwd_total;
+  guint predictions, predictions_contradicted;
+  double real_episode_s;          /* the impairment episodes' length in real seconds */
 };
 
 /* ---- helpers ---- */
@@ -275,11 +284,114 @@ fork_with (const RwTwin *t, GPtrArray *changes)
 
 /* ---- observe ---- */
 
+void
+rw_agent_reading_clear (RwAgentReading *r)
+{
+  g_clear_pointer (&r->differences, json_node_unref);
+  g_clear_pointer (&r->paths, g_ptr_array_unref);
+  r->best_agree = r->best_total = r->fwd_agree = r->fwd_total = 0;
+}
+
+/* The world makes the scenario's change from @was to the script real; the commands and answers
+ * go into the audit chain. */
+static gboolean
+realise (RwAgent *ag, const RwTopology *was, GError **error)
+{
+  g_autoptr(JsonBuilder) b = payload_new ();
+  g_autoptr(GError) local = NULL;
+  gboolean ok;
+  json_builder_set_member_name (b, "world");
+  json_builder_add_string_value (b, ag->world->name);
+  json_builder_set_member_name (b, "commands");
+  json_builder_begin_array (b);
+  ok = ag->world->realise (ag->world, was, ag->script, b, &local);
+  json_builder_end_array (b);
+  if (!ok)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: making the scenario's fault real: ", ag->world->name);
+      return FALSE;
+    }
+  return record (ag, "world", "scenario", "DETERMINISTIC", g_steal_pointer (&b), error, "the fault made real on %s",
+                 ag->world->name);
+}
+
+/* On a world: the live twin becomes the configuration with what the network reports now (link
+ * and session states, impairments, learnt originations) and the scenario's demands, and is
+ * compared with the network. A tick whose twin disagrees is recorded with the differences. */
+static gboolean
+sync_world (RwAgent *ag, GError **error)
+{
+  g_autoptr(RwTopology) now = rw_topology_copy (ag->config);
+  g_autoptr(GError) local = NULL;
+  gint64 t0 = g_get_monotonic_time ();
+  g_array_append_val (ag->real_us, t0);
+  for (guint i = 0; i < now->demands->len && i < ag->script->demands->len; i++)
+    ((RwDemand *) now->demands->pdata[i])->mbps = ((RwDemand *) ag->script->demands->pdata[i])->mbps;
+  if (!ag->world->sync (ag->world, ag->script, now, &local))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: observing: ", ag->world->name);
+      return FALSE;
+    }
+  rw_twin_free (ag->live);
+  ag->live = rw_twin_new (g_steal_pointer (&now));
+  rw_agent_reading_clear (&ag->reading);
+  if (!ag->world->compare (ag->world, ag->live, &ag->reading, &local))
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: comparing with the twin: ", ag->world->name);
+      return FALSE;
+    }
+  ag->ticks_compared++;
+  ag->best_agree += ag->reading.best_agree;
+  ag->best_total += ag->reading.best_total;
+  ag->fwd_agree += ag->reading.fwd_agree;
+  ag->fwd_total += ag->reading.fwd_total;
+  if (ag->reading.best_agree < ag->reading.best_total || ag->reading.fwd_agree < ag->reading.fwd_total)
+    {
+      g_autoptr(JsonBuilder) b = payload_new ();
+      ag->ticks_contradicted++;
+      json_builder_set_member_name (b, "best_paths");
+      json_builder_add_int_value (b, ag->reading.best_total - ag->reading.best_agree);
+      json_builder_set_member_name (b, "forwarding");
+      json_builder_add_int_value (b, ag->reading.fwd_total - ag->reading.fwd_agree);
+      json_builder_set_member_name (b, "differences");
+      if (ag->reading.differences)
+        json_builder_add_value (b, json_node_copy (ag->reading.differences));
+      else
+        json_builder_add_null_value (b);
+      if (!record (ag, "drift", "telemetry", "DETERMINISTIC", g_steal_pointer (&b), error,
+                   "the network differs from the twin: %u of %u best paths, %u of %u demands' forwarding",
+                   ag->reading.best_total - ag->reading.best_agree, ag->reading.best_total,
+                   ag->reading.fwd_total - ag->reading.fwd_agree, ag->reading.fwd_total))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The link between @u and @v that is up, and the direction from @u (-1 when none). */
+static gint
+direction_between (const RwTopology *t, const char *u, const char *v)
+{
+  for (guint l = 0; l < t->links->len; l++)
+    {
+      const RwLink *link = t->links->pdata[l];
+      if (!link->up)
+        continue;
+      if (g_strcmp0 (link->a, u) == 0 && g_strcmp0 (link->b, v) == 0)
+        return (gint) (2 * l);
+      if (g_strcmp0 (link->b, u) == 0 && g_strcmp0 (link->a, v) == 0)
+        return (gint) (2 * l + 1);
+    }
+  return -1;
+}
+
 /* Scenario faults due now (and ramps in progress) change the live network. */
 static gboolean
 inject (RwAgent *ag, GError **error)
 {
-  RwTopology *t = ag->live->topo;
+  /* on a world the scenario acts on its own copy of the network, which the world then makes
+   * real; the live twin learns of it only through what the agent observes */
+  RwTopology *t = ag->world ? ag->script : ag->live->topo;
+  g_autoptr(RwTopology) was = ag->world ? rw_topology_copy (ag->script) : NULL;
   gboolean changed = FALSE;
   for (guint i = 0; i < ag->events->len; i++)
     {
@@ -366,6 +478,8 @@ inject (RwAgent *ag, GError **error)
             return FALSE;
         }
     }
+  if (changed && ag->world)
+    return realise (ag, was, error);
   if (changed)
     rw_twin_resolve (ag->live);
   return TRUE;
@@ -443,6 +557,29 @@ observe (RwAgent *ag)
     }
   for (guint i = 0; i < t->demands->len; i++)
     ag->observed_mbps[i] = ((RwDemand *) t->demands->pdata[i])->mbps * MAX (0, 1 + n * gauss (ag->rng));
+  if (ag->world && ag->reading.paths)
+    {
+      /* on a world the loads are the demands carried along the paths the kernels forward them
+       * on (real routing, modelled traffic); latency and loss stay the twin's link model with
+       * the impairments the network reports */
+      g_autofree double *load = g_new0 (double, 2 * tr->n_links + 1);
+      for (guint i = 0; i < t->demands->len && i < ag->reading.paths->len; i++)
+        {
+          GPtrArray *path = ag->reading.paths->pdata[i];
+          for (guint h = 0; path && h + 1 < path->len; h++)
+            {
+              gint d = direction_between (t, path->pdata[h], path->pdata[h + 1]);
+              if (d >= 0)
+                load[d] += ((RwDemand *) t->demands->pdata[i])->mbps;
+            }
+        }
+      for (guint d = 0; d < 2 * tr->n_links; d++)
+        {
+          RwLink *l = t->links->pdata[d / 2];
+          double jitter = 1 + n * gauss (ag->rng);
+          ag->observed_util[d] = l->up && l->capacity_mbps > 0 ? MAX (0, load[d] / l->capacity_mbps * jitter) : 0;
+        }
+    }
 }
 
 /* The agent's model of the network: the configuration it manages, the link and session states it
@@ -1201,6 +1338,8 @@ new_fragility (const RwTwin *before, const RwTwin *after)
 /* ---- act ---- */
 
 
+static void undo_into (RwTopology *t, const Applied *a);
+
 static gboolean
 apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *tier, GError **error)
 {
@@ -1208,7 +1347,9 @@ apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *ti
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_change_free);
   g_autofree char *diff = NULL, *rollback = NULL;
   g_autoptr(GError) local = NULL;
-  g_autoptr(RwTopology) before = rw_topology_copy (ag->live->topo);
+  /* on a world the change is made to the configuration, whose diff is pushed */
+  RwTopology *conf = ag->world ? ag->config : ag->live->topo;
+  g_autoptr(RwTopology) before = rw_topology_copy (conf);
   g_autoptr(JsonBuilder) b = payload_new ();
   RwTier t = tier[1] == '1' ? RW_TIER_1 : tier[1] == '2' ? RW_TIER_2 : RW_TIER_3;
 
@@ -1225,16 +1366,18 @@ apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *ti
   /* the exact inverse: the policies and sessions as they were */
   a->saved_policies = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_policy_free);
   a->saved_sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_session_free);
-  for (guint i = 0; i < ag->live->topo->policies->len; i++)
-    g_ptr_array_add (a->saved_policies, rw_policy_copy (ag->live->topo->policies->pdata[i]));
-  for (guint i = 0; i < ag->live->topo->sessions->len; i++)
-    g_ptr_array_add (a->saved_sessions, rw_session_copy (ag->live->topo->sessions->pdata[i]));
+  for (guint i = 0; i < conf->policies->len; i++)
+    g_ptr_array_add (a->saved_policies, rw_policy_copy (conf->policies->pdata[i]));
+  for (guint i = 0; i < conf->sessions->len; i++)
+    g_ptr_array_add (a->saved_sessions, rw_session_copy (conf->sessions->pdata[i]));
   a->sla_before = sla_misses (ag->live);
   a->util_before = ag->live->traffic->max_utilisation;
   a->util_predicted = c->max_util_after;
   a->sla_predicted = c->sla_after;
-  if (!rw_changes_apply (ag->live->topo, parsed, &local))
+  if ((ag->world && !rw_changes_apply (ag->config, parsed, &local)) || !rw_changes_apply (ag->live->topo, parsed, &local))
     {
+      if (ag->world)
+        undo_into (ag->config, a);
       applied_free (a);
       return record (ag, "escalate", "agent", "DETERMINISTIC",
                      payload_strings ("hypothesis", h->kind, "entity", h->entity, "change", (char *) c->changes->pdata[0],
@@ -1246,7 +1389,49 @@ apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *ti
   g_ptr_array_add (a->changes, NULL);
   diff = rw_frr_changes_diff (before, (const char *const *) a->changes->pdata, NULL);
   g_ptr_array_remove_index (a->changes, a->changes->len - 1);
-  rollback = rw_frr_topology_diff (ag->live->topo, before, NULL);
+  rollback = rw_frr_topology_diff (conf, before, NULL);
+  if (ag->world)
+    {
+      /* pushed to the routers, every command and answer in the audit chain */
+      gboolean ok;
+      json_builder_set_member_name (b, "world");
+      json_builder_add_string_value (b, ag->world->name);
+      json_builder_set_member_name (b, "commands");
+      json_builder_begin_array (b);
+      ok = diff && ag->world->push (ag->world, diff, b, &local);
+      json_builder_end_array (b);
+      if (!ok)
+        {
+          g_autofree char *why = g_strdup (local ? local->message : "no configuration for the change");
+          g_autoptr(JsonBuilder) rb = payload_new ();
+          g_autoptr(GError) again = NULL;
+          json_builder_set_member_name (rb, "hypothesis");
+          json_builder_add_string_value (rb, h->kind);
+          json_builder_set_member_name (rb, "entity");
+          json_builder_add_string_value (rb, h->entity);
+          json_builder_set_member_name (rb, "change");
+          json_builder_add_string_value (rb, c->changes->pdata[0]);
+          json_builder_set_member_name (rb, "reason");
+          json_builder_add_string_value (rb, why);
+          /* what reached the routers is taken back */
+          json_builder_set_member_name (rb, "rollback_commands");
+          json_builder_begin_array (rb);
+          if (rollback && !ag->world->push (ag->world, rollback, rb, &again))
+            {
+              json_builder_end_array (rb);
+              applied_free (a);
+              g_propagate_prefixed_error (error, g_steal_pointer (&again), "%s: taking back a failed push: ", ag->world->name);
+              return FALSE;
+            }
+          json_builder_end_array (rb);
+          undo_into (ag->config, a);
+          undo_into (ag->live->topo, a);
+          rw_twin_resolve (ag->live);
+          applied_free (a);
+          return record (ag, "escalate", "agent", "DETERMINISTIC", g_steal_pointer (&rb), error,
+                         "could not push %s to %s: %s", (char *) c->changes->pdata[0], ag->world->name, why);
+        }
+    }
   g_ptr_array_add (ag->applied, a);
   rw_action_log_add (&ag->actions, ag->tick, t);
   if (ag->first_fault_tick < 0)
@@ -1292,11 +1477,23 @@ undo_into (RwTopology *t, const Applied *a)
     }
 }
 
-static void
-restore (RwAgent *ag, Applied *a)
+/* Takes @a back; on a world the inverse configuration is pushed, its commands into @log
+ * (a JSON array being built; nullable). */
+static gboolean
+restore (RwAgent *ag, Applied *a, JsonBuilder *log, GError **error)
 {
+  if (ag->world)
+    {
+      g_autoptr(RwTopology) was = rw_topology_copy (ag->config);
+      g_autofree char *diff = NULL;
+      undo_into (ag->config, a);
+      diff = rw_frr_topology_diff (was, ag->config, error);
+      if (diff == NULL || !ag->world->push (ag->world, diff, log, error))
+        return FALSE;
+    }
   undo_into (ag->live->topo, a);
   rw_twin_resolve (ag->live);
+  return TRUE;
 }
 
 /* ---- settle and learn ---- */
@@ -1386,15 +1583,38 @@ settle (RwAgent *ag, GError **error)
                    "%s: observed %.0f %% max utilisation (predicted %.0f %%), %u SLA misses (were %u)",
                    (char *) a->changes->pdata[0], 100 * util_now, 100 * a->util_predicted, sla_now, a->sla_before))
         return FALSE;
+      if (ag->world)
+        {
+          /* a prediction reality contradicted: worse than before, or clearly worse than the
+           * twin said it would be */
+          ag->predictions++;
+          if (worse || sla_now > a->sla_predicted || util_now > a->util_predicted + 0.05)
+            ag->predictions_contradicted++;
+        }
       if (worse)
         {
-          restore (ag, a);
+          g_autoptr(JsonBuilder) rb = payload_new ();
+          gboolean ok;
+          json_builder_set_member_name (rb, "change");
+          json_builder_add_string_value (rb, a->changes->pdata[0]);
+          json_builder_set_member_name (rb, "hypothesis");
+          json_builder_add_string_value (rb, a->hyp_kind);
+          json_builder_set_member_name (rb, "action_kind");
+          json_builder_add_string_value (rb, a->action_kind);
+          if (ag->world)
+            {
+              json_builder_set_member_name (rb, "commands");
+              json_builder_begin_array (rb);
+            }
+          ok = restore (ag, a, rb, error);
+          if (ag->world)
+            json_builder_end_array (rb);
+          if (!ok)
+            return FALSE;
           ag->rollbacks++;
           ag->last_action_rolled_back = TRUE;
-          if (!record (ag, "rollback", "agent", "DETERMINISTIC",
-                       payload_strings ("change", (char *) a->changes->pdata[0], "hypothesis", a->hyp_kind,
-                                        "action_kind", a->action_kind, NULL), error, "rolled back %s: the network got worse",
-                       (char *) a->changes->pdata[0]))
+          if (!record (ag, "rollback", "agent", "DETERMINISTIC", g_steal_pointer (&rb), error,
+                       "rolled back %s: the network got worse", (char *) a->changes->pdata[0]))
             return FALSE;
         }
       else
@@ -1856,6 +2076,8 @@ rw_agent_step (RwAgent *ag, GError **error)
     return FALSE;
   if (!inject (ag, error))
     return FALSE;
+  if (ag->world && !sync_world (ag, error))
+    return FALSE;
   observe (ag);
   {
     guint n_changes = 0;
@@ -1935,6 +2157,9 @@ rw_agent_step (RwAgent *ag, GError **error)
             {
               ag->episodes++;
               ag->episode_ticks += ag->tick - ag->episode_start;
+              if (ag->world && ag->tick < ag->real_us->len)
+                ag->real_episode_s += (g_array_index (ag->real_us, gint64, ag->tick) -
+                                       g_array_index (ag->real_us, gint64, ag->episode_start)) / 1e6;
               ag->episode_start = -1;
             }
         }
@@ -2063,6 +2288,10 @@ rw_agent_free (RwAgent *ag)
   rw_action_log_clear (&ag->actions);
   g_array_unref (ag->fault_ticks);
   g_array_unref (ag->detect_ticks);
+  g_clear_pointer (&ag->config, rw_topology_free);
+  g_clear_pointer (&ag->script, rw_topology_free);
+  rw_agent_reading_clear (&ag->reading);
+  g_clear_pointer (&ag->real_us, g_array_unref);
   g_free (ag);
 }
 
@@ -2158,6 +2387,33 @@ rw_agent_result (const RwAgent *ag)
     r->sr = r->sr && r->actions == 0;
   if (sc->expect_escalation)
     r->sr = causes_ok && r->escalations > 0 && r->actions == 0 && ag->false_actions == 0;
+  r->mttd_real_s = r->mttr_real_s = NAN;
+  if (ag->world)
+    {
+      double sum = 0;
+      guint n = 0;
+      r->world = TRUE;
+      for (guint f = 0; f < ag->fault_ticks->len; f++)
+        {
+          gint ft = g_array_index (ag->fault_ticks, gint, f), dt = g_array_index (ag->detect_ticks, gint, f);
+          if (dt >= 0 && (guint) dt < ag->real_us->len)
+            {
+              sum += (g_array_index (ag->real_us, gint64, dt) - g_array_index (ag->real_us, gint64, ft)) / 1e6;
+              n++;
+            }
+        }
+      r->mttd_real_s = n ? sum / n : NAN;
+      if (ag->episodes && ag->episode_start < 0)
+        r->mttr_real_s = ag->real_episode_s / ag->episodes;
+      r->ticks_compared = ag->ticks_compared;
+      r->ticks_contradicted = ag->ticks_contradicted;
+      r->best_agree = ag->best_agree;
+      r->best_total = ag->best_total;
+      r->fwd_agree = ag->fwd_agree;
+      r->fwd_total = ag->fwd_total;
+      r->predictions = ag->predictions;
+      r->predictions_contradicted = ag->predictions_contradicted;
+    }
   return r;
 }
 
@@ -2205,6 +2461,37 @@ rw_run_result_to_json (const RwRunResult *r)
   json_builder_add_int_value (b, r->actions);
   json_builder_set_member_name (b, "escalations");
   json_builder_add_int_value (b, r->escalations);
+  if (r->world)
+    {
+      /* the run on real routers: times in real seconds, and how the twin fared against them */
+      json_builder_set_member_name (b, "world");
+      json_builder_begin_object (b);
+      add_seconds (b, "mttd_s", r->mttd_real_s);
+      add_seconds (b, "mttr_s", r->mttr_real_s);
+      json_builder_set_member_name (b, "ticks_compared");
+      json_builder_add_int_value (b, r->ticks_compared);
+      json_builder_set_member_name (b, "ticks_contradicted");
+      json_builder_add_int_value (b, r->ticks_contradicted);
+      json_builder_set_member_name (b, "best_paths");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "agree");
+      json_builder_add_int_value (b, r->best_agree);
+      json_builder_set_member_name (b, "total");
+      json_builder_add_int_value (b, r->best_total);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "forwarding");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "agree");
+      json_builder_add_int_value (b, r->fwd_agree);
+      json_builder_set_member_name (b, "total");
+      json_builder_add_int_value (b, r->fwd_total);
+      json_builder_end_object (b);
+      json_builder_set_member_name (b, "predictions");
+      json_builder_add_int_value (b, r->predictions);
+      json_builder_set_member_name (b, "predictions_contradicted");
+      json_builder_add_int_value (b, r->predictions_contradicted);
+      json_builder_end_object (b);
+    }
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -2234,6 +2521,16 @@ gint64
 rw_agent_run_id (const RwAgent *ag)
 {
   return ag->store ? ag->run_id : -1;
+}
+
+void
+rw_agent_set_world (RwAgent *ag, RwAgentWorld *world)
+{
+  g_return_if_fail (ag->tick == 0 && ag->world == NULL);
+  ag->world = world;
+  ag->config = rw_topology_copy (ag->sc->topology);
+  ag->script = rw_topology_copy (ag->sc->topology);
+  ag->real_us = g_array_new (FALSE, FALSE, sizeof (gint64));
 }
 
 void

@@ -40,6 +40,12 @@ typedef struct {
   GPtrArray *root_causes_found; /* char* "kind:entity" */
   gboolean recovered;
   double max_util_end;
+  /* on a world (the lab) only: */
+  gboolean world;
+  double mttd_real_s, mttr_real_s;     /* in real seconds (NAN when not applicable) */
+  guint ticks_compared, ticks_contradicted; /* ticks whose twin disagreed with the network */
+  guint best_agree, best_total, fwd_agree, fwd_total; /* summed over the ticks */
+  guint predictions, predictions_contradicted; /* applied changes whose outcome was worse than predicted */
 } RwRunResult;
 
 typedef struct _RwAgent RwAgent;
@@ -98,6 +104,42 @@ void rw_agent_inject_event (RwAgent *agent, RwScenarioEvent *e);
 JsonNode *rw_agent_hypotheses_to_json (const RwAgent *agent);
 /* Observed utilisation per link direction at the last tick (index 2*link + dir, 0 = a->b). */
 double rw_agent_observed_utilisation (const RwAgent *agent, guint direction);
+
+/* ---- a real network as the world (the lab, src/lab/rw-lab-world.h) ----
+ * Without a world, the twin with the scenario's faults and noise is the network the agent
+ * watches. With one, the world makes the scenario's faults real, the agent's live twin is its
+ * configuration synchronised each tick from what the world reports, and its changes and
+ * rollbacks are pushed to the world as router configuration. Demands stay a model input. */
+typedef struct {
+  guint best_agree, best_total;   /* the synchronised twin's best paths against the routers' */
+  guint fwd_agree, fwd_total;     /* its forwarding against the kernels' */
+  JsonNode *differences;          /* array (rw_lab_check_to_json's "differences"); owned, nullable */
+  GPtrArray *paths;               /* per demand of the live topology: a GPtrArray of node ids (char*)
+                                   * the network forwards it along, NULL when it does not arrive */
+} RwAgentReading;
+
+void rw_agent_reading_clear (RwAgentReading *r);
+
+typedef struct _RwAgentWorld RwAgentWorld;
+struct _RwAgentWorld {
+  const char *name;
+  /* The scenario moved the network from @was to @now (links up or down, their latency and loss,
+   * sessions shut, originations): make that real. @log gets one JSON object per command
+   * ({"node", "command", "answer", "ok"}), and one {"modelled": why} per fault it cannot make real. */
+  gboolean (*realise) (RwAgentWorld *w, const RwTopology *was, const RwTopology *now, JsonBuilder *log, GError **error);
+  /* Pushes @diff (rw_frr_topology_diff text, sections "! router ID") and waits, bounded, for BGP
+   * to settle. */
+  gboolean (*push) (RwAgentWorld *w, const char *diff, JsonBuilder *log, GError **error);
+  /* Sets @live's link states, link latency and loss, session states and the originations our
+   * routers learn from what the network reports now. @script is the network as the scenario made
+   * it, for what the world can only model. */
+  gboolean (*sync) (RwAgentWorld *w, const RwTopology *script, RwTopology *live, GError **error);
+  /* @twin (the synchronised model) against the network. */
+  gboolean (*compare) (RwAgentWorld *w, const RwTwin *twin, RwAgentReading *out, GError **error);
+};
+
+/* Before the first step. @world is borrowed and must outlive the agent. */
+void rw_agent_set_world (RwAgent *agent, RwAgentWorld *world);
 
 /* Shadow mode graduates a tier once the operator agreed with at least 90 % of its last 30
  * proposals; a graduated T1 then acts on its own even in shadow mode. */

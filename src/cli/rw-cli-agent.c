@@ -3,6 +3,7 @@
 #include "rw-cli.h"
 #include "rw-i18n.h"
 #include "rw-agent.h"
+#include "rw-lab-world.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -36,13 +37,75 @@ print_row (const RwRunResult *r)
   printf (_("      root causes: %s\n"), *causes ? causes : _("none"));
 }
 
+/* `--lab`: the scenario runs on real routers. */
+typedef struct {
+  gboolean on;
+  const char *name;   /* NULL: RW_LAB_DEFAULT_NAME */
+  double tick_s;      /* real seconds per tick */
+  gboolean keep;      /* leave a lab the run brought up */
+  gboolean fresh;     /* refuse a lab that is up already (its state is another run's) */
+} LabOptions;
+
+static void
+lab_progress (const char *line, gpointer data)
+{
+  fprintf (stderr, "%s\n", line);
+}
+
+/* The lab the scenario runs on: the one of that name when it is up, else one brought up from the
+ * scenario's network (*@brought set). */
+static RwLab *
+open_lab (const RwScenario *sc, const LabOptions *lo, gboolean *brought, GError **error)
+{
+  g_autoptr(GError) local = NULL;
+  RwLab *lab;
+  RwLabUpOptions up;
+  gboolean settled = FALSE;
+  const char *name = lo->name ? lo->name : RW_LAB_DEFAULT_NAME;
+  *brought = FALSE;
+  if (!rw_lab_check_environment (error) || !rw_lab_name_is_valid (name, error))
+    return NULL;
+  if ((lab = rw_lab_open (name, &local)) != NULL)
+    {
+      if (!lo->fresh)
+        return lab;
+      rw_lab_free (lab);
+      g_set_error (error, RW_LAB_ERROR, RW_LAB_ERROR_EXISTS,
+                   "lab %s is up already; each scenario needs a fresh one (routewise-cli lab down --name %s)", name, name);
+      return NULL;
+    }
+  if (!g_error_matches (local, RW_LAB_ERROR, RW_LAB_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local));
+      return NULL;
+    }
+  if (sc->topology_file == NULL)
+    {
+      g_set_error (error, RW_LAB_ERROR, RW_LAB_ERROR_INPUT,
+                   "no lab %s is up, and the scenario's network is not a file that one could be brought up from", name);
+      return NULL;
+    }
+  rw_lab_up_options_init (&up);
+  up.name = name;
+  up.log = lab_progress;
+  fprintf (stderr, _("Bringing up lab %s from %s\n"), name, sc->topology_file);
+  if ((lab = rw_lab_up (sc->topology_file, &up, &settled, error)) == NULL)
+    return NULL;
+  *brought = TRUE;
+  return lab;
+}
+
 static RwRunResult *
-run_one (const char *file, RwStore *store, gboolean use_z3, GPtrArray *timeline_out, int *status)
+run_one (const char *file, RwStore *store, gboolean use_z3, const LabOptions *lo, GPtrArray *timeline_out, int *status)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(RwScenario) sc = rw_scenario_load_file (file, &error);
   g_autoptr(RwAgent) ag = NULL;
+  g_autoptr(RwLab) lab = NULL;
+  g_autoptr(RwLabWorld) world = NULL;
+  gboolean brought = FALSE, ok;
   RwGuardConfig cfg;
+  RwRunResult *r = NULL;
   if (sc == NULL)
     {
       *status = rw_cli_bad_input ("%s", error->message);
@@ -51,10 +114,27 @@ run_one (const char *file, RwStore *store, gboolean use_z3, GPtrArray *timeline_
   rw_guard_config_init (&cfg);
   cfg.use_z3 = use_z3;
   ag = rw_agent_new (sc, store, &cfg, &error);
-  if (ag == NULL || !rw_agent_run (ag, &error))
+  if (ag == NULL)
     {
       *status = rw_cli_bad_input ("%s: %s", file, error->message);
       return NULL;
+    }
+  if (lo && lo->on)
+    {
+      if ((lab = open_lab (sc, lo, &brought, &error)) == NULL ||
+          (world = rw_lab_world_new (lab, sc->topology, lo->tick_s, &error)) == NULL)
+        {
+          *status = rw_cli_bad_input ("%s: --lab: %s", file, error->message);
+          goto out;
+        }
+      rw_agent_set_world (ag, rw_lab_world_get (world));
+      fprintf (stderr, _("Running %s on lab %s, a tick every %.1f s at least\n"), sc->name, lab->name, lo->tick_s);
+    }
+  ok = rw_agent_run (ag, &error);
+  if (!ok)
+    {
+      *status = rw_cli_bad_input ("%s: %s", file, error->message);
+      goto out;
     }
   if (timeline_out)
     {
@@ -62,17 +142,30 @@ run_one (const char *file, RwStore *store, gboolean use_z3, GPtrArray *timeline_
       for (guint i = 0; i < tl->len; i++)
         g_ptr_array_add (timeline_out, rw_timeline_event_to_json (tl->pdata[i]));
     }
-  return rw_agent_result (ag);
+  r = rw_agent_result (ag);
+out:
+  if (brought && !lo->keep)
+    {
+      g_autoptr(GError) down = NULL;
+      if (!rw_lab_down (lab->name, NULL, NULL, NULL, &down))
+        g_printerr ("%s: taking lab %s down: %s\n", file, lab->name, down->message);
+    }
+  return r;
 }
 
 int
 rw_cli_run (int argc, char **argv)
 {
   gboolean json = FALSE;
-  g_autofree char *db = NULL;
+  g_autofree char *db = NULL, *lab_name = NULL;
+  LabOptions lo = { FALSE, NULL, 1.0, FALSE, FALSE };
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Database for the audit chain and learning (default: the user's data dir)"), "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the timeline and result as JSON"), NULL },
+    { "lab", 0, 0, G_OPTION_ARG_NONE, &lo.on, N_("Run on real FRR routers: the lab of --name when it is up, else one brought up from the scenario's network (and taken down after)"), NULL },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &lab_name, N_("The lab's name (default \"routewise\")"), "NAME" },
+    { "tick-s", 0, 0, G_OPTION_ARG_DOUBLE, &lo.tick_s, N_("With --lab: real seconds a tick lasts at least (default 1)"), "S" },
+    { "keep-lab", 0, 0, G_OPTION_ARG_NONE, &lo.keep, N_("With --lab: leave up a lab the run brought up"), NULL },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (N_("SCENARIO — run the agent on a scenario and print its timeline"));
@@ -94,7 +187,10 @@ rw_cli_run (int argc, char **argv)
     }
   if ((store = open_store (db, &status)) == NULL)
     return status;
-  if ((r = run_one (argv[1], store, TRUE, tl, &status)) == NULL)
+  if (!isfinite (lo.tick_s) || lo.tick_s < 0 || lo.tick_s > 3600)
+    return rw_cli_bad_input (_("--tick-s: %g is not between 0 and 3600 seconds"), lo.tick_s);
+  lo.name = lab_name;
+  if ((r = run_one (argv[1], store, TRUE, &lo, tl, &status)) == NULL)
     return status;
   if (json)
     {
@@ -135,9 +231,13 @@ int
 rw_cli_harness (int argc, char **argv)
 {
   gboolean json = FALSE;
-  g_autofree char *db = NULL, *incidents = NULL;
+  g_autofree char *db = NULL, *incidents = NULL, *lab_name = NULL;
   g_autoptr(JsonNode) incident_doc = NULL;
+  LabOptions lo = { FALSE, NULL, 1.0, FALSE, TRUE };
   GOptionEntry entries[] = {
+    { "lab", 0, 0, G_OPTION_ARG_NONE, &lo.on, N_("Run each scenario on real FRR routers, a lab brought up for it and taken down after"), NULL },
+    { "name", 'n', 0, G_OPTION_ARG_STRING, &lab_name, N_("The lab's name (default \"routewise\")"), "NAME" },
+    { "tick-s", 0, 0, G_OPTION_ARG_DOUBLE, &lo.tick_s, N_("With --lab: real seconds a tick lasts at least (default 1)"), "S" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Keep audit chains and learning in this database (default: none)"), "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the metrics as JSON"), NULL },
     { "incidents", 0, 0, G_OPTION_ARG_FILENAME, &incidents, N_("Also run these incidents (data/incidents.json) and report retrieval, MRL and TGED"), "FILE" },
@@ -158,7 +258,11 @@ rw_cli_harness (int argc, char **argv)
     return status;
   for (int i = 1; i < argc; i++)
     {
-      RwRunResult *r = run_one (argv[i], store, TRUE, NULL, &status);
+      RwRunResult *r;
+      lo.name = lab_name;
+      if (lo.on && (!isfinite (lo.tick_s) || lo.tick_s < 0 || lo.tick_s > 3600))
+        return rw_cli_bad_input (_("--tick-s: %g is not between 0 and 3600 seconds"), lo.tick_s);
+      r = run_one (argv[i], store, TRUE, &lo, NULL, &status);
       if (r == NULL)
         return status;
       g_ptr_array_add (rows, r);

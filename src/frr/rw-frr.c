@@ -989,6 +989,18 @@ diff_entry (const MapEntry *b, const MapEntry *a, GString *out)
   g_string_free (body, TRUE);
 }
 
+/* The static routes of a configuration's system part ("ip route P blackhole" per origination). */
+static GPtrArray *
+static_routes (const Conf *c)
+{
+  GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+  g_auto(GStrv) lines = g_strsplit (c->system ? c->system->str : "", "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (g_str_has_prefix (lines[i], "ip route "))
+      g_ptr_array_add (out, g_strdup (lines[i]));
+  return out;
+}
+
 static char *
 conf_diff (const Conf *b, const Conf *a)
 {
@@ -999,6 +1011,13 @@ conf_diff (const Conf *b, const Conf *a)
 
   if (g_strcmp0 (b->hostname, a->hostname) != 0 && a->hostname != NULL)
     g_string_append_printf (out, "hostname %s\n", a->hostname);
+
+  /* 0. the routes a new origination needs in the table before its network statement counts */
+  g_autoptr(GPtrArray) statics_b = static_routes (b);
+  g_autoptr(GPtrArray) statics_a = static_routes (a);
+  for (guint i = 0; i < statics_a->len; i++)
+    if (!g_ptr_array_find_with_equal_func (statics_b, statics_a->pdata[i], g_str_equal, NULL))
+      g_string_append_printf (out, "%s\n", (const char *) statics_a->pdata[i]);
 
   /* 1. filter lists the new entries need */
   for (guint i = 0; i < a->lists->len; i++)
@@ -1063,6 +1082,11 @@ conf_diff (const Conf *b, const Conf *a)
       if (conf_find_list (a, l->name) == NULL)
         g_string_append_printf (out, "no %s %s\n", list_cmd[l->kind], l->name);
     }
+
+  /* 5b. routes of originations that are gone */
+  for (guint i = 0; i < statics_b->len; i++)
+    if (!g_ptr_array_find_with_equal_func (statics_a, statics_b->pdata[i], g_str_equal, NULL))
+      g_string_append_printf (out, "no %s\n", (const char *) statics_b->pdata[i]);
 
   /* 6. sessions back up */
   if (unshut->len > 0)

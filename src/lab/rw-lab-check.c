@@ -30,6 +30,8 @@ rw_lab_check_free (RwLabCheck *check)
     return;
   g_free (check->lab);
   g_ptr_array_unref (check->differences);
+  g_clear_pointer (&check->frr_best, g_hash_table_unref);
+  g_clear_pointer (&check->paths, g_ptr_array_unref);
   g_free (check);
 }
 
@@ -234,11 +236,13 @@ compare_prefix_text (gconstpointer a, gconstpointer b)
 }
 
 static void
-compare_routes (RwLabCheck *check, const RwTopology *t, GHashTable *twin, GHashTable *frr)
+compare_routes (RwLabCheck *check, const RwTopology *t, GHashTable *twin, GHashTable *frr, gboolean ours_only)
 {
   for (guint i = 0; i < t->nodes->len; i++)
     {
       const RwNode *n = t->nodes->pdata[i];
+      if (ours_only && n->kind != RW_NODE_ROUTER)
+        continue;
       g_autoptr(GPtrArray) prefixes = g_ptr_array_new_with_free_func (g_free);
       g_autofree char *head = g_strdup_printf ("%s\n", n->id);
       GHashTable *sides[2] = { twin, frr };
@@ -307,44 +311,28 @@ walk_to_json (const Walk *w)
   return json_builder_get_root (b);
 }
 
-/* One hop: where the kernel of @node sends @addr. Returns the next node, or NULL when the walk
- * ends here (w->status set). */
-static const char *
-route_get (const RwLab *lab, const char *node, const char *addr_text, guint32 addr, GHashTable *addresses, Walk *w,
-           GError **error)
+/* One hop: where the kernel of @node sends @addr, from `ip -j route get` (@out, @err, @status).
+ * Returns the next node, or NULL when the walk ends here (*@result and *@reason set). */
+static char *
+parse_route_get (const char *node, const char *addr_text, guint32 addr, GHashTable *addresses, const char *out,
+                 char *err, int status, const char **result, char **reason, GError **error)
 {
-  const RwLabNode *n = rw_lab_find_node (lab, node);
-  g_autofree char *ipt = _rw_lab_find_tool ("ip");
-  g_autofree char *out = NULL;
-  g_autofree char *err = NULL;
   g_autoptr(JsonParser) p = json_parser_new ();
   JsonObject *r;
   const char *gw, *type, *owner;
   guint32 gw_addr = 0;
-  int status = 0;
 
-  if (n == NULL)
-    {
-      w->status = "blackhole";
-      w->reason = g_strdup_printf ("%s is not a node of the lab", node);
-      return NULL;
-    }
-  {
-    const char *const argv[] = { ipt, "-n", n->netns, "-j", "route", "get", addr_text, NULL };
-    if (!_rw_lab_run_status (argv, ROUTE_GET_MS, &out, &err, &status, error))
-      return NULL;
-  }
   if (status != 0)
     {
       g_strstrip (err);
       /* the kernel refuses a lookup that ends on a blackhole route with EINVAL: the originator's
        * static route for its prefix, i.e. the traffic has arrived */
       if (strstr (err, "Invalid argument") != NULL)
-        w->status = "ok";
+        *result = "ok";
       else
         {
-          w->status = "blackhole";
-          w->reason = g_strdup_printf ("%s: ip route get %s: %s", node, addr_text, err);
+          *result = "blackhole";
+          *reason = g_strdup_printf ("%s: ip route get %s: %s", node, addr_text, err);
         }
       return NULL;
     }
@@ -359,13 +347,13 @@ route_get (const RwLab *lab, const char *node, const char *addr_text, guint32 ad
   gw = json_object_get_string_member_with_default (r, "gateway", NULL);
   if (strcmp (type, "local") == 0)
     {
-      w->status = "ok";
+      *result = "ok";
       return NULL;
     }
   if (strcmp (type, "unicast") != 0)
     {
-      w->status = "blackhole";
-      w->reason = g_strdup_printf ("%s: %s route to %s", node, type, addr_text);
+      *result = "blackhole";
+      *reason = g_strdup_printf ("%s: %s route to %s", node, type, addr_text);
       return NULL;
     }
   if (gw == NULL)
@@ -375,44 +363,150 @@ route_get (const RwLab *lab, const char *node, const char *addr_text, guint32 ad
   owner = gw_addr ? g_hash_table_lookup (addresses, GUINT_TO_POINTER (gw_addr)) : NULL;
   if (owner == NULL)
     {
-      w->status = "blackhole";
-      w->reason = g_strdup_printf ("%s: next hop %s for %s is no node's address", node, gw ? gw : addr_text, addr_text);
+      *result = "blackhole";
+      *reason = g_strdup_printf ("%s: next hop %s for %s is no node's address", node, gw ? gw : addr_text, addr_text);
       return NULL;
     }
   if (strcmp (owner, node) == 0)
     {
-      w->status = "ok";
+      *result = "ok";
       return NULL;
     }
-  return owner;
+  return g_strdup (owner);
 }
 
-static gboolean
-walk_demand (const RwLab *lab, const RwDemand *d, GHashTable *addresses, Walk *w, GError **error)
-{
-  guint32 addr = d->dst.len >= 31 ? d->dst.addr : d->dst.addr + 1;
-  g_autofree char *addr_text = rw_ipv4_to_string (addr);
-  const char *cur = d->src;
+/* One answered lookup, shared by the demands that ask the same node for the same address. */
+typedef struct {
+  char *next;          /* NULL: the walk ends there */
+  const char *result;  /* then: "ok" or "blackhole" */
+  char *reason;
+} Hop;
 
-  w->path = g_ptr_array_new_with_free_func (g_free);
-  g_ptr_array_add (w->path, g_strdup (cur));
-  for (guint hop = 0; hop < MAX_HOPS; hop++)
+static void
+hop_free (Hop *h)
+{
+  g_free (h->next);
+  g_free (h->reason);
+  g_free (h);
+}
+
+static guint32
+demand_address (const RwDemand *d)
+{
+  return d->dst.len >= 31 ? d->dst.addr : d->dst.addr + 1;
+}
+
+/* Walks every demand of @t hop by hop through the kernels, all demands a hop at a time, each
+ * distinct lookup once, several at once. @walks gets a Walk per demand. */
+static gboolean
+walk_demands (const RwLab *lab, const RwTopology *t, GHashTable *addresses, Walk *walks, GError **error)
+{
+  g_autofree char *ipt = _rw_lab_find_tool ("ip");
+  g_autoptr(GHashTable) hops = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) hop_free);
+  g_autofree gboolean *done = g_new0 (gboolean, t->demands->len + 1);
+
+  for (guint i = 0; i < t->demands->len; i++)
     {
-      const char *next = route_get (lab, cur, addr_text, addr, addresses, w, error);
-      if (next == NULL)
-        return w->status != NULL;
-      if (g_ptr_array_find_with_equal_func (w->path, next, g_str_equal, NULL))
-        {
-          g_ptr_array_add (w->path, g_strdup (next));
-          w->status = "loop";
-          w->reason = g_strdup_printf ("forwarding loop for %s: %s is visited twice", addr_text, next);
-          return TRUE;
-        }
-      g_ptr_array_add (w->path, g_strdup (next));
-      cur = w->path->pdata[w->path->len - 1];
+      walks[i].path = g_ptr_array_new_with_free_func (g_free);
+      g_ptr_array_add (walks[i].path, g_strdup (((RwDemand *) t->demands->pdata[i])->src));
     }
-  w->status = "loop";
-  w->reason = g_strdup_printf ("more than %d hops to %s", MAX_HOPS, addr_text);
+  for (guint hop = 0; hop <= MAX_HOPS; hop++)
+    {
+      g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) _rw_lab_job_free);
+      g_autoptr(GPtrArray) keys = g_ptr_array_new_with_free_func (g_free);
+      g_autoptr(GHashTable) asked = g_hash_table_new (g_str_hash, g_str_equal);
+      gboolean pending = FALSE;
+      /* the lookups this hop needs that nobody asked yet */
+      for (guint i = 0; i < t->demands->len; i++)
+        {
+          const RwDemand *d = t->demands->pdata[i];
+          const char *cur = walks[i].path->pdata[walks[i].path->len - 1];
+          g_autofree char *addr_text = rw_ipv4_to_string (demand_address (d));
+          g_autofree char *key = g_strdup_printf ("%s\n%s", cur, addr_text);
+          const RwLabNode *n;
+          if (done[i])
+            continue;
+          pending = TRUE;
+          if (hop == MAX_HOPS)
+            {
+              walks[i].status = "loop";
+              walks[i].reason = g_strdup_printf ("more than %d hops to %s", MAX_HOPS, addr_text);
+              done[i] = TRUE;
+              continue;
+            }
+          if (g_hash_table_contains (hops, key) || g_hash_table_contains (asked, key))
+            continue;
+          if ((n = rw_lab_find_node (lab, cur)) == NULL)
+            {
+              Hop *h = g_new0 (Hop, 1);
+              h->result = "blackhole";
+              h->reason = g_strdup_printf ("%s is not a node of the lab", cur);
+              g_hash_table_insert (hops, g_steal_pointer (&key), h);
+              continue;
+            }
+          {
+            char **argv = g_new0 (char *, 8);
+            argv[0] = g_strdup (ipt);
+            argv[1] = g_strdup ("-n");
+            argv[2] = g_strdup (n->netns);
+            argv[3] = g_strdup ("-j");
+            argv[4] = g_strdup ("route");
+            argv[5] = g_strdup ("get");
+            argv[6] = g_strdup (addr_text);
+            g_ptr_array_add (jobs, _rw_lab_job_new (argv, NULL));
+          }
+          g_hash_table_add (asked, key);
+          g_ptr_array_add (keys, g_steal_pointer (&key));
+        }
+      if (!pending)
+        break;
+      if (jobs->len > 0 && !_rw_lab_run_jobs (jobs, 4, ROUTE_GET_MS, error))
+        return FALSE;
+      for (guint j = 0; j < jobs->len; j++)
+        {
+          RwLabJob *job = jobs->pdata[j];
+          const char *key = keys->pdata[j];
+          const char *nl = strchr (key, '\n');
+          g_autofree char *node = g_strndup (key, nl - key);
+          guint32 addr = 0;
+          Hop *h = g_new0 (Hop, 1);
+          rw_ipv4_parse (nl + 1, &addr);
+          h->next = parse_route_get (node, nl + 1, addr, addresses, job->out ? job->out : "",
+                                     job->err ? job->err : (char *) "", job->status, &h->result, &h->reason, error);
+          if (h->next == NULL && h->result == NULL)
+            {
+              hop_free (h);
+              return FALSE;
+            }
+          g_hash_table_insert (hops, g_strdup (key), h);
+        }
+      for (guint i = 0; i < t->demands->len; i++)
+        {
+          const RwDemand *d = t->demands->pdata[i];
+          const char *cur = walks[i].path->pdata[walks[i].path->len - 1];
+          g_autofree char *addr_text = rw_ipv4_to_string (demand_address (d));
+          g_autofree char *key = g_strdup_printf ("%s\n%s", cur, addr_text);
+          const Hop *h;
+          if (done[i])
+            continue;
+          h = g_hash_table_lookup (hops, key);
+          if (h->next == NULL)
+            {
+              walks[i].status = h->result;
+              walks[i].reason = g_strdup (h->reason);
+              done[i] = TRUE;
+            }
+          else if (g_ptr_array_find_with_equal_func (walks[i].path, h->next, g_str_equal, NULL))
+            {
+              g_ptr_array_add (walks[i].path, g_strdup (h->next));
+              walks[i].status = "loop";
+              walks[i].reason = g_strdup_printf ("forwarding loop for %s: %s is visited twice", addr_text, h->next);
+              done[i] = TRUE;
+            }
+          else
+            g_ptr_array_add (walks[i].path, g_strdup (h->next));
+        }
+    }
   return TRUE;
 }
 
@@ -431,33 +525,32 @@ same_walk (JsonNode *twin, JsonNode *frr)
   return TRUE;
 }
 
-static gboolean
-compare_forwarding (RwLabCheck *check, const RwLab *lab, const RwTopology *t, JsonNode *sim, GHashTable *addresses,
-                    GError **error)
+/* The twin's forwarding (@sim's demands) against the kernels' (@walks, per demand of @t). */
+static void
+compare_forwarding (RwLabCheck *check, const RwTopology *t, JsonNode *sim, Walk *walks)
 {
   JsonArray *demands = json_object_get_array_member (json_node_get_object (sim), "demands");
   for (guint i = 0; i < json_array_get_length (demands); i++)
     {
       JsonNode *tn = json_array_get_element (demands, i);
       JsonObject *to = json_node_get_object (tn);
-      const RwDemand *d = rw_topology_find_demand (t, json_object_get_string_member (to, "id"));
+      const char *id = json_object_get_string_member (to, "id");
       g_autoptr(JsonBuilder) b = json_builder_new ();
       g_autoptr(JsonNode) twin = NULL;
       g_autoptr(JsonNode) frr = NULL;
-      Walk w = { 0 };
-      gboolean ok;
+      const RwDemand *d = NULL;
+      guint k;
       RwLabDifference *diff;
 
+      for (k = 0; k < t->demands->len; k++)
+        if (g_strcmp0 (((RwDemand *) t->demands->pdata[k])->id, id) == 0)
+          {
+            d = t->demands->pdata[k];
+            break;
+          }
       if (d == NULL)
         continue;
-      ok = walk_demand (lab, d, addresses, &w, error);
-      if (ok)
-        frr = walk_to_json (&w);
-      g_clear_pointer (&w.path, g_ptr_array_unref);
-      g_free (w.reason);
-      if (!ok)
-        return FALSE;
-
+      frr = walk_to_json (&walks[k]);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "path");
       json_builder_add_value (b, json_node_copy (json_object_get_member (to, "path")));
@@ -481,48 +574,111 @@ compare_forwarding (RwLabCheck *check, const RwLab *lab, const RwTopology *t, Js
       diff->frr = g_steal_pointer (&frr);
       g_ptr_array_add (check->differences, diff);
     }
-  return TRUE;
 }
 
 /* ---- the report ---- */
+
+GHashTable *
+rw_lab_read_best_routes (const RwLab *lab, const RwTopology *topo, gboolean ours_only, GError **error)
+{
+  g_autoptr(RwTopology) planned = NULL;
+  g_autoptr(GHashTable) addresses = NULL;
+  g_autoptr(GHashTable) best = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
+  g_autoptr(GHashTable) only = NULL;
+  g_autoptr(GPtrArray) texts = NULL;
+  g_autoptr(GPtrArray) nodes = NULL;
+
+  /* the addresses as the lab runs them */
+  if ((planned = rw_lab_load_topology (lab, error)) == NULL)
+    return NULL;
+  addresses = rw_lab_address_map (planned);
+  if (ours_only)
+    {
+      /* what an operator reads: the routers of ours */
+      only = g_hash_table_new (g_str_hash, g_str_equal);
+      for (guint i = 0; i < topo->nodes->len; i++)
+        if (((RwNode *) topo->nodes->pdata[i])->kind == RW_NODE_ROUTER)
+          g_hash_table_add (only, ((RwNode *) topo->nodes->pdata[i])->id);
+    }
+  /* a few vtysh at a time */
+  if ((texts = _rw_lab_vtysh_some (lab, "bgpd", "show bgp ipv4 unicast json", only, &nodes, error)) == NULL)
+    return NULL;
+  for (guint i = 0; i < texts->len; i++)
+    {
+      const RwLabNode *ln = nodes->pdata[i];
+      if (rw_topology_find_node (topo, ln->name) != NULL &&
+          !read_frr_routes (ln->name, texts->pdata[i], addresses, best, error))
+        return NULL;
+    }
+  return g_steal_pointer (&best);
+}
+
+RwLabCheck *
+rw_lab_check_twin (const RwLab *lab, const RwTwin *twin, gboolean ours_only, GHashTable *frr_best, GError **error)
+{
+  const RwTopology *topo = twin->topo;
+  g_autoptr(RwTopology) planned = NULL;
+  g_autoptr(JsonNode) sim = NULL;
+  g_autoptr(GHashTable) addresses = NULL;
+  g_autoptr(GHashTable) twin_best = NULL;
+  g_autoptr(RwLabCheck) check = g_new0 (RwLabCheck, 1);
+  Walk *walks;
+  gboolean walked;
+
+  check->lab = g_strdup (lab->name);
+  check->differences = g_ptr_array_new_with_free_func ((GDestroyNotify) difference_free);
+  check->paths = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  if ((planned = rw_lab_load_topology (lab, error)) == NULL)
+    return NULL;
+  addresses = rw_lab_address_map (planned);
+  if (frr_best)
+    check->frr_best = g_hash_table_ref (frr_best);
+  else if ((check->frr_best = rw_lab_read_best_routes (lab, topo, ours_only, error)) == NULL)
+    return NULL;
+  sim = rw_twin_simulation_to_json (twin);
+  twin_best = twin_best_routes (sim);
+  if (ours_only)
+    {
+      GHashTableIter it;
+      gpointer key;
+      g_hash_table_iter_init (&it, twin_best);
+      while (g_hash_table_iter_next (&it, &key, NULL))
+        {
+          g_autofree char *node = g_strndup (key, strcspn (key, "\n"));
+          const RwNode *n = rw_topology_find_node (topo, node);
+          if (n == NULL || n->kind != RW_NODE_ROUTER)
+            g_hash_table_iter_remove (&it);
+        }
+    }
+  compare_routes (check, topo, twin_best, check->frr_best, ours_only);
+  walks = g_new0 (Walk, topo->demands->len + 1);
+  walked = walk_demands (lab, topo, addresses, walks, error);
+  if (walked)
+    compare_forwarding (check, topo, sim, walks);
+  for (guint i = 0; i < topo->demands->len; i++)
+    {
+      if (walked && g_strcmp0 (walks[i].status, "ok") == 0)
+        g_ptr_array_add (check->paths, g_steal_pointer (&walks[i].path));
+      else
+        g_ptr_array_add (check->paths, NULL);
+      g_clear_pointer (&walks[i].path, g_ptr_array_unref);
+      g_free (walks[i].reason);
+    }
+  g_free (walks);
+  if (!walked)
+    return NULL;
+  return g_steal_pointer (&check);
+}
 
 RwLabCheck *
 rw_lab_check (const RwLab *lab, GError **error)
 {
   g_autoptr(RwTopology) topo = NULL;
   g_autoptr(RwTwin) twin = NULL;
-  g_autoptr(JsonNode) sim = NULL;
-  g_autoptr(GHashTable) addresses = NULL;
-  g_autoptr(GHashTable) twin_best = NULL;
-  g_autoptr(GHashTable) frr_best = NULL;
-  g_autoptr(RwLabCheck) check = g_new0 (RwLabCheck, 1);
-  g_autoptr(GPtrArray) texts = NULL;
-  g_autoptr(GPtrArray) nodes = NULL;
-
-  check->lab = g_strdup (lab->name);
-  check->differences = g_ptr_array_new_with_free_func ((GDestroyNotify) difference_free);
   if ((topo = rw_lab_load_topology (lab, error)) == NULL)
     return NULL;
-  addresses = rw_lab_address_map (topo);
-  twin = rw_twin_new (rw_topology_copy (topo));
-  sim = rw_twin_simulation_to_json (twin);
-  twin_best = twin_best_routes (sim);
-
-  frr_best = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) json_node_unref);
-  /* every router at once: a few vtysh at a time */
-  if ((texts = _rw_lab_vtysh_all (lab, "bgpd", "show bgp ipv4 unicast json", &nodes, error)) == NULL)
-    return NULL;
-  for (guint i = 0; i < texts->len; i++)
-    {
-      const RwLabNode *ln = nodes->pdata[i];
-      if (rw_topology_find_node (topo, ln->name) != NULL &&
-          !read_frr_routes (ln->name, texts->pdata[i], addresses, frr_best, error))
-        return NULL;
-    }
-  compare_routes (check, topo, twin_best, frr_best);
-  if (!compare_forwarding (check, lab, topo, sim, addresses, error))
-    return NULL;
-  return g_steal_pointer (&check);
+  twin = rw_twin_new (g_steal_pointer (&topo));
+  return rw_lab_check_twin (lab, twin, FALSE, NULL, error);
 }
 
 JsonNode *

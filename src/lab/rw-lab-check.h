@@ -31,11 +31,22 @@ typedef struct {
   guint best_agree, best_total;
   guint fwd_agree, fwd_total;
   GPtrArray *differences; /* RwLabDifference: routes in node order then prefix order, then demands */
+  GHashTable *frr_best;   /* "NODE\nPREFIX" -> FRR's best route there (as in the differences) */
+  GPtrArray *paths;       /* per demand of the twin's topology: the nodes (char*, a GPtrArray) the
+                           * kernels forward it through, NULL when it does not arrive */
 } RwLabCheck;
 
 /* Reads every router of @lab; an error when a node cannot be read or the lab's topology does not
  * load (RW_LAB_ERROR_SYSTEM / _INPUT). */
 RwLabCheck *rw_lab_check (const RwLab *lab, GError **error);
+/* As rw_lab_check, against @twin (a topology the lab runs, changed or not) instead of the lab's
+ * topology file. @ours_only reads and compares only the routers of ours: what an operator sees.
+ * @frr_best: routes read already (rw_lab_read_best_routes), or NULL to read them now. */
+RwLabCheck *rw_lab_check_twin (const RwLab *lab, const RwTwin *twin, gboolean ours_only, GHashTable *frr_best,
+                               GError **error);
+/* FRR's best routes ("NODE\nPREFIX" -> route, as in the differences; @frr_best above) of the nodes
+ * of @topo (of ours only, with @ours_only). */
+GHashTable *rw_lab_read_best_routes (const RwLab *lab, const RwTopology *topo, gboolean ours_only, GError **error);
 void rw_lab_check_free (RwLabCheck *check);
 /* {"lab", "best_paths": {"agree", "total"}, "forwarding": {"agree", "total"},
  *  "differences": [{"kind", "node", "prefix", ["demand",] "twin", "frr"}…]} */

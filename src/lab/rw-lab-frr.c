@@ -557,6 +557,13 @@ node_sessions (const RwLabNode *node, const char *text, GHashTable *addresses, G
 GPtrArray *
 _rw_lab_vtysh_all (const RwLab *lab, const char *daemon, const char *command, GPtrArray **nodes, GError **error)
 {
+  return _rw_lab_vtysh_some (lab, daemon, command, NULL, nodes, error);
+}
+
+GPtrArray *
+_rw_lab_vtysh_some (const RwLab *lab, const char *daemon, const char *command, GHashTable *only, GPtrArray **nodes,
+                    GError **error)
+{
   g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) _rw_lab_job_free);
   g_autoptr(GPtrArray) owners = g_ptr_array_new ();
   GPtrArray *texts;
@@ -565,7 +572,7 @@ _rw_lab_vtysh_all (const RwLab *lab, const char *daemon, const char *command, GP
   for (guint i = 0; i < lab->nodes->len; i++)
     {
       RwLabNode *node = lab->nodes->pdata[i];
-      if (!runs (node, daemon))
+      if (!runs (node, daemon) || (only && !g_hash_table_contains (only, node->name)))
         continue;
       g_ptr_array_add (jobs, _rw_lab_job_new (vtysh_argv (node, args), NULL));
       g_ptr_array_add (owners, node);
@@ -610,6 +617,26 @@ GPtrArray *
 rw_lab_sessions (const RwLab *lab, GHashTable *addresses, GError **error)
 {
   return sample_sessions (lab, addresses, NULL, error);
+}
+
+GPtrArray *
+_rw_lab_sessions_of (const RwLab *lab, GHashTable *addresses, GHashTable *only, GString *fingerprint, GError **error)
+{
+  g_autoptr(GPtrArray) out = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_lab_session_free);
+  g_autoptr(GPtrArray) nodes = NULL;
+  g_autoptr(GPtrArray) texts = _rw_lab_vtysh_some (lab, "bgpd", "show bgp summary json", only, &nodes, error);
+  if (texts == NULL)
+    return NULL;
+  for (guint i = 0; i < texts->len; i++)
+    if (!node_sessions (nodes->pdata[i], texts->pdata[i], addresses, out, fingerprint, error))
+      return NULL;
+  return g_steal_pointer (&out);
+}
+
+char **
+_rw_lab_vtysh_argv (const RwLabNode *node, const char *const *args)
+{
+  return vtysh_argv (node, args);
 }
 
 static JsonObject *

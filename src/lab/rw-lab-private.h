@@ -112,6 +112,15 @@ gboolean _rw_lab_start_daemons (RwLab *lab, GError **error);
  * nodes in @nodes (RwLabNode, borrowed). */
 GPtrArray *_rw_lab_vtysh_all (const RwLab *lab, const char *daemon, const char *command, GPtrArray **nodes,
                               GError **error);
+/* As _rw_lab_vtysh_all, on the nodes named in @only (a set of names; NULL: every node). */
+GPtrArray *_rw_lab_vtysh_some (const RwLab *lab, const char *daemon, const char *command, GHashTable *only,
+                               GPtrArray **nodes, GError **error);
+/* rw_lab_sessions of the nodes in @only (NULL: all); @fingerprint (nullable) gets what does not
+ * change while BGP is settled (table versions, states, prefix counts, queues). */
+GPtrArray *_rw_lab_sessions_of (const RwLab *lab, GHashTable *addresses, GHashTable *only, GString *fingerprint,
+                                GError **error);
+/* vtysh on @node's daemons with @args; NULL-terminated, g_strfreev. */
+char **_rw_lab_vtysh_argv (const RwLabNode *node, const char *const *args);
 /* Waits until BGP settles or @timeout_s passes; @settled says which. */
 gboolean _rw_lab_wait_bgp (const RwLab *lab, GHashTable *addresses, const RwLabUpOptions *opts, gboolean *settled,
                            GError **error);
