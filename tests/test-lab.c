@@ -539,12 +539,14 @@ found_cause (JsonNode *run, const char *cause)
 
 /* Each fault kind made real on the routers (ip link, vtysh at the far end, the leaking router's
  * vtysh; netem or a stated model for the degradation) and seen by the agent, which observes the
- * routers and pushes its changes with vtysh; the lab the run brought up is gone after it. */
+ * routers and pushes its changes with vtysh. */
 static void
 test_agent_faults (Fixture *fx, gconstpointer data)
 {
   g_autoptr(JsonNode) run = NULL;
+  g_auto(Run) up = { 0 };
   JsonObject *result, *world;
+  guint best[2], fwd[2];
   int status = 0;
   SKIP_UNLESS_POSSIBLE ();
   if (g_strcmp0 (g_getenv ("RW_LAB_AGENT"), "0") == 0)
@@ -552,6 +554,9 @@ test_agent_faults (Fixture *fx, gconstpointer data)
       g_test_skip ("RW_LAB_AGENT=0: the agent on the lab runs in the plain build only");
       return;
     }
+  /* on a lab that is up: afterwards its state says what it runs, faults and changes included */
+  cli (&up, "lab", "up", ENTERPRISE, "--name", fx->name, NULL);
+  g_assert_cmpint (up.status, ==, 0);
   run = run_on_lab (fx->name, RW_SOURCE_DIR "/tests/data/lab/faults.json", "0.3", &status);
   result = json_object_get_object_member (json_node_get_object (run), "result");
   world = json_object_get_object_member (result, "world");
@@ -580,6 +585,10 @@ test_agent_faults (Fixture *fx, gconstpointer data)
   /* the twin, synchronised from the routers, agreed with them on every tick */
   g_assert_cmpint (json_object_get_int_member (world, "ticks_contradicted"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (result, "false_actions"), ==, 0);
+  /* the lab stays up, and `lab check` finds it running what its state says */
+  g_assert_cmpint (run_check (fx->name, best, fwd), ==, 0);
+  g_test_message ("after the run: best paths %u/%u agree, forwarding %u/%u agree", best[0], best[1], fwd[0], fwd[1]);
+  lab_down (fx->name);
   assert_nothing_left (fx->name);
 }
 

@@ -392,7 +392,7 @@ inject (RwAgent *ag, GError **error)
    * real; the live twin learns of it only through what the agent observes */
   RwTopology *t = ag->world ? ag->script : ag->live->topo;
   g_autoptr(RwTopology) was = ag->world ? rw_topology_copy (ag->script) : NULL;
-  gboolean changed = FALSE;
+  gboolean changed = FALSE, real = FALSE; /* real: more than demands changed */
   for (guint i = 0; i < ag->events->len; i++)
     {
       const RwScenarioEvent *e = ag->events->pdata[i];
@@ -419,7 +419,7 @@ inject (RwAgent *ag, GError **error)
               double f = MIN (1.0, (ag->tick - e->at + 1) / (double) span);
               l->loss_pct = l0->loss_pct + f * e->loss_pct;
               l->latency_ms = l0->latency_ms + f * e->latency_ms;
-              changed = TRUE;
+              changed = real = TRUE;
             }
           break;
         case RW_EVENT_ROUTER_CPU:
@@ -445,7 +445,7 @@ inject (RwAgent *ag, GError **error)
                   if (!held)
                     {
                       s->up = !down;
-                      changed = TRUE;
+                      changed = real = TRUE;
                     }
                 }
             }
@@ -458,7 +458,7 @@ inject (RwAgent *ag, GError **error)
           else if (e->type == RW_EVENT_ROUTE_LEAK)
             for (guint p = 0; p < e->prefixes->len; p++)
               g_ptr_array_add (t->prefixes, rw_origination_new (e->prefixes->pdata[p], e->node));
-          changed = TRUE;
+          changed = real = TRUE;
           break;
         }
       if (ag->tick == e->at)
@@ -466,6 +466,13 @@ inject (RwAgent *ag, GError **error)
           g_autoptr(JsonBuilder) b = payload_new ();
           json_builder_set_member_name (b, "event");
           json_builder_add_string_value (b, rw_event_type_to_string (e->type));
+          if (ag->world)
+            {
+              /* demands and router CPU stay inputs of the model on a real network */
+              json_builder_set_member_name (b, "on");
+              json_builder_add_string_value (b, e->type == RW_EVENT_DEMAND_RAMP || e->type == RW_EVENT_ROUTER_CPU
+                                                    ? "the model" : ag->world->name);
+            }
           gint ft = (gint) ag->tick, undetected = -1;
           if (ag->first_fault_tick < 0)
             ag->first_fault_tick = (gint) ag->tick;
@@ -478,8 +485,8 @@ inject (RwAgent *ag, GError **error)
             return FALSE;
         }
     }
-  if (changed && ag->world)
-    return realise (ag, was, error);
+  if (ag->world)
+    return !real || realise (ag, was, error);
   if (changed)
     rw_twin_resolve (ag->live);
   return TRUE;
@@ -2531,6 +2538,18 @@ rw_agent_set_world (RwAgent *ag, RwAgentWorld *world)
   ag->config = rw_topology_copy (ag->sc->topology);
   ag->script = rw_topology_copy (ag->sc->topology);
   ag->real_us = g_array_new (FALSE, FALSE, sizeof (gint64));
+}
+
+const RwTopology *
+rw_agent_world_config (const RwAgent *ag)
+{
+  return ag->config;
+}
+
+const RwTopology *
+rw_agent_world_script (const RwAgent *ag)
+{
+  return ag->script;
 }
 
 void

@@ -140,6 +140,10 @@ struct _RwAgentWorld {
 
 /* Before the first step. @world is borrowed and must outlive the agent. */
 void rw_agent_set_world (RwAgent *agent, RwAgentWorld *world);
+/* With a world: the configuration as the agent left it (the scenario's plus the changes applied
+ * and not rolled back), and the network as the scenario made it (faults); NULL without one. */
+const RwTopology *rw_agent_world_config (const RwAgent *agent);
+const RwTopology *rw_agent_world_script (const RwAgent *agent);
 
 /* Shadow mode graduates a tier once the operator agreed with at least 90 % of its last 30
  * proposals; a graduated T1 then acts on its own even in shadow mode. */

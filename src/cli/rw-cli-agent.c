@@ -131,6 +131,13 @@ run_one (const char *file, RwStore *store, gboolean use_z3, const LabOptions *lo
       fprintf (stderr, _("Running %s on lab %s, a tick every %.1f s at least\n"), sc->name, lab->name, lo->tick_s);
     }
   ok = rw_agent_run (ag, &error);
+  if (world && (!brought || lo->keep))
+    {
+      /* the lab stays: its state says what it runs now, faults and changes included */
+      g_autoptr(GError) save = NULL;
+      if (!rw_lab_world_save (world, rw_agent_world_config (ag), rw_agent_world_script (ag), &save))
+        g_printerr ("%s: recording what lab %s runs now: %s\n", file, lab->name, save->message);
+    }
   if (!ok)
     {
       *status = rw_cli_bad_input ("%s: %s", file, error->message);

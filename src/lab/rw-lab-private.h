@@ -77,6 +77,14 @@ gboolean _rw_lab_remove_tree (const char *path, GError **error);
 /* `ip ARGS…` (NULL-terminated), bounded. */
 gboolean _rw_lab_ip (GError **error, ...) G_GNUC_NULL_TERMINATED;
 
+/* Whether interfaces inside named namespaces are up and have a carrier, asked of the kernel
+ * directly (no process per namespace). */
+typedef struct {
+  const char *netns, *ifname;
+  gboolean exists, up;   /* out */
+} RwLabIfState;
+gboolean _rw_lab_if_states (GPtrArray *queries, GError **error);
+
 /* ---- rw-lab-net.c: the lab's network ---- */
 
 /* Chooses the lab's management /24 in 172.20/16 (none another lab or this machine uses, none

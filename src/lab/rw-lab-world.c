@@ -357,83 +357,40 @@ world_realise (RwAgentWorld *aw, const RwTopology *was, const RwTopology *now, J
 
 /* ---- observing ---- */
 
-/* ifname -> operstate of every interface of @node. */
-static GHashTable *
-link_states (RwLabWorld *w, const RwLabNode *node, const char *out, GError **error)
-{
-  g_autoptr(JsonParser) p = json_parser_new ();
-  GHashTable *states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  JsonArray *a;
-  if (!json_parser_load_from_data (p, out, -1, NULL) || !JSON_NODE_HOLDS_ARRAY (json_parser_get_root (p)))
-    {
-      g_set_error (error, RW_LAB_ERROR, RW_LAB_ERROR_SYSTEM, "%s: ip -j link show: not JSON", node->name);
-      g_hash_table_unref (states);
-      return NULL;
-    }
-  a = json_node_get_array (json_parser_get_root (p));
-  for (guint i = 0; i < json_array_get_length (a); i++)
-    {
-      JsonObject *o = json_array_get_object_element (a, i);
-      if (o && json_object_has_member (o, "ifname"))
-        g_hash_table_insert (states, g_strdup (json_object_get_string_member (o, "ifname")),
-                             g_strdup (json_object_get_string_member_with_default (o, "operstate", "UNKNOWN")));
-    }
-  return states;
-}
-
-/* Which links are up: both ends' interfaces report UP. */
+/* Which links are up: both ends' interfaces up with a carrier. */
 static gboolean
 read_links (RwLabWorld *w, RwTopology *live, GString *fingerprint, GError **error)
 {
-  g_autofree char *ipt = _rw_lab_find_tool ("ip");
-  g_autoptr(GPtrArray) jobs = g_ptr_array_new_with_free_func ((GDestroyNotify) _rw_lab_job_free);
-  g_autoptr(GPtrArray) owners = g_ptr_array_new ();
-  g_autoptr(GHashTable) per_node = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_hash_table_unref);
-  for (guint i = 0; i < w->lab->nodes->len; i++)
-    {
-      const RwLabNode *n = w->lab->nodes->pdata[i];
-      char **argv = g_new0 (char *, 6);
-      argv[0] = g_strdup (ipt);
-      argv[1] = g_strdup ("-n");
-      argv[2] = g_strdup (n->netns);
-      argv[3] = g_strdup ("-j");
-      argv[4] = g_strdup ("link");
-      g_ptr_array_add (jobs, _rw_lab_job_new (argv, NULL));
-      g_ptr_array_add (owners, (gpointer) n);
-    }
-  if (!_rw_lab_run_jobs (jobs, 4, COMMAND_MS, error))
-    return FALSE;
-  for (guint j = 0; j < jobs->len; j++)
-    {
-      RwLabJob *job = jobs->pdata[j];
-      const RwLabNode *n = owners->pdata[j];
-      GHashTable *states;
-      if (job->status != 0)
-        {
-          g_set_error (error, RW_LAB_ERROR, RW_LAB_ERROR_SYSTEM, "%s: ip -j link: %s", n->name,
-                       job->err ? g_strstrip (job->err) : "failed");
-          return FALSE;
-        }
-      if ((states = link_states (w, n, job->out, error)) == NULL)
-        return FALSE;
-      g_hash_table_insert (per_node, n->name, states);
-    }
+  g_autoptr(GPtrArray) queries = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) owner = g_array_new (FALSE, FALSE, sizeof (guint));
   for (guint l = 0; l < live->links->len; l++)
     {
-      RwLink *link = live->links->pdata[l];
-      const RwLink *planned = plan_link (w, link->id);
-      gboolean up = TRUE;
-      if (planned == NULL)
-        continue;
-      for (guint e = 0; e < 2; e++)
+      const RwLink *planned = plan_link (w, ((RwLink *) live->links->pdata[l])->id);
+      for (guint e = 0; planned && e < 2; e++)
         {
-          GHashTable *states = g_hash_table_lookup (per_node, e == 0 ? planned->a : planned->b);
-          const char *st = states && planned->ends[e].ifname ? g_hash_table_lookup (states, planned->ends[e].ifname) : NULL;
-          up &= st != NULL && strcmp (st, "UP") == 0;
+          const RwLabNode *n = rw_lab_find_node (w->lab, e == 0 ? planned->a : planned->b);
+          RwLabIfState *q;
+          if (n == NULL || planned->ends[e].ifname == NULL)
+            continue;
+          q = g_new0 (RwLabIfState, 1);
+          q->netns = n->netns;
+          q->ifname = planned->ends[e].ifname;
+          g_ptr_array_add (queries, q);
+          g_array_append_val (owner, l);
         }
-      link->up = up;
-      g_string_append_c (fingerprint, up ? 'U' : 'D');
     }
+  if (!_rw_lab_if_states (queries, error))
+    return FALSE;
+  for (guint l = 0; l < live->links->len; l++)
+    ((RwLink *) live->links->pdata[l])->up = plan_link (w, ((RwLink *) live->links->pdata[l])->id) != NULL;
+  for (guint i = 0; i < queries->len; i++)
+    {
+      const RwLabIfState *q = queries->pdata[i];
+      RwLink *link = live->links->pdata[g_array_index (owner, guint, i)];
+      link->up &= q->exists && q->up;
+    }
+  for (guint l = 0; l < live->links->len; l++)
+    g_string_append_c (fingerprint, ((RwLink *) live->links->pdata[l])->up ? 'U' : 'D');
   return TRUE;
 }
 
@@ -676,4 +633,44 @@ const RwTopology *
 rw_lab_world_observed (const RwLabWorld *w)
 {
   return w->observed;
+}
+
+gboolean
+rw_lab_world_save (RwLabWorld *w, const RwTopology *config, const RwTopology *script, GError **error)
+{
+  g_autoptr(RwTopology) now = rw_topology_copy (w->plan);
+  g_ptr_array_set_size (now->policies, 0);
+  for (guint i = 0; i < config->policies->len; i++)
+    g_ptr_array_add (now->policies, rw_policy_copy (config->policies->pdata[i]));
+  for (guint i = 0; i < now->sessions->len && i < config->sessions->len && i < script->sessions->len; i++)
+    {
+      RwSession *s = now->sessions->pdata[i];
+      const RwSession *c = config->sessions->pdata[i], *f = script->sessions->pdata[i];
+      for (guint e = 0; e < 2; e++)
+        {
+          g_free (s->ends[e].import);
+          g_free (s->ends[e].export);
+          s->ends[e].import = g_strdup (c->ends[e].import);
+          s->ends[e].export = g_strdup (c->ends[e].export);
+        }
+      s->up = c->up && f->up;
+    }
+  for (guint l = 0; l < now->links->len; l++)
+    {
+      RwLink *link = now->links->pdata[l];
+      const RwLink *f = rw_topology_find_link (script, link->id);
+      if (f)
+        {
+          link->up = f->up;
+          link->latency_ms = f->latency_ms;
+          link->loss_pct = f->loss_pct;
+        }
+    }
+  for (guint i = 0; i < script->prefixes->len; i++)
+    if (!originates (now, script->prefixes->pdata[i]))
+      {
+        const RwOrigination *o = script->prefixes->pdata[i];
+        g_ptr_array_add (now->prefixes, rw_origination_new (&o->prefix, o->origin_node));
+      }
+  return rw_topology_save_file (now, w->lab->topology, error);
 }

@@ -28,6 +28,12 @@ RwAgentWorld *rw_lab_world_get (RwLabWorld *world);
  * compare against after the run (nullable before the first observation). */
 const RwTopology *rw_lab_world_observed (const RwLabWorld *world);
 
+/* Records in the lab's state what it runs after a run: the lab's topology with the agent's
+ * configuration @config (policies, sessions' policies and state) and the scenario's faults
+ * @script (links up or down, their latency and loss, sessions shut, originations), so that
+ * `lab check` compares the routers with what they run now. */
+gboolean rw_lab_world_save (RwLabWorld *world, const RwTopology *config, const RwTopology *script, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwLabWorld, rw_lab_world_free)
 
 G_END_DECLS
