@@ -164,8 +164,9 @@ test_flagship_end_to_end (void)
   g_assert_true (r->sr);
   g_assert_false (isnan (r->mttd_s));
   g_assert_cmpfloat (rw_agent_live (ag)->traffic->max_utilisation, <=, 0.9);
-  /* every stage left its event in the chain, and the chain holds */
-  events = rw_store_events (store, -1, &error);
+  /* every stage left its event in the chain (the run's own; the learning rewards are chained too,
+   * as events of no run), and the chain holds */
+  events = rw_store_events (store, rw_agent_run_id (ag), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (events->len, ==, rw_agent_timeline (ag)->len);
   g_assert_true (rw_store_verify_chain (store, &bad, &why, &error));

@@ -709,6 +709,136 @@ test_harness_with_incidents (void)
   }
 }
 
+/* ---- issue 15: the audit log and the keys, as a user runs them ---- */
+
+static char *
+sql_text (const char *db, const char *sql)
+{
+  sqlite3 *h;
+  sqlite3_stmt *st;
+  char *out = NULL;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (h, sql, -1, &st, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (st) == SQLITE_ROW)
+    out = g_strdup ((const char *) sqlite3_column_text (st, 0));
+  sqlite3_finalize (st);
+  sqlite3_close (h);
+  return out;
+}
+
+static void
+sql_exec (const char *db, const char *sql)
+{
+  sqlite3 *h;
+  g_assert_cmpint (sqlite3_open (db, &h), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (h, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (h);
+}
+
+/* Cut the tail and fix meta's head: `audit verify` said "intact"; now it names the events. */
+static void
+test_audit_verify_cut_tail (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-cli-audit-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "ws.db", NULL);
+  g_autofree char *head = NULL, *last = NULL, *sql = NULL, *want = NULL, *cut_hash = NULL;
+  g_auto(Run) r = { 0 };
+  g_auto(Run) v = { 0 };
+  g_auto(Run) j = { 0 };
+  g_auto(Run) k = { 0 };
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gint64 n;
+
+  cli (&r, "run", RW_SOURCE_DIR "/scenarios/flapping-peer.json", "--db", db, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  cli (&v, "audit", "verify", db, NULL);
+  g_assert_cmpint (v.status, ==, 0);
+  g_assert_nonnull (strstr (v.out, "is intact"));
+  g_assert_null (strstr (v.out, "predate"));
+  last = sql_text (db, "SELECT max (seq) FROM audit");
+  n = g_ascii_strtoll (last, NULL, 10);
+  g_assert_cmpint (n, >, 10);
+  cut_hash = sql_text (db, "SELECT hash FROM audit WHERE seq = 5");
+  sql = g_strdup_printf ("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > 5;"
+                         "UPDATE meta SET value = '5' WHERE key = 'audit_head_seq';"
+                         "UPDATE meta SET value = '%s' WHERE key = 'audit_head_hash'", cut_hash);
+  sql_exec (db, sql);
+  cli (&j, "audit", "verify", db, "--json", NULL);
+  g_assert_cmpint (j.status, ==, 1);
+  g_assert_true (json_parser_load_from_data (parser, j.out, -1, NULL));
+  {
+    JsonObject *o = json_node_get_object (json_parser_get_root (parser));
+    g_assert_false (json_object_get_boolean_member (o, "intact"));
+    g_assert_cmpint (json_object_get_int_member (o, "first_bad_seq"), ==, 6);
+    want = g_strdup_printf ("events 6–%" G_GINT64_FORMAT " are missing: the signed checkpoint records %" G_GINT64_FORMAT
+                            " events", n, n);
+    g_assert_true (g_str_has_prefix (json_object_get_string_member (o, "problem"), want));
+    g_assert_true (json_object_get_null_member (o, "keying"));
+  }
+  /* the chain's key is named when it cannot be had */
+  cli (&k, "audit", "verify", db, "--keys", "/nonexistent/keys.json", NULL);
+  g_assert_cmpint (k.status, ==, 2);
+  g_assert_nonnull (strstr (k.err, "/nonexistent/keys.json"));
+  head = g_strconcat (db, "-wal", NULL);
+  g_remove (head);
+  g_free (head);
+  head = g_strconcat (db, "-shm", NULL);
+  g_remove (head);
+  g_remove (db);
+  g_rmdir (dir);
+}
+
+/* `keys rotate` at the top of the version range wrote {"current":0,"keys":{}} and exited 0. */
+static void
+test_keys_rotate_at_top (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-cli-keys-XXXXXX", NULL);
+  g_autofree char *keys = g_build_filename (dir, "keys.json", NULL);
+  g_autofree char *after = NULL;
+  static const char top[] = "{\"format\":\"routewise-keys\",\"version\":1,\"current\":4294967295,\"keys\":"
+                            "{\"4294967295\":\"00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff\"}}";
+  g_auto(Run) r = { 0 };
+  g_assert_true (g_file_set_contents_full (keys, top, -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  cli (&r, "keys", "rotate", "--keys", keys, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  g_assert_nonnull (strstr (r.err, "cannot rotate: key version 4294967295 is the highest there can be"));
+  g_assert_true (g_file_get_contents (keys, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, top);
+  g_remove (keys);
+  g_rmdir (dir);
+}
+
+/* A ticket's status edited in the database passed `tickets --verify`. */
+static void
+test_tickets_verify_forged_status (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-cli-tickets-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "ws.db", NULL);
+  g_autofree char *keys = g_build_filename (dir, "keys.json", NULL);
+  g_auto(Run) r = { 0 };
+  g_auto(Run) v = { 0 };
+  g_auto(Run) w = { 0 };
+  cli (&r, "incident", DONE_CHECK, "--db", db, "--keys", keys, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  cli (&v, "tickets", "--verify", "--db", db, "--keys", keys, NULL);
+  g_assert_cmpint (v.status, ==, 0);
+  sql_exec (db, "UPDATE tickets SET status = 'escalated', reason = 'forged' WHERE id = 1");
+  cli (&w, "tickets", "--verify", "--db", db, "--keys", keys, NULL);
+  g_test_message ("verify after the edit: %d %s %s", w.status, w.out, w.err);
+  g_assert_cmpint (w.status, ==, 1);
+  g_assert_nonnull (strstr (w.out, "ticket 1 differs from the audit chain"));
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    while ((name = g_dir_read_name (d)))
+      {
+        g_autofree char *p = g_build_filename (dir, name, NULL);
+        g_remove (p);
+      }
+  }
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -728,5 +858,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/synth/then-whatif", test_synth_then_whatif);
   g_test_add_func ("/cli/incident/json-contract", test_incident_json_contract);
   g_test_add_func ("/cli/incident/harness", test_incident_harness);
+  g_test_add_func ("/cli/audit/verify-cut-tail", test_audit_verify_cut_tail);
+  g_test_add_func ("/cli/keys/rotate-at-top", test_keys_rotate_at_top);
+  g_test_add_func ("/cli/tickets/verify-forged-status", test_tickets_verify_forged_status);
   return g_test_run ();
 }

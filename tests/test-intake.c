@@ -897,7 +897,7 @@ test_keys_rotation (Fixture *f, gconstpointer data)
 
 /* ---- the LLM planner against a loopback chat-completions server ---- */
 
-typedef enum { LLM_VALID, LLM_MALFORMED, LLM_NEAR_JSON, LLM_CYCLIC, LLM_SLOW, LLM_DEEP } LlmMode;
+typedef enum { LLM_VALID, LLM_MALFORMED, LLM_NEAR_JSON, LLM_CYCLIC, LLM_SLOW, LLM_DEEP, LLM_BIG_ARG } LlmMode;
 
 typedef struct {
   GThread *thread;
@@ -926,7 +926,7 @@ chat_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHas
   const char *content;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) doc = NULL;
-  g_autofree char *text = NULL;
+  g_autofree char *text = NULL, *owned = NULL;
 
   g_mutex_lock (&s->lock);
   g_free (s->last_request);
@@ -960,6 +960,19 @@ chat_handler (SoupServer *server, SoupServerMessage *msg, const char *path, GHas
         soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, deep->str, deep->len);
         g_string_free (deep, TRUE);
         return;
+      }
+    case LLM_BIG_ARG:
+      {
+        /* a valid plan whose first task carries a 600 KB argument (under the answer cap) */
+          {
+            GString *p = g_string_new ("{\"tasks\":[{\"task_id\":\"m1\",\"type\":\"check_metric\",\"target\":\"R2-ISPB\","
+                                       "\"args\":{\"metric\":\"session\",\"note\":\"");
+            for (guint i = 0; i < 600 * 1024; i++)
+              g_string_append_c (p, 'n');
+            g_string_append (p, "\"},\"dependencies\":[],\"assigned_to\":\"MetricAgent\"}]}");
+            content = owned = g_string_free (p, FALSE);
+          }
+        break;
       }
     case LLM_VALID:
     default:
@@ -1193,6 +1206,392 @@ test_llm_planner (Fixture *f, gconstpointer data)
     }
   }
   llm_server_stop (&srv);
+}
+
+/* ---- hostile chat-completions servers on raw sockets: every byte under the test's control ---- */
+
+typedef enum { HOSTILE_DRIP, HOSTILE_ENDLESS, HOSTILE_GZIP_BOMB } HostileMode;
+
+#define HOSTILE_ENDLESS_CEILING (64u * 1024 * 1024)   /* 64 times the cap: a safety net for the test */
+
+typedef struct {
+  GSocketListener *listener;
+  GCancellable *cancel;
+  GThread *thread;
+  char *url;
+  HostileMode mode;
+  GBytes *bomb;      /* HOSTILE_GZIP_BOMB: the compressed body */
+  gint stop;         /* atomic */
+  gint64 sent;       /* body bytes written; read after the thread is joined */
+} Hostile;
+
+static gboolean
+hostile_read_request (GSocketConnection *conn)
+{
+  GInputStream *in = g_io_stream_get_input_stream (G_IO_STREAM (conn));
+  g_autoptr(GString) req = g_string_new (NULL);
+  char buf[4096];
+  const char *end;
+  gsize want = 0;
+  for (;;)
+    {
+      gssize n = g_input_stream_read (in, buf, sizeof buf, NULL, NULL);
+      if (n <= 0)
+        return FALSE;
+      g_string_append_len (req, buf, n);
+      if (want == 0 && (end = strstr (req->str, "\r\n\r\n")) != NULL)
+        {
+          g_autofree char *head = g_ascii_strdown (req->str, end - req->str);
+          const char *cl = strstr (head, "content-length:");
+          want = (end - req->str) + 4 + (cl ? g_ascii_strtoull (cl + 15, NULL, 10) : 0);
+        }
+      if (want && req->len >= want)
+        return TRUE;
+    }
+}
+
+static void
+hostile_serve (Hostile *h, GSocketConnection *conn)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  /* no handler outlives a test that went wrong by more than a few seconds */
+  g_socket_set_timeout (g_socket_connection_get_socket (conn), 10);
+  if (!hostile_read_request (conn))
+    goto out;
+  switch (h->mode)
+    {
+    case HOSTILE_DRIP:
+      {
+        /* a valid answer, padded to 600 bytes and sent one byte every 100 ms: 60 s in all,
+         * while no single read ever waits longer than 100 ms */
+        g_autofree char *body = g_strdup_printf ("{\"choices\":[{\"message\":{\"role\":\"assistant\",\"content\":%s}}]}",
+                                                 "\"{\\\"tasks\\\":[]}\"");
+        g_autoptr(GString) padded = g_string_new (body);
+        g_autofree char *head = NULL;
+        while (padded->len < 600)
+          g_string_append_c (padded, ' ');
+        head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %u\r\n"
+                                "Connection: close\r\n\r\n", (guint) padded->len);
+        if (!g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
+          goto out;
+        for (gsize i = 0; i < padded->len && !g_atomic_int_get (&h->stop); i++)
+          {
+            if (!g_output_stream_write_all (out, padded->str + i, 1, NULL, NULL, NULL)
+                || !g_output_stream_flush (out, NULL, NULL))
+              break;
+            h->sent++;
+            g_usleep (100 * 1000);
+          }
+        break;
+      }
+    case HOSTILE_ENDLESS:
+      {
+        static const char head[] = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                   "Transfer-Encoding: chunked\r\n\r\n";
+        g_autofree char *chunk = g_malloc (64 * 1024 + 16);
+        gsize len;
+        memcpy (chunk, "10000\r\n", 7);
+        memset (chunk + 7, ' ', 64 * 1024);
+        memcpy (chunk + 7 + 64 * 1024, "\r\n", 2);
+        len = 7 + 64 * 1024 + 2;
+        if (!g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL))
+          goto out;
+        while (!g_atomic_int_get (&h->stop) && h->sent < HOSTILE_ENDLESS_CEILING
+               && g_output_stream_write_all (out, chunk, len, NULL, NULL, NULL))
+          h->sent += 64 * 1024;
+        g_output_stream_write_all (out, "0\r\n\r\n", 5, NULL, NULL, NULL);
+        break;
+      }
+    case HOSTILE_GZIP_BOMB:
+      {
+        g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                                                 "Content-Encoding: gzip\r\nContent-Length: %" G_GSIZE_FORMAT "\r\n"
+                                                 "Connection: close\r\n\r\n", g_bytes_get_size (h->bomb));
+        if (g_output_stream_write_all (out, head, strlen (head), NULL, NULL, NULL)
+            && g_output_stream_write_all (out, g_bytes_get_data (h->bomb, NULL), g_bytes_get_size (h->bomb), NULL, NULL,
+                                          NULL))
+          h->sent = g_bytes_get_size (h->bomb);
+        break;
+      }
+    }
+out:
+  g_io_stream_close (G_IO_STREAM (conn), NULL, NULL);
+}
+
+/* One connection, accepted and served on a thread of its own: no main context involved, so the
+ * client under test may block its thread as it likes. */
+static gpointer
+hostile_thread (gpointer data)
+{
+  Hostile *h = data;
+  g_autoptr(GSocketConnection) conn = g_socket_listener_accept (h->listener, NULL, h->cancel, NULL);
+  if (conn)
+    hostile_serve (h, conn);
+  return NULL;
+}
+
+static void
+hostile_start (Hostile *h, HostileMode mode, GBytes *bomb)
+{
+  g_autoptr(GError) error = NULL;
+  guint16 port;
+  memset (h, 0, sizeof *h);
+  h->mode = mode;
+  h->bomb = bomb;
+  h->cancel = g_cancellable_new ();
+  h->listener = g_socket_listener_new ();
+  port = g_socket_listener_add_any_inet_port (h->listener, NULL, &error);
+  g_assert_no_error (error);
+  h->url = g_strdup_printf ("http://127.0.0.1:%u/v1", port);
+  h->thread = g_thread_new ("hostile-server", hostile_thread, h);
+}
+
+static void
+hostile_stop (Hostile *h)
+{
+  g_atomic_int_set (&h->stop, 1);
+  g_cancellable_cancel (h->cancel);
+  g_thread_join (h->thread);
+  g_socket_listener_close (h->listener);
+  g_object_unref (h->listener);
+  g_object_unref (h->cancel);
+  g_free (h->url);
+  if (h->bomb)
+    g_bytes_unref (h->bomb);
+}
+
+/* 64 MiB of spaces, gzip-compressed to some 64 KB: far under the cap as sent, far over it decoded */
+static GBytes *
+gzip_bomb (void)
+{
+  g_autoptr(GZlibCompressor) z = g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9);
+  g_autoptr(GOutputStream) mem = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) zs = g_converter_output_stream_new (mem, G_CONVERTER (z));
+  g_autofree char *block = g_malloc (1024 * 1024);
+  g_autoptr(GError) error = NULL;
+  memset (block, ' ', 1024 * 1024);
+  for (guint i = 0; i < 64; i++)
+    {
+      g_assert_true (g_output_stream_write_all (zs, block, 1024 * 1024, NULL, NULL, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (g_output_stream_close (zs, NULL, &error));
+  return g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+}
+
+/* --llm-timeout is a deadline for the whole exchange: a server that drips a byte every 100 ms
+ * never trips a per-read timeout, and would finish after 60 s. */
+static void
+test_llm_deadline (Fixture *f, gconstpointer data)
+{
+  Hostile h;
+  RwLlmConfig cfg;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *answer = NULL;
+  gint64 t0;
+
+  hostile_start (&h, HOSTILE_DRIP, NULL);
+  rw_llm_config_init (&cfg);
+  cfg.endpoint = h.url;
+  cfg.timeout_s = 1;
+  t0 = g_get_monotonic_time ();
+  answer = rw_llm_chat (&cfg, "system", "user", &error);
+  g_assert_null (answer);
+  g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TIMEOUT);
+  g_assert_true (g_str_has_prefix (error->message, h.url));
+  g_assert_nonnull (strstr (error->message, "no answer within 1 s"));
+  /* far under the 60 s the server takes, whatever the machine's load */
+  g_assert_cmpint (g_get_monotonic_time () - t0, <, 30 * G_USEC_PER_SEC);
+  hostile_stop (&h);
+  g_assert_cmpint (h.sent, <, 600);
+}
+
+/* The answer is read with a running total, counted after decompression: an endless chunked
+ * answer and a gzip bomb both stop at the cap with the endpoint and the cap named. */
+static void
+test_llm_size_cap (Fixture *f, gconstpointer data)
+{
+  g_autofree char *cap = g_strdup_printf ("the answer is larger than the limit of %u bytes",
+                                          (guint) RW_LLM_MAX_ANSWER_BYTES);
+  for (HostileMode mode = HOSTILE_ENDLESS; mode <= HOSTILE_GZIP_BOMB; mode++)
+    {
+      Hostile h;
+      RwLlmConfig cfg;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *answer = NULL;
+
+      hostile_start (&h, mode, mode == HOSTILE_GZIP_BOMB ? gzip_bomb () : NULL);
+      if (h.bomb)
+        g_assert_cmpuint (g_bytes_get_size (h.bomb), <, RW_LLM_MAX_ANSWER_BYTES / 4);
+      rw_llm_config_init (&cfg);
+      cfg.endpoint = h.url;
+      cfg.timeout_s = 60;   /* the cap stops these, not the deadline */
+      answer = rw_llm_chat (&cfg, "system", "user", &error);
+      g_assert_null (answer);
+      g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_LLM);
+      g_assert_true (g_str_has_prefix (error->message, h.url));
+      g_assert_nonnull (strstr (error->message, cap));
+      hostile_stop (&h);
+      if (mode == HOSTILE_ENDLESS)
+        g_assert_cmpint (h.sent, <, HOSTILE_ENDLESS_CEILING);
+    }
+  /* a smaller cap from the configuration applies the same way, to a valid answer too */
+  {
+    LlmServer srv;
+    RwLlmConfig cfg;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *answer = NULL;
+    llm_server_start (&srv);
+    rw_llm_config_init (&cfg);
+    cfg.endpoint = srv.url;
+    cfg.max_answer_bytes = 100;
+    answer = rw_llm_chat (&cfg, "system", "user", &error);
+    g_assert_null (answer);
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_LLM);
+    g_assert_nonnull (strstr (error->message, "larger than the limit of 100 bytes"));
+    g_clear_error (&error);
+    cfg.max_answer_bytes = 0;   /* the default */
+    answer = rw_llm_chat (&cfg, "system", "user", &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (answer);
+    llm_server_stop (&srv);
+  }
+}
+
+/* Only http:// and https:// endpoints: anything else is a clear error (it was a libsoup
+ * CRITICAL, fatal under G_DEBUG=fatal-warnings). */
+static void
+test_llm_scheme (Fixture *f, gconstpointer data)
+{
+  static const struct { const char *endpoint, *message; } cases[] = {
+    { "file:///etc/passwd", "the endpoint must be an http:// or https:// URL, not file://" },
+    { "FILE:///tmp/v1", "the endpoint must be an http:// or https:// URL, not file://" },
+    { "ftp://127.0.0.1/v1", "the endpoint must be an http:// or https:// URL, not ftp://" },
+    { "data:text/plain,hello", "the endpoint must be an http:// or https:// URL, not data://" },
+    { "http:///v1", "the endpoint has no host" },
+    { "127.0.0.1:1234/v1", "not a valid URL" },
+    { "", "no LLM endpoint given" },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      RwLlmConfig cfg;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *answer = NULL;
+      rw_llm_config_init (&cfg);
+      cfg.endpoint = cases[i].endpoint;
+      cfg.timeout_s = 1;
+      answer = rw_llm_chat (&cfg, "system", "user", &error);
+      g_assert_null (answer);
+      g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_LLM);
+      if (strstr (error->message, cases[i].message) == NULL)
+        g_error ("%s: %s", cases[i].endpoint, error->message);
+    }
+}
+
+static gsize
+column_len (sqlite3_stmt *stmt, int col)
+{
+  return (gsize) sqlite3_column_bytes (stmt, col);
+}
+
+/* A huge answer, prompt or argument is stored once, as a bounded prefix naming the whole
+ * text's length and SHA-256, in llm_runs and in the audit chain. */
+static void
+test_llm_bounded_records (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) big = g_string_new (NULL);
+  g_autofree char *big_sha = NULL, *marker = NULL;
+  sqlite3 *db;
+  sqlite3_stmt *stmt;
+
+  /* the store alone: a 3 MB prompt and response (the old rows kept 6 MB) */
+  for (guint i = 0; i < 3 * 1024 * 1024 / 4; i++)
+    g_string_append (big, "ab\xc3\xa9");   /* a 2-byte character, so the cut must find a boundary */
+  big_sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, big->str, big->len);
+  marker = g_strdup_printf ("[truncated: %" G_GSIZE_FORMAT " bytes in all, SHA-256 %s]", big->len, big_sha);
+  g_assert_cmpint (rw_store_llm_run_record (f->store, "http://x/v1", "m", big->str, big->str, "LLM_DECISION",
+                                            big->str, &error), >, 0);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT prompt, prompt_sha256, response, response_sha256, outcome FROM llm_runs",
+                                       -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  for (int col = 0; col < 5; col += 2)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, col);
+      g_assert_cmpuint (column_len (stmt, col), <, RW_STORE_LLM_TEXT_MAX + 200);
+      g_assert_true (g_utf8_validate (text, -1, NULL));
+      g_assert_true (g_str_has_prefix (text, "ab\xc3\xa9"));
+      g_assert_true (g_str_has_suffix (text, marker));
+    }
+  /* the hashes are of the whole texts */
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 1), ==, big_sha);
+  g_assert_cmpstr ((const char *) sqlite3_column_text (stmt, 3), ==, big_sha);
+  sqlite3_finalize (stmt);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM llm_runs", NULL, NULL, NULL), ==, SQLITE_OK);
+
+  /* end to end: an LLM plan with a 600 KB argument; every row and every audit event stays small */
+  {
+    LlmServer srv;
+    RwLlmConfig cfg;
+    g_autoptr(RwPlanner) llm = NULL;
+    g_autoptr(RwKeyring) kr = rw_keyring_new_ephemeral ();
+    RwGuardConfig guard;
+    RwIncidentParams p = { 0 };
+    g_autoptr(RwIncidentResult) r = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GString) note = g_string_new (NULL);
+    g_autofree char *note_sha = NULL, *note_marker = NULL;
+    guint runs = 0, bounded = 0;
+
+    for (guint i = 0; i < 600 * 1024; i++)
+      g_string_append_c (note, 'n');
+    note_sha = g_compute_checksum_for_string (G_CHECKSUM_SHA256, note->str, note->len);
+    note_marker = g_strdup_printf ("[truncated: %" G_GSIZE_FORMAT " bytes in all, SHA-256 %s]", note->len, note_sha);
+    llm_server_start (&srv);
+    g_atomic_int_set (&srv.mode, LLM_BIG_ARG);
+    rw_llm_config_init (&cfg);
+    cfg.endpoint = srv.url;
+    cfg.timeout_s = 30;
+    llm = rw_llm_planner_new (&cfg, f->store);
+    rw_guard_config_init (&guard);
+    guard.use_z3 = FALSE;
+    p.text = DONE_CHECK, p.topo = f->topo, p.runbooks = f->books, p.store = f->store, p.keys = kr;
+    p.planner = llm, p.guard = &guard;
+    r = rw_incident_run (&p, &error);
+    g_assert_no_error (error);
+    llm_server_stop (&srv);
+
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT prompt, response, response_sha256 FROM llm_runs", -1, &stmt, NULL),
+                     ==, SQLITE_OK);
+    while (sqlite3_step (stmt) == SQLITE_ROW)
+      {
+        runs++;
+        g_assert_cmpuint (column_len (stmt, 0), <, RW_STORE_LLM_TEXT_MAX + 200);
+        g_assert_cmpuint (column_len (stmt, 1), <, RW_STORE_LLM_TEXT_MAX + 200);
+        g_assert_nonnull (strstr ((const char *) sqlite3_column_text (stmt, 1), "bytes in all, SHA-256"));
+      }
+    sqlite3_finalize (stmt);
+    g_assert_cmpuint (runs, >=, 1);
+    events = rw_store_events (f->store, -1, &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < events->len; i++)
+      {
+        const RwAuditEvent *e = events->pdata[i];
+        g_assert_cmpuint (strlen (e->payload), <, 64 * 1024);
+        if (strstr (e->payload, note_marker))
+          bounded++;
+      }
+    g_assert_cmpuint (bounded, >=, 1);
+    {
+      gint64 bad = 0;
+      g_autofree char *why = NULL;
+      g_assert_true (rw_store_verify_chain (f->store, &bad, &why, &error));
+      g_assert_no_error (error);
+    }
+  }
+  sqlite3_close (db);
 }
 
 /* The answer path without a server: as it is, repaired, or refused with the source named. */
@@ -1842,6 +2241,165 @@ test_runbooks_damaged (Fixture *f, gconstpointer data)
   g_assert_cmpuint (refused, >, 100);
 }
 
+/* ---- issue 15: keys and the chained ticket state ---- */
+
+/* `keys rotate` at the top of the version range wrapped to 0 and wrote a file with no keys; a
+ * huge current made saving count up to it for minutes. */
+static void
+test_keys_rotate_limits (Fixture *f, gconstpointer data)
+{
+  static const char hexkey[] = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+  g_autofree char *path = g_build_filename (f->dir, "top", "keys.json", NULL);
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *top = g_strdup_printf ("{\"format\":\"routewise-keys\",\"version\":1,\"current\":4294967295,"
+                                          "\"keys\":{\"1\":\"%s\",\"4294967295\":\"%s\"}}", hexkey, hexkey);
+  g_autofree char *near = g_strdup_printf ("{\"format\":\"routewise-keys\",\"version\":1,\"current\":4294967294,"
+                                           "\"keys\":{\"1\":\"%s\",\"4294967294\":\"%s\"}}", hexkey, hexkey);
+  g_autofree char *after = NULL;
+  g_autoptr(GError) error = NULL;
+  GStatBuf st;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents_full (path, top, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  {
+    g_autoptr(RwKeyring) kr = rw_keyring_load (path, FALSE, &error);
+    g_assert_no_error (error);
+    g_assert_false (rw_keyring_rotate (kr, &error));
+    g_assert_nonnull (error);
+    g_assert_nonnull (strstr (error->message, "cannot rotate: key version 4294967295 is the highest"));
+    g_assert_true (g_str_has_prefix (error->message, path));
+    g_clear_error (&error);
+    g_assert_cmpuint (rw_keyring_current (kr), ==, 4294967295u);
+    g_assert_cmpuint (rw_keyring_n_keys (kr), ==, 2);
+  }
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, top); /* untouched: no key lost */
+
+  /* one below the top: rotates at once (saving walks the keys there are, not 1..current) */
+  g_assert_true (g_file_set_contents_full (path, near, -1, G_FILE_SET_CONTENTS_NONE, 0600, &error));
+  {
+    g_autoptr(RwKeyring) kr = rw_keyring_load (path, FALSE, &error);
+    g_autoptr(RwKeyring) again = NULL;
+    g_assert_no_error (error);
+    g_assert_true (rw_keyring_rotate (kr, &error));
+    g_assert_no_error (error);
+    again = rw_keyring_load (path, FALSE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (rw_keyring_current (again), ==, 4294967295u);
+    g_assert_cmpuint (rw_keyring_n_keys (again), ==, 3);
+    g_assert_true (rw_keyring_retired_at (again, 4294967294u, NULL));
+  }
+  /* written atomically: mode 0600, and nothing but the key file is left in its directory */
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+  {
+    g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+    const char *name;
+    guint n = 0;
+    while ((name = g_dir_read_name (d)))
+      {
+        g_assert_cmpstr (name, ==, "keys.json");
+        n++;
+      }
+    g_assert_cmpuint (n, ==, 1);
+  }
+}
+
+/* A captured envelope replayed to the inbox of the next run (a restart) was accepted. */
+static void
+test_envelopes_replay_after_restart (Fixture *f, gconstpointer data)
+{
+  g_autoptr(RwKeyring) kr = rw_keyring_new_ephemeral ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) b1 = body ("t1");
+  gint64 now = g_get_real_time () / 1000;
+  g_autoptr(RwEnvelope) e = rw_envelope_seal (kr, "scheduler", 1, now, b1);
+  {
+    g_autoptr(RwInbox) in = rw_inbox_new (kr, f->store);
+    g_assert_true (rw_inbox_accept (in, e, now + 10, &error));
+    g_assert_no_error (error);
+  }
+  {
+    g_autoptr(RwInbox) in = rw_inbox_new (kr, f->store);
+    g_autoptr(RwEnvelope) fresh = rw_envelope_seal (kr, "scheduler", 1, now + 20, b1);
+    g_assert_false (rw_inbox_accept (in, e, now + 30, &error));
+    g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_REPLAYED);
+    g_assert_nonnull (strstr (error->message, "seen before, by an earlier inbox"));
+    g_clear_error (&error);
+    /* a new run of the sender starts its sequence again: that is not a replay */
+    g_assert_true (rw_inbox_accept (in, fresh, now + 30, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (rw_store_verify_chain (f->store, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* A live inbox took envelopes signed with a retired key version for ever. */
+static void
+test_envelopes_retired_key (Fixture *f, gconstpointer data)
+{
+  g_autoptr(RwKeyring) kr = rw_keyring_new_ephemeral ();
+  g_autoptr(RwInbox) in = rw_inbox_new (kr, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) b1 = body ("t1");
+  gint64 now = g_get_real_time () / 1000, retired = 0;
+  g_autoptr(RwEnvelope) before = rw_envelope_seal (kr, "scheduler", 1, now, b1);
+  g_autoptr(RwEnvelope) late = rw_envelope_seal (kr, "scheduler", 2, now, b1);
+  g_autoptr(RwEnvelope) stale = NULL;
+
+  g_assert_true (rw_keyring_rotate (kr, &error));
+  g_assert_true (rw_keyring_retired_at (kr, 1, &retired));
+  g_assert_false (rw_keyring_retired_at (kr, 2, NULL));
+  /* sealed just before the rotation: still taken within the grace period */
+  g_assert_true (rw_inbox_accept (in, before, now + 1000, &error));
+  g_assert_no_error (error);
+  /* after it, refused, though the MAC is right and the record still verifies */
+  g_assert_false (rw_inbox_accept (in, late, retired + RW_KEY_GRACE_MS + 1, &error));
+  g_assert_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_UNKNOWN_KEY);
+  g_assert_nonnull (strstr (error->message, "signed with key version 1, retired"));
+  g_clear_error (&error);
+  g_assert_true (rw_envelope_verify_record (kr, late, &error));
+  /* the new key is taken */
+  stale = rw_envelope_seal (kr, "scheduler", 3, retired + RW_KEY_GRACE_MS, b1);
+  g_assert_cmpuint (stale->key_version, ==, 2);
+  g_assert_true (rw_inbox_accept (in, stale, retired + RW_KEY_GRACE_MS + 1, &error));
+  g_assert_no_error (error);
+}
+
+/* A ticket's status and its updates, written behind the store's back, passed. */
+static void
+test_tickets_forged (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) detail = body ("t1");
+  g_autofree char *why = NULL;
+  gint64 id, bad = -1;
+  sqlite3 *db;
+
+  id = rw_store_ticket_create (f->store, "R2 fibre cut", "fibre-cut", "high", &error);
+  g_assert_no_error (error);
+  g_assert_true (rw_store_ticket_update (f->store, id, "t1", "done", detail, &error));
+  g_assert_true (rw_store_ticket_set_status (f->store, id, "escalated", "needs a human", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (rw_store_verify_chain (f->store, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_cmpint (sqlite3_open (f->db_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE tickets SET status = 'resolved', reason = NULL", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (rw_store_verify_chain (f->store, &bad, &why, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (why, ==, "ticket 1 differs from the audit chain: its status, reason or content was changed outside "
+                            "Routewise");
+  g_clear_pointer (&why, g_free);
+  g_assert_cmpint (sqlite3_exec (db, "UPDATE tickets SET status = 'escalated', reason = 'needs a human';"
+                                     "INSERT INTO ticket_updates (ticket_id, ts, task_id, status, detail) "
+                                     "VALUES (1, 'now', 't9', 'done', '{}')", NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_false (rw_store_verify_chain (f->store, &bad, &why, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (why, ==, "ticket update 2 is not in the audit chain (the row was added or changed outside Routewise)");
+  sqlite3_close (db);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1861,8 +2419,16 @@ main (int argc, char **argv)
   ADD ("/intake/scheduler/invalid-plans-fall-back", test_scheduler_invalid_plans_fall_back);
   ADD ("/intake/envelopes", test_envelopes);
   ADD ("/intake/keys/rotation", test_keys_rotation);
+  ADD ("/intake/keys/rotate-limits", test_keys_rotate_limits);
+  ADD ("/intake/envelopes/replay-after-restart", test_envelopes_replay_after_restart);
+  ADD ("/intake/envelopes/retired-key", test_envelopes_retired_key);
+  ADD ("/intake/tickets/forged", test_tickets_forged);
   ADD ("/intake/llm", test_llm_planner);
   ADD ("/intake/llm/answer", test_llm_answer);
+  ADD ("/intake/llm/deadline", test_llm_deadline);
+  ADD ("/intake/llm/size-cap", test_llm_size_cap);
+  ADD ("/intake/llm/scheme", test_llm_scheme);
+  ADD ("/intake/llm/bounded-records", test_llm_bounded_records);
   ADD ("/intake/incident/resolved", test_incident_resolved);
   ADD ("/intake/incident/long-text", test_incident_long_text);
   ADD ("/intake/incident/escalations", test_incident_escalations);

@@ -11,6 +11,7 @@
  * The writer processes are this binary run again as `test-store --writer DB COUNT`.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-canonical.h"
+#include "rw-keyring.h"
 #include "rw-store.h"
 
 #include <glib.h>
@@ -210,6 +211,48 @@ documented_envelope (const RwAuditEvent *e)
   return rw_json_canonical (node);
 }
 
+/* The keyed text: the same members plus seq and ts (every column but the hashes). */
+static char *
+documented_keyed_envelope (const RwAuditEvent *e)
+{
+  g_autoptr(JsonObject) o = json_object_new ();
+  g_autoptr(JsonNode) node = json_node_new (JSON_NODE_OBJECT);
+  json_object_set_string_member (o, "ts", e->ts);
+  json_object_set_int_member (o, "seq", e->seq);
+  json_object_set_member (o, "payload", parse_json (e->payload));
+  if (e->run_id > 0)
+    json_object_set_int_member (o, "run_id", e->run_id);
+  else
+    json_object_set_null_member (o, "run_id");
+  json_object_set_string_member (o, "kind", e->kind);
+  if (e->decision_tag)
+    json_object_set_string_member (o, "decision_tag", e->decision_tag);
+  else
+    json_object_set_null_member (o, "decision_tag");
+  json_object_set_string_member (o, "actor", e->actor);
+  json_node_set_object (node, o);
+  return rw_json_canonical (node);
+}
+
+/* HMAC-SHA256 of prev_hash || keyed envelope under key version 1 of the test's key file. */
+static char *
+keyed_hash_hex (const RwAuditEvent *e)
+{
+  g_autofree char *path = rw_keyring_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwKeyring) kr = rw_keyring_open (path, FALSE, &error);
+  g_autofree char *envelope = documented_keyed_envelope (e);
+  g_autofree char *text = g_strconcat (e->prev_hash, envelope, NULL);
+  gsize len;
+  const guint8 *k;
+  g_autoptr(GHmac) h = NULL;
+  g_assert_no_error (error);
+  k = g_bytes_get_data (rw_keyring_lookup (kr, 1), &len);
+  h = g_hmac_new (G_CHECKSUM_SHA256, k, len);
+  g_hmac_update (h, (const guchar *) text, -1);
+  return g_strdup (g_hmac_get_string (h));
+}
+
 static gboolean
 file_get (const char *path, char **data, gsize *len)
 {
@@ -348,8 +391,7 @@ test_hash_definition (Tmp *t, gconstpointer data)
   for (guint i = 0; i < events->len; i++)
     {
       RwAuditEvent *e = events->pdata[i];
-      g_autofree char *envelope = documented_envelope (e);
-      g_autofree char *hash = sha256_hex (prev, envelope);
+      g_autofree char *hash = keyed_hash_hex (e);
       g_autoptr(JsonNode) payload = parse_json (e->payload);
       g_autofree char *canonical_payload = rw_json_canonical (payload);
       g_assert_cmpint (e->seq, ==, i + 1);
@@ -452,7 +494,8 @@ test_empty_log_verifies (Tmp *t, gconstpointer data)
 
 /* ---- tampering behind the store's back ---- */
 
-static const char changed[] = "its payload, kind, actor, decision tag, run or prev_hash was changed";
+static const char changed[] = "its payload, time, kind, actor, decision tag, run or prev_hash was changed, or its hash "
+                               "was computed without the key";
 
 static void
 test_tamper_payload (Tmp *t, gconstpointer data)
@@ -505,7 +548,8 @@ test_tamper_hash (Tmp *t, gconstpointer data)
   assert_broken (t->db, 30, "event 30: hash does not match its content (the stored hash was changed)");
 }
 
-/* Changing a payload and recomputing that event's hash moves the break to the next link. */
+/* Changing a payload and recomputing that event's hash without the key (the unkeyed chain let
+ * this move the break to the next link, where it could be recomputed too) is found at once. */
 static void
 test_tamper_rehashed (Tmp *t, gconstpointer data)
 {
@@ -528,7 +572,11 @@ test_tamper_rehashed (Tmp *t, gconstpointer data)
   sql = g_strdup_printf ("DROP TRIGGER audit_no_update;"
                          "UPDATE audit SET payload = '{\"forged\":true}', hash = '%s' WHERE seq = 17", hash);
   raw_sql_ok (t->db, sql);
-  assert_broken (t->db, 18, "event 18: prev_hash does not match event 17");
+  /* the unkeyed recomputation that passed before: the keyed hash tells it apart */
+  {
+    g_autofree char *want = g_strdup_printf ("event 17: hash does not match its content (%s)", changed);
+    assert_broken (t->db, 17, want);
+  }
 }
 
 static void
@@ -595,7 +643,10 @@ test_tamper_replace_last (Tmp *t, gconstpointer data)
                          e->decision_tag ? "'" : "", e->decision_tag ? e->decision_tag : "NULL",
                          e->decision_tag ? "'" : "", e->prev_hash, hash);
   raw_sql_ok (t->db, sql);
-  assert_broken (t->db, 20, "event 20: hash differs from the one recorded for the newest event (the event was replaced)");
+  {
+    g_autofree char *want = g_strdup_printf ("event 20: hash does not match its content (%s)", changed);
+    assert_broken (t->db, 20, want);
+  }
 }
 
 /* ---- the triggers ---- */
@@ -941,7 +992,7 @@ test_open_newer (Tmp *t, gconstpointer data)
 {
   make_db (t->db, 3);
   raw_sql_ok (t->db, "UPDATE meta SET value = '99' WHERE key = 'schema_version'");
-  assert_refused_unchanged (t->db, RW_STORE_ERROR_VERSION, "newer Routewise (schema version 99, this version reads up to 3)");
+  assert_refused_unchanged (t->db, RW_STORE_ERROR_VERSION, "newer Routewise (schema version 99, this version reads up to 4)");
 }
 
 static void
@@ -1051,12 +1102,384 @@ test_read_only_refuses_writes (Tmp *t, gconstpointer data)
   g_assert_cmpmem (before, len_before, after, len_after);
 }
 
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) d = g_dir_open (path, 0, NULL);
+  const char *name;
+  while (d && (name = g_dir_read_name (d)))
+    {
+      g_autofree char *p = g_build_filename (path, name, NULL);
+      if (g_file_test (p, G_FILE_TEST_IS_DIR))
+        remove_tree (p);
+      else
+        g_unlink (p);
+    }
+  g_rmdir (path);
+}
+
+/* ---- the keyed chain, checkpoints and safety state (issue 15): each attack that "verified" ---- */
+
+/* seq -> hash, as stored */
+static char *
+stored_hash (const char *path, gint64 seq)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwStore) s = rw_store_open_readonly (path, &error);
+  g_autoptr(GPtrArray) events = NULL;
+  g_assert_no_error (error);
+  events = rw_store_events (s, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (seq, <=, events->len);
+  return g_strdup (((RwAuditEvent *) events->pdata[seq - 1])->hash);
+}
+
+/* Cut the tail and make meta's head match: only the signed checkpoint outside the file can tell. */
+static void
+test_attack_cut_tail (Tmp *t, gconstpointer data)
+{
+  g_autofree char *h40 = NULL, *sql = NULL;
+  make_db (t->db, 59);
+  h40 = stored_hash (t->db, 40);
+  sql = g_strdup_printf ("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE seq > 40;"
+                         "UPDATE meta SET value = '40' WHERE key = 'audit_head_seq';"
+                         "UPDATE meta SET value = '%s' WHERE key = 'audit_head_hash'", h40);
+  raw_sql_ok (t->db, sql);
+  assert_broken (t->db, 41, "events 41–59 are missing: the signed checkpoint records 59 events (the end of the log "
+                            "was cut, or committed events were lost with the WAL file)");
+}
+
+/* Recompute the whole chain after rewriting payloads, the way the unkeyed chain allowed. */
+static void
+test_attack_recompute_chain (Tmp *t, gconstpointer data)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) sql = g_string_new ("DROP TRIGGER audit_no_update;");
+  g_autofree char *prev = NULL, *want = NULL;
+
+  make_db (t->db, 30);
+  {
+    g_autoptr(RwStore) s = open_ok (t->db);
+    events = rw_store_events (s, -1, &error);
+    g_assert_no_error (error);
+  }
+  prev = g_strdup (((RwAuditEvent *) events->pdata[9])->prev_hash);
+  for (guint i = 9; i < events->len; i++)
+    {
+      RwAuditEvent *e = events->pdata[i];
+      g_autofree char *envelope = NULL;
+      g_free (e->payload);
+      e->payload = g_strdup ("{\"forged\":true}");
+      g_free (e->prev_hash);
+      e->prev_hash = g_strdup (prev);
+      envelope = documented_keyed_envelope (e);
+      g_free (prev);
+      prev = sha256_hex (e->prev_hash, envelope); /* every column, but no key */
+      g_string_append_printf (sql, "UPDATE audit SET payload = '{\"forged\":true}', prev_hash = '%s', hash = '%s' "
+                              "WHERE seq = %" G_GINT64_FORMAT ";", e->prev_hash, prev, e->seq);
+    }
+  g_string_append_printf (sql, "UPDATE meta SET value = '%s' WHERE key = 'audit_head_hash';", prev);
+  raw_sql_ok (t->db, sql->str);
+  want = g_strdup_printf ("event 10: hash does not match its content (%s)", changed);
+  assert_broken (t->db, 10, want);
+}
+
+/* Append forged events after the head, with a well-formed unkeyed link. */
+static void
+test_attack_append_forged (Tmp *t, gconstpointer data)
+{
+  g_autofree char *h30 = NULL, *hash = NULL, *sql = NULL, *want = NULL;
+  RwAuditEvent e = { .seq = 31, .ts = (char *) "2026-12-01T10:00:00.000000Z", .kind = (char *) "act",
+                     .actor = (char *) "operator", .decision_tag = (char *) "OPERATOR",
+                     .payload = (char *) "{\"change\":\"shutdown:R1:ISP-A\"}" };
+  make_db (t->db, 30);
+  h30 = stored_hash (t->db, 30);
+  e.prev_hash = h30;
+  {
+    g_autofree char *envelope = documented_keyed_envelope (&e);
+    hash = sha256_hex (h30, envelope);
+  }
+  sql = g_strdup_printf ("INSERT INTO audit (seq, ts, run_id, kind, actor, decision_tag, payload, prev_hash, hash) "
+                         "VALUES (31, '%s', NULL, 'act', 'operator', 'OPERATOR', '%s', '%s', '%s');"
+                         "UPDATE meta SET value = '31' WHERE key = 'audit_head_seq';"
+                         "UPDATE meta SET value = '%s' WHERE key = 'audit_head_hash'", e.ts, e.payload, h30, hash, hash);
+  raw_sql_ok (t->db, sql);
+  want = g_strdup_printf ("event 31: hash does not match its content (%s)", changed);
+  assert_broken (t->db, 31, want);
+}
+
+static void
+test_attack_edit_ts (Tmp *t, gconstpointer data)
+{
+  g_autofree char *want = g_strdup_printf ("event 12: hash does not match its content (%s)", changed);
+  make_db (t->db, 20);
+  raw_sql_ok (t->db, "DROP TRIGGER audit_no_update; UPDATE audit SET ts = '2020-01-01T00:00:00.000000Z' WHERE seq = 12");
+  assert_broken (t->db, 12, want);
+}
+
+/* Text after a NUL byte: C readers stop there, so the old chain hashed only what came before. */
+static void
+test_attack_nul (Tmp *t, gconstpointer data)
+{
+  g_autofree char *msg = NULL;
+  make_db (t->db, 20);
+  raw_sql_ok (t->db, "DROP TRIGGER audit_no_update;"
+                     "UPDATE audit SET payload = payload || char (0) || ' rm -rf /' WHERE seq = 7");
+  assert_broken (t->db, 7, "event 7: its payload holds a NUL byte, with text hidden after it (it was written outside "
+                           "Routewise)");
+  /* at insert: the triggers refuse a NUL anywhere and a payload that is not JSON text */
+  g_unlink (t->db);
+  make_db (t->db, 3);
+  g_assert_cmpint (raw_sql (t->db, "INSERT INTO audit (seq, ts, kind, actor, payload, prev_hash, hash) "
+                                   "VALUES (4, 'x', 'observe', 'agent' || char (0) || 'x', '{}', 'p', 'h')", &msg),
+                   ==, SQLITE_CONSTRAINT);
+  g_assert_cmpstr (msg, ==, "the audit log refuses text with a NUL byte in it");
+  g_clear_pointer (&msg, g_free);
+  g_assert_cmpint (raw_sql (t->db, "INSERT INTO audit (seq, ts, kind, actor, payload, prev_hash, hash) "
+                                   "VALUES (4, 'x', 'observe', 'agent', '{\"a\":', 'p', 'h')", &msg), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpstr (msg, ==, "the audit log refuses a payload that is not JSON text");
+  g_clear_pointer (&msg, g_free);
+  g_assert_cmpint (raw_sql (t->db, "INSERT INTO audit (seq, ts, kind, actor, payload, prev_hash, hash) "
+                                   "VALUES (4, 'x', 'observe', 'agent', x'7b7d', 'p', 'h')", &msg), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpstr (msg, ==, "the audit log refuses a payload that is not JSON text");
+  assert_intact (t->db, 3);
+}
+
+static gboolean
+copy_file (const char *from, const char *to)
+{
+  g_autofree char *data = NULL;
+  gsize len;
+  return g_file_get_contents (from, &data, &len, NULL) && g_file_set_contents (to, data, (gssize) len, NULL);
+}
+
+/* Committed events still in the WAL file when it is lost: the checkpoint names them. */
+static void
+test_attack_lost_wal (Tmp *t, gconstpointer data)
+{
+  g_autofree char *copy = g_build_filename (t->dir, "copy.db", NULL);
+  g_autoptr(RwStore) s = NULL;
+  make_db (t->db, 40); /* closed: the first 40 are in the main file */
+  s = open_ok (t->db);
+  append_events (s, 19, 0, 0); /* 41–59: committed, in the WAL while the store is open */
+  g_assert_true (copy_file (t->db, copy)); /* the file without its WAL */
+  assert_broken (copy, 41, "events 41–59 are missing: the signed checkpoint records 59 events (the end of the log "
+                           "was cut, or committed events were lost with the WAL file)");
+  g_clear_pointer (&s, rw_store_close);
+  assert_intact (t->db, 59);
+}
+
+/* A deleted or forged checkpoint is named too. */
+static void
+test_attack_checkpoint (Tmp *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL, *keys = rw_keyring_default_path (), *dir = g_path_get_dirname (keys);
+  g_autofree char *file = NULL, *text = NULL, *forged = NULL, *why = NULL;
+  make_db (t->db, 10);
+  {
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    g_assert_cmpint (sqlite3_open_v2 (t->db, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT value FROM meta WHERE key = 'audit_db_id'", -1, &st, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (st), ==, SQLITE_ROW);
+    id = g_strdup ((const char *) sqlite3_column_text (st, 0));
+    sqlite3_finalize (st);
+    sqlite3_close (db);
+  }
+  file = g_strdup_printf ("%s/audit-checkpoints/%s.json", dir, id);
+  g_assert_true (g_file_get_contents (file, &text, NULL, NULL));
+  g_assert_nonnull (strstr (text, "\"seq\":10"));
+  /* a lower seq with the old MAC */
+  forged = g_strdup (text);
+  *strstr (forged, "\"seq\":10") = '\0';
+  {
+    g_autofree char *edited = g_strconcat (forged, "\"seq\":9", strstr (text, "\"seq\":10") + 8, NULL);
+    g_assert_true (g_file_set_contents (file, edited, -1, NULL));
+  }
+  why = g_strdup_printf ("the signed checkpoint %s does not verify with key version 1 (it is forged, or belongs to "
+                         "another database)", file);
+  assert_broken (t->db, 0, why);
+  g_unlink (file);
+  g_free (why);
+  why = g_strdup_printf ("there is no signed checkpoint of this log (%s): it was deleted, or the key file is not the "
+                         "one the log was written with", file);
+  {
+    g_autoptr(RwStore) s = rw_store_open_readonly (t->db, &error);
+    g_autofree char *got = NULL;
+    gint64 bad = -1;
+    g_assert_no_error (error);
+    g_assert_false (rw_store_verify_chain (s, &bad, &got, &error));
+    g_assert_cmpstr (got, ==, why);
+  }
+}
+
+/* 30 forged "agreed" rows in the shadow table made a shadow agent graduate. */
+static void
+test_attack_shadow_rows (Tmp *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n = 99;
+  double rate = -1;
+  make_db (t->db, 5);
+  {
+    g_autoptr(RwStore) s = open_ok (t->db);
+    for (int i = 0; i < 3; i++)
+      g_assert_true (rw_store_shadow_record (s, 1, "T1", "local-pref:R1:ISP-B:150", i != 0, &error));
+    g_assert_no_error (error);
+    g_assert_true (rw_store_shadow_agreement (s, "T1", 30, &n, &rate, &error));
+    g_assert_cmpuint (n, ==, 3);
+    g_assert_cmpfloat_with_epsilon (rate, 2.0 / 3.0, 1e-9);
+  }
+  assert_intact (t->db, 8);
+  {
+    g_autoptr(GString) sql = g_string_new (NULL);
+    for (int i = 0; i < 30; i++)
+      g_string_append (sql, "INSERT INTO shadow (run_id, tier, proposal, agreed) VALUES (NULL, 'T1', 'x', 1);");
+    raw_sql_ok (t->db, sql->str);
+  }
+  assert_broken (t->db, 0, "shadow verdict 4 is not in the audit chain (the row was added or changed outside Routewise)");
+  {
+    g_autoptr(RwStore) s = open_ok (t->db);
+    g_assert_true (rw_store_shadow_agreement (s, "T1", 30, &n, &rate, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (n, ==, 0); /* a log that does not verify vouches for no verdict */
+  }
+  /* changing a real verdict is found the same way */
+  raw_sql_ok (t->db, "DELETE FROM shadow WHERE id > 3; UPDATE shadow SET agreed = 1 WHERE id = 1");
+  assert_broken (t->db, 0, "shadow verdict 1 is not in the audit chain (the row was added or changed outside Routewise)");
+}
+
+static void
+test_attack_learning_rows (Tmp *t, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+  make_db (t->db, 5);
+  {
+    g_autoptr(RwStore) s = open_ok (t->db);
+    g_assert_true (rw_store_learning_record (s, "congestion", "local_pref", 0.8, &error));
+    g_assert_true (rw_store_learning_record (s, "congestion", "local_pref", 0.1, &error));
+    g_assert_no_error (error);
+  }
+  assert_intact (t->db, 7);
+  raw_sql_ok (t->db, "UPDATE learning SET n = 40, reward_sum = 39.5");
+  assert_broken (t->db, 0, "the learning statistics of congestion/local_pref differ from the rewards in the audit chain "
+                           "(the table was changed outside Routewise)");
+}
+
+/* A database written before keying: verifies, says so, and is keyed from its next event. */
+static void
+test_migration_unkeyed (Tmp *t, gconstpointer data)
+{
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) sql = g_string_new ("DROP TRIGGER audit_no_update;"
+    "DELETE FROM meta WHERE key IN ('audit_key_version', 'audit_keyed_from', 'audit_db_id');"
+    "UPDATE meta SET value = '3' WHERE key = 'schema_version'; DROP INDEX audit_kind;");
+  g_autofree char *prev = g_strdup (RW_STORE_GENESIS_HASH), *note = NULL;
+
+  /* the chain schema version 3 wrote: plain SHA-256 of prev_hash || envelope without seq and ts */
+  make_db (t->db, 12);
+  {
+    g_autoptr(RwStore) s = open_ok (t->db);
+    events = rw_store_events (s, -1, &error);
+    g_assert_no_error (error);
+  }
+  for (guint i = 0; i < events->len; i++)
+    {
+      RwAuditEvent *e = events->pdata[i];
+      g_autofree char *envelope = documented_envelope (e);
+      g_autofree char *hash = sha256_hex (prev, envelope);
+      g_string_append_printf (sql, "UPDATE audit SET prev_hash = '%s', hash = '%s' WHERE seq = %" G_GINT64_FORMAT ";",
+                              prev, hash, e->seq);
+      g_free (prev);
+      prev = g_steal_pointer (&hash);
+    }
+  g_string_append_printf (sql, "UPDATE meta SET value = '%s' WHERE key = 'audit_head_hash';", prev);
+  raw_sql_ok (t->db, sql->str);
+  {
+    g_autoptr(RwStore) s = rw_store_open_readonly (t->db, &error);
+    g_assert_no_error (error);
+    g_assert_true (rw_store_verify_chain (s, NULL, NULL, &error));
+    g_assert_no_error (error);
+    note = rw_store_keying_note (s, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_str_has_prefix (note, "the log predates keying: its hashes are plain SHA-256"));
+  }
+  /* read-write: keyed from event 13, "store.keyed", on */
+  {
+    g_autoptr(RwStore) s = open_ok (t->db);
+    append_events (s, 5, 0, 0);
+    g_clear_pointer (&note, g_free);
+    note = rw_store_keying_note (s, &error);
+    g_assert_cmpstr (note, ==, "events 1 to 12 predate keying: their hashes are plain SHA-256, which anyone who can "
+                               "write the file can recompute; events from 13 on are keyed (key version 1)");
+    g_clear_pointer (&events, g_ptr_array_unref);
+    events = rw_store_events (s, -1, &error);
+    g_assert_cmpstr (((RwAuditEvent *) events->pdata[12])->kind, ==, "store.keyed");
+  }
+  assert_intact (t->db, 18);
+  /* and a keyed event cannot be passed off as an old one */
+  raw_sql_ok (t->db, "DROP TRIGGER audit_no_update; UPDATE audit SET ts = '2020-01-01T00:00:00.000000Z' WHERE seq = 15");
+  {
+    g_autofree char *want = g_strdup_printf ("event 15: hash does not match its content (%s)", changed);
+    assert_broken (t->db, 15, want);
+  }
+}
+
+/* Verifying evidence never changes it: a copy with its WAL file stays byte for byte the same
+ * (a read-write connection folded the WAL into the file on close), and nothing is created. */
+static void
+test_verify_read_only_copy (Tmp *t, gconstpointer data)
+{
+  g_autofree char *dir = g_build_filename (t->dir, "evidence", NULL);
+  g_autofree char *copy = g_build_filename (dir, "copy.db", NULL), *copy_wal = g_strconcat (copy, "-wal", NULL);
+  g_autofree char *wal = g_strconcat (t->db, "-wal", NULL);
+  g_autofree char *before = NULL, *before_wal = NULL, *after = NULL, *after_wal = NULL;
+  gsize lb, lbw, la, law;
+  g_autoptr(RwStore) s = NULL;
+
+  g_assert_cmpint (g_mkdir (dir, 0755), ==, 0);
+  make_db (t->db, 20);
+  s = open_ok (t->db);
+  append_events (s, 5, 0, 0);
+  g_assert_true (copy_file (t->db, copy) && copy_file (wal, copy_wal));
+  g_clear_pointer (&s, rw_store_close);
+  g_assert_true (file_get (copy, &before, &lb) && file_get (copy_wal, &before_wal, &lbw));
+  g_assert_cmpuint (lbw, >, 0);
+  g_assert_cmpint (g_chmod (copy, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+  assert_intact (copy, 25);
+  g_assert_cmpint (g_chmod (dir, 0755), ==, 0);
+  g_assert_true (file_get (copy, &after, &la) && file_get (copy_wal, &after_wal, &law));
+  g_assert_cmpmem (before, lb, after, la);
+  g_assert_cmpmem (before_wal, lbw, after_wal, law);
+  /* without a WAL file nothing is created beside the database */
+  g_unlink (copy_wal);
+  {
+    g_autofree char *shm = g_strconcat (copy, "-shm", NULL);
+    g_unlink (shm);
+  }
+  assert_intact (t->db, 25);
+  assert_no_side_files (t->db);
+  remove_tree (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
+  g_autofree char *conf = NULL;
+  int status;
+
   if (argc == 4 && strcmp (argv[1], "--writer") == 0)
     return writer_main (argv[2], argv[3]);
 
+  /* the chain's key file and checkpoints go to a configuration directory of the test's own
+   * (the writer processes inherit it) */
+  conf = g_dir_make_tmp ("rw-store-conf-XXXXXX", NULL);
+  g_assert_nonnull (conf);
+  g_setenv ("XDG_CONFIG_HOME", conf, TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/canonical/key-order", test_canonical_key_order);
@@ -1085,6 +1508,19 @@ main (int argc, char *argv[])
   ADD ("/store/open/damaged-audit-page", test_damaged_audit_page);
   ADD ("/store/open/missing-read-only", test_open_missing_read_only);
   ADD ("/store/open/read-only-refuses-writes", test_read_only_refuses_writes);
+  ADD ("/store/attack/cut-tail", test_attack_cut_tail);
+  ADD ("/store/attack/recompute-chain", test_attack_recompute_chain);
+  ADD ("/store/attack/append-forged", test_attack_append_forged);
+  ADD ("/store/attack/edit-ts", test_attack_edit_ts);
+  ADD ("/store/attack/nul-byte", test_attack_nul);
+  ADD ("/store/attack/lost-wal", test_attack_lost_wal);
+  ADD ("/store/attack/checkpoint", test_attack_checkpoint);
+  ADD ("/store/attack/shadow-rows", test_attack_shadow_rows);
+  ADD ("/store/attack/learning-rows", test_attack_learning_rows);
+  ADD ("/store/migration/unkeyed", test_migration_unkeyed);
+  ADD ("/store/open/verify-read-only-copy", test_verify_read_only_copy);
 #undef ADD
-  return g_test_run ();
+  status = g_test_run ();
+  remove_tree (conf);
+  return status;
 }

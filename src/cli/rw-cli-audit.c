@@ -14,7 +14,7 @@
 static void
 audit_usage (FILE *out)
 {
-  fputs (_("Usage: routewise-cli audit verify DB [--json]\n"
+  fputs (_("Usage: routewise-cli audit verify DB [--json] [--keys FILE]\n"
            "       routewise-cli audit list DB [--run ID]\n\n"
            "  verify  check the database structure and recompute every link of the audit chain;\n"
            "          names the first broken link. Exit status: 0 intact, 1 broken, 2 bad input.\n"
@@ -33,7 +33,7 @@ open_db (const char *path, int *status)
 
 static void
 print_verify_json (const char *path, gboolean intact, gint64 head_seq, const char *head_hash, gint64 first_bad,
-                   const char *problem)
+                   const char *problem, const char *note)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -62,6 +62,12 @@ print_verify_json (const char *path, gboolean intact, gint64 head_seq, const cha
     json_builder_add_string_value (b, problem);
   else
     json_builder_add_null_value (b);
+  /* null when every event is keyed; else which events predate keying */
+  json_builder_set_member_name (b, "keying");
+  if (note)
+    json_builder_add_string_value (b, note);
+  else
+    json_builder_add_null_value (b);
   json_builder_end_object (b);
   root = json_builder_get_root (b);
   rw_cli_print_json (root);
@@ -71,30 +77,35 @@ static int
 audit_verify (int argc, char **argv)
 {
   gboolean json = FALSE;
+  g_autofree char *keys_path = NULL;
   GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
+    { "keys", 0, 0, G_OPTION_ARG_FILENAME, &keys_path,
+      N_("Key file the chain is keyed with (default: ~/.config/routewise/keys.json)"), "FILE" },
     { NULL }
   };
   g_autoptr(GOptionContext) ctx = g_option_context_new (N_("DB — check that the audit chain is intact"));
   g_autoptr(RwStore) s = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *damage = NULL, *problem = NULL, *head_hash = NULL;
+  g_autofree char *damage = NULL, *problem = NULL, *head_hash = NULL, *note = NULL;
   gint64 first_bad = 0, head_seq = 0;
   gboolean intact = FALSE, problem_names_file = FALSE;
   int status;
 
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx,
-    N_("Runs SQLite's structural check, then recomputes every event's hash and its link to the one\n"
-    "before. The database is only read. Exit status: 0 intact, 1 broken or damaged, 2 bad input\n"
-    "(no such file, not a Routewise database)."));
+    N_("Runs SQLite's structural check, then recomputes every event's keyed hash (HMAC-SHA256 with\n"
+    "the key file's key) and its link to the one before, compares the head with the signed\n"
+    "checkpoint kept beside the key file, and checks the shadow verdicts and learning statistics\n"
+    "against the chain. The database is opened read-only and never changed. Exit status: 0 intact,\n"
+    "1 broken or damaged, 2 bad input (no such file, not a Routewise database, no key)."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc != 2)
     return rw_cli_bad_input (_("audit verify needs exactly one database file (see --help)"));
 
   /* A damaged Routewise database is an answer to "is the log intact?", not bad input. */
-  if ((s = rw_store_open_readonly (argv[1], &error)) == NULL)
+  if ((s = rw_store_open_with_keys (argv[1], keys_path, TRUE, &error)) == NULL)
     {
       if (!g_error_matches (error, RW_STORE_ERROR, RW_STORE_ERROR_CORRUPT))
         return rw_cli_bad_input ("%s", error->message);
@@ -123,8 +134,11 @@ audit_verify (int argc, char **argv)
       g_clear_error (&error); /* already broken; the head is extra detail */
     }
 
+  if (s && intact && (note = rw_store_keying_note (s, &error)) == NULL && error)
+    return rw_cli_bad_input ("%s", error->message);
+
   if (json)
-    print_verify_json (argv[1], intact, head_seq, head_hash, first_bad, problem);
+    print_verify_json (argv[1], intact, head_seq, head_hash, first_bad, problem, note);
   else if (intact)
     {
       g_autofree char *count = g_strdup_printf ("%" G_GINT64_FORMAT, head_seq);
@@ -132,6 +146,8 @@ audit_verify (int argc, char **argv)
       printf (g_dngettext (GETTEXT_PACKAGE, "OK: %s: the audit chain of %s event is intact (head %.16s…)\n",
                            "OK: %s: the audit chain of %s events is intact (head %.16s…)\n", (gulong) head_seq),
               argv[1], count, head_hash);
+      if (note)
+        printf (_("Note: %s\n"), note);
     }
   else if (problem_names_file)
     printf (_("BROKEN: %s\n"), problem);

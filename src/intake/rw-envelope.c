@@ -1,105 +1,25 @@
-/* rw-envelope.c — keyring, sealing, verification and the replay-refusing inbox.
+/* rw-envelope.c — sealing, verification and the replay-refusing inbox (the keyring itself is
+ * src/store/rw-keyring.c).
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-envelope.h"
 #include "rw-canonical.h"
-#include "rw-file.h"
 #include "rw-json-util.h"
 
-#include <errno.h>
-#include <gio/gio.h>
-#include <glib/gstdio.h>
 #include <string.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-
-#define KEYS_FORMAT "routewise-keys"
-#define KEYS_MAX_BYTES ((gsize) 1 << 20) /* a key file holds a few hundred bytes per version */
-
-struct _RwKeyring {
-  char *path;              /* NULL: in memory only */
-  guint current;
-  GHashTable *keys;        /* GUINT_TO_POINTER (version) -> GBytes (RW_KEY_BYTES) */
-};
-
-static GBytes *
-random_key (void)
-{
-  guint8 *k = g_malloc (RW_KEY_BYTES);
-  gsize got = 0;
-  /* GRand is not a cryptographic generator; the kernel's is. getrandom() needs no file (it works
-   * in sandboxes without /dev) and, once the pool is seeded at boot, does not fail; a kernel
-   * without it (ENOSYS) gets /dev/urandom. A machine with neither cannot sign safely at all. */
-  while (got < RW_KEY_BYTES)
-    {
-      gssize n = getrandom (k + got, RW_KEY_BYTES - got, 0);
-      if (n > 0)
-        got += (gsize) n;
-      else if (n < 0 && errno == EINTR)
-        continue;
-      else
-        break;
-    }
-  if (got < RW_KEY_BYTES)
-    {
-      g_autoptr(GFile) f = g_file_new_for_path ("/dev/urandom");
-      g_autoptr(GFileInputStream) in = g_file_read (f, NULL, NULL);
-      if (in == NULL || !g_input_stream_read_all (G_INPUT_STREAM (in), k, RW_KEY_BYTES, &got, NULL, NULL)
-          || got != RW_KEY_BYTES)
-        g_error ("neither getrandom() nor /dev/urandom gives random bytes for a signing key or nonce");
-    }
-  return g_bytes_new_take (k, RW_KEY_BYTES);
-}
-
-static RwKeyring *
-keyring_new (const char *path)
-{
-  RwKeyring *kr = g_new0 (RwKeyring, 1);
-  kr->path = g_strdup (path);
-  kr->keys = g_hash_table_new_full (g_direct_hash, g_direct_equal, NULL, (GDestroyNotify) g_bytes_unref);
-  return kr;
-}
-
-void
-rw_keyring_free (RwKeyring *kr)
-{
-  if (kr == NULL)
-    return;
-  g_free (kr->path);
-  g_hash_table_unref (kr->keys);
-  g_free (kr);
-}
 
 RwKeyring *
-rw_keyring_new_ephemeral (void)
+rw_keyring_load (const char *path, gboolean create, GError **error)
 {
-  RwKeyring *kr = keyring_new (NULL);
-  kr->current = 1;
-  g_hash_table_insert (kr->keys, GUINT_TO_POINTER (1), random_key ());
+  g_autoptr(GError) local = NULL;
+  RwKeyring *kr = rw_keyring_open (path, create, &local);
+  if (kr == NULL)
+    {
+      gboolean io = g_error_matches (local, RW_STORE_ERROR, RW_STORE_ERROR_IO);
+      local->domain = RW_INTAKE_ERROR;
+      local->code = io ? RW_INTAKE_ERROR_IO : RW_INTAKE_ERROR_INVALID;
+      g_propagate_error (error, g_steal_pointer (&local));
+    }
   return kr;
-}
-
-guint
-rw_keyring_current (const RwKeyring *kr)
-{
-  return kr->current;
-}
-
-guint
-rw_keyring_n_keys (const RwKeyring *kr)
-{
-  return g_hash_table_size (kr->keys);
-}
-
-const char *
-rw_keyring_path (const RwKeyring *kr)
-{
-  return kr->path;
-}
-
-char *
-rw_keyring_default_path (void)
-{
-  return g_build_filename (g_get_user_config_dir (), "routewise", "keys.json", NULL);
 }
 
 static char *
@@ -109,202 +29,6 @@ hex (const guint8 *data, gsize len)
   for (gsize i = 0; i < len; i++)
     g_string_append_printf (s, "%02x", data[i]);
   return g_string_free (s, FALSE);
-}
-
-static GBytes *
-unhex (const char *s)
-{
-  gsize n = strlen (s);
-  g_autofree guint8 *out = NULL;
-  if (n != RW_KEY_BYTES * 2)
-    return NULL;
-  out = g_malloc (n / 2);
-  for (gsize i = 0; i < n / 2; i++)
-    {
-      int hi = g_ascii_xdigit_value (s[2 * i]), lo = g_ascii_xdigit_value (s[2 * i + 1]);
-      if (hi < 0 || lo < 0)
-        return NULL;
-      out[i] = hi << 4 | lo;
-    }
-  return g_bytes_new_take (g_steal_pointer (&out), n / 2);
-}
-
-static gboolean
-keyring_save (const RwKeyring *kr, GError **error)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) doc = NULL;
-  g_autofree char *text = NULL, *dir = NULL;
-  g_autoptr(GError) local = NULL;
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "format");
-  json_builder_add_string_value (b, KEYS_FORMAT);
-  json_builder_set_member_name (b, "version");
-  json_builder_add_int_value (b, 1);
-  json_builder_set_member_name (b, "current");
-  json_builder_add_int_value (b, kr->current);
-  json_builder_set_member_name (b, "keys");
-  json_builder_begin_object (b);
-  for (guint v = 1; v <= kr->current; v++)
-    {
-      GBytes *k = g_hash_table_lookup (kr->keys, GUINT_TO_POINTER (v));
-      g_autofree char *name = g_strdup_printf ("%u", v);
-      g_autofree char *h = NULL;
-      const guint8 *bytes;
-      gsize len;
-      if (k == NULL)
-        continue;
-      bytes = g_bytes_get_data (k, &len);
-      h = hex (bytes, len);
-      json_builder_set_member_name (b, name);
-      json_builder_add_string_value (b, h);
-    }
-  json_builder_end_object (b);
-  json_builder_end_object (b);
-  doc = json_builder_get_root (b);
-  text = rw_json_to_string (doc, TRUE);
-  dir = g_path_get_dirname (kr->path);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, "%s: cannot create the directory: %s", dir,
-                   g_strerror (errno));
-      return FALSE;
-    }
-  /* written to a temporary file with mode 0600 and renamed: never readable by others, never half-written */
-  if (!g_file_set_contents_full (kr->path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &local))
-    {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, "%s", local->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static RwKeyring *
-keyring_load (const char *path, gboolean create, GError **error)
-{
-  static const char *const keys[] = { "format", "version", "current", "keys", NULL };
-  g_autoptr(RwKeyring) kr = keyring_new (path);
-  g_autofree char *data = NULL, *format = NULL, *bad = NULL;
-  g_autoptr(GError) local = NULL;
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  RwJsonCtx c = { path, error };
-  GStatBuf st;
-  JsonObject *o, *ko = NULL;
-  guint64 version, current;
-  gsize len;
-  gboolean not_json;
-
-  if (g_stat (path, &st) != 0)
-    {
-      if (errno == ENOENT && create)
-        {
-          kr->current = 1;
-          g_hash_table_insert (kr->keys, GUINT_TO_POINTER (1), random_key ());
-          return keyring_save (kr, error) ? g_steal_pointer (&kr) : NULL;
-        }
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, "%s: %s", path, g_strerror (errno));
-      return NULL;
-    }
-  if (!S_ISREG (st.st_mode))
-    {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, "%s: the key file is not a regular file", path);
-      return NULL;
-    }
-  if ((st.st_mode & 077) != 0)
-    {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID,
-                   "%s: the key file is readable or writable by others (mode %03o); run chmod 600 on it",
-                   path, (unsigned) (st.st_mode & 0777));
-      return NULL;
-    }
-  if (!rw_read_regular_file (path, KEYS_MAX_BYTES, &data, &len, &local))
-    {
-      g_set_error_literal (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_IO, local->message);
-      return NULL;
-    }
-  if ((bad = rw_json_check_text (data, (gssize) len, &not_json)) != NULL)
-    {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, not_json ? "%s: not a key file (%s)" : "%s: %s", path, bad);
-      return NULL;
-    }
-  if (!json_parser_load_from_data (parser, data, len, &local) || json_parser_get_root (parser) == NULL
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    {
-      g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_INVALID, "%s: not a key file (%s)", path,
-                   local ? local->message : "expected a JSON object");
-      return NULL;
-    }
-  o = json_node_get_object (json_parser_get_root (parser));
-  if (!rw_json_check_keys (&c, o, "", keys) || !rw_json_get_string (&c, o, "format", "", TRUE, &format))
-    return NULL;
-  if (strcmp (format, KEYS_FORMAT) != 0)
-    {
-      rw_json_fail (&c, "format: '%s' is not '" KEYS_FORMAT "'", format);
-      return NULL;
-    }
-  if (!rw_json_get_uint (&c, o, "version", "", TRUE, 1, 1, 1, &version)
-      || !rw_json_get_uint (&c, o, "current", "", TRUE, 1, G_MAXUINT32, 1, &current)
-      || !rw_json_get_object (&c, o, "keys", "", TRUE, &ko))
-    return NULL;
-  {
-    g_autoptr(GList) members = json_object_get_members (ko);
-    for (GList *l = members; l; l = l->next)
-      {
-        guint64 v;
-        JsonNode *n = json_object_get_member (ko, l->data);
-        GBytes *k;
-        if (!g_ascii_string_to_unsigned (l->data, 10, 1, G_MAXUINT32, &v, NULL))
-          {
-            rw_json_fail (&c, "keys.%s: a key version must be a positive integer", (char *) l->data);
-            return NULL;
-          }
-        if (!JSON_NODE_HOLDS_VALUE (n) || json_node_get_value_type (n) != G_TYPE_STRING
-            || (k = unhex (json_node_get_string (n))) == NULL)
-          {
-            rw_json_fail (&c, "keys.%s: expected %d hex characters", (char *) l->data, RW_KEY_BYTES * 2);
-            return NULL;
-          }
-        g_hash_table_insert (kr->keys, GUINT_TO_POINTER ((guint) v), k);
-      }
-  }
-  if (!g_hash_table_contains (kr->keys, GUINT_TO_POINTER ((guint) current)))
-    {
-      rw_json_fail (&c, "current: there is no key version %" G_GUINT64_FORMAT, current);
-      return NULL;
-    }
-  kr->current = current;
-  return g_steal_pointer (&kr);
-}
-
-RwKeyring *
-rw_keyring_load (const char *path, gboolean create, GError **error)
-{
-  RwKeyring *kr = keyring_load (path, create, error);
-  if (kr == NULL)
-    rw_intake_error_normalise (error);
-  return kr;
-}
-
-gboolean
-rw_keyring_rotate (RwKeyring *kr, GError **error)
-{
-  guint next = 0;
-  GHashTableIter it;
-  gpointer key;
-  g_hash_table_iter_init (&it, kr->keys);
-  while (g_hash_table_iter_next (&it, &key, NULL))
-    next = MAX (next, GPOINTER_TO_UINT (key));
-  next++;
-  g_hash_table_insert (kr->keys, GUINT_TO_POINTER (next), random_key ());
-  kr->current = next;
-  if (kr->path && !keyring_save (kr, error))
-    {
-      g_hash_table_remove (kr->keys, GUINT_TO_POINTER (next));
-      kr->current = next - 1;
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* ---- envelopes ---- */
@@ -349,21 +73,17 @@ static char *
 compute_mac (GBytes *key, const RwEnvelope *e)
 {
   g_autofree char *text = signed_text (e);
-  gsize len;
-  const guint8 *k = g_bytes_get_data (key, &len);
-  g_autoptr(GHmac) h = g_hmac_new (G_CHECKSUM_SHA256, k, len);
-  g_hmac_update (h, (const guchar *) text, strlen (text));
-  return g_strdup (g_hmac_get_string (h));
+  return rw_keyring_hmac (key, text, -1);
 }
 
 RwEnvelope *
 rw_envelope_seal (const RwKeyring *kr, const char *sender, guint64 seq, gint64 now_ms, JsonNode *body)
 {
   RwEnvelope *e = g_new0 (RwEnvelope, 1);
-  GBytes *key = g_hash_table_lookup (kr->keys, GUINT_TO_POINTER (kr->current));
-  g_autoptr(GBytes) nonce = random_key ();
+  GBytes *key = rw_keyring_lookup (kr, rw_keyring_current (kr));
+  g_autoptr(GBytes) nonce = rw_keyring_random_bytes (16);
   gsize len;
-  e->key_version = kr->current;
+  e->key_version = rw_keyring_current (kr);
   e->nonce = hex (g_bytes_get_data (nonce, &len), 16);
   e->seq = seq;
   e->ts_ms = now_ms;
@@ -440,21 +160,10 @@ rw_envelope_from_json (JsonNode *node, const char *source, GError **error)
   return e;
 }
 
-/* Compares every byte so the time taken says nothing about where a forged MAC goes wrong. */
-static gboolean
-equal_constant_time (const char *a, const char *b)
-{
-  gsize la = strlen (a), lb = strlen (b);
-  guint8 diff = la != lb;
-  for (gsize i = 0; i < MIN (la, lb); i++)
-    diff |= a[i] ^ b[i];
-  return diff == 0;
-}
-
 gboolean
 rw_envelope_verify_record (const RwKeyring *kr, const RwEnvelope *e, GError **error)
 {
-  GBytes *key = g_hash_table_lookup (kr->keys, GUINT_TO_POINTER (e->key_version));
+  GBytes *key = rw_keyring_lookup (kr, e->key_version);
   g_autofree char *mac = NULL;
   if (key == NULL)
     {
@@ -464,7 +173,7 @@ rw_envelope_verify_record (const RwKeyring *kr, const RwEnvelope *e, GError **er
       return FALSE;
     }
   mac = compute_mac (key, e);
-  if (!equal_constant_time (mac, e->mac))
+  if (!rw_keyring_mac_equal (mac, e->mac))
     {
       g_set_error (error, RW_INTAKE_ERROR, RW_INTAKE_ERROR_TAMPERED,
                    "envelope %s#%" G_GUINT64_FORMAT ": the MAC does not match its content (tampered)", e->sender,
@@ -551,6 +260,22 @@ rw_inbox_accept (RwInbox *in, const RwEnvelope *e, gint64 now_ms, GError **error
 
   if (!rw_envelope_verify_record (in->kr, e, &local))
     return refuse (in, e, error, local->code, "%s", local->message);
+  if (e->key_version != rw_keyring_current (in->kr))
+    {
+      /* a retired key signs nothing new: only envelopes sealed before the rotation, within the
+       * grace period, still arrive with it */
+      gint64 retired = 0;
+      if (!rw_keyring_retired_at (in->kr, e->key_version, &retired))
+        return refuse (in, e, error, RW_INTAKE_ERROR_UNKNOWN_KEY,
+                       "envelope %s#%" G_GUINT64_FORMAT ": signed with key version %u, which is not the current one "
+                       "(%u) and has no retirement time", e->sender, e->seq, e->key_version,
+                       rw_keyring_current (in->kr));
+      if (now_ms > retired + RW_KEY_GRACE_MS)
+        return refuse (in, e, error, RW_INTAKE_ERROR_UNKNOWN_KEY,
+                       "envelope %s#%" G_GUINT64_FORMAT ": signed with key version %u, retired %" G_GINT64_FORMAT
+                       " ms ago (the grace period is %d ms)", e->sender, e->seq, e->key_version, now_ms - retired,
+                       RW_KEY_GRACE_MS);
+    }
   if (e->ts_ms < now_ms - RW_ENVELOPE_TTL_MS)
     return refuse (in, e, error, RW_INTAKE_ERROR_EXPIRED,
                    "envelope %s#%" G_GUINT64_FORMAT ": expired (%" G_GINT64_FORMAT " ms old, the TTL is %d ms)",
@@ -572,6 +297,20 @@ rw_inbox_accept (RwInbox *in, const RwEnvelope *e, gint64 now_ms, GError **error
   while (g_hash_table_iter_next (&it, &key, &value))
     if (*(gint64 *) value < now_ms - RW_ENVELOPE_TTL_MS - RW_ENVELOPE_SKEW_MS)
       g_hash_table_iter_remove (&it);
+  /* the nonces within the TTL outlive this inbox in the store: a replay after a restart is refused too
+   * (sequence numbers start again with each run of a sender, so only the nonce can be kept) */
+  if (in->store)
+    {
+      gboolean seen = FALSE;
+      if (!rw_store_nonce_remember (in->store, e->nonce, e->sender, e->seq, e->ts_ms,
+                                    now_ms - RW_ENVELOPE_TTL_MS - RW_ENVELOPE_SKEW_MS, &seen, &local))
+        return refuse (in, e, error, RW_INTAKE_ERROR_IO, "envelope %s#%" G_GUINT64_FORMAT ": %s", e->sender, e->seq,
+                       local->message);
+      if (seen)
+        return refuse (in, e, error, RW_INTAKE_ERROR_REPLAYED,
+                       "envelope %s#%" G_GUINT64_FORMAT ": replayed (nonce %s seen before, by an earlier inbox)",
+                       e->sender, e->seq, e->nonce);
+    }
   g_hash_table_insert (in->nonces, g_strdup (e->nonce), g_memdup2 (&e->ts_ms, sizeof e->ts_ms));
   g_hash_table_insert (in->last_seq, g_strdup (e->sender), g_memdup2 (&e->seq, sizeof e->seq));
   return TRUE;

@@ -9,6 +9,7 @@
 
 #include "rw-intake.h"
 #include "rw-store.h"
+#include "rw-keyring.h"
 
 #include <json-glib/json-glib.h>
 
@@ -16,25 +17,14 @@ G_BEGIN_DECLS
 
 #define RW_ENVELOPE_TTL_MS 120000
 #define RW_ENVELOPE_SKEW_MS 5000
-#define RW_KEY_BYTES 32
-
-typedef struct _RwKeyring RwKeyring;
-
-/* A keyring held in memory only (tests, runs without a key file), with one random key. */
-RwKeyring *rw_keyring_new_ephemeral (void);
-/* Loads @path, or creates it with one fresh key when it does not exist and @create is set.
+/* How long after a rotation a live inbox still takes the retired key: an envelope sealed just
+ * before it may arrive for its whole TTL. */
+#define RW_KEY_GRACE_MS (RW_ENVELOPE_TTL_MS + RW_ENVELOPE_SKEW_MS)
+/* The keyring (RwKeyring, rw_keyring_*) is rw-keyring.h: the audit chain is keyed with it too.
+ * Loads @path, or creates it with one fresh key when it does not exist and @create is set.
  * A file that others may read or write (mode not 0600/0400) is refused, as is a malformed one
- * (the message names the file and the JSON path). */
+ * (the message names the file and the JSON path): RW_INTAKE_ERROR_IO or _INVALID. */
 RwKeyring *rw_keyring_load (const char *path, gboolean create, GError **error);
-/* Adds a new key version and makes it current; saves atomically with mode 0600 when the
- * keyring has a file. */
-gboolean rw_keyring_rotate (RwKeyring *kr, GError **error);
-guint rw_keyring_current (const RwKeyring *kr);
-guint rw_keyring_n_keys (const RwKeyring *kr);
-const char *rw_keyring_path (const RwKeyring *kr);
-/* The default key file: $XDG_CONFIG_HOME/routewise/keys.json. */
-char *rw_keyring_default_path (void);
-void rw_keyring_free (RwKeyring *kr);
 
 typedef struct {
   guint key_version;
@@ -57,8 +47,10 @@ RwEnvelope *rw_envelope_from_json (JsonNode *node, const char *source, GError **
  * RW_INTAKE_ERROR_TAMPERED on failure. */
 gboolean rw_envelope_verify_record (const RwKeyring *kr, const RwEnvelope *e, GError **error);
 
-/* What a receiver remembers to refuse replays: nonces within the TTL, the last sequence number
- * per sender. */
+/* What a receiver remembers to refuse replays: nonces within the TTL (also in the store, when
+ * it has one, so they survive a restart), the last sequence number per sender. An envelope
+ * signed with a retired key version is refused once RW_KEY_GRACE_MS have passed since the
+ * rotation. */
 typedef struct _RwInbox RwInbox;
 /* @store (may be NULL) receives an audit event for every refusal. */
 RwInbox *rw_inbox_new (const RwKeyring *kr, RwStore *store);
@@ -66,7 +58,6 @@ void rw_inbox_free (RwInbox *in);
 /* Accepts @e at @now_ms or refuses it with the reason in @error (and in the audit log). */
 gboolean rw_inbox_accept (RwInbox *in, const RwEnvelope *e, gint64 now_ms, GError **error);
 
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwKeyring, rw_keyring_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwEnvelope, rw_envelope_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwInbox, rw_inbox_free)
 

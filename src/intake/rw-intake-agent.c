@@ -4,6 +4,7 @@
 #include "rw-detect.h"
 #include "rw-guard.h"
 #include "rw-safety.h"
+#include "rw-store-intake.h"
 
 #include <math.h>
 #include <string.h>
@@ -611,7 +612,10 @@ audit (RwWorld *w, const char *kind, JsonNode *payload)
   if (w->store)
     {
       g_autoptr(GError) error = NULL;
-      if (!rw_store_append (w->store, 0, kind, "intake", w->decision_tag, payload, NULL, &error))
+      /* a change string from a planner's arguments reaches the append-only log bounded */
+      g_autoptr(JsonNode) bounded = json_node_copy (payload);
+      rw_store_bound_json (bounded, RW_STORE_AUDIT_STRING_MAX);
+      if (!rw_store_append (w->store, 0, kind, "intake", w->decision_tag, bounded, NULL, &error))
         g_warning ("%s", error->message);
     }
 }

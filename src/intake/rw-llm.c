@@ -13,6 +13,7 @@ rw_llm_config_init (RwLlmConfig *c)
   c->endpoint = NULL;
   c->model = "local-model";
   c->timeout_s = 30;
+  c->max_answer_bytes = RW_LLM_MAX_ANSWER_BYTES;
 }
 
 static gboolean
@@ -30,25 +31,184 @@ llm_fail (GError **error, RwIntakeError code, const char *fmt, ...)
   return FALSE;
 }
 
+/* ---- one exchange under a deadline and a size cap ----
+ * libsoup's "timeout" is per read or write: a server that drips a byte a second never trips it.
+ * The exchange runs asynchronously on a private main context, so a timeout source on that
+ * context can cancel it wherever it is (resolving, connecting, sending, reading), and the body
+ * is read chunk by chunk with a running total, so neither an endless answer nor a gzip bomb
+ * (the content decoder sits below the stream we read) grows past the cap. */
+
+typedef struct {
+  GCancellable *cancel;
+  GInputStream *stream;
+  GByteArray *body;
+  gsize cap;
+  gboolean done, timed_out, too_big;
+  GError *error;
+} Exchange;
+
+static gboolean
+exchange_deadline (gpointer data)
+{
+  Exchange *x = data;
+  x->timed_out = TRUE;
+  g_cancellable_cancel (x->cancel);
+  return G_SOURCE_REMOVE;
+}
+
+static void exchange_read_next (Exchange *x);
+
+static void
+exchange_read (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Exchange *x = data;
+  g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), res, &x->error);
+  gsize n;
+  if (chunk == NULL || (n = g_bytes_get_size (chunk)) == 0)
+    {
+      x->done = TRUE;
+      return;
+    }
+  if (n > x->cap - x->body->len)
+    {
+      x->too_big = TRUE;
+      x->done = TRUE;
+      return;
+    }
+  g_byte_array_append (x->body, g_bytes_get_data (chunk, NULL), n);
+  exchange_read_next (x);
+}
+
+static void
+exchange_read_next (Exchange *x)
+{
+  g_input_stream_read_bytes_async (x->stream, 64 * 1024, G_PRIORITY_DEFAULT, x->cancel, exchange_read, x);
+}
+
+static void
+exchange_sent (GObject *source, GAsyncResult *res, gpointer data)
+{
+  Exchange *x = data;
+  x->stream = soup_session_send_finish (SOUP_SESSION (source), res, &x->error);
+  if (x->stream == NULL)
+    x->done = TRUE;
+  else
+    exchange_read_next (x);
+}
+
+/* POSTs @body to @uri and returns the (decoded) answer and its status, or NULL with @error. */
+static GBytes *
+llm_exchange (GUri *uri, const char *url, const char *body, guint timeout_s, gsize cap, guint *status,
+              char **reason, GError **error)
+{
+  GMainContext *ctx = g_main_context_new ();
+  g_autoptr(SoupSession) session = NULL;
+  g_autoptr(SoupMessage) msg = NULL;
+  g_autoptr(GBytes) out = g_bytes_new (body, strlen (body));
+  GSource *deadline;
+  GBytes *answer = NULL;
+  Exchange x = { 0 };
+
+  g_main_context_push_thread_default (ctx);
+  x.cancel = g_cancellable_new ();
+  x.body = g_byte_array_new ();
+  x.cap = cap;
+  /* the per-IO timeout stays as a second line; the deadline below is the one that counts */
+  session = soup_session_new_with_options ("timeout", timeout_s, "idle-timeout", timeout_s, NULL);
+  if (!soup_session_has_feature (session, SOUP_TYPE_CONTENT_DECODER))
+    soup_session_add_feature_by_type (session, SOUP_TYPE_CONTENT_DECODER);
+  msg = soup_message_new_from_uri ("POST", uri);
+  soup_message_set_request_body_from_bytes (msg, "application/json", out);
+  deadline = timeout_s <= G_MAXUINT / 1000u ? g_timeout_source_new (timeout_s * 1000u)
+                                            : g_timeout_source_new_seconds (timeout_s);
+  g_source_set_callback (deadline, exchange_deadline, &x, NULL);
+  g_source_attach (deadline, ctx);
+  soup_session_send_async (session, msg, G_PRIORITY_DEFAULT, x.cancel, exchange_sent, &x);
+  while (!x.done)
+    g_main_context_iteration (ctx, TRUE);
+  g_source_destroy (deadline);
+  g_source_unref (deadline);
+
+  if (x.timed_out || g_error_matches (x.error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    llm_fail (error, RW_INTAKE_ERROR_TIMEOUT, "%s: no answer within %u s (the deadline covers connecting, "
+              "sending and reading the whole answer)", url, timeout_s);
+  else if (x.too_big)
+    llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: the answer is larger than the limit of %" G_GSIZE_FORMAT " bytes "
+              "(counted after decompression); the rest was not read", url, cap);
+  else if (x.error)
+    llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: %s", url, x.error->message);
+  else
+    {
+      *status = soup_message_get_status (msg);
+      *reason = g_strdup (soup_message_get_reason_phrase (msg));
+      answer = g_byte_array_free_to_bytes (g_steal_pointer (&x.body));
+    }
+  if (x.stream)
+    {
+      /* closing reads what is left of the body to reuse the connection: on an endless or
+       * dripping answer that never ends, so cancel first and the connection is dropped */
+      g_cancellable_cancel (x.cancel);
+      g_input_stream_close (x.stream, x.cancel, NULL);
+      g_object_unref (x.stream);
+    }
+  soup_session_abort (session);
+  g_clear_object (&msg);
+  g_clear_object (&session);
+  /* let the closed connection's last callbacks run so they free themselves */
+  while (g_main_context_iteration (ctx, FALSE))
+    ;
+  g_main_context_pop_thread_default (ctx);
+  g_main_context_unref (ctx);
+  g_object_unref (x.cancel);
+  if (x.body)
+    g_byte_array_unref (x.body);
+  g_clear_error (&x.error);
+  return answer;
+}
+
 char *
 rw_llm_chat (const RwLlmConfig *cfg, const char *system, const char *user, GError **error)
 {
   g_autofree char *base = g_strdup (cfg->endpoint);
-  g_autofree char *url = NULL, *body = NULL, *bad = NULL;
+  g_autofree char *url = NULL, *body = NULL, *bad = NULL, *reason = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(JsonNode) req = NULL;
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GBytes) out = NULL, in = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GBytes) in = NULL;
   g_autoptr(GError) local = NULL;
   g_autoptr(JsonParser) parser = json_parser_new ();
   JsonNode *root;
   JsonObject *o;
-  guint status;
+  const char *scheme, *host;
+  guint status = 0;
 
+  if (base == NULL || *base == '\0')
+    {
+      llm_fail (error, RW_INTAKE_ERROR_LLM, "no LLM endpoint given");
+      return NULL;
+    }
   while (g_str_has_suffix (base, "/"))
     base[strlen (base) - 1] = '\0';
   url = g_strconcat (base, "/chat/completions", NULL);
+  /* libsoup speaks HTTP only; any other scheme (file://, ftp://…) reached a CRITICAL inside it */
+  if ((uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, &local)) == NULL)
+    {
+      llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: not a valid URL: %s", url, local->message);
+      return NULL;
+    }
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)
+    {
+      llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: the endpoint must be an http:// or https:// URL, not %s://", url,
+                scheme);
+      return NULL;
+    }
+  if (host == NULL || *host == '\0')
+    {
+      llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: the endpoint has no host", url);
+      return NULL;
+    }
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "model");
   json_builder_add_string_value (b, cfg->model);
@@ -78,28 +238,13 @@ rw_llm_chat (const RwLlmConfig *cfg, const char *system, const char *user, GErro
   req = json_builder_get_root (b);
   body = rw_json_to_string (req, FALSE);
 
-  msg = soup_message_new ("POST", url);
-  if (msg == NULL)
-    {
-      llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: not a valid URL", url);
-      return NULL;
-    }
-  session = soup_session_new_with_options ("timeout", cfg->timeout_s, "idle-timeout", cfg->timeout_s, NULL);
-  out = g_bytes_new (body, strlen (body));
-  soup_message_set_request_body_from_bytes (msg, "application/json", out);
-  in = soup_session_send_and_read (session, msg, NULL, &local);
+  in = llm_exchange (uri, url, body, MAX (cfg->timeout_s, 1u),
+                     cfg->max_answer_bytes ? cfg->max_answer_bytes : RW_LLM_MAX_ANSWER_BYTES, &status, &reason, error);
   if (in == NULL)
-    {
-      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-        llm_fail (error, RW_INTAKE_ERROR_TIMEOUT, "%s: no answer within %u s", url, cfg->timeout_s);
-      else
-        llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: %s", url, local->message);
-      return NULL;
-    }
-  status = soup_message_get_status (msg);
+    return NULL;
   if (status != SOUP_STATUS_OK)
     {
-      llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: HTTP %u %s", url, status, soup_message_get_reason_phrase (msg));
+      llm_fail (error, RW_INTAKE_ERROR_LLM, "%s: HTTP %u %s", url, status, reason ? reason : "");
       return NULL;
     }
   /* a server's answer is checked before json-glib, which deep nesting crashes */
@@ -212,6 +357,7 @@ rw_llm_plan_from_answer (const char *answer, gboolean *repaired, GError **error)
 typedef struct {
   char *endpoint, *model;
   guint timeout_s;
+  gsize max_answer_bytes;
   RwStore *store;
 } LlmData;
 
@@ -281,7 +427,7 @@ static RwPlan *
 llm_plan (RwPlanner *self, const RwPlanRequest *req, GError **error)
 {
   LlmData *d = self->data;
-  RwLlmConfig cfg = { d->endpoint, d->model, d->timeout_s };
+  RwLlmConfig cfg = { d->endpoint, d->model, d->timeout_s, d->max_answer_bytes };
   g_autofree char *user = user_prompt (req);
   g_autofree char *prompt = g_strconcat (system_prompt, "\n\n", user, NULL);
   g_autofree char *answer = NULL, *outcome = NULL;
@@ -319,6 +465,7 @@ rw_llm_planner_new (const RwLlmConfig *cfg, RwStore *store)
   d->endpoint = g_strdup (cfg->endpoint);
   d->model = g_strdup (cfg->model);
   d->timeout_s = cfg->timeout_s;
+  d->max_answer_bytes = cfg->max_answer_bytes;
   d->store = store;
   p->name = "llm";
   p->decision_tag = "LLM_DECISION";

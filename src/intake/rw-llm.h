@@ -11,10 +11,17 @@
 
 G_BEGIN_DECLS
 
+/* The largest answer read from an endpoint, counted after Content-Encoding is undone (so a gzip
+ * bomb stops here too). A plan of 12 tasks is a few KiB. */
+#define RW_LLM_MAX_ANSWER_BYTES (1024 * 1024)
+
 typedef struct {
-  const char *endpoint;   /* base URL, e.g. http://127.0.0.1:1234/v1 ("/chat/completions" is added) */
+  const char *endpoint;   /* base URL, e.g. http://127.0.0.1:1234/v1 ("/chat/completions" is added);
+                           * http:// or https:// only */
   const char *model;
-  guint timeout_s;        /* per request; a slower answer is RW_INTAKE_ERROR_TIMEOUT */
+  guint timeout_s;        /* a deadline for the whole exchange: connecting, sending and reading every
+                           * byte of the answer; a later answer is RW_INTAKE_ERROR_TIMEOUT */
+  gsize max_answer_bytes; /* 0: RW_LLM_MAX_ANSWER_BYTES; a larger answer is RW_INTAKE_ERROR_LLM */
 } RwLlmConfig;
 
 void rw_llm_config_init (RwLlmConfig *c);

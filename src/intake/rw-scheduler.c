@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-scheduler.h"
 #include "rw-canonical.h"
+#include "rw-store-intake.h"
 
 #include <string.h>
 
@@ -182,6 +183,8 @@ audit_plan (Run *run, const char *kind, const RwPlanner *planner, const RwPlan *
   why ? json_builder_add_string_value (b, why) : json_builder_add_null_value (b);
   json_builder_end_object (b);
   payload = json_builder_get_root (b);
+  /* a planner's strings (an LLM's, above all) reach the append-only log bounded and hashed */
+  rw_store_bound_json (payload, RW_STORE_AUDIT_STRING_MAX);
   if (!rw_store_append (run->s->store, 0, kind, "planner", planner->decision_tag, payload, NULL, &error))
     g_warning ("%s", error->message);
 }

@@ -4,6 +4,8 @@
 #include "rw-store-private.h"
 #include "rw-canonical.h"
 
+#include <string.h>
+
 static gboolean
 done (RwStore *s, sqlite3_stmt *stmt, const char *purpose, GError **error)
 {
@@ -114,27 +116,71 @@ rw_ticket_free (RwTicket *t)
   g_free (t);
 }
 
+/* Ticket changes are chained with the audit log (run 0: a run's events are its timeline), so
+ * `audit verify` finds a status or an update written behind the store's back. Free texts go in
+ * as SHA-256 hashes (rw_store_sha256_hex), which keeps the events small. */
+static void
+add_member_string (JsonBuilder *b, const char *name, const char *value)
+{
+  json_builder_set_member_name (b, name);
+  if (value)
+    json_builder_add_string_value (b, value);
+  else
+    json_builder_add_null_value (b);
+}
+
+static void
+add_member_hash (JsonBuilder *b, const char *name, const char *text)
+{
+  g_autofree char *hash = rw_store_sha256_hex (text);
+  add_member_string (b, name, hash);
+}
+
+static gboolean
+ticket_event (RwStore *s, const char *kind, JsonBuilder *b, GError **error)
+{
+  g_autoptr(JsonNode) payload = NULL;
+  json_builder_end_object (b);
+  payload = json_builder_get_root (b);
+  return rw_store_append_locked (s, 0, kind, "intake", "DETERMINISTIC", payload, NULL, error);
+}
+
 gint64
 rw_store_ticket_create (RwStore *s, const char *incident, const char *runbook, const char *severity, GError **error)
 {
   const char *purpose = "creating a ticket";
   g_autofree char *now = rw_store_now ();
   g_autoptr(RwStoreStmt) stmt = NULL;
-  if (!rw_store_check_writable (s, purpose, error))
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  gint64 id;
+  if (!rw_store_begin_write (s, purpose, error))
     return -1;
   stmt = rw_store_prepare (s,
     "INSERT INTO tickets (created, updated, incident, runbook, severity, status) VALUES (?, ?, ?, ?, ?, 'open')",
     purpose, error);
   if (stmt == NULL)
-    return -1;
+    goto fail;
   bind_text (stmt, 1, now);
   bind_text (stmt, 2, now);
   bind_text (stmt, 3, incident);
   bind_text (stmt, 4, runbook);
   bind_text (stmt, 5, severity);
   if (!done (s, stmt, purpose, error))
-    return -1;
-  return sqlite3_last_insert_rowid (s->db);
+    goto fail;
+  id = sqlite3_last_insert_rowid (s->db);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ticket_id");
+  json_builder_add_int_value (b, id);
+  add_member_string (b, "severity", severity);
+  add_member_string (b, "runbook", runbook);
+  add_member_hash (b, "incident_sha256", incident);
+  if (!ticket_event (s, "ticket.created", b, error) || !rw_store_commit (s, purpose, error))
+    goto fail;
+  rw_store_checkpoint (s);
+  return id;
+fail:
+  rw_store_rollback (s);
+  return -1;
 }
 
 static gboolean
@@ -181,7 +227,23 @@ rw_store_ticket_update (RwStore *s, gint64 ticket_id, const char *task_id, const
     if (!done (s, ins, purpose, error))
       goto fail;
   }
-  return rw_store_commit (s, purpose, error);
+  {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    json_builder_begin_object (b);
+    json_builder_set_member_name (b, "ticket_id");
+    json_builder_add_int_value (b, ticket_id);
+    json_builder_set_member_name (b, "update_id");
+    json_builder_add_int_value (b, sqlite3_last_insert_rowid (s->db));
+    add_member_string (b, "task_id", task_id);
+    add_member_string (b, "status", status);
+    add_member_hash (b, "detail_sha256", text);
+    if (!ticket_event (s, "ticket.update", b, error))
+      goto fail;
+  }
+  if (!rw_store_commit (s, purpose, error))
+    return FALSE;
+  rw_store_checkpoint (s);
+  return TRUE;
 fail:
   rw_store_rollback (s);
   return FALSE;
@@ -195,20 +257,38 @@ rw_store_ticket_set_status (RwStore *s, gint64 ticket_id, const char *status, co
   g_autofree char *now = rw_store_now ();
   g_autofree char *text = plan ? rw_json_canonical (plan) : NULL;
   g_autoptr(RwStoreStmt) stmt = NULL;
-  if (!rw_store_check_writable (s, purpose, error))
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  if (!rw_store_begin_write (s, purpose, error))
     return FALSE;
   stmt = rw_store_prepare (s, "UPDATE tickets SET status = ?, reason = ?, plan = coalesce (?, plan), updated = ? "
                               "WHERE id = ?", purpose, error);
   if (stmt == NULL)
-    return FALSE;
+    goto fail;
   bind_text (stmt, 1, status);
   bind_text (stmt, 2, reason);
   bind_text (stmt, 3, text);
   bind_text (stmt, 4, now);
   sqlite3_bind_int64 (stmt, 5, ticket_id);
   if (!done (s, stmt, purpose, error))
-    return FALSE;
-  return sqlite3_changes (s->db) > 0 ? TRUE : no_ticket (s, ticket_id, purpose, error);
+    goto fail;
+  if (sqlite3_changes (s->db) == 0)
+    {
+      no_ticket (s, ticket_id, purpose, error);
+      goto fail;
+    }
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "ticket_id");
+  json_builder_add_int_value (b, ticket_id);
+  add_member_string (b, "status", status);
+  add_member_hash (b, "reason_sha256", reason);
+  add_member_hash (b, "plan_sha256", text);
+  if (!ticket_event (s, "ticket.status", b, error) || !rw_store_commit (s, purpose, error))
+    goto fail;
+  rw_store_checkpoint (s);
+  return TRUE;
+fail:
+  rw_store_rollback (s);
+  return FALSE;
 }
 
 #define TICKET_COLUMNS \
@@ -313,6 +393,75 @@ rw_store_ticket_updates (RwStore *s, gint64 ticket_id, GError **error)
   return g_steal_pointer (&out);
 }
 
+/* ---- bounded records ---- */
+
+char *
+rw_store_bounded_text (const char *text, gssize len, gsize max)
+{
+  gsize n = len < 0 ? strlen (text) : (gsize) len, cut = MIN (max, n);
+  g_autofree char *hash = NULL;
+  if (n <= max)
+    return g_strndup (text, n);
+  /* back to the start of a character, so the prefix stays valid UTF-8 */
+  while (cut > 0 && ((guchar) text[cut] & 0xC0) == 0x80)
+    cut--;
+  hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) text, n);
+  return g_strdup_printf ("%.*s… [truncated: %" G_GSIZE_FORMAT " bytes in all, SHA-256 %s]", (int) cut, text, n,
+                          hash);
+}
+
+static void bound_object_member (JsonObject *o, const char *name, JsonNode *member, gpointer max);
+
+void
+rw_store_bound_json (JsonNode *node, gsize max)
+{
+  if (node == NULL)
+    return;
+  switch (json_node_get_node_type (node))
+    {
+    case JSON_NODE_OBJECT:
+      {
+        JsonObject *o = json_node_get_object (node);
+        g_autoptr(GList) names = json_object_get_members (o);
+        /* a long member name is renamed: collect first, the object changes under the walk */
+        for (GList *l = names; l; l = l->next)
+          bound_object_member (o, l->data, json_object_get_member (o, l->data), &max);
+        break;
+      }
+    case JSON_NODE_ARRAY:
+      {
+        JsonArray *a = json_node_get_array (node);
+        for (guint i = 0; i < json_array_get_length (a); i++)
+          rw_store_bound_json (json_array_get_element (a, i), max);
+        break;
+      }
+    case JSON_NODE_VALUE:
+      if (json_node_get_value_type (node) == G_TYPE_STRING && strlen (json_node_get_string (node)) > max)
+        {
+          g_autofree char *b = rw_store_bounded_text (json_node_get_string (node), -1, max);
+          json_node_set_string (node, b);
+        }
+      break;
+    case JSON_NODE_NULL:
+    default:
+      break;
+    }
+}
+
+static void
+bound_object_member (JsonObject *o, const char *name, JsonNode *member, gpointer max)
+{
+  gsize m = *(gsize *) max;
+  rw_store_bound_json (member, m);
+  if (strlen (name) > m)
+    {
+      g_autofree char *old = g_strdup (name);   /* @name is the object's, freed on removal */
+      g_autofree char *b = rw_store_bounded_text (old, -1, m);
+      json_object_set_member (o, b, json_node_ref (member));
+      json_object_remove_member (o, old);
+    }
+}
+
 /* ---- LLM runs ---- */
 
 gint64
@@ -323,6 +472,10 @@ rw_store_llm_run_record (RwStore *s, const char *endpoint, const char *model, co
   g_autofree char *now = rw_store_now ();
   g_autofree char *ph = g_compute_checksum_for_string (G_CHECKSUM_SHA256, prompt, -1);
   g_autofree char *rh = response ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, response, -1) : NULL;
+  /* a huge answer (or a prompt carrying one back as "the current plan") is kept once, bounded */
+  g_autofree char *pb = rw_store_bounded_text (prompt, -1, RW_STORE_LLM_TEXT_MAX);
+  g_autofree char *rb = response ? rw_store_bounded_text (response, -1, RW_STORE_LLM_TEXT_MAX) : NULL;
+  g_autofree char *ob = rw_store_bounded_text (outcome, -1, RW_STORE_AUDIT_STRING_MAX);
   g_autoptr(RwStoreStmt) stmt = NULL;
   if (!rw_store_check_writable (s, purpose, error))
     return -1;
@@ -334,12 +487,12 @@ rw_store_llm_run_record (RwStore *s, const char *endpoint, const char *model, co
   bind_text (stmt, 1, now);
   bind_text (stmt, 2, endpoint);
   bind_text (stmt, 3, model);
-  bind_text (stmt, 4, prompt);
+  bind_text (stmt, 4, pb);
   bind_text (stmt, 5, ph);
-  bind_text (stmt, 6, response);
+  bind_text (stmt, 6, rb);
   bind_text (stmt, 7, rh);
   bind_text (stmt, 8, decision_tag);
-  bind_text (stmt, 9, outcome);
+  bind_text (stmt, 9, ob);
   if (!done (s, stmt, purpose, error))
     return -1;
   return sqlite3_last_insert_rowid (s->db);

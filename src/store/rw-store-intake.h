@@ -73,9 +73,27 @@ GPtrArray *rw_store_ticket_updates (RwStore *s, gint64 ticket_id, GError **error
 
 /* ---- LLM runs ---- */
 
-/* Stores prompt and response (may be NULL when the call failed) with their SHA-256 hashes,
- * the decision tag (LLM_DECISION, DETERMINISTIC…) and a short outcome ("valid", "repaired",
- * "invalid: …", "timeout"). */
+/* ---- bounded records ----
+ * What an endpoint or a planner sends is kept, but not at any size: the append-only audit would
+ * keep a huge argument for ever. A long text is kept as a prefix that names the whole one:
+ * "<prefix>… [truncated: N bytes in all, SHA-256 <hex>]", cut on a UTF-8 boundary. */
+
+/* The longest prompt, response or outcome stored whole in llm_runs. */
+#define RW_STORE_LLM_TEXT_MAX (64 * 1024)
+/* The longest string stored whole inside an intake audit payload. */
+#define RW_STORE_AUDIT_STRING_MAX (4 * 1024)
+
+/* @text (@len bytes, -1: NUL-terminated) as it is when it fits in @max bytes, else the bounded
+ * form above (a little longer than @max). */
+char *rw_store_bounded_text (const char *text, gssize len, gsize max);
+/* Replaces, in place, every string value and member name in @node longer than @max bytes by
+ * its bounded form. */
+void rw_store_bound_json (JsonNode *node, gsize max);
+
+/* Stores prompt and response (may be NULL when the call failed) with the SHA-256 hashes of the
+ * whole texts, the decision tag (LLM_DECISION, DETERMINISTIC…) and a short outcome ("valid",
+ * "repaired", "invalid: …", "timeout"). Texts over RW_STORE_LLM_TEXT_MAX are stored bounded
+ * (the hash columns still hash the whole text). */
 gint64 rw_store_llm_run_record (RwStore *s, const char *endpoint, const char *model, const char *prompt,
                                 const char *response, const char *decision_tag, const char *outcome,
                                 GError **error);

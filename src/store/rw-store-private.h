@@ -4,6 +4,7 @@
 #pragma once
 
 #include "rw-store.h"
+#include "rw-keyring.h"
 
 #include <sqlite3.h>
 
@@ -13,7 +14,21 @@ struct _RwStore {
   sqlite3 *db;
   char *path;
   gboolean read_only;
+  gboolean immutable;      /* opened with immutable=1: the WAL could not be read */
+  char *keys_path;         /* the keyring the chain is keyed with */
+  RwKeyring *keys;         /* NULL when it could not be loaded (read-only opens only) */
+  char *keys_problem;      /* why, then */
 };
+
+/* Appends one audit event inside the write transaction the caller holds (rw_store_begin_write);
+ * the caller commits, then calls rw_store_checkpoint. */
+gboolean rw_store_append_locked (RwStore *s, gint64 run_id, const char *kind, const char *actor,
+                                 const char *decision_tag, JsonNode *payload, gint64 *seq_out, GError **error);
+/* Writes the signed checkpoint of the head (rw-store.h) after a commit; failures are warnings,
+ * the events are committed already. */
+void rw_store_checkpoint (RwStore *s);
+/* Lowercase hex SHA-256 of @text, NULL for NULL; the same function is rw_sha256() in SQL. */
+char *rw_store_sha256_hex (const char *text);
 
 /* Sets @error from the connection's last error (or from @rc when the connection has none):
  * "PATH: PURPOSE: SQLite's message". Always returns FALSE. */

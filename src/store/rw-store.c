@@ -5,6 +5,7 @@
 #include "rw-canonical.h"
 #include "rw-json-util.h"
 
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -96,6 +97,16 @@ static const char *const migrations[] = {
   "  outcome TEXT NOT NULL);"
   "CREATE VIRTUAL TABLE runbooks USING fts5 ("
   "  id UNINDEXED, title, symptoms, keywords, steps, tokenize = 'porter unicode61');",
+  /* 3 -> 4: the keyed chain (meta audit_key_version, audit_keyed_from, audit_db_id are set in
+   * code, they need the keyring); safety state is read back from the log by kind; the nonces of
+   * accepted envelopes, so a replay is refused after a restart too */
+  "CREATE INDEX IF NOT EXISTS audit_kind ON audit (kind, seq);"
+  "CREATE TABLE IF NOT EXISTS envelope_nonces ("
+  "  nonce TEXT PRIMARY KEY NOT NULL,"
+  "  sender TEXT NOT NULL,"
+  "  seq INTEGER NOT NULL,"
+  "  ts_ms INTEGER NOT NULL);"
+  "CREATE INDEX IF NOT EXISTS envelope_nonces_ts ON envelope_nonces (ts_ms);",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == RW_STORE_SCHEMA_VERSION);
 
@@ -105,7 +116,17 @@ static const char audit_triggers[] =
   "CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit "
   "BEGIN SELECT RAISE (ABORT, 'the audit log is append-only: events cannot be changed'); END;"
   "CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit "
-  "BEGIN SELECT RAISE (ABORT, 'the audit log is append-only: events cannot be deleted'); END;";
+  "BEGIN SELECT RAISE (ABORT, 'the audit log is append-only: events cannot be deleted'); END;"
+  /* text after a NUL byte is invisible to C readers; a payload must be JSON text */
+  "CREATE TRIGGER IF NOT EXISTS audit_no_nul BEFORE INSERT ON audit WHEN "
+  "  instr (CAST (NEW.payload AS BLOB), x'00') OR instr (CAST (NEW.kind AS BLOB), x'00') "
+  "  OR instr (CAST (NEW.actor AS BLOB), x'00') OR instr (CAST (NEW.ts AS BLOB), x'00') "
+  "  OR instr (CAST (coalesce (NEW.decision_tag, '') AS BLOB), x'00') "
+  "BEGIN SELECT RAISE (ABORT, 'the audit log refuses text with a NUL byte in it'); END;"
+  "CREATE TRIGGER IF NOT EXISTS audit_json_payload BEFORE INSERT ON audit "
+  "  WHEN typeof (NEW.payload) != 'text' OR NOT json_valid (NEW.payload) "
+  "BEGIN SELECT RAISE (ABORT, 'the audit log refuses a payload that is not JSON text'); END;";
+#define AUDIT_N_TRIGGERS 4
 
 /* ---- errors and helpers shared with the other files of src/store ---- */
 
@@ -251,6 +272,9 @@ store_free (RwStore *s)
   if (s->db)
     sqlite3_close_v2 (s->db);
   g_free (s->path);
+  g_free (s->keys_path);
+  rw_keyring_free (s->keys);
+  g_free (s->keys_problem);
   g_free (s);
 }
 
@@ -377,9 +401,10 @@ triggers_present (RwStore *s, gboolean *present, GError **error)
   gint64 n;
   if (!count_rows (s,
                    "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
-                   "AND name IN ('audit_no_update', 'audit_no_delete')", &n, "reading the schema", error))
+                   "AND name IN ('audit_no_update', 'audit_no_delete', 'audit_no_nul', 'audit_json_payload')",
+                   &n, "reading the schema", error))
     return FALSE;
-  *present = n == 2;
+  *present = n == AUDIT_N_TRIGGERS;
   return TRUE;
 }
 
@@ -429,23 +454,71 @@ pragma_text (RwStore *s, const char *sql, char **value, GError **error)
   return TRUE;
 }
 
+char *
+rw_store_sha256_hex (const char *text)
+{
+  return text ? g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1) : NULL;
+}
+
+/* rw_sha256(text): verify compares tables with the hashes their events carry. */
+static void
+sql_sha256 (sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+  const unsigned char *text = sqlite3_value_text (argv[0]);
+  if (sqlite3_value_type (argv[0]) == SQLITE_NULL || text == NULL)
+    sqlite3_result_null (ctx);
+  else
+    {
+      char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256, text, (gsize) sqlite3_value_bytes (argv[0]));
+      sqlite3_result_text (ctx, hash, -1, g_free);
+    }
+}
+
+/* SQLite's connection to @path: read-only connections use SQLITE_OPEN_READONLY, so verifying
+ * evidence works on a write-protected copy; @immutable (when even the WAL index cannot be set up
+ * there) reads the main file as it is, without its WAL. */
+static gboolean
+connect (RwStore *s, gboolean read_only, gboolean immutable, GError **error)
+{
+  int flags = read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  g_autofree char *uri = NULL;
+  int rc;
+  if (s->db)
+    {
+      sqlite3_close_v2 (s->db);
+      s->db = NULL;
+    }
+  if (immutable)
+    {
+      g_autofree char *escaped = g_uri_escape_string (s->path, "/", FALSE);
+      uri = g_strdup_printf ("file:%s?immutable=1", escaped);
+      flags |= SQLITE_OPEN_URI;
+    }
+  rc = sqlite3_open_v2 (uri ? uri : s->path, &s->db, flags, NULL);
+  if (rc != SQLITE_OK)
+    return rw_store_fail (s, rc, "opening", error);
+  s->immutable = immutable;
+  sqlite3_extended_result_codes (s->db, 1);
+  sqlite3_create_function (s->db, "rw_sha256", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, sql_sha256, NULL, NULL);
+  sqlite3_busy_timeout (s->db, 5000);
+  return !read_only || rw_store_exec (s, "PRAGMA query_only = ON", "configuring the connection", error);
+}
+
+static gboolean key_the_chain (RwStore *s, GError **error);
+
 static RwStore *
-store_open (const char *path, gboolean read_only, GError **error)
+store_open (const char *path, const char *keys_path, gboolean read_only, GError **error)
 {
   g_autoptr(RwStore) s = g_new0 (RwStore, 1);
-  /* Read-only stores still open the file read-write (never creating it) and refuse writes with
-   * query_only: a truly read-only connection to a WAL database leaves empty -wal and -shm files
-   * behind, while this one removes them on close like any other. SQLite falls back to a
-   * read-only connection by itself when the file is write-protected. */
-  int flags = read_only ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  g_autoptr(GError) local = NULL;
   guint64 version;
-  int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   s->path = g_strdup (path);
   s->read_only = read_only;
+  s->keys_path = keys_path ? g_strdup (keys_path) : rw_keyring_default_path ();
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, RW_STORE_ERROR, RW_STORE_ERROR_IO, "%s: is a directory, not a database file", path);
@@ -456,20 +529,29 @@ store_open (const char *path, gboolean read_only, GError **error)
       g_set_error (error, RW_STORE_ERROR, RW_STORE_ERROR_NOT_FOUND, "%s: no such database file", path);
       return NULL;
     }
-  rc = sqlite3_open_v2 (path, &s->db, flags, NULL);
-  if (rc != SQLITE_OK)
-    {
-      rw_store_fail (s, rc, "opening", error);
+  {
+    /* Read-only: never write the file, never create anything beside it. Without a WAL file
+     * there is nothing but the main file to read, and immutable=1 reads it without setting up
+     * WAL files; with one, SQLite reads it (which needs its index, the -shm file). */
+    g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+    if (!connect (s, read_only, read_only && !g_file_test (wal, G_FILE_TEST_EXISTS), error))
       return NULL;
-    }
-  sqlite3_extended_result_codes (s->db, 1);
-  sqlite3_busy_timeout (s->db, 5000);
-  if (read_only && !rw_store_exec (s, "PRAGMA query_only = ON", "configuring the connection", error))
-    return NULL;
+  }
 
   /* Read before writing anything: a file that is not ours must stay byte for byte the same. */
-  if (!read_schema_version (s, &version, error))
-    return NULL;
+  if (!read_schema_version (s, &version, &local))
+    {
+      /* a WAL database in a place we cannot write: SQLite cannot set up the WAL index there */
+      if (!read_only || s->immutable || !(g_error_matches (local, RW_STORE_ERROR, RW_STORE_ERROR_IO)
+                          || g_error_matches (local, RW_STORE_ERROR, RW_STORE_ERROR_READ_ONLY)))
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return NULL;
+        }
+      g_clear_error (&local);
+      if (!connect (s, read_only, TRUE, error) || !read_schema_version (s, &version, error))
+        return NULL;
+    }
 
   if (read_only)
     {
@@ -478,18 +560,27 @@ store_open (const char *path, gboolean read_only, GError **error)
           not_routewise (s, error, "an empty file or an SQLite database without tables");
           return NULL;
         }
-      if (version < RW_STORE_SCHEMA_VERSION)
+      /* schema 3 predates the keyed chain: it still verifies, and says so */
+      if (version < 3)
         {
           g_set_error (error, RW_STORE_ERROR, RW_STORE_ERROR_VERSION,
                        "%s: written by an older Routewise (schema version %" G_GUINT64_FORMAT
                        "); open it read-write once to upgrade it", path, version);
           return NULL;
         }
+      /* the key is needed only to verify; a missing key file is reported then */
+      if ((s->keys = rw_keyring_open (s->keys_path, FALSE, &local)) == NULL)
+        s->keys_problem = g_strdup (local->message);
     }
   else
     {
       g_autofree char *mode = NULL;
       gboolean have_triggers = FALSE;
+      if ((s->keys = rw_keyring_open (s->keys_path, TRUE, &local)) == NULL)
+        {
+          g_set_error (error, RW_STORE_ERROR, local->code, "%s: the audit chain's key: %s", path, local->message);
+          return NULL;
+        }
       if (!pragma_text (s, "PRAGMA journal_mode = WAL", &mode, error))
         return NULL;
       if (mode == NULL || g_ascii_strcasecmp (mode, "wal") != 0)
@@ -506,6 +597,8 @@ store_open (const char *path, gboolean read_only, GError **error)
         return NULL;
       if ((version < RW_STORE_SCHEMA_VERSION || !have_triggers) && !upgrade_schema (s, error))
         return NULL;
+      if (!key_the_chain (s, error))
+        return NULL;
     }
   return g_steal_pointer (&s);
 }
@@ -513,13 +606,19 @@ store_open (const char *path, gboolean read_only, GError **error)
 RwStore *
 rw_store_open (const char *path, GError **error)
 {
-  return store_open (path, FALSE, error);
+  return store_open (path, NULL, FALSE, error);
 }
 
 RwStore *
 rw_store_open_readonly (const char *path, GError **error)
 {
-  return store_open (path, TRUE, error);
+  return store_open (path, NULL, TRUE, error);
+}
+
+RwStore *
+rw_store_open_with_keys (const char *path, const char *keys_path, gboolean read_only, GError **error)
+{
+  return store_open (path, keys_path, read_only, error);
 }
 
 /* ---- runs ---- */
@@ -707,17 +806,341 @@ last_event (RwStore *s, gint64 *seq, char **hash, const char *purpose, GError **
   return TRUE;
 }
 
+/* ---- the key ---- */
+
+/* How the chain of this database is keyed, from meta: key version 0 when it predates keying. */
+typedef struct {
+  guint key_version;
+  gint64 keyed_from;   /* the first keyed event; G_MAXINT64 when none is */
+  char *db_id;
+} ChainInfo;
+
+static void
+chain_info_clear (ChainInfo *ci)
+{
+  g_clear_pointer (&ci->db_id, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (ChainInfo, chain_info_clear)
+
+static gboolean
+chain_info (RwStore *s, ChainInfo *ci, const char *purpose, GError **error)
+{
+  g_autofree char *kv = NULL, *from = NULL;
+  guint64 v = 0, f = 0;
+  ci->key_version = 0;
+  ci->keyed_from = G_MAXINT64;
+  if (!meta_get (s, "audit_key_version", &kv, purpose, error) || !meta_get (s, "audit_keyed_from", &from, purpose, error)
+      || !meta_get (s, "audit_db_id", &ci->db_id, purpose, error))
+    return FALSE;
+  if (kv == NULL && from == NULL)
+    return TRUE;
+  if (kv == NULL || from == NULL || ci->db_id == NULL
+      || !g_ascii_string_to_unsigned (kv, 10, 1, RW_KEY_VERSION_MAX, &v, NULL)
+      || !g_ascii_string_to_unsigned (from, 10, 1, G_MAXINT64, &f, NULL))
+    {
+      g_set_error (error, RW_STORE_ERROR, RW_STORE_ERROR_CORRUPT,
+                   "%s: the database file is damaged (%s: meta.audit_key_version, audit_keyed_from or audit_db_id "
+                   "is missing or unreadable; it was edited)", s->path, purpose);
+      return FALSE;
+    }
+  ci->key_version = (guint) v;
+  ci->keyed_from = (gint64) f;
+  return TRUE;
+}
+
+/* The key of @version, or an error naming the key file. */
+static GBytes *
+chain_key (RwStore *s, guint version, const char *purpose, GError **error)
+{
+  GBytes *key = s->keys ? rw_keyring_lookup (s->keys, version) : NULL;
+  if (key == NULL)
+    g_set_error (error, RW_STORE_ERROR, RW_STORE_ERROR_INVALID,
+                 "%s: %s: the audit chain is keyed with key version %u of %s, %s", s->path, purpose, version,
+                 s->keys_path, s->keys_problem ? s->keys_problem : "which that key file does not hold");
+  return key;
+}
+
+/* The hashed text of a keyed event: every column but the hashes, canonical, members sorted:
+ * {"actor","decision_tag","kind","payload","run_id","seq","ts"}. */
+static char *
+keyed_envelope_text (gint64 seq, const char *ts, gboolean has_run, gint64 run_id, const char *kind, const char *actor,
+                     const char *decision_tag, const char *payload)
+{
+  g_autofree char *base = envelope_text (has_run, run_id, kind, actor, decision_tag, payload);
+  GString *out = g_string_new (base);
+  g_string_truncate (out, out->len - 1); /* the closing brace */
+  g_string_append_printf (out, ",\"seq\":%" G_GINT64_FORMAT ",\"ts\":", seq);
+  append_json_string (out, ts);
+  g_string_append_c (out, '}');
+  return g_string_free (out, FALSE);
+}
+
+/* hash = lowercase hex HMAC-SHA256 under the chain key of prev_hash || E */
+static char *
+keyed_hash (GBytes *key, const char *prev_hash, const char *envelope)
+{
+  g_autofree char *text = g_strconcat (prev_hash, envelope, NULL);
+  return rw_keyring_hmac (key, text, (gssize) strlen (text));
+}
+
+/* ---- signed checkpoints ---- */
+
+static char *
+checkpoint_path (RwStore *s, const char *db_id)
+{
+  g_autofree char *dir = g_path_get_dirname (s->keys_path);
+  g_autofree char *name = g_strconcat (db_id, ".json", NULL);
+  return g_build_filename (dir, "audit-checkpoints", name, NULL);
+}
+
+static char *
+checkpoint_mac (GBytes *key, const char *db_id, guint key_version, gint64 seq, const char *hash)
+{
+  /* a prefix of its own, so a checkpoint's MAC can never pass for a chain hash */
+  g_autofree char *text = g_strdup_printf ("routewise-checkpoint\n%s\n%u\n%" G_GINT64_FORMAT "\n%s", db_id,
+                                           key_version, seq, hash);
+  return rw_keyring_hmac (key, text, -1);
+}
+
+typedef struct {
+  char *db_id, *hash, *mac;
+  guint key_version;
+  gint64 seq;
+} Checkpoint;
+
+static void
+checkpoint_clear (Checkpoint *c)
+{
+  g_clear_pointer (&c->db_id, g_free);
+  g_clear_pointer (&c->hash, g_free);
+  g_clear_pointer (&c->mac, g_free);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Checkpoint, checkpoint_clear)
+
+/* Reads a checkpoint file: FALSE with *@present FALSE when there is none, FALSE with *@present
+ * TRUE when it is malformed. */
+static gboolean
+checkpoint_read (const char *path, Checkpoint *c, gboolean *present)
+{
+  g_autofree char *data = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *o;
+  gsize len;
+  *present = g_file_test (path, G_FILE_TEST_EXISTS);
+  if (!*present || !g_file_get_contents (path, &data, &len, NULL) || len > 4096
+      || !json_parser_load_from_data (parser, data, (gssize) len, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    return FALSE;
+  o = json_node_get_object (json_parser_get_root (parser));
+  if (!json_object_has_member (o, "db_id") || !json_object_has_member (o, "hash") || !json_object_has_member (o, "mac")
+      || !json_object_has_member (o, "seq") || !json_object_has_member (o, "key_version"))
+    return FALSE;
+  c->db_id = g_strdup (json_object_get_string_member (o, "db_id"));
+  c->hash = g_strdup (json_object_get_string_member (o, "hash"));
+  c->mac = g_strdup (json_object_get_string_member (o, "mac"));
+  c->seq = json_object_get_int_member (o, "seq");
+  c->key_version = (guint) json_object_get_int_member (o, "key_version");
+  return c->db_id && c->hash && c->mac && c->seq > 0;
+}
+
+void
+rw_store_checkpoint (RwStore *s)
+{
+  const char *purpose = "writing the audit checkpoint";
+  g_auto(ChainInfo) ci = { 0 };
+  g_auto(Checkpoint) old = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) doc = NULL;
+  g_autofree char *path = NULL, *dir = NULL, *hash = NULL, *mac = NULL, *text = NULL;
+  gboolean present;
+  gint64 seq;
+  GBytes *key;
+
+  if (!chain_info (s, &ci, purpose, &error) || !last_event (s, &seq, &hash, purpose, &error))
+    goto fail;
+  if (ci.key_version == 0 || seq == 0)
+    return;
+  if ((key = chain_key (s, ci.key_version, purpose, &error)) == NULL)
+    goto fail;
+  path = checkpoint_path (s, ci.db_id);
+  /* another writer may have checkpointed a later head already */
+  if (checkpoint_read (path, &old, &present) && g_strcmp0 (old.db_id, ci.db_id) == 0 && old.seq >= seq)
+    return;
+  mac = checkpoint_mac (key, ci.db_id, ci.key_version, seq, hash);
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "format");
+  json_builder_add_string_value (b, "routewise-checkpoint");
+  json_builder_set_member_name (b, "db_id");
+  json_builder_add_string_value (b, ci.db_id);
+  json_builder_set_member_name (b, "database");
+  json_builder_add_string_value (b, s->path);
+  json_builder_set_member_name (b, "key_version");
+  json_builder_add_int_value (b, ci.key_version);
+  json_builder_set_member_name (b, "seq");
+  json_builder_add_int_value (b, seq);
+  json_builder_set_member_name (b, "hash");
+  json_builder_add_string_value (b, hash);
+  json_builder_set_member_name (b, "mac");
+  json_builder_add_string_value (b, mac);
+  json_builder_end_object (b);
+  doc = json_builder_get_root (b);
+  text = rw_json_canonical (doc);
+  dir = g_path_get_dirname (path);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      g_set_error (&error, RW_STORE_ERROR, RW_STORE_ERROR_IO, "%s: cannot create the directory: %s", dir,
+                   g_strerror (errno));
+      goto fail;
+    }
+  if (g_file_set_contents_full (path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    return;
+fail:
+  g_warning ("%s: %s", s->path, error->message);
+}
+
+/* Keys the chain of a database opened read-write, once: a new database from its first event, an
+ * older one from the next (the events before stay as they were, and verify says they predate
+ * keying). The first keyed event of an older log, "store.keyed", says how much came before. */
+static gboolean
+key_the_chain (RwStore *s, GError **error)
+{
+  const char *purpose = "keying the audit chain";
+  g_auto(ChainInfo) ci = { 0 };
+  g_autofree char *head_hash = NULL, *kv = NULL, *from = NULL, *id = NULL;
+  g_autoptr(GBytes) id_bytes = NULL;
+  gint64 head, shadow_rows, ticket_rows, update_rows;
+  const guint8 *raw;
+  gsize len;
+
+  if (!chain_info (s, &ci, purpose, error))
+    return FALSE;
+  if (ci.key_version != 0)
+    return chain_key (s, ci.key_version, "opening", error) != NULL;
+  if (!rw_store_begin_write (s, purpose, error))
+    return FALSE;
+  chain_info_clear (&ci);
+  if (!chain_info (s, &ci, purpose, error) || !last_event (s, &head, &head_hash, purpose, error)
+      || !count_rows (s, "SELECT coalesce (max (id), 0) FROM shadow", &shadow_rows, purpose, error)
+      || !count_rows (s, "SELECT coalesce (max (id), 0) FROM tickets", &ticket_rows, purpose, error)
+      || !count_rows (s, "SELECT coalesce (max (id), 0) FROM ticket_updates", &update_rows, purpose, error))
+    goto fail;
+  if (ci.key_version != 0) /* another connection keyed it meanwhile */
+    {
+      rw_store_rollback (s);
+      return chain_key (s, ci.key_version, "opening", error) != NULL;
+    }
+  id_bytes = rw_keyring_random_bytes (16);
+  raw = g_bytes_get_data (id_bytes, &len);
+  {
+    GString *h = g_string_new (NULL);
+    for (gsize i = 0; i < len; i++)
+      g_string_append_printf (h, "%02x", raw[i]);
+    id = g_string_free (h, FALSE);
+  }
+  kv = g_strdup_printf ("%u", rw_keyring_current (s->keys));
+  from = g_strdup_printf ("%" G_GINT64_FORMAT, head + 1);
+  if (!meta_set (s, "audit_key_version", kv, purpose, error) || !meta_set (s, "audit_keyed_from", from, purpose, error)
+      || !meta_set (s, "audit_db_id", id, purpose, error))
+    goto fail;
+  if (head > 0)
+    {
+      g_autoptr(JsonBuilder) b = json_builder_new ();
+      g_autoptr(JsonNode) payload = NULL;
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "legacy_events");
+      json_builder_add_int_value (b, head);
+      json_builder_set_member_name (b, "legacy_head_hash");
+      json_builder_add_string_value (b, head_hash);
+      json_builder_set_member_name (b, "shadow_rows_before");
+      json_builder_add_int_value (b, shadow_rows);
+      json_builder_set_member_name (b, "tickets_before");
+      json_builder_add_int_value (b, ticket_rows);
+      json_builder_set_member_name (b, "ticket_updates_before");
+      json_builder_add_int_value (b, update_rows);
+      json_builder_set_member_name (b, "key_version");
+      json_builder_add_int_value (b, rw_keyring_current (s->keys));
+      json_builder_end_object (b);
+      payload = json_builder_get_root (b);
+      if (!rw_store_append_locked (s, 0, "store.keyed", "store", "DETERMINISTIC", payload, NULL, error))
+        goto fail;
+    }
+  if (!rw_store_commit (s, purpose, error))
+    return FALSE;
+  rw_store_checkpoint (s);
+  return TRUE;
+
+fail:
+  rw_store_rollback (s);
+  return FALSE;
+}
+
+gboolean
+rw_store_append_locked (RwStore *s, gint64 run_id, const char *kind, const char *actor, const char *decision_tag,
+                        JsonNode *payload, gint64 *seq_out, GError **error)
+{
+  const char *purpose = "appending an audit event";
+  g_autofree char *payload_text = rw_json_canonical (payload);
+  g_autofree char *now = rw_store_now ();
+  g_autofree char *prev_hash = NULL, *hash = NULL, *seq_text = NULL, *envelope = NULL;
+  g_autoptr(RwStoreStmt) insert = NULL;
+  g_auto(ChainInfo) ci = { 0 };
+  gint64 last_seq;
+
+  if (run_id > 0)
+    {
+      gboolean exists;
+      if (!rw_store_run_exists (s, run_id, &exists, error))
+        return FALSE;
+      if (!exists)
+        return no_such_run (s, run_id, purpose, error);
+    }
+  if (!chain_info (s, &ci, purpose, error) || !last_event (s, &last_seq, &prev_hash, purpose, error))
+    return FALSE;
+  if (ci.key_version != 0 && last_seq + 1 >= ci.keyed_from)
+    {
+      GBytes *key = chain_key (s, ci.key_version, purpose, error);
+      if (key == NULL)
+        return FALSE;
+      envelope = keyed_envelope_text (last_seq + 1, now, run_id > 0, run_id, kind, actor, decision_tag, payload_text);
+      hash = keyed_hash (key, prev_hash, envelope);
+    }
+  else
+    {
+      /* only a store that has not keyed its chain yet (the migration's own writes) */
+      envelope = envelope_text (run_id > 0, run_id, kind, actor, decision_tag, payload_text);
+      hash = chain_hash (prev_hash, envelope);
+    }
+
+  insert = rw_store_prepare (s,
+    "INSERT INTO audit (seq, ts, run_id, kind, actor, decision_tag, payload, prev_hash, hash) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", purpose, error);
+  if (insert == NULL)
+    return FALSE;
+  if (sqlite3_bind_int64 (insert, 1, last_seq + 1) != SQLITE_OK || bind_text (insert, 2, now) != SQLITE_OK
+      || bind_run (insert, 3, run_id) != SQLITE_OK || bind_text (insert, 4, kind) != SQLITE_OK
+      || bind_text (insert, 5, actor) != SQLITE_OK || bind_text (insert, 6, decision_tag) != SQLITE_OK
+      || bind_text (insert, 7, payload_text) != SQLITE_OK || bind_text (insert, 8, prev_hash) != SQLITE_OK
+      || bind_text (insert, 9, hash) != SQLITE_OK)
+    return bind_failed (s, purpose, error);
+  if (!step_done (s, insert, purpose, error))
+    return FALSE;
+  /* the head of the log, so that events removed from its end are noticed */
+  seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, last_seq + 1);
+  if (!meta_set (s, "audit_head_seq", seq_text, purpose, error) || !meta_set (s, "audit_head_hash", hash, purpose, error))
+    return FALSE;
+  if (seq_out)
+    *seq_out = last_seq + 1;
+  return TRUE;
+}
+
 gboolean
 rw_store_append (RwStore *s, gint64 run_id, const char *kind, const char *actor, const char *decision_tag,
                  JsonNode *payload, gint64 *seq_out, GError **error)
 {
   const char *purpose = "appending an audit event";
-  g_autofree char *payload_text = rw_json_canonical (payload);
-  g_autofree char *envelope = envelope_text (run_id > 0, run_id, kind, actor, decision_tag, payload_text);
-  g_autofree char *now = rw_store_now ();
-  g_autofree char *prev_hash = NULL, *hash = NULL, *seq_text = NULL;
-  g_autoptr(RwStoreStmt) insert = NULL;
-  gint64 last_seq;
+  gint64 seq = 0;
 
   g_return_val_if_fail (s != NULL, FALSE);
   g_return_val_if_fail (kind != NULL && *kind != '\0', FALSE);
@@ -725,50 +1148,17 @@ rw_store_append (RwStore *s, gint64 run_id, const char *kind, const char *actor,
 
   if (!rw_store_begin_write (s, purpose, error))
     return FALSE;
-  if (run_id > 0)
+  if (!rw_store_append_locked (s, run_id, kind, actor, decision_tag, payload, &seq, error))
     {
-      gboolean exists;
-      if (!rw_store_run_exists (s, run_id, &exists, error))
-        goto fail;
-      if (!exists)
-        {
-          no_such_run (s, run_id, purpose, error);
-          goto fail;
-        }
+      rw_store_rollback (s);
+      return FALSE;
     }
-  if (!last_event (s, &last_seq, &prev_hash, purpose, error))
-    goto fail;
-  hash = chain_hash (prev_hash, envelope);
-
-  insert = rw_store_prepare (s,
-    "INSERT INTO audit (seq, ts, run_id, kind, actor, decision_tag, payload, prev_hash, hash) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", purpose, error);
-  if (insert == NULL)
-    goto fail;
-  if (sqlite3_bind_int64 (insert, 1, last_seq + 1) != SQLITE_OK || bind_text (insert, 2, now) != SQLITE_OK
-      || bind_run (insert, 3, run_id) != SQLITE_OK || bind_text (insert, 4, kind) != SQLITE_OK
-      || bind_text (insert, 5, actor) != SQLITE_OK || bind_text (insert, 6, decision_tag) != SQLITE_OK
-      || bind_text (insert, 7, payload_text) != SQLITE_OK || bind_text (insert, 8, prev_hash) != SQLITE_OK
-      || bind_text (insert, 9, hash) != SQLITE_OK)
-    {
-      bind_failed (s, purpose, error);
-      goto fail;
-    }
-  if (!step_done (s, insert, purpose, error))
-    goto fail;
-  /* the head of the log, so that events removed from its end are noticed */
-  seq_text = g_strdup_printf ("%" G_GINT64_FORMAT, last_seq + 1);
-  if (!meta_set (s, "audit_head_seq", seq_text, purpose, error) || !meta_set (s, "audit_head_hash", hash, purpose, error))
-    goto fail;
   if (!rw_store_commit (s, purpose, error))
     return FALSE;
+  rw_store_checkpoint (s);
   if (seq_out)
-    *seq_out = last_seq + 1;
+    *seq_out = seq;
   return TRUE;
-
-fail:
-  rw_store_rollback (s);
-  return FALSE;
 }
 
 GPtrArray *
@@ -892,25 +1282,246 @@ check_tail (RwStore *s, gint64 last_seq, const char *last_hash, gint64 *bad, cha
   return WALK_BROKEN;
 }
 
+/* Compares the log with the signed checkpoint of its head kept beside the key file: a cut
+ * tail (with the head in meta rewritten to match) or a lost WAL file leaves fewer events than
+ * the checkpoint records. */
+static WalkResult
+check_checkpoint (RwStore *s, const ChainInfo *ci, gint64 last_seq, gint64 *bad, char **why, GError **error)
+{
+  const char *purpose = "verifying the audit chain";
+  g_autofree char *path = checkpoint_path (s, ci->db_id), *mac = NULL;
+  g_auto(Checkpoint) c = { 0 };
+  gboolean present;
+  GBytes *key;
+
+  if (!checkpoint_read (path, &c, &present))
+    {
+      if (!present && last_seq < ci->keyed_from)
+        return WALK_INTACT; /* nothing keyed yet, nothing to checkpoint */
+      *bad = 0;
+      *why = present ? g_strdup_printf ("the signed checkpoint %s is unreadable (it was edited)", path)
+                     : g_strdup_printf ("there is no signed checkpoint of this log (%s): it was deleted, or the key "
+                                        "file is not the one the log was written with", path);
+      return WALK_BROKEN;
+    }
+  /* signed with the chain's own key version, never one the file names */
+  if ((key = chain_key (s, ci->key_version, purpose, error)) == NULL)
+    return WALK_ERROR;
+  mac = checkpoint_mac (key, c.db_id, c.key_version, c.seq, c.hash);
+  if (!rw_keyring_mac_equal (mac, c.mac) || c.key_version != ci->key_version || strcmp (c.db_id, ci->db_id) != 0)
+    {
+      *bad = 0;
+      *why = g_strdup_printf ("the signed checkpoint %s does not verify with key version %u (it is forged, or "
+                              "belongs to another database)", path, ci->key_version);
+      return WALK_BROKEN;
+    }
+  if (c.seq > last_seq)
+    {
+      *bad = last_seq + 1;
+      *why = last_seq + 1 == c.seq
+        ? g_strdup_printf ("event %" G_GINT64_FORMAT " is missing: the signed checkpoint records %" G_GINT64_FORMAT
+                           " events (the end of the log was cut, or committed events were lost with the WAL file)",
+                           c.seq, c.seq)
+        : g_strdup_printf ("events %" G_GINT64_FORMAT "–%" G_GINT64_FORMAT " are missing: the signed checkpoint "
+                           "records %" G_GINT64_FORMAT " events (the end of the log was cut, or committed events "
+                           "were lost with the WAL file)", last_seq + 1, c.seq, c.seq);
+      return WALK_BROKEN;
+    }
+  {
+    g_autoptr(RwStoreStmt) stmt = rw_store_prepare (s, "SELECT hash FROM audit WHERE seq = ?", purpose, error);
+    int rc;
+    if (stmt == NULL)
+      return WALK_ERROR;
+    sqlite3_bind_int64 (stmt, 1, c.seq);
+    if ((rc = sqlite3_step (stmt)) != SQLITE_ROW)
+      {
+        rw_store_fail (s, rc, purpose, error);
+        return WALK_ERROR;
+      }
+    if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), c.hash) != 0)
+      {
+        *bad = c.seq;
+        *why = g_strdup_printf ("event %" G_GINT64_FORMAT ": hash differs from the signed checkpoint (the log was "
+                                "rewritten from there on)", c.seq);
+        return WALK_BROKEN;
+      }
+  }
+  return WALK_INTACT;
+}
+
+/* The first column of the first row @sql returns (?1: the first keyed event, ?2: @extra) in
+ * *@found; WALK_INTACT when it returns none. */
+static WalkResult
+find_unvouched (RwStore *s, const char *sql, gint64 keyed_from, gint64 extra, char **found, GError **error)
+{
+  const char *purpose = "checking safety state against the audit chain";
+  g_autoptr(RwStoreStmt) stmt = rw_store_prepare (s, sql, purpose, error);
+  int rc;
+  if (stmt == NULL)
+    return WALK_ERROR;
+  sqlite3_bind_int64 (stmt, 1, keyed_from);
+  if (sqlite3_bind_parameter_count (stmt) > 1)
+    sqlite3_bind_int64 (stmt, 2, extra);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    return WALK_INTACT;
+  if (rc != SQLITE_ROW)
+    {
+      rw_store_fail (s, rc, purpose, error);
+      return WALK_ERROR;
+    }
+  *found = column_dup (stmt, 0);
+  return WALK_BROKEN;
+}
+
+/* State that drives safety decisions is chained with the log: every shadow verdict and every
+ * learning reward since keying is an event, and the tables must agree with those events. */
+static WalkResult
+check_safety_state (RwStore *s, const ChainInfo *ci, gint64 *bad, char **why, GError **error)
+{
+  g_autofree char *found = NULL;
+  gint64 shadow_before = 0, tickets_before = 0, updates_before = 0;
+  WalkResult r;
+  {
+    /* a log keyed after it began says, in its first keyed event, which rows came before */
+    g_autoptr(RwStoreStmt) stmt = rw_store_prepare (s,
+      "SELECT coalesce (json_extract (payload, '$.shadow_rows_before'), 0), "
+      "coalesce (json_extract (payload, '$.tickets_before'), 0), "
+      "coalesce (json_extract (payload, '$.ticket_updates_before'), 0) FROM audit "
+      "WHERE seq = ? AND kind = 'store.keyed'", "checking safety state against the audit chain", error);
+    int rc;
+    if (stmt == NULL)
+      return WALK_ERROR;
+    sqlite3_bind_int64 (stmt, 1, ci->keyed_from);
+    if ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+      {
+        shadow_before = sqlite3_column_int64 (stmt, 0);
+        tickets_before = sqlite3_column_int64 (stmt, 1);
+        updates_before = sqlite3_column_int64 (stmt, 2);
+      }
+    else if (rc != SQLITE_DONE)
+      {
+        rw_store_fail (s, rc, "checking safety state against the audit chain", error);
+        return WALK_ERROR;
+      }
+  }
+  *bad = 0;
+  r = find_unvouched (s,
+    "SELECT s.id FROM shadow s WHERE s.id > ?2 AND NOT EXISTS (SELECT 1 FROM audit a "
+    " WHERE a.kind = 'shadow.verdict' AND a.seq >= ?1 AND json_extract (a.payload, '$.shadow_id') = s.id "
+    " AND json_extract (a.payload, '$.tier') IS s.tier AND json_extract (a.payload, '$.proposal') IS s.proposal "
+    " AND json_extract (a.payload, '$.agreed') = (s.agreed != 0) "
+    " AND json_extract (a.payload, '$.run_id') IS s.run_id) ORDER BY s.id LIMIT 1",
+    ci->keyed_from, shadow_before, &found, error);
+  if (r == WALK_BROKEN)
+    *why = g_strdup_printf ("shadow verdict %s is not in the audit chain (the row was added or changed outside "
+                            "Routewise)", found);
+  if (r != WALK_INTACT)
+    return r;
+  r = find_unvouched (s,
+    "SELECT t.id FROM tickets t WHERE t.id > ?2 AND (NOT EXISTS (SELECT 1 FROM audit a "
+    "  WHERE a.kind = 'ticket.created' AND a.seq >= ?1 AND json_extract (a.payload, '$.ticket_id') = t.id "
+    "  AND json_extract (a.payload, '$.severity') IS t.severity AND json_extract (a.payload, '$.runbook') IS t.runbook "
+    "  AND json_extract (a.payload, '$.incident_sha256') IS rw_sha256 (t.incident)) "
+    " OR coalesce ((SELECT json_extract (a.payload, '$.status') FROM audit a WHERE a.kind = 'ticket.status' "
+    "   AND a.seq >= ?1 AND json_extract (a.payload, '$.ticket_id') = t.id ORDER BY a.seq DESC LIMIT 1), 'open') "
+    "   IS NOT t.status "
+    " OR (SELECT json_extract (a.payload, '$.reason_sha256') FROM audit a WHERE a.kind = 'ticket.status' "
+    "   AND a.seq >= ?1 AND json_extract (a.payload, '$.ticket_id') = t.id ORDER BY a.seq DESC LIMIT 1) "
+    "   IS NOT rw_sha256 (t.reason)) ORDER BY t.id LIMIT 1",
+    ci->keyed_from, tickets_before, &found, error);
+  if (r == WALK_BROKEN)
+    *why = g_strdup_printf ("ticket %s differs from the audit chain: its status, reason or content was changed "
+                            "outside Routewise", found);
+  if (r != WALK_INTACT)
+    return r;
+  r = find_unvouched (s,
+    "SELECT u.id FROM ticket_updates u WHERE u.id > ?2 AND NOT EXISTS (SELECT 1 FROM audit a "
+    " WHERE a.kind = 'ticket.update' AND a.seq >= ?1 AND json_extract (a.payload, '$.update_id') = u.id "
+    " AND json_extract (a.payload, '$.ticket_id') = u.ticket_id AND json_extract (a.payload, '$.task_id') IS u.task_id "
+    " AND json_extract (a.payload, '$.status') IS u.status "
+    " AND json_extract (a.payload, '$.detail_sha256') IS rw_sha256 (u.detail)) ORDER BY u.id LIMIT 1",
+    ci->keyed_from, updates_before, &found, error);
+  if (r == WALK_BROKEN)
+    *why = g_strdup_printf ("ticket update %s is not in the audit chain (the row was added or changed outside "
+                            "Routewise)", found);
+  if (r != WALK_INTACT || ci->keyed_from > 1)
+    return r; /* learning rows of a log keyed later have no events to be checked against */
+  r = find_unvouched (s,
+    "SELECT l.hypothesis_kind || '/' || l.action_kind FROM learning l LEFT JOIN "
+    " (SELECT json_extract (payload, '$.hypothesis_kind') AS h, json_extract (payload, '$.action_kind') AS a, "
+    "  count(*) AS n, total (json_extract (payload, '$.reward')) AS r FROM audit "
+    "  WHERE kind = 'learning.reward' AND seq >= ?1 GROUP BY h, a) e "
+    " ON e.h = l.hypothesis_kind AND e.a = l.action_kind "
+    "WHERE coalesce (e.n, 0) != l.n OR abs (coalesce (e.r, 0) - l.reward_sum) > 1e-9 * max (1, abs (l.reward_sum)) "
+    "ORDER BY l.hypothesis_kind, l.action_kind LIMIT 1",
+    ci->keyed_from, 0, &found, error);
+  if (r == WALK_BROKEN)
+    *why = g_strdup_printf ("the learning statistics of %s differ from the rewards in the audit chain (the table was "
+                            "changed outside Routewise)", found);
+  return r;
+}
+
+/* Every text column of an event, by name, for the checks on what was stored. */
+static const struct { int col; const char *name; gboolean nullable; } event_text_columns[] = {
+  { 1, "ts", FALSE }, { 3, "kind", FALSE }, { 4, "actor", FALSE }, { 5, "decision tag", TRUE },
+  { 6, "payload", FALSE }, { 7, "prev_hash", FALSE }, { 8, "hash", FALSE },
+};
+
+/* Text a C reader would cut short (a NUL byte inside), or a value that is not text at all: both
+ * are stored only behind the store's back, and would hash differently from what is shown. */
+static char *
+stored_text_problem (sqlite3_stmt *stmt, gint64 seq)
+{
+  int rt = sqlite3_column_type (stmt, 2);
+  if (rt != SQLITE_NULL && rt != SQLITE_INTEGER)
+    return g_strdup_printf ("event %" G_GINT64_FORMAT ": its run is not a number (it was written outside Routewise)", seq);
+  for (guint i = 0; i < G_N_ELEMENTS (event_text_columns); i++)
+    {
+      int col = event_text_columns[i].col, type = sqlite3_column_type (stmt, col);
+      const void *bytes;
+      int len;
+      if (type == SQLITE_NULL && event_text_columns[i].nullable)
+        continue;
+      if (type != SQLITE_TEXT)
+        return g_strdup_printf ("event %" G_GINT64_FORMAT ": its %s is not text (it was written outside Routewise)",
+                                seq, event_text_columns[i].name);
+      bytes = sqlite3_column_blob (stmt, col);
+      len = sqlite3_column_bytes (stmt, col);
+      if (bytes && memchr (bytes, '\0', (size_t) len))
+        return g_strdup_printf ("event %" G_GINT64_FORMAT ": its %s holds a NUL byte, with text hidden after it "
+                                "(it was written outside Routewise)", seq, event_text_columns[i].name);
+    }
+  return NULL;
+}
+
 static WalkResult
 walk_chain (RwStore *s, gint64 *bad, char **why, GError **error)
 {
   const char *purpose = "verifying the audit chain";
-  g_autoptr(RwStoreStmt) stmt = rw_store_prepare (s,
-    "SELECT seq, run_id, kind, actor, decision_tag, payload, prev_hash, hash FROM audit ORDER BY seq",
-    purpose, error);
+  g_autoptr(RwStoreStmt) stmt = NULL;
   g_autofree char *link = g_strdup (RW_STORE_GENESIS_HASH); /* the stored hash of the previous event */
+  g_auto(ChainInfo) ci = { 0 };
+  GBytes *key = NULL;
   gint64 expected = 1;
+  WalkResult tail;
   int rc;
 
+  if (!chain_info (s, &ci, purpose, error))
+    return WALK_ERROR;
+  if (ci.key_version != 0 && (key = chain_key (s, ci.key_version, purpose, error)) == NULL)
+    return WALK_ERROR;
+  stmt = rw_store_prepare (s,
+    "SELECT seq, ts, run_id, kind, actor, decision_tag, payload, prev_hash, hash FROM audit ORDER BY seq",
+    purpose, error);
   if (stmt == NULL)
     return WALK_ERROR;
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 seq = sqlite3_column_int64 (stmt, 0);
-      const char *prev_hash = (const char *) sqlite3_column_text (stmt, 6);
-      const char *hash = (const char *) sqlite3_column_text (stmt, 7);
-      g_autofree char *envelope = NULL, *computed = NULL;
+      const char *prev_hash, *hash;
+      g_autofree char *envelope = NULL, *computed = NULL, *problem = NULL;
+      gboolean has_run;
 
       if (seq != expected)
         {
@@ -931,6 +1542,14 @@ walk_chain (RwStore *s, gint64 *bad, char **why, GError **error)
             }
           return WALK_BROKEN;
         }
+      if ((problem = stored_text_problem (stmt, seq)) != NULL)
+        {
+          *bad = seq;
+          *why = g_steal_pointer (&problem);
+          return WALK_BROKEN;
+        }
+      prev_hash = (const char *) sqlite3_column_text (stmt, 7);
+      hash = (const char *) sqlite3_column_text (stmt, 8);
       if (g_strcmp0 (prev_hash, link) != 0)
         {
           *bad = seq;
@@ -939,10 +1558,24 @@ walk_chain (RwStore *s, gint64 *bad, char **why, GError **error)
                                              seq, seq - 1);
           return WALK_BROKEN;
         }
-      envelope = envelope_text (sqlite3_column_type (stmt, 1) != SQLITE_NULL, sqlite3_column_int64 (stmt, 1),
-                                (const char *) sqlite3_column_text (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
-                                (const char *) sqlite3_column_text (stmt, 4), (const char *) sqlite3_column_text (stmt, 5));
-      computed = chain_hash (prev_hash, envelope);
+      has_run = sqlite3_column_type (stmt, 2) != SQLITE_NULL;
+      if (key && seq >= ci.keyed_from)
+        {
+          envelope = keyed_envelope_text (seq, (const char *) sqlite3_column_text (stmt, 1), has_run,
+                                          sqlite3_column_int64 (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+                                          (const char *) sqlite3_column_text (stmt, 4),
+                                          (const char *) sqlite3_column_text (stmt, 5),
+                                          (const char *) sqlite3_column_text (stmt, 6));
+          computed = keyed_hash (key, prev_hash, envelope);
+        }
+      else
+        {
+          envelope = envelope_text (has_run, sqlite3_column_int64 (stmt, 2), (const char *) sqlite3_column_text (stmt, 3),
+                                    (const char *) sqlite3_column_text (stmt, 4),
+                                    (const char *) sqlite3_column_text (stmt, 5),
+                                    (const char *) sqlite3_column_text (stmt, 6));
+          computed = chain_hash (prev_hash, envelope);
+        }
       if (g_strcmp0 (hash, computed) != 0)
         {
           /* If the next event links to the hash this content gives, only the hash was rewritten. */
@@ -950,7 +1583,7 @@ walk_chain (RwStore *s, gint64 *bad, char **why, GError **error)
           *bad = seq;
           rc = sqlite3_step (stmt);
           if (rc == SQLITE_ROW)
-            hash_edited = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 6), computed) == 0;
+            hash_edited = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 7), computed) == 0;
           else if (rc == SQLITE_DONE)
             {
               g_autofree char *head_hash = NULL;
@@ -965,7 +1598,10 @@ walk_chain (RwStore *s, gint64 *bad, char **why, GError **error)
             }
           *why = g_strdup_printf ("event %" G_GINT64_FORMAT ": hash does not match its content (%s)", seq,
                                   hash_edited ? "the stored hash was changed"
-                                              : "its payload, kind, actor, decision tag, run or prev_hash was changed");
+                                  : key && seq >= ci.keyed_from
+                                    ? "its payload, time, kind, actor, decision tag, run or prev_hash was changed, or "
+                                      "its hash was computed without the key"
+                                    : "its payload, kind, actor, decision tag, run or prev_hash was changed");
           return WALK_BROKEN;
         }
       g_free (link);
@@ -977,7 +1613,12 @@ walk_chain (RwStore *s, gint64 *bad, char **why, GError **error)
       rw_store_fail (s, rc, purpose, error);
       return WALK_ERROR;
     }
-  return check_tail (s, expected - 1, link, bad, why, error);
+  tail = check_tail (s, expected - 1, link, bad, why, error);
+  if (tail != WALK_INTACT || ci.key_version == 0)
+    return tail;
+  if ((tail = check_checkpoint (s, &ci, expected - 1, bad, why, error)) != WALK_INTACT)
+    return tail;
+  return check_safety_state (s, &ci, bad, why, error);
 }
 
 gboolean
@@ -1008,6 +1649,25 @@ rw_store_verify_chain (RwStore *s, gint64 *first_bad_seq, char **why, GError **e
   if (why)
     *why = g_steal_pointer (&reason);
   return FALSE;
+}
+
+char *
+rw_store_keying_note (RwStore *s, GError **error)
+{
+  const char *purpose = "reading how the audit chain is keyed";
+  g_auto(ChainInfo) ci = { 0 };
+  g_autofree char *hash = NULL;
+  gint64 head;
+  if (!chain_info (s, &ci, purpose, error) || !last_event (s, &head, &hash, purpose, error))
+    return NULL;
+  if (ci.key_version == 0)
+    return g_strdup ("the log predates keying: its hashes are plain SHA-256, which anyone who can write the file "
+                     "can recompute (open it read-write once to key the events that follow)");
+  if (ci.keyed_from > 1 && head > 0)
+    return g_strdup_printf ("events 1 to %" G_GINT64_FORMAT " predate keying: their hashes are plain SHA-256, which "
+                            "anyone who can write the file can recompute; events from %" G_GINT64_FORMAT " on are "
+                            "keyed (key version %u)", MIN (ci.keyed_from - 1, head), ci.keyed_from, ci.key_version);
+  return NULL;
 }
 
 gboolean
@@ -1056,6 +1716,8 @@ rw_store_learning_record (RwStore *s, const char *hypothesis_kind, const char *a
 {
   const char *purpose = "recording a learning outcome";
   g_autoptr(RwStoreStmt) stmt = NULL;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonNode) payload = NULL;
 
   g_return_val_if_fail (s != NULL, FALSE);
   g_return_val_if_fail (hypothesis_kind != NULL && *hypothesis_kind != '\0', FALSE);
@@ -1067,7 +1729,7 @@ rw_store_learning_record (RwStore *s, const char *hypothesis_kind, const char *a
                    s->path, purpose, hypothesis_kind, action_kind, reward);
       return FALSE;
     }
-  if (!rw_store_check_writable (s, purpose, error))
+  if (!rw_store_begin_write (s, purpose, error))
     return FALSE;
   stmt = rw_store_prepare (s,
     "INSERT INTO learning (hypothesis_kind, action_kind, n, reward_sum, reward_sq_sum) VALUES (?, ?, 1, ?, ?) "
@@ -1075,11 +1737,36 @@ rw_store_learning_record (RwStore *s, const char *hypothesis_kind, const char *a
     "reward_sum = reward_sum + excluded.reward_sum, reward_sq_sum = reward_sq_sum + excluded.reward_sq_sum",
     purpose, error);
   if (stmt == NULL)
-    return FALSE;
+    goto fail;
   if (bind_text (stmt, 1, hypothesis_kind) != SQLITE_OK || bind_text (stmt, 2, action_kind) != SQLITE_OK
       || sqlite3_bind_double (stmt, 3, reward) != SQLITE_OK || sqlite3_bind_double (stmt, 4, reward * reward) != SQLITE_OK)
-    return bind_failed (s, purpose, error);
-  return step_done (s, stmt, purpose, error);
+    {
+      bind_failed (s, purpose, error);
+      goto fail;
+    }
+  if (!step_done (s, stmt, purpose, error))
+    goto fail;
+  /* the reward in the chain, so verify can recompute the table from it */
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "hypothesis_kind");
+  json_builder_add_string_value (b, hypothesis_kind);
+  json_builder_set_member_name (b, "action_kind");
+  json_builder_add_string_value (b, action_kind);
+  json_builder_set_member_name (b, "reward");
+  json_builder_add_double_value (b, reward);
+  json_builder_end_object (b);
+  payload = json_builder_get_root (b);
+  if (!rw_store_append_locked (s, 0, "learning.reward", "agent", "DETERMINISTIC", payload, NULL, error))
+    goto fail;
+  if (!rw_store_commit (s, purpose, error))
+    return FALSE;
+  rw_store_checkpoint (s);
+  return TRUE;
+
+fail:
+  rw_store_rollback (s);
+  return FALSE;
 }
 
 gboolean
@@ -1197,20 +1884,59 @@ rw_store_shadow_record (RwStore *s, gint64 run_id, const char *tier, const char 
 {
   const char *purpose = "recording a shadow-mode verdict";
   g_autoptr(RwStoreStmt) stmt = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autoptr(JsonNode) payload = NULL;
+  gint64 id;
   int rc;
 
   g_return_val_if_fail (s != NULL && tier != NULL && proposal != NULL, FALSE);
+  if (!rw_store_begin_write (s, purpose, error))
+    return FALSE;
   stmt = rw_store_prepare (s, "INSERT INTO shadow (run_id, tier, proposal, agreed) VALUES (?, ?, ?, ?)", purpose, error);
   if (stmt == NULL)
-    return FALSE;
+    goto fail;
   if ((run_id > 0 ? sqlite3_bind_int64 (stmt, 1, run_id) : sqlite3_bind_null (stmt, 1)) != SQLITE_OK ||
       bind_text (stmt, 2, tier) != SQLITE_OK || bind_text (stmt, 3, proposal) != SQLITE_OK ||
       sqlite3_bind_int (stmt, 4, agreed ? 1 : 0) != SQLITE_OK)
-    return bind_failed (s, purpose, error);
+    {
+      bind_failed (s, purpose, error);
+      goto fail;
+    }
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
-    return rw_store_fail (s, rc, purpose, error);
+    {
+      rw_store_fail (s, rc, purpose, error);
+      goto fail;
+    }
+  id = sqlite3_last_insert_rowid (s->db);
+  /* the verdict in the chain: graduation counts these, never the table */
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "shadow_id");
+  json_builder_add_int_value (b, id);
+  json_builder_set_member_name (b, "run_id");
+  if (run_id > 0)
+    json_builder_add_int_value (b, run_id);
+  else
+    json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "tier");
+  json_builder_add_string_value (b, tier);
+  json_builder_set_member_name (b, "proposal");
+  json_builder_add_string_value (b, proposal);
+  json_builder_set_member_name (b, "agreed");
+  json_builder_add_boolean_value (b, agreed);
+  json_builder_end_object (b);
+  payload = json_builder_get_root (b);
+  /* no run: a run's events are its timeline, which this verdict is already part of */
+  if (!rw_store_append_locked (s, 0, "shadow.verdict", "operator", "OPERATOR", payload, NULL, error))
+    goto fail;
+  if (!rw_store_commit (s, purpose, error))
+    return FALSE;
+  rw_store_checkpoint (s);
   return TRUE;
+
+fail:
+  rw_store_rollback (s);
+  return FALSE;
 }
 
 gboolean
@@ -1218,14 +1944,39 @@ rw_store_shadow_agreement (RwStore *s, const char *tier, guint last_n, guint *n,
 {
   const char *purpose = "reading shadow-mode agreement";
   g_autoptr(RwStoreStmt) stmt = NULL;
+  g_auto(ChainInfo) ci = { 0 };
+  g_autoptr(GError) local = NULL;
+  g_autofree char *why = NULL;
+  gint64 bad = 0;
   int rc;
 
   g_return_val_if_fail (s != NULL && tier != NULL, FALSE);
-  stmt = rw_store_prepare (s, "SELECT count(*), coalesce(avg(agreed), 0) FROM "
-                              "(SELECT agreed FROM shadow WHERE tier = ? ORDER BY id DESC LIMIT ?)", purpose, error);
+  if (n)
+    *n = 0;
+  if (rate)
+    *rate = 0;
+  /* Only verdicts the keyed chain vouches for count: rows forged into the shadow table, or a
+   * log that does not verify, must not let an agent act on its own. */
+  if (!rw_store_verify_chain (s, &bad, &why, &local))
+    {
+      if (local)
+        {
+          g_propagate_error (error, g_steal_pointer (&local));
+          return FALSE;
+        }
+      g_debug ("%s: %s: the audit chain is broken (%s); no verdict counts", s->path, purpose, why);
+      return TRUE;
+    }
+  if (!chain_info (s, &ci, purpose, error))
+    return FALSE;
+  stmt = rw_store_prepare (s, "SELECT count(*), coalesce (avg (agreed), 0) FROM "
+                              "(SELECT json_extract (payload, '$.agreed') AS agreed FROM audit "
+                              " WHERE kind = 'shadow.verdict' AND seq >= ? AND json_extract (payload, '$.tier') = ? "
+                              " ORDER BY seq DESC LIMIT ?)", purpose, error);
   if (stmt == NULL)
     return FALSE;
-  if (bind_text (stmt, 1, tier) != SQLITE_OK || sqlite3_bind_int64 (stmt, 2, last_n ? last_n : G_MAXINT32) != SQLITE_OK)
+  if (sqlite3_bind_int64 (stmt, 1, ci.keyed_from) != SQLITE_OK || bind_text (stmt, 2, tier) != SQLITE_OK
+      || sqlite3_bind_int64 (stmt, 3, last_n ? last_n : G_MAXINT32) != SQLITE_OK)
     return bind_failed (s, purpose, error);
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_ROW)
@@ -1235,4 +1986,43 @@ rw_store_shadow_agreement (RwStore *s, const char *tier, guint last_n, guint *n,
   if (rate)
     *rate = sqlite3_column_double (stmt, 1);
   return TRUE;
+}
+
+/* ---- envelope nonces ---- */
+
+gboolean
+rw_store_nonce_remember (RwStore *s, const char *nonce, const char *sender, guint64 seq, gint64 ts_ms,
+                         gint64 forget_before_ms, gboolean *seen, GError **error)
+{
+  const char *purpose = "remembering an envelope nonce";
+  g_autoptr(RwStoreStmt) prune = NULL, insert = NULL;
+
+  g_return_val_if_fail (s != NULL && nonce != NULL && sender != NULL && seen != NULL, FALSE);
+  if (!rw_store_begin_write (s, purpose, error))
+    return FALSE;
+  prune = rw_store_prepare (s, "DELETE FROM envelope_nonces WHERE ts_ms < ?", purpose, error);
+  if (prune == NULL)
+    goto fail;
+  sqlite3_bind_int64 (prune, 1, forget_before_ms);
+  if (!step_done (s, prune, purpose, error))
+    goto fail;
+  insert = rw_store_prepare (s, "INSERT INTO envelope_nonces (nonce, sender, seq, ts_ms) VALUES (?, ?, ?, ?) "
+                                "ON CONFLICT (nonce) DO NOTHING", purpose, error);
+  if (insert == NULL)
+    goto fail;
+  if (bind_text (insert, 1, nonce) != SQLITE_OK || bind_text (insert, 2, sender) != SQLITE_OK
+      || sqlite3_bind_int64 (insert, 3, (gint64) MIN (seq, (guint64) G_MAXINT64)) != SQLITE_OK
+      || sqlite3_bind_int64 (insert, 4, ts_ms) != SQLITE_OK)
+    {
+      bind_failed (s, purpose, error);
+      goto fail;
+    }
+  if (!step_done (s, insert, purpose, error))
+    goto fail;
+  *seen = sqlite3_changes (s->db) == 0;
+  return rw_store_commit (s, purpose, error);
+
+fail:
+  rw_store_rollback (s);
+  return FALSE;
 }
