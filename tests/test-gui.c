@@ -107,7 +107,6 @@ screenshot_window (GtkWidget *window, const char *name)
 {
   g_autofree char *path = g_strdup_printf ("%s/tests/gui-%s.png", RW_BUILD_DIR, name);
   g_autoptr(GdkPaintable) p = gtk_widget_paintable_new (window);
-  g_autoptr(GtkSnapshot) snap = gtk_snapshot_new ();
   int w = gtk_widget_get_width (window), h = gtk_widget_get_height (window);
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) tex = NULL;
@@ -116,8 +115,15 @@ screenshot_window (GtkWidget *window, const char *name)
   w = gtk_widget_get_width (window);
   h = gtk_widget_get_height (window);
   g_test_message ("%s: %d×%d", name, w, h);
-  gdk_paintable_snapshot (p, GDK_SNAPSHOT (snap), w, h);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snap));
+  /* a window being laid out again draws nothing until its next frame (slow under ASan) */
+  for (int tries = 0; tries < 50 && node == NULL; tries++)
+    {
+      g_autoptr(GtkSnapshot) s = gtk_snapshot_new ();
+      if (tries)
+        spin (0.1);
+      gdk_paintable_snapshot (p, GDK_SNAPSHOT (s), w, h);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&s));
+    }
   g_assert_nonnull (node);
   tex = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node, &GRAPHENE_RECT_INIT (0, 0, w, h));
   g_assert_true (gdk_texture_save_to_png (tex, path));
@@ -1143,6 +1149,448 @@ test_flagship_dark (void)
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
 }
 
+
+/* ---- issue 16: windows that fit, pages that follow the network ---- */
+
+/* The widget of @root's tree the template named @id, or NULL. */
+static GtkWidget *
+find_id (GtkWidget *root, const char *id)
+{
+  if (g_strcmp0 (gtk_buildable_get_buildable_id (GTK_BUILDABLE (root)), id) == 0)
+    return root;
+  for (GtkWidget *c = gtk_widget_get_first_child (root); c; c = gtk_widget_get_next_sibling (c))
+    {
+      GtkWidget *found = find_id (c, id);
+      if (found)
+        return found;
+    }
+  return NULL;
+}
+
+/* @w lies wholly inside @window's allocation, and is drawn. */
+static void
+assert_inside (GtkWidget *w, GtkWidget *window)
+{
+  graphene_rect_t r;
+  g_assert_true (gtk_widget_get_mapped (w));
+  g_assert_true (gtk_widget_compute_bounds (w, window, &r));
+  g_test_message ("%s: %.0f,%.0f %.0f×%.0f in %d×%d", G_OBJECT_TYPE_NAME (w), r.origin.x, r.origin.y, r.size.width, r.size.height,
+                  gtk_widget_get_width (window), gtk_widget_get_height (window));
+  g_assert_cmpfloat (r.size.width, >, 0);
+  g_assert_cmpfloat (r.size.height, >, 0);
+  g_assert_cmpfloat (r.origin.x, >=, 0);
+  g_assert_cmpfloat (r.origin.y, >=, 0);
+  g_assert_cmpfloat (r.origin.x + r.size.width, <=, gtk_widget_get_width (window) + 0.5);
+  g_assert_cmpfloat (r.origin.y + r.size.height, <=, gtk_widget_get_height (window) + 0.5);
+}
+
+/* A request like the agent's after the R2–ISP-B cut, on the shown network. */
+static RwApproval *
+sample_request (RwWindow *win)
+{
+  RwApproval *a = g_new0 (RwApproval, 1);
+  a->tier = g_strdup ("T2");
+  a->hypothesis_kind = g_strdup ("congestion");
+  a->entity = g_strdup ("R1-ISPA");
+  a->explains = g_strdup ("R1→ISP-A runs hot; the traffic can leave through ISP-B");
+  a->action_kind = g_strdup ("local_pref");
+  a->verdict = g_strdup ("local-pref:R2:ISP-B:200: safe");
+  a->frr_diff = g_strdup ("router bgp 65001\n neighbor ISP-B route-map RW-IN-ISPB in\n!\nroute-map RW-IN-ISPB permit 10\n set local-preference 200\n");
+  a->changes = g_strsplit ("local-pref:R2:ISP-B:200", " ", -1);
+  a->mode = RW_MODE_SUPERVISED;
+  a->confidence = 0.9;
+  a->blast_radius = 0.17;
+  a->max_util_before = 0.95;
+  a->max_util_after = 0.7;
+  a->sla_misses_before = 2;
+  a->model = rw_twin_fork (rw_document_get_twin (rw_window_get_document (win)));
+  return a;
+}
+
+static gboolean
+dialog_shown (gpointer data)
+{
+  return has_size (data) && gtk_widget_get_height (data) > 100;
+}
+
+static gboolean
+status_fits (gpointer data)
+{
+  GtkWidget *status = find_id (GTK_WIDGET (data), "status_label");
+  return status && strstr (gtk_label_get_text (GTK_LABEL (status)), "Tick") &&
+         !pango_layout_is_ellipsized (gtk_label_get_layout (GTK_LABEL (status)));
+}
+
+static gboolean
+has_approval_view (gpointer data)
+{
+  return rw_window_get_view (data, "approval") != NULL;
+}
+
+/* The main window and the approval dialog at the sizes of issue 16: everything in sight. */
+static void
+test_fits_screens (void)
+{
+  static const int sizes[][2] = { { 1024, 700 }, { 1366, 768 }, { 1920, 1080 } };
+  int side_widths[G_N_ELEMENTS (sizes)];
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      int w = sizes[i][0], h = sizes[i][1];
+      RwWindow *win;
+      {
+        /* a window is no bigger than the X screen (meson's Xvfb is 1600×1000) */
+        GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
+        g_autoptr(GdkMonitor) m = g_list_model_get_item (monitors, 0);
+        GdkRectangle geo;
+        gdk_monitor_get_geometry (m, &geo);
+        if (geo.width < w || geo.height < h)
+          g_test_message ("the screen is %d×%d: %d×%d is tried at that size", geo.width, geo.height, w, h);
+        w = MIN (w, geo.width);
+        h = MIN (h, geo.height);
+      }
+      win = open_window_sized (TOPO, w, h);
+      g_autoptr(RwApproval) req = sample_request (win);
+      g_autofree char *name = g_strdup_printf ("main-%dx%d", w, h);
+      g_autofree char *dname = g_strdup_printf ("approval-dialog-%dx%d", w, h);
+      GtkWidget *canvas = GTK_WIDGET (rw_window_get_canvas (win));
+      GtkWidget *side = find_id (GTK_WIDGET (win), "side_pane");
+      RwApprovalDialog *dialog;
+      spin (0.3);
+      /* the default size counts the frame the window draws around itself */
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (win)), >=, w - 24);
+      /* the run's state in full, the map most of the width, the side pane usable */
+      g_assert_true (wait_for (status_fits, win, 5));
+      g_test_message ("%s: canvas %d×%d, side %d", name, gtk_widget_get_width (canvas), gtk_widget_get_height (canvas),
+                      gtk_widget_get_width (side));
+      g_assert_cmpint (gtk_widget_get_width (canvas), >=, w * 55 / 100);
+      g_assert_cmpint (gtk_widget_get_height (canvas), >=, 300);
+      g_assert_cmpint (gtk_widget_get_width (side), >=, 340);
+      side_widths[i] = gtk_widget_get_width (side);
+      assert_inside (side, GTK_WIDGET (win));
+      screenshot (win, name);
+
+      /* the approval dialog: its answers on screen, whatever the height */
+      dialog = rw_window_ask_approval (win, req, 30);
+      g_assert_true (wait_for (dialog_shown, dialog, 10));
+      spin (1.0);
+      g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (dialog)), <=, h);
+      g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (dialog)), <=, w);
+      assert_inside (find_id (GTK_WIDGET (dialog), "approve_button"), GTK_WIDGET (dialog));
+      assert_inside (find_id (GTK_WIDGET (dialog), "reject_button"), GTK_WIDGET (dialog));
+      assert_inside (find_id (GTK_WIDGET (dialog), "modify_button"), GTK_WIDGET (dialog));
+      assert_inside (find_id (GTK_WIDGET (dialog), "countdown_label"), GTK_WIDGET (dialog));
+      /* its blast-radius picture, drawn on the request's network */
+      g_assert_true (wait_for (has_approval_view, win, 30));
+      g_assert_nonnull (gtk_picture_get_paintable (rw_approval_dialog_get_blast_picture (dialog)));
+      screenshot_window (GTK_WIDGET (dialog), dname);
+      rw_approval_dialog_answer (dialog, RW_ANSWER_REJECT, NULL);
+      spin (0.2);
+      g_assert_null (rw_window_get_approval_dialog (win));
+      close_window (win);
+    }
+  /* a large screen gives the side pane more room */
+  g_assert_cmpint (side_widths[2], >, side_widths[0] + 100);
+}
+
+static void
+on_test_answered (RwApprovalDialog *d, int answer, const char *modified, gpointer data)
+{
+  char **out = data;
+  *out = g_strdup_printf ("%d %s", answer, modified ? modified : "");
+}
+
+static gboolean
+change_verified (gpointer data)
+{
+  return rw_approval_dialog_get_verified_change (data) != NULL;
+}
+
+/* Modify and Verify shows the result of the operator's change and asks once more. */
+static void
+test_approval_modify_asks_again (void)
+{
+  RwWindow *win = open_window_sized (TOPO, 1366, 768);
+  g_autoptr(RwApproval) req = sample_request (win);
+  RwApprovalDialog *dialog = rw_window_ask_approval (win, req, 30);
+  g_autofree char *answer = NULL;
+  g_signal_connect (dialog, "answered", G_CALLBACK (on_test_answered), &answer);
+  g_assert_true (wait_for (dialog_shown, dialog, 10));
+  GtkEditable *entry = GTK_EDITABLE (find_id (GTK_WIDGET (dialog), "change_entry"));
+  /* an edit not yet verified cannot be approved */
+  gtk_editable_set_text (entry, "local-pref:R2:ISP-B:210");
+  gtk_widget_activate_action_variant (GTK_WIDGET (dialog), "approval.approve", NULL);
+  g_assert_null (answer);
+  /* an unsafe one is shown as such, and cannot be applied */
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (dialog), "approval.modify", NULL));
+  g_assert_true (wait_for (change_verified, dialog, 120));
+  g_test_message ("verification: %s", rw_approval_dialog_get_verification (dialog));
+  g_assert_nonnull (strstr (rw_approval_dialog_get_verification (dialog), "not proven safe"));
+  screenshot_window (GTK_WIDGET (dialog), "approval-dialog-unsafe");
+  gtk_widget_activate_action_variant (GTK_WIDGET (dialog), "approval.approve", NULL);
+  g_assert_null (answer);
+  /* a safe one: its figures, then the question once more */
+  gtk_editable_set_text (entry, "local-pref:R1:ISP-A:100");
+  g_assert_null (rw_approval_dialog_get_verified_change (dialog));
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (dialog), "approval.modify", NULL));
+  g_assert_true (wait_for (change_verified, dialog, 120));
+  g_test_message ("verification: %s", rw_approval_dialog_get_verification (dialog));
+  g_assert_null (answer);
+  g_assert_nonnull (strstr (rw_approval_dialog_get_verification (dialog), "local-pref:R1:ISP-A:100"));
+  g_assert_nonnull (strstr (rw_approval_dialog_get_verification (dialog), "Apply it?"));
+  g_assert_cmpuint (rw_approval_dialog_get_remaining (dialog), ==, 0);
+  spin (1.0);
+  assert_inside (find_id (GTK_WIDGET (dialog), "approve_button"), GTK_WIDGET (dialog));
+  screenshot_window (GTK_WIDGET (dialog), "approval-dialog-verified");
+  /* the second answer sends the operator's change */
+  g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (dialog), "approval.approve", NULL));
+  g_assert_nonnull (answer);
+  g_assert_cmpstr (answer, ==, "3 local-pref:R1:ISP-A:100");
+  spin (0.2);
+  close_window (win);
+}
+
+static gboolean
+has_whatif_view (gpointer data)
+{
+  return rw_window_get_view (data, "whatif") != NULL;
+}
+
+/* What If at the smallest size: Enter simulates, the input stays in sight, the picture fits,
+ * and an error clears the last result. */
+static void
+test_whatif_page (void)
+{
+  RwWindow *win = open_window_sized (TOPO, 1024, 700);
+  GtkEntry *entry = rw_window_get_whatif_entry (win);
+  GtkWidget *picture = find_id (GTK_WIDGET (win), "blast_picture");
+  GtkWidget *side = find_id (GTK_WIDGET (win), "side_pane");
+  graphene_rect_t pr, sr;
+  rw_window_show_page (win, "whatif");
+  gtk_editable_set_text (GTK_EDITABLE (entry), "link-down:R2-ISPB");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_true (wait_for (has_whatif_view, win, 30));
+  spin (0.5);
+  assert_inside (find_id (GTK_WIDGET (win), "simulate_button"), GTK_WIDGET (win));
+  assert_inside (GTK_WIDGET (entry), GTK_WIDGET (win));
+  g_assert_true (gtk_widget_compute_bounds (picture, GTK_WIDGET (win), &pr));
+  g_assert_true (gtk_widget_compute_bounds (side, GTK_WIDGET (win), &sr));
+  g_test_message ("picture %.0f+%.0f (%.0f high, paintable %p, %d×%d), side %.0f+%.0f", pr.origin.x, pr.size.width, pr.size.height,
+                  (void *) gtk_picture_get_paintable (GTK_PICTURE (picture)),
+                  gdk_paintable_get_intrinsic_width (rw_window_get_view (win, "whatif")),
+                  gdk_paintable_get_intrinsic_height (rw_window_get_view (win, "whatif")), sr.origin.x, sr.size.width);
+  g_assert_cmpfloat (pr.size.width, >, 100);
+  g_assert_cmpfloat (pr.origin.x + pr.size.width, <=, sr.origin.x + sr.size.width + 0.5);
+  g_assert_true (gtk_widget_is_visible (picture));
+  screenshot (win, "whatif-1024x700");
+  /* a typo: the error, and no picture or change of the last what-if under it */
+  gtk_editable_set_text (GTK_EDITABLE (entry), "link-dwn:R2-ISPB");
+  g_signal_emit_by_name (entry, "activate");
+  g_assert_null (rw_window_get_view (win, "whatif"));
+  g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+  g_assert_false (gtk_widget_is_visible (picture));
+  g_assert_false (gtk_widget_activate_action_variant (GTK_WIDGET (win), "win.whatif-apply", NULL) &&
+                  rw_document_get_modified (rw_window_get_document (win)));
+  spin (0.5);
+  g_assert_null (rw_window_get_view (win, "whatif"));
+  screenshot (win, "whatif-error");
+  close_window (win);
+}
+
+static gboolean
+has_paths_view (gpointer data)
+{
+  return rw_window_get_view (data, "paths") != NULL;
+}
+
+/* New Network leaves nothing of the last network on the Paths page. */
+static void
+test_new_network_clears_paths (void)
+{
+  RwWindow *win = open_window (TOPO);
+  const RwDemand *d = rw_document_get_topology (rw_window_get_document (win))->demands->pdata[0];
+  g_autofree char *id = g_strdup (d->id);
+  GtkWidget *picture = find_id (GTK_WIDGET (win), "paths_picture");
+  rw_window_show_page (win, "paths");
+  g_assert_true (wait_for (has_paths_view, win, 30));
+  g_assert_nonnull (strstr (rw_window_get_paths_summary (win), id));
+  activate (win, "win.new", NULL);
+  g_assert_cmpuint (rw_document_get_topology (rw_window_get_document (win))->demands->len, ==, 0);
+  g_assert_true (wait_for (solved, win, 30));
+  spin (0.5);
+  g_test_message ("paths: %s", rw_window_get_paths_summary (win));
+  g_assert_null (strstr (rw_window_get_paths_summary (win), id));
+  g_assert_null (rw_window_get_view (win, "paths"));
+  g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+  screenshot (win, "new-network-paths");
+  close_window (win);
+}
+
+static gboolean
+run_finished (gpointer data)
+{
+  RwRunner *r = rw_window_get_runner (data);
+  return r && rw_runner_get_snapshot (r) && rw_runner_get_snapshot (r)->finished;
+}
+
+/* Fail Link once the run is over says so; tier limits changed mid-run say when they apply. */
+static void
+test_inject_after_finish (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
+  RwWindow *win = open_window (TOPO);
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "short.json", NULL);
+  g_autofree char *json = g_strdup_printf ("{\"format\": \"routewise-scenario\", \"version\": 1, \"name\": \"short\", \"topology\": \"%s\", "
+                                           "\"seed\": 1, \"tick_s\": 10, \"ticks\": 4, \"noise\": 0.03, \"mode\": \"supervised\", "
+                                           "\"baseline_ticks\": 2, \"events\": []}", TOPO);
+  g_autoptr(GError) error = NULL;
+  g_assert_true (g_file_set_contents (path, json, -1, NULL));
+  rw_window_load_scenario (win, path, &error);
+  g_assert_no_error (error);
+  g_assert_true (wait_for (has_snapshot, win, 30));
+  g_settings_set_double (settings, "t1-blast-radius", 0.0);
+  g_assert_nonnull (strstr (rw_window_get_last_toast (win), "next run"));
+  g_settings_reset (settings, "t1-blast-radius");
+  rw_runner_set_interval (rw_window_get_runner (win), 1);
+  activate (win, "win.play", NULL);
+  g_assert_true (wait_for (run_finished, win, 120));
+  activate (win, "win.fail-link", g_variant_new_string ("R2-ISPB"));
+  g_test_message ("toast: %s", rw_window_get_last_toast (win));
+  g_assert_nonnull (strstr (rw_window_get_last_toast (win), "The run is over"));
+  g_assert_null (strstr (rw_window_get_last_toast (win), "Injected"));
+  close_window (win);
+}
+
+/* The Keyboard Shortcuts window shows a key for every entry, and it is the key of the action. */
+static void
+test_shortcuts_window (void)
+{
+  static const struct { const char *title, *action; } expected[] = {
+    { "New network", "win.new" }, { "Open a network", "win.open" }, { "Save", "win.save" }, { "Save as", "win.save-as" },
+    { "Undo", "win.undo" }, { "Redo", "win.redo" }, { "Delete the selection", "win.delete" },
+    { "Arrange with Graphviz", "win.arrange" }, { "Fit to window", "win.fit" }, { "Run or pause", "win.play" },
+    { "One tick", "win.step" }, { "Back to the select tool", "win.tool" },
+  };
+  RwWindow *win = open_window (TOPO);
+  g_autoptr(GtkBuilder) b = gtk_builder_new_from_resource ("/io/github/routewise/Routewise/gtk/help-overlay.ui");
+  GtkWidget *overlay = GTK_WIDGET (gtk_builder_get_object (b, "help_overlay"));
+  g_autoptr(GPtrArray) stack = g_ptr_array_new ();
+  guint shown = 0;
+  g_autoptr(GHashTable) checked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GListModel *shortcuts = NULL;
+  {
+    g_autoptr(GListModel) list = gtk_widget_observe_controllers (GTK_WIDGET (win));
+    for (guint i = 0; i < g_list_model_get_n_items (list) && shortcuts == NULL; i++)
+      {
+        g_autoptr(GtkEventController) c = g_list_model_get_item (list, i);
+        if (GTK_IS_SHORTCUT_CONTROLLER (c))
+          for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++)
+            {
+              g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), k);
+              if (GTK_IS_NAMED_ACTION (gtk_shortcut_get_action (sc)) &&
+                  g_str_has_prefix (gtk_named_action_get_action_name (GTK_NAMED_ACTION (gtk_shortcut_get_action (sc))), "win."))
+                shortcuts = G_LIST_MODEL (c);
+            }
+      }
+  }
+  g_assert_nonnull (shortcuts);
+  g_ptr_array_add (stack, overlay);
+  while (stack->len)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (stack, stack->len - 1);
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (stack, c);
+      if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+        {
+          g_autofree char *title = NULL, *accel = NULL;
+          guint key = 0;
+          GdkModifierType mods = 0;
+          g_object_get (w, "title", &title, "accelerator", &accel, NULL);
+          g_test_message ("%s: %s", title, accel);
+          g_assert_nonnull (accel);
+          g_assert_cmpstr (accel, !=, "");
+          shown++;
+          for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+            if (g_str_equal (title, expected[i].title))
+              {
+                gboolean bound = FALSE;
+                g_assert_true (gtk_accelerator_parse (accel, &key, &mods));
+                for (guint k = 0; k < g_list_model_get_n_items (shortcuts) && !bound; k++)
+                  {
+                    g_autoptr(GtkShortcut) sc = g_list_model_get_item (shortcuts, k);
+                    GtkShortcutTrigger *t = gtk_shortcut_get_trigger (sc);
+                    GtkShortcutAction *a = gtk_shortcut_get_action (sc);
+                    bound = GTK_IS_KEYVAL_TRIGGER (t) && GTK_IS_NAMED_ACTION (a) &&
+                            gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (t)) == key &&
+                            gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (t)) == mods &&
+                            g_str_equal (gtk_named_action_get_action_name (GTK_NAMED_ACTION (a)), expected[i].action);
+                  }
+                g_assert_true (bound);
+                g_hash_table_add (checked, g_strdup (title));
+              }
+        }
+    }
+  /* (the window lists each entry twice: once more for its search) */
+  g_assert_cmpuint (g_hash_table_size (checked), ==, G_N_ELEMENTS (expected));
+  g_assert_cmpuint (shown, >=, G_N_ELEMENTS (expected) + 3);
+  gtk_window_destroy (GTK_WINDOW (overlay));
+  close_window (win);
+}
+
+static gboolean
+is_edge_pair (gpointer data)
+{
+  g_autofree char *title = rw_document_dup_title (rw_window_get_document (data));
+  return g_strcmp0 (title, "edge-pair") == 0;
+}
+
+/* A topology dropped onto the window opens; `routewise FILE` opens it too. */
+static void
+test_open_dropped_and_command_line (void)
+{
+  RwWindow *win = open_window (TOPO);
+  g_autoptr(GFile) lab = g_file_new_for_path (EDGE_PAIR);
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkEventController *drop = controller (GTK_WIDGET (win), GTK_TYPE_DROP_TARGET, 0);
+  gboolean accepted = FALSE;
+  g_value_init (&value, G_TYPE_FILE);
+  g_value_set_object (&value, lab);
+  g_signal_emit_by_name (drop, "drop", &value, 100.0, 100.0, &accepted);
+  g_assert_true (accepted);
+  g_assert_true (wait_for (is_edge_pair, win, 10));
+  close_window (win);
+  {
+    g_autofree char *exe = g_build_filename (RW_BUILD_DIR, "src", "app", "routewise", NULL);
+    g_autofree char *broken = broken_lab ();
+    g_autofree char *png = g_strdup_printf ("%s/tests/gui-open-file.png", RW_BUILD_DIR);
+    g_autofree char *out = NULL, *err = NULL;
+    g_autoptr(GError) error = NULL;
+    int status = 0;
+    if (!g_file_test (exe, G_FILE_TEST_IS_EXECUTABLE))
+      {
+        g_test_skip ("routewise is not built");
+        return;
+      }
+    {
+      const char *argv[] = { exe, EDGE_PAIR, "--screenshot", png, "--quit", NULL };
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+      g_test_message ("stdout: %s\nstderr: %s", out, err);
+      g_assert_true (g_spawn_check_wait_status (status, &error));
+      g_assert_null (strstr (err, "can not open"));
+    }
+    g_clear_pointer (&out, g_free);
+    g_clear_pointer (&err, g_free);
+    {
+      /* the file named is the one opened: a broken one fails with its line */
+      const char *argv[] = { exe, broken, "--quit", NULL };
+      g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, &status, &error));
+      g_test_message ("stderr: %s", err);
+      g_assert_false (g_spawn_check_wait_status (status, &error));
+      g_assert_error (error, G_SPAWN_EXIT_ERROR, 2);
+      g_assert_nonnull (strstr (err, "broken.clab.yml:12:"));
+    }
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1167,5 +1615,12 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/incident", test_incident);
   g_test_add_func ("/gui/incident-llm-unreachable", test_incident_llm_unreachable);
   g_test_add_func ("/gui/flagship-dark", test_flagship_dark);
+  g_test_add_func ("/gui/fits-screens", test_fits_screens);
+  g_test_add_func ("/gui/approval-modify-asks-again", test_approval_modify_asks_again);
+  g_test_add_func ("/gui/whatif-page", test_whatif_page);
+  g_test_add_func ("/gui/new-network-clears-paths", test_new_network_clears_paths);
+  g_test_add_func ("/gui/inject-after-finish", test_inject_after_finish);
+  g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/gui/open-dropped-and-command-line", test_open_dropped_and_command_line);
   return g_test_run ();
 }

@@ -113,6 +113,29 @@ rw_application_activate (GApplication *gapp)
     g_timeout_add (1500, finish_later, app);
 }
 
+/* `routewise FILE…` and the file manager: the first file is the network (as --topology). */
+static void
+rw_application_open (GApplication *gapp, GFile **files, int n_files, const char *hint)
+{
+  RwApplication *app = RW_APPLICATION (gapp);
+  GtkWindow *active = gtk_application_get_active_window (GTK_APPLICATION (app));
+  if (n_files < 1)
+    return;
+  if (n_files > 1)
+    g_printerr (_("routewise: opening %s; one network at a time\n"), g_file_peek_path (files[0]) ? g_file_peek_path (files[0]) : "");
+  if (active && RW_IS_WINDOW (active))
+    {
+      rw_window_open_file_interactive (RW_WINDOW (active), files[0]);
+      gtk_window_present (active);
+      return;
+    }
+  g_free (app->topology);
+  app->topology = g_file_get_path (files[0]);
+  if (app->topology == NULL)
+    app->topology = g_file_get_uri (files[0]);
+  rw_application_activate (gapp);
+}
+
 static int
 rw_application_handle_local_options (GApplication *gapp, GVariantDict *options)
 {
@@ -205,6 +228,7 @@ rw_application_class_init (RwApplicationClass *klass)
 {
   G_OBJECT_CLASS (klass)->finalize = rw_application_finalize;
   G_APPLICATION_CLASS (klass)->activate = rw_application_activate;
+  G_APPLICATION_CLASS (klass)->open = rw_application_open;
   G_APPLICATION_CLASS (klass)->startup = rw_application_startup;
   G_APPLICATION_CLASS (klass)->handle_local_options = rw_application_handle_local_options;
 }
@@ -232,7 +256,7 @@ rw_application_new (void)
 {
   /* NON_UNIQUE: scripted runs and tests start their own instance, no session bus needed */
   return g_object_new (RW_TYPE_APPLICATION, "application-id", "io.github.routewise.Routewise",
-                       "flags", G_APPLICATION_NON_UNIQUE, "resource-base-path", "/io/github/routewise/Routewise", NULL);
+                       "flags", G_APPLICATION_NON_UNIQUE | G_APPLICATION_HANDLES_OPEN, "resource-base-path", "/io/github/routewise/Routewise", NULL);
 }
 
 int rw_application_status (RwApplication *app);

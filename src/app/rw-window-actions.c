@@ -333,7 +333,7 @@ export_done (GObject *source, GAsyncResult *result, gpointer data)
       adw_toast_set_button_label (toast, _("_Open Folder"));
       adw_toast_set_action_name (toast, "win.show-folder");
       adw_toast_set_action_target_value (toast, g_variant_new_string (j->dir));
-      adw_toast_overlay_add_toast (win->toasts, toast);
+      _rw_window_add_toast (win, toast, text);
     }
   /* for tests: the .clab.yml written, or why not */
   g_object_set_data_full (G_OBJECT (win), "export-result", g_strdup (clab_path ? clab_path : error->message), g_free);
@@ -390,6 +390,46 @@ open_path (RwWindow *win, gpointer data)
 {
   g_autoptr(GFile) file = g_file_new_for_path (data);
   rw_window_open_file (win, file, NULL);
+}
+
+static void
+open_gfile (RwWindow *win, gpointer data)
+{
+  rw_window_open_file (win, data, NULL);
+}
+
+void
+rw_window_open_file_interactive (RwWindow *win, GFile *file)
+{
+  maybe_discard (win, open_gfile, g_object_ref (file), g_object_unref);
+}
+
+/* A topology, a lab or a configuration dropped from the file manager. */
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, RwWindow *win)
+{
+  GFile *file = NULL;
+  if (G_VALUE_HOLDS (value, G_TYPE_FILE))
+    file = g_value_get_object (value);
+  else if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    {
+      GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+      file = files ? files->data : NULL;
+      g_slist_free (files);
+    }
+  if (file == NULL)
+    return FALSE;
+  rw_window_open_file_interactive (win, file);
+  return TRUE;
+}
+
+void
+_rw_window_setup_drop (RwWindow *win)
+{
+  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
+  gtk_drop_target_set_gtypes (target, (GType[]) { GDK_TYPE_FILE_LIST, G_TYPE_FILE }, 2);
+  g_signal_connect (target, "drop", G_CALLBACK (on_drop), win);
+  gtk_widget_add_controller (GTK_WIDGET (win), GTK_EVENT_CONTROLLER (target));
 }
 
 /* Opens a path without a file chooser: a topology, a lab, a folder or a .conf (tests, scripts). */
@@ -689,6 +729,20 @@ rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what)
 {
   const RwTwin *live = win->snapshot ? win->snapshot->live : NULL;
   gboolean ok = live != NULL;
+  if (win->runner && win->snapshot && win->snapshot->finished)
+    {
+      /* a finished run takes no more ticks: say so, and offer a new run to inject it into */
+      /* Translators: the fault, e.g. "R2-ISPB fails" */
+      g_autofree char *msg = g_strdup_printf (_("The run is over, so “%s” was not injected. Restart the run to try it."), what);
+      g_autofree char *escaped = g_markup_escape_text (msg, -1);
+      AdwToast *toast = adw_toast_new (escaped);
+      adw_toast_set_timeout (toast, 10);
+      adw_toast_set_button_label (toast, _("_Restart Run"));
+      adw_toast_set_action_name (toast, "win.restart");
+      _rw_window_add_toast (win, toast, msg);
+      rw_scenario_event_free (e);
+      return;
+    }
   if (win->runner == NULL)
     rw_window_start_live_session (win);
   /* the run's network must have the entity: a scenario may run a network other than the document */
@@ -707,7 +761,9 @@ rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what)
     }
   rw_runner_inject (win->runner, e);
   {
-    g_autofree char *msg = g_strdup_printf (_("Injected at the next tick: %s"), what);
+    /* a paused run takes the fault when it next moves */
+    g_autofree char *msg = rw_runner_is_playing (win->runner) ? g_strdup_printf (_("Injected at the next tick: %s"), what)
+                                                              : g_strdup_printf (_("Injected at the next tick (run or step the agent): %s"), what);
     rw_window_toast (win, msg);
   }
 }

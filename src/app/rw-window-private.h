@@ -29,6 +29,7 @@ struct _RwWindow {
   GtkEntry *change_entry;
   GtkLabel *whatif_summary;
   GtkPicture *blast_picture;
+  GtkWidget *blast_box;
   GtkTextView *whatif_diff;
   GtkLabel *hypotheses_label;
   GtkPicture *hypotheses_picture;
@@ -42,6 +43,7 @@ struct _RwWindow {
   GtkListView *timeline_view;
   GtkTextView *event_detail;
   GtkWidget *warnings_button;
+  GtkPaned *hpaned, *vpaned, *timeline_paned;
 
   /* state */
   GSettings *settings;
@@ -74,6 +76,8 @@ struct _RwWindow {
   GHashTable *views;             /* name -> GdkPaintable */
   GCancellable *cancellable;
   gboolean updating_mode;
+  guint layout_id;               /* the panes' first split, once the window has a size */
+  char *last_toast;              /* the newest toast's text (tests read it) */
 };
 
 /* rw-window-actions.c */
@@ -81,6 +85,8 @@ void rw_window_install_actions (GtkWidgetClass *klass);
 void rw_window_update_actions (RwWindow *win);
 void rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what);
 void rw_window_toast (RwWindow *win, const char *message);
+void _rw_window_add_toast (RwWindow *win, AdwToast *toast, const char *text);
+void _rw_window_setup_drop (RwWindow *win);
 
 /* rw-window.c */
 /* An error the user must read in full (a file and line): a dialog over the window, shown once

@@ -21,7 +21,22 @@ rw_window_toast (RwWindow *win, const char *message)
   g_autofree char *escaped = g_markup_escape_text (message, -1);
   AdwToast *toast = adw_toast_new (escaped);
   adw_toast_set_timeout (toast, 6);
+  _rw_window_add_toast (win, toast, message);
+}
+
+/* Every toast goes through here, so the newest one's text can be read back. */
+void
+_rw_window_add_toast (RwWindow *win, AdwToast *toast, const char *text)
+{
+  g_free (win->last_toast);
+  win->last_toast = g_strdup (text);
   adw_toast_overlay_add_toast (win->toasts, toast);
+}
+
+const char *
+rw_window_get_last_toast (RwWindow *win)
+{
+  return win->last_toast;
 }
 
 static void
@@ -406,7 +421,16 @@ refresh_paths (RwWindow *win)
   char *dot;
   rw_canvas_set_demand (win->canvas, demand);
   if (twin == NULL || demand == NULL || rw_traffic_find_demand (twin->traffic, demand) < 0)
-    return;
+    {
+      /* another network, or none solved yet: nothing of the last one may stay on the page */
+      if (demand && twin == NULL)
+        return;
+      gtk_label_set_text (win->paths_summary, demand ? "" : _("This network has no demands: add one to see its path."));
+      win->paths_generation++;
+      gtk_picture_set_paintable (win->paths_picture, NULL);
+      g_hash_table_remove (win->views, "paths");
+      return;
+    }
   {
     const RwDemandResult *r = twin->traffic->demands->pdata[rw_traffic_find_demand (twin->traffic, demand)];
     GString *hops = g_string_new (NULL);
@@ -452,6 +476,25 @@ on_demand_selected (GtkDropDown *dd, GParamSpec *pspec, RwWindow *win)
 
 /* ---- what-if ---- */
 
+/* The last result goes as a new one is asked for: an error must not sit above an old picture. */
+static void
+clear_whatif (RwWindow *win)
+{
+  g_clear_pointer (&win->whatif_changes, g_strfreev);
+  win->whatif_generation++;  /* a picture still being drawn is dropped */
+  gtk_picture_set_paintable (win->blast_picture, NULL);
+  gtk_widget_set_visible (win->blast_box, FALSE);
+  g_hash_table_remove (win->views, "whatif");
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (win->whatif_diff), "", -1);
+  rw_window_update_actions (win);
+}
+
+static void
+on_change_entry_activate (GtkEntry *entry, RwWindow *win)
+{
+  gtk_widget_activate_action (GTK_WIDGET (win), "win.whatif", NULL);
+}
+
 void
 rw_window_show_whatif (RwWindow *win, const char *text)
 {
@@ -477,9 +520,11 @@ rw_window_show_whatif (RwWindow *win, const char *text)
     changes[j] = NULL;
   }
   adw_view_stack_set_visible_child_name (win->side_stack, "whatif");
-  gtk_editable_set_text (GTK_EDITABLE (win->change_entry), text);
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (win->change_entry)), text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (win->change_entry), text);
   if (changes[0] == NULL)
     {
+      clear_whatif (win);
       gtk_label_set_text (win->whatif_summary, _("Type a change first, for example link-down:R2-ISPB."));
       return;
     }
@@ -489,8 +534,8 @@ rw_window_show_whatif (RwWindow *win, const char *text)
   after = rw_twin_fork_apply (twin, (const char *const *) changes, &error);
   if (after == NULL)
     {
+      clear_whatif (win);
       gtk_label_set_text (win->whatif_summary, error->message);
-      g_clear_pointer (&win->whatif_changes, g_strfreev);
       return;
     }
   diff = rw_twin_diff (twin, after);
@@ -513,6 +558,7 @@ rw_window_show_whatif (RwWindow *win, const char *text)
     g_autofree char *title = g_strdup_printf (_("What if: %s"), text);
     rw_window_render_view (win, "whatif", rw_dot_blast_radius (twin, after, title), "neato", win->blast_picture, &win->whatif_generation);
   }
+  gtk_widget_set_visible (win->blast_box, TRUE);
   rw_window_update_actions (win);
 }
 
@@ -672,9 +718,40 @@ on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
 static void
 on_answered (RwApprovalDialog *d, int answer, const char *modified, RwWindow *win)
 {
-  if (win->runner)
+  /* only to a request still waiting: a stray answer would be taken for the next one */
+  if (win->runner && rw_runner_has_pending_approval (win->runner))
     rw_runner_answer (win->runner, (RwAnswer) answer, modified);
   win->approval = NULL;
+}
+
+/* The blast radius of @changes, drawn on the network the agent computed its request on, so the
+ * picture and the figures in the dialog agree. */
+static void
+draw_approval_blast (RwWindow *win, RwApprovalDialog *d, const char *const *changes)
+{
+  const double *observed;
+  const RwTwin *twin = rw_approval_dialog_get_model (d) ? rw_approval_dialog_get_model (d) : shown_twin (win, &observed);
+  g_autoptr(RwTwin) after = twin && changes[0] ? rw_twin_fork_apply (twin, changes, NULL) : NULL;
+  if (after)
+    rw_window_render_view (win, "approval", rw_dot_blast_radius (twin, after, changes[0]), "neato",
+                           rw_approval_dialog_get_blast_picture (d), &win->approval_generation);
+}
+
+static void
+on_change_verified (RwApprovalDialog *d, const char *change, RwWindow *win)
+{
+  draw_approval_blast (win, d, (const char *const[]) { change, NULL });
+}
+
+RwApprovalDialog *
+rw_window_ask_approval (RwWindow *win, const RwApproval *req, guint timeout_s)
+{
+  win->approval = rw_approval_dialog_new (GTK_WINDOW (win), req, timeout_s);
+  g_signal_connect (win->approval, "answered", G_CALLBACK (on_answered), win);
+  g_signal_connect (win->approval, "change-verified", G_CALLBACK (on_change_verified), win);
+  draw_approval_blast (win, win->approval, (const char *const *) req->changes);
+  gtk_window_present (GTK_WINDOW (win->approval));
+  return win->approval;
 }
 
 static void
@@ -689,19 +766,7 @@ on_approval (RwRunner *runner, RwApproval *req, RwWindow *win)
   /* a T2 request applies itself after its TTL in simulated time; the loop waits meanwhile */
   if (g_strcmp0 (req->tier, "T2") == 0 && req->mode != RW_MODE_SHADOW)
     timeout_s = (guint) ceil (req->ttl_ticks * rw_runner_get_scenario (runner)->tick_s);
-  win->approval = rw_approval_dialog_new (GTK_WINDOW (win), req, timeout_s);
-  g_signal_connect (win->approval, "answered", G_CALLBACK (on_answered), win);
-  {
-    /* the blast radius of the proposal, drawn on the network the agent computed it on, so the
-     * picture and the figure in the dialog agree */
-    const double *observed;
-    const RwTwin *twin = req->model ? req->model : shown_twin (win, &observed);
-    g_autoptr(RwTwin) after = twin ? rw_twin_fork_apply (twin, (const char *const *) req->changes, NULL) : NULL;
-    if (after)
-      rw_window_render_view (win, "approval", rw_dot_blast_radius (twin, after, req->changes[0]), "neato",
-                             rw_approval_dialog_get_blast_picture (win->approval), &win->approval_generation);
-  }
-  gtk_window_present (GTK_WINDOW (win->approval));
+  rw_window_ask_approval (win, req, timeout_s);
 }
 
 static void
@@ -728,6 +793,7 @@ rw_window_start_runner (RwWindow *win, RwScenario *scenario)
       g_clear_object (&win->runner);
     }
   g_clear_pointer (&win->snapshot, rw_snapshot_unref);
+  refresh_canvas (win); /* the canvas drew the old run's network: it must not keep a pointer into it */
   g_list_store_remove_all (win->timeline);
   g_ptr_array_set_size (win->timeline_pending, 0);
   gtk_string_list_splice (win->kinds, 1, g_list_model_get_n_items (G_LIST_MODEL (win->kinds)) - 1, NULL);
@@ -891,7 +957,7 @@ announce_import (RwWindow *win)
       adw_toast_set_button_label (toast, _("_Show"));
       adw_toast_set_action_name (toast, "win.show-import-warnings");
     }
-  adw_toast_overlay_add_toast (win->toasts, toast);
+  _rw_window_add_toast (win, toast, text);
 }
 
 static void
@@ -979,6 +1045,18 @@ rw_window_open_file (RwWindow *win, GFile *file, GError **error)
     rw_window_start_live_session (win);
   announce_import (win);
   return TRUE;
+}
+
+const char *
+rw_window_get_paths_summary (RwWindow *win)
+{
+  return gtk_label_get_text (win->paths_summary);
+}
+
+GtkEntry *
+rw_window_get_whatif_entry (RwWindow *win)
+{
+  return win->change_entry;
 }
 
 RwCanvas *
@@ -1143,6 +1221,25 @@ rw_window_screenshot (RwWindow *win, const char *path, GError **error)
 /* ---- GObject ---- */
 
 static void
+on_setting_changed (GSettings *settings, const char *key, RwWindow *win)
+{
+  static const char *const guard_keys[] = { "t1-confidence", "t1-blast-radius", "t2-confidence", "t2-blast-radius",
+                                            "t2-timeout-ticks", NULL };
+  AdwToast *toast;
+  const char *text;
+  if (!g_strv_contains (guard_keys, key) || win->runner == NULL)
+    return;
+  text = _("The new tier limits apply from the next run");
+  if (g_strcmp0 (win->last_toast, text) == 0)
+    return; /* a slider sends many changes */
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Restart Run"));
+  adw_toast_set_action_name (toast, "win.restart");
+  _rw_window_add_toast (win, toast, text);
+}
+
+static void
 on_mode_selected (GtkDropDown *dd, GParamSpec *pspec, RwWindow *win)
 {
   guint m = gtk_drop_down_get_selected (dd);
@@ -1232,6 +1329,7 @@ rw_window_finalize (GObject *object)
   g_hash_table_unref (win->views);
   g_strfreev (win->whatif_changes);
   g_free (win->inspected);
+  g_free (win->last_toast);
   g_free (win->scenario_path);
   g_free (win->db_path);
   g_clear_object (&win->cancellable);
@@ -1261,9 +1359,28 @@ rw_window_class_init (RwWindowClass *klass)
   BIND (incident_legend);
   BIND (kind_dropdown);
   BIND (timeline_search); BIND (timeline_count); BIND (timeline_view); BIND (event_detail);
-  BIND (warnings_button);
+  BIND (warnings_button); BIND (blast_box); BIND (hpaned); BIND (vpaned); BIND (timeline_paned);
 #undef BIND
+  gtk_widget_class_bind_template_callback (wc, on_change_entry_activate);
   rw_window_install_actions (wc);
+}
+
+/* The panes' first split, from the window's size: the map gets most of a small screen, the side
+ * pane and the timeline grow on a large one. Afterwards both sides of each pane scale with the
+ * window, and the user may drag them. */
+static gboolean
+first_layout (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  RwWindow *win = RW_WINDOW (widget);
+  int w = gtk_widget_get_width (GTK_WIDGET (win->hpaned)), h = gtk_widget_get_height (GTK_WIDGET (win->vpaned));
+  int tw = gtk_widget_get_width (GTK_WIDGET (win->timeline_paned));
+  if (w <= 0 || h <= 0 || tw <= 0)
+    return G_SOURCE_CONTINUE;
+  win->layout_id = 0;
+  gtk_paned_set_position (win->hpaned, w - CLAMP (w * 34 / 100, 340, 760));
+  gtk_paned_set_position (win->vpaned, h - CLAMP (h * 26 / 100, 150, 340));
+  gtk_paned_set_position (win->timeline_paned, tw - CLAMP (tw * 30 / 100, 240, 560));
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -1308,6 +1425,10 @@ rw_window_init (RwWindow *win)
   g_signal_connect (win->kind_dropdown, "notify::selected", G_CALLBACK (on_kind_selected), win);
   g_signal_connect (win->timeline_search, "search-changed", G_CALLBACK (on_search_changed), win);
 
+  win->layout_id = gtk_widget_add_tick_callback (GTK_WIDGET (win), first_layout, NULL, NULL);
+  _rw_window_setup_drop (win);
+  /* the agent reads its guard limits when a run starts: say so when they change mid-run */
+  g_signal_connect (win->settings, "changed", G_CALLBACK (on_setting_changed), win);
   g_signal_connect (win->canvas, "selection-changed", G_CALLBACK (on_selection_changed), win);
   g_signal_connect (win->canvas, "edit-failed", G_CALLBACK (on_edit_failed), win);
   g_signal_connect (win->mode_dropdown, "notify::selected", G_CALLBACK (on_mode_selected), win);

@@ -47,6 +47,9 @@ GListModel *rw_window_get_timeline_all (RwWindow *win);
 void rw_window_set_timeline_filter (RwWindow *win, const char *kind, const char *search);
 /* The approval dialog on screen, or NULL. */
 RwApprovalDialog *rw_window_get_approval_dialog (RwWindow *win);
+/* Shows @request in an approval dialog over the window (what the run's requests do); the
+ * answer goes to the run when it is waiting for one. */
+RwApprovalDialog *rw_window_ask_approval (RwWindow *win, const RwApproval *request, guint timeout_s);
 /* Answers approvals without asking (scripted runs): RW_ANSWER_TIMEOUT+1 means "ask". */
 void rw_window_set_auto_answer (RwWindow *win, int answer);
 /* Views rendered so far (paths, what-if, hypotheses) — for tests. */
@@ -62,6 +65,13 @@ JsonNode *rw_window_get_incident (RwWindow *win);
 /* Live plan updates shown during the last incident run, and the Incident page's summary — for tests. */
 guint rw_window_get_incident_updates (RwWindow *win);
 const char *rw_window_get_incident_summary (RwWindow *win);
+/* The newest toast's text (NULL before any) — for tests. */
+const char *rw_window_get_last_toast (RwWindow *win);
+/* The Paths page's summary and the What If page's change entry — for tests. */
+const char *rw_window_get_paths_summary (RwWindow *win);
+GtkEntry *rw_window_get_whatif_entry (RwWindow *win);
+/* Opens @file as a dropped or file-manager file: after asking about unsaved changes. */
+void rw_window_open_file_interactive (RwWindow *win, GFile *file);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
 
