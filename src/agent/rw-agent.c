@@ -289,6 +289,9 @@ rw_agent_reading_clear (RwAgentReading *r)
 {
   g_clear_pointer (&r->differences, json_node_unref);
   g_clear_pointer (&r->paths, g_ptr_array_unref);
+  g_clear_pointer (&r->util, g_free);
+  g_clear_pointer (&r->loss_pct, g_free);
+  g_clear_pointer (&r->queue_ms, g_free);
   r->best_agree = r->best_total = r->fwd_agree = r->fwd_total = 0;
 }
 
@@ -585,6 +588,14 @@ observe (RwAgent *ag)
           RwLink *l = t->links->pdata[d / 2];
           double jitter = 1 + n * gauss (ag->rng);
           ag->observed_util[d] = l->up && l->capacity_mbps > 0 ? MAX (0, load[d] / l->capacity_mbps * jitter) : 0;
+          if (ag->reading.util)
+            {
+              /* real traffic: what the kernel sent and dropped, the shaper's queue; the link's
+               * own latency and loss stay the model's (netem, or modelled) */
+              ag->observed_util[d] = l->up ? ag->reading.util[d] : 0;
+              ag->observed_loss[d] = l->up ? MIN (100, ag->reading.loss_pct[d] + l->loss_pct) : 0;
+              ag->observed_lat[d] = l->up ? l->latency_ms + ag->reading.queue_ms[d] : 0;
+            }
         }
     }
 }

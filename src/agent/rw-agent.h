@@ -116,6 +116,8 @@ typedef struct {
   JsonNode *differences;          /* array (rw_lab_check_to_json's "differences"); owned, nullable */
   GPtrArray *paths;               /* per demand of the live topology: a GPtrArray of node ids (char*)
                                    * the network forwards it along, NULL when it does not arrive */
+  /* with real traffic: per link direction (2*link + dir), measured; owned, NULL without */
+  double *util, *loss_pct, *queue_ms;
 } RwAgentReading;
 
 void rw_agent_reading_clear (RwAgentReading *r);

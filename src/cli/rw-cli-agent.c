@@ -44,6 +44,8 @@ typedef struct {
   double tick_s;      /* real seconds per tick */
   gboolean keep;      /* leave a lab the run brought up */
   gboolean fresh;     /* refuse a lab that is up already (its state is another run's) */
+  gboolean traffic;   /* real UDP flows, links shaped */
+  double scale;       /* their rates and the links' capacities times this */
 } LabOptions;
 
 static void
@@ -103,6 +105,7 @@ run_one (const char *file, RwStore *store, gboolean use_z3, const LabOptions *lo
   g_autoptr(RwAgent) ag = NULL;
   g_autoptr(RwLab) lab = NULL;
   g_autoptr(RwLabWorld) world = NULL;
+  RwLabTraffic *traffic = NULL;
   gboolean brought = FALSE, ok;
   RwGuardConfig cfg;
   RwRunResult *r = NULL;
@@ -126,6 +129,16 @@ run_one (const char *file, RwStore *store, gboolean use_z3, const LabOptions *lo
         {
           *status = rw_cli_bad_input ("%s: --lab: %s", file, error->message);
           goto out;
+        }
+      if (lo->traffic)
+        {
+          g_autoptr(RwTopology) plan = rw_lab_load_topology (lab, &error);
+          if (plan == NULL || (traffic = rw_lab_traffic_start (lab, plan, lo->scale, &error)) == NULL)
+            {
+              *status = rw_cli_bad_input ("%s: --traffic: %s", file, error->message);
+              goto out;
+            }
+          rw_lab_world_set_traffic (world, traffic);
         }
       rw_agent_set_world (ag, rw_lab_world_get (world));
       fprintf (stderr, _("Running %s on lab %s, a tick every %.1f s at least\n"), sc->name, lab->name, lo->tick_s);
@@ -151,6 +164,7 @@ run_one (const char *file, RwStore *store, gboolean use_z3, const LabOptions *lo
     }
   r = rw_agent_result (ag);
 out:
+  g_clear_pointer (&traffic, rw_lab_traffic_stop);
   if (brought && !lo->keep)
     {
       g_autoptr(GError) down = NULL;
@@ -165,13 +179,15 @@ rw_cli_run (int argc, char **argv)
 {
   gboolean json = FALSE;
   g_autofree char *db = NULL, *lab_name = NULL;
-  LabOptions lo = { FALSE, NULL, 1.0, FALSE, FALSE };
+  LabOptions lo = { FALSE, NULL, 1.0, FALSE, FALSE, FALSE, 0.001 };
   GOptionEntry entries[] = {
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Database for the audit chain and learning (default: the user's data dir)"), "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the timeline and result as JSON"), NULL },
     { "lab", 0, 0, G_OPTION_ARG_NONE, &lo.on, N_("Run on real FRR routers: the lab of --name when it is up, else one brought up from the scenario's network (and taken down after)"), NULL },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &lab_name, N_("The lab's name (default \"routewise\")"), "NAME" },
     { "tick-s", 0, 0, G_OPTION_ARG_DOUBLE, &lo.tick_s, N_("With --lab: real seconds a tick lasts at least (default 1)"), "S" },
+    { "traffic", 0, 0, G_OPTION_ARG_NONE, &lo.traffic, N_("With --lab: real traffic — each demand a UDP flow, each link shaped to its capacity, both times --traffic-scale"), NULL },
+    { "traffic-scale", 0, 0, G_OPTION_ARG_DOUBLE, &lo.scale, N_("With --traffic: the factor on rates and capacities (default 0.001)"), "F" },
     { "keep-lab", 0, 0, G_OPTION_ARG_NONE, &lo.keep, N_("With --lab: leave up a lab the run brought up"), NULL },
     { NULL }
   };
@@ -240,11 +256,13 @@ rw_cli_harness (int argc, char **argv)
   gboolean json = FALSE;
   g_autofree char *db = NULL, *incidents = NULL, *lab_name = NULL;
   g_autoptr(JsonNode) incident_doc = NULL;
-  LabOptions lo = { FALSE, NULL, 1.0, FALSE, TRUE };
+  LabOptions lo = { FALSE, NULL, 1.0, FALSE, TRUE, FALSE, 0.001 };
   GOptionEntry entries[] = {
     { "lab", 0, 0, G_OPTION_ARG_NONE, &lo.on, N_("Run each scenario on real FRR routers, a lab brought up for it and taken down after"), NULL },
     { "name", 'n', 0, G_OPTION_ARG_STRING, &lab_name, N_("The lab's name (default \"routewise\")"), "NAME" },
     { "tick-s", 0, 0, G_OPTION_ARG_DOUBLE, &lo.tick_s, N_("With --lab: real seconds a tick lasts at least (default 1)"), "S" },
+    { "traffic", 0, 0, G_OPTION_ARG_NONE, &lo.traffic, N_("With --lab: real traffic — each demand a UDP flow, each link shaped to its capacity, both times --traffic-scale"), NULL },
+    { "traffic-scale", 0, 0, G_OPTION_ARG_DOUBLE, &lo.scale, N_("With --traffic: the factor on rates and capacities (default 0.001)"), "F" },
     { "db", 0, 0, G_OPTION_ARG_FILENAME, &db, N_("Keep audit chains and learning in this database (default: none)"), "FILE" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the metrics as JSON"), NULL },
     { "incidents", 0, 0, G_OPTION_ARG_FILENAME, &incidents, N_("Also run these incidents (data/incidents.json) and report retrieval, MRL and TGED"), "FILE" },

@@ -34,6 +34,8 @@ struct _RwLabWorld {
   gboolean moved;
   gboolean reuse;
   RwAgentReading last;
+  RwLabTraffic *traffic;      /* nullable, borrowed */
+  guint n_dirs;
 };
 
 static RwLabWorld *
@@ -488,6 +490,8 @@ world_sync (RwAgentWorld *aw, const RwTopology *script, RwTopology *live, GError
   if (w->last_sync && now < due)
     g_usleep ((gulong) (due - now));
   w->last_sync = g_get_monotonic_time ();
+  if (w->traffic)
+    rw_lab_traffic_set_rates (w->traffic, script);
   /* latency and loss: as the scenario set them (with netem, or modelled without it) */
   for (guint l = 0; l < live->links->len; l++)
     {
@@ -532,9 +536,20 @@ world_compare (RwAgentWorld *aw, const RwTwin *twin, RwAgentReading *out, GError
   RwLabWorld *w = world_of (aw);
   g_autoptr(RwLabCheck) check = NULL;
   g_autoptr(JsonNode) doc = NULL;
+  if (w->traffic)
+    {
+      out->util = g_new0 (double, w->n_dirs + 1);
+      out->loss_pct = g_new0 (double, w->n_dirs + 1);
+      out->queue_ms = g_new0 (double, w->n_dirs + 1);
+      if (!rw_lab_traffic_sample (w->traffic, out->util, out->loss_pct, out->queue_ms, error))
+        return FALSE;
+    }
   if (w->reuse)
     {
-      *out = w->last;
+      out->best_agree = w->last.best_agree;
+      out->best_total = w->last.best_total;
+      out->fwd_agree = w->last.fwd_agree;
+      out->fwd_total = w->last.fwd_total;
       out->differences = w->last.differences ? json_node_copy (w->last.differences) : NULL;
       out->paths = g_ptr_array_ref (w->last.paths);
       return TRUE;
@@ -549,7 +564,10 @@ world_compare (RwAgentWorld *aw, const RwTwin *twin, RwAgentReading *out, GError
   out->differences = json_node_copy (json_object_get_member (json_node_get_object (doc), "differences"));
   out->paths = g_steal_pointer (&check->paths);
   rw_agent_reading_clear (&w->last);
-  w->last = *out;
+  w->last.best_agree = out->best_agree;
+  w->last.best_total = out->best_total;
+  w->last.fwd_agree = out->fwd_agree;
+  w->last.fwd_total = out->fwd_total;
   w->last.differences = out->differences ? json_node_copy (out->differences) : NULL;
   w->last.paths = g_ptr_array_ref (out->paths);
   return TRUE;
@@ -599,6 +617,7 @@ rw_lab_world_new (const RwLab *lab, const RwTopology *network, double tick_s, GE
     }
   w->addresses = rw_lab_address_map (w->plan);
   w->learnt = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_origination_free);
+  w->n_dirs = 2 * w->plan->links->len;
   w->ours = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < w->plan->nodes->len; i++)
     if (((RwNode *) w->plan->nodes->pdata[i])->kind == RW_NODE_ROUTER)
@@ -673,4 +692,10 @@ rw_lab_world_save (RwLabWorld *w, const RwTopology *config, const RwTopology *sc
         g_ptr_array_add (now->prefixes, rw_origination_new (&o->prefix, o->origin_node));
       }
   return rw_topology_save_file (now, w->lab->topology, error);
+}
+
+void
+rw_lab_world_set_traffic (RwLabWorld *w, RwLabTraffic *traffic)
+{
+  w->traffic = traffic;
 }

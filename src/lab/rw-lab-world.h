@@ -13,6 +13,7 @@
 
 #include "rw-agent.h"
 #include "rw-lab.h"
+#include "rw-lab-traffic.h"
 
 G_BEGIN_DECLS
 
@@ -27,6 +28,10 @@ RwAgentWorld *rw_lab_world_get (RwLabWorld *world);
 /* The network as it was last observed, with the configuration pushed: what `lab check` should
  * compare against after the run (nullable before the first observation). */
 const RwTopology *rw_lab_world_observed (const RwLabWorld *world);
+
+/* Real traffic (borrowed; nullable): each observation sets the demands' rates and measures the
+ * links' utilisation, loss and queueing delay. */
+void rw_lab_world_set_traffic (RwLabWorld *world, RwLabTraffic *traffic);
 
 /* Records in the lab's state what it runs after a run: the lab's topology with the agent's
  * configuration @config (policies, sessions' policies and state) and the scenario's faults
