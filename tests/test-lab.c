@@ -449,11 +449,11 @@ test_enterprise (Fixture *fx, gconstpointer data)
 
 /* `run SCENARIO --lab` on a lab brought up for it: returns the run's JSON ({"events", "result"}). */
 static JsonNode *
-run_on_lab (const char *name, const char *scenario, const char *tick_s, int *status)
+run_on_lab (const char *name, const char *scenario, const char *tick_s, const char *extra, int *status)
 {
   g_auto(Run) r = { 0 };
   g_autofree char *db = g_strdup_printf ("%s/routewise-lab-%s.db", g_get_tmp_dir (), name);
-  cli (&r, "run", scenario, "--lab", "--name", name, "--tick-s", tick_s, "--db", db, "--json", NULL);
+  cli (&r, "run", scenario, "--lab", "--name", name, "--tick-s", tick_s, "--db", db, "--json", extra, NULL);
   g_unlink (db);
   g_test_message ("run --lab: %s", r.err);
   g_assert_cmpint (r.status, !=, 2);
@@ -557,7 +557,7 @@ test_agent_faults (Fixture *fx, gconstpointer data)
   /* on a lab that is up: afterwards its state says what it runs, faults and changes included */
   cli (&up, "lab", "up", ENTERPRISE, "--name", fx->name, NULL);
   g_assert_cmpint (up.status, ==, 0);
-  run = run_on_lab (fx->name, RW_SOURCE_DIR "/tests/data/lab/faults.json", "0.3", &status);
+  run = run_on_lab (fx->name, RW_SOURCE_DIR "/tests/data/lab/faults.json", "0.3", NULL, &status);
   result = json_object_get_object_member (json_node_get_object (run), "result");
   world = json_object_get_object_member (result, "world");
   g_assert_nonnull (world);
@@ -571,7 +571,7 @@ test_agent_faults (Fixture *fx, gconstpointer data)
                   json_object_get_int_member (json_object_get_object_member (world, "best_paths"), "total"),
                   json_object_get_int_member (json_object_get_object_member (world, "forwarding"), "agree"),
                   json_object_get_int_member (json_object_get_object_member (world, "forwarding"), "total"));
-  /* the faults happened on the routers: down, up, 6 flap edges, the degradation, the leak */
+  /* the faults happened on the routers: the leak, down, up, 6 flap edges, the degradation */
   g_assert_cmpuint (count_events (run, "world", NULL), >=, 5);
   g_assert_cmpuint (assert_commands_ok (run, "world", "commands"), >=, 2 + 2 + 6 + 1);
   assert_commands_ok (run, "act", "commands");
@@ -580,8 +580,9 @@ test_agent_faults (Fixture *fx, gconstpointer data)
   g_assert_true (found_cause (run, "link_down:R2-ISPB"));
   g_assert_true (found_cause (run, "session_fault:R1-ISP-B"));
   g_assert_true (found_cause (run, "degradation:R1-ISPA"));
-  /* the leak is announced by the leaking router itself */
+  /* the leak is announced by the leaking router itself, and seen in our routers' tables */
   g_assert_true (world_command (run, "ISP-C", "network 142.250.0.0/15"));
+  g_assert_true (found_cause (run, "route_leak:ISP-C"));
   /* the twin, synchronised from the routers, agreed with them on every tick */
   g_assert_cmpint (json_object_get_int_member (world, "ticks_contradicted"), ==, 0);
   g_assert_cmpint (json_object_get_int_member (result, "false_actions"), ==, 0);
@@ -589,6 +590,65 @@ test_agent_faults (Fixture *fx, gconstpointer data)
   g_assert_cmpint (run_check (fx->name, best, fwd), ==, 0);
   g_test_message ("after the run: best paths %u/%u agree, forwarding %u/%u agree", best[0], best[1], fwd[0], fwd[1]);
   lab_down (fx->name);
+  assert_nothing_left (fx->name);
+}
+
+/* The largest value of @metric on @entity among the anomalies. */
+static double
+max_anomaly (JsonNode *run, const char *metric, const char *entity)
+{
+  JsonArray *events = json_object_get_array_member (json_node_get_object (run), "events");
+  double best = -1;
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *e = json_array_get_object_element (events, i);
+      if (strcmp (json_object_get_string_member (e, "kind"), "anomaly") == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (e, "metric", ""), metric) == 0 &&
+          g_strcmp0 (json_object_get_string_member_with_default (e, "entity", ""), entity) == 0)
+        best = MAX (best, json_object_get_double_member (e, "value"));
+    }
+  return best;
+}
+
+/* Real traffic: the demands as UDP flows and the links shaped, both at 1/1000; a demand that
+ * jumps overloads R1–ISP-A for real (measured from the interface's counters and the shaper's
+ * drops), the agent moves traffic away, and what it then measures is under the hot line. */
+static void
+test_agent_traffic (Fixture *fx, gconstpointer data)
+{
+  g_autoptr(JsonNode) run = NULL;
+  JsonObject *result;
+  JsonArray *events;
+  double hot = -1, settled = -1;
+  int status = 0;
+  SKIP_UNLESS_POSSIBLE ();
+  if (g_strcmp0 (g_getenv ("RW_LAB_AGENT"), "0") == 0)
+    {
+      g_test_skip ("RW_LAB_AGENT=0: the agent on the lab runs in the plain build only");
+      return;
+    }
+  run = run_on_lab (fx->name, RW_SOURCE_DIR "/tests/data/lab/traffic.json", "0.3", "--traffic", &status);
+  result = json_object_get_object_member (json_node_get_object (run), "result");
+  g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (result, "world"), "ticks_compared"), ==, 34);
+  g_assert_true (found_cause (run, "congestion:R1-ISPA"));
+  /* the shaper really dropped what did not fit */
+  g_test_message ("real traffic: R1→ISP-A lost %.1f %%", max_anomaly (run, "loss", "R1→ISP-A"));
+  g_assert_cmpfloat (max_anomaly (run, "loss", "R1→ISP-A"), >, 0.5);
+  events = json_object_get_array_member (json_node_get_object (run), "events");
+  for (guint i = 0; i < json_array_get_length (events); i++)
+    {
+      JsonObject *e = json_array_get_object_element (events, i);
+      if (strcmp (json_object_get_string_member (e, "kind"), "act") == 0 && hot < 0)
+        hot = json_object_get_double_member (e, "observed_max_utilisation");
+      if (strcmp (json_object_get_string_member (e, "kind"), "settle") == 0)
+        settled = json_object_get_double_member (e, "observed_max_utilisation");
+    }
+  g_test_message ("real traffic: the busiest link measured at %.0f %% when the agent acted", 100 * hot);
+  g_assert_cmpfloat (hot, >=, 0.95);
+  g_test_message ("real traffic: %.0f %% observed after the change", 100 * settled);
+  g_assert_cmpfloat (settled, >, 0);
+  g_assert_cmpfloat (settled, <=, 0.9);
+  g_assert_cmpint (json_object_get_int_member (result, "false_actions"), ==, 0);
   assert_nothing_left (fx->name);
 }
 
@@ -602,13 +662,12 @@ test_agent_flagship (Fixture *fx, gconstpointer data)
   JsonObject *result;
   int status = 0;
   SKIP_UNLESS_POSSIBLE ();
-  if (g_strcmp0 (g_getenv ("RW_LAB_FLAGSHIP"), "1") != 0)
+  if (g_strcmp0 (g_getenv ("RW_LAB_AGENT"), "0") == 0)
     {
-      /* 200 real ticks: minutes on a 2-core machine, so not in every test run */
-      g_test_skip ("the flagship scenario on the lab runs with RW_LAB_FLAGSHIP=1");
+      g_test_skip ("RW_LAB_AGENT=0: the agent on the lab runs in the plain build only");
       return;
     }
-  run = run_on_lab (fx->name, RW_SOURCE_DIR "/scenarios/flagship-growth-and-cut.json", "0.3", &status);
+  run = run_on_lab (fx->name, RW_SOURCE_DIR "/scenarios/flagship-growth-and-cut.json", "0.3", g_getenv ("RW_LAB_TRAFFIC") ? "--traffic" : NULL, &status);
   result = json_object_get_object_member (json_node_get_object (run), "result");
   json_generator_set_root (g, json_object_get_member (json_node_get_object (run), "result"));
   text = json_generator_to_data (g, NULL);
@@ -818,6 +877,7 @@ main (int argc, char **argv)
   g_test_add ("/lab/down-while-up", Fixture, "dw", fixture_setup, test_down_while_up, fixture_teardown);
   g_test_add ("/lab/random", Fixture, "rn", fixture_setup, test_random, fixture_teardown);
   g_test_add ("/lab/agent/faults", Fixture, "af", fixture_setup, test_agent_faults, fixture_teardown);
+  g_test_add ("/lab/agent/traffic", Fixture, "tr", fixture_setup, test_agent_traffic, fixture_teardown);
   g_test_add ("/lab/agent/flagship", Fixture, "fl", fixture_setup, test_agent_flagship, fixture_teardown);
   /* every example lab there is, each with a lab name of its own ("x" + its index) */
   labs = g_dir_open (LABS_DIR, 0, NULL);

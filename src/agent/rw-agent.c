@@ -1469,6 +1469,14 @@ apply_live (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *ti
   json_builder_add_string_value (b, rollback ? rollback : "");
   json_builder_set_member_name (b, "predicted_max_utilisation");
   json_builder_add_double_value (b, round (c->max_util_after * 1000) / 1000);
+  {
+    /* what the agent saw when it acted (telemetry: measured on a world with real traffic) */
+    double seen = 0;
+    for (guint d = 0; d < 2 * ag->live->traffic->n_links; d++)
+      seen = MAX (seen, ag->observed_util[d]);
+    json_builder_set_member_name (b, "observed_max_utilisation");
+    json_builder_add_double_value (b, round (seen * 1000) / 1000);
+  }
   return record (ag, "act", "agent", "DETERMINISTIC", g_steal_pointer (&b), error, "applied %s (%s, %s)",
                  (char *) a->changes->pdata[0], c->action_kind, tier);
 }
