@@ -459,6 +459,18 @@ rw_lab_traffic_sample (RwLabTraffic *t, double *util, double *loss_pct, double *
   return TRUE;
 }
 
+gboolean
+rw_lab_traffic_restart (RwLabTraffic *t, GError **error)
+{
+  EndCounters *now = sample_now (t, error);
+  if (now == NULL)
+    return FALSE;
+  g_free (t->last);
+  t->last = now;
+  t->last_us = g_get_monotonic_time ();
+  return TRUE;
+}
+
 void
 rw_lab_traffic_stop (RwLabTraffic *t)
 {

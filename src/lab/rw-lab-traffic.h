@@ -26,6 +26,8 @@ void rw_lab_traffic_set_rates (RwLabTraffic *traffic, const RwTopology *t);
  * utilisation of the scaled capacity, loss in %, queueing delay in ms. Arrays of 2*links. */
 gboolean rw_lab_traffic_sample (RwLabTraffic *traffic, double *util, double *loss_pct, double *queue_ms,
                                 GError **error);
+/* Starts the next measured interval now (after a change, so that it is measured apart). */
+gboolean rw_lab_traffic_restart (RwLabTraffic *traffic, GError **error);
 /* Stops the flows and removes the shapers. */
 void rw_lab_traffic_stop (RwLabTraffic *traffic);
 

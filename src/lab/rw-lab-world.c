@@ -35,6 +35,7 @@ struct _RwLabWorld {
   gboolean reuse;
   RwAgentReading last;
   RwLabTraffic *traffic;      /* nullable, borrowed */
+  const RwTopology *script;   /* the scenario's network of this tick (borrowed, for the rates) */
   guint n_dirs;
 };
 
@@ -195,7 +196,9 @@ world_push (RwAgentWorld *aw, const char *diff, JsonBuilder *log, GError **error
 {
   RwLabWorld *w = world_of (aw);
   w->moved = TRUE;
-  return push_diff (w, diff, log, error) && settle (w, log, error);
+  /* with real traffic, the next interval is measured from the settled network */
+  return push_diff (w, diff, log, error) && settle (w, log, error) &&
+         (w->traffic == NULL || rw_lab_traffic_restart (w->traffic, error));
 }
 
 /* ---- the scenario's faults ---- */
@@ -354,7 +357,7 @@ world_realise (RwAgentWorld *aw, const RwTopology *was, const RwTopology *now, J
         moved = TRUE;
       }
   }
-  return !moved || settle (w, log, error);
+  return !moved || (settle (w, log, error) && (w->traffic == NULL || rw_lab_traffic_restart (w->traffic, error)));
 }
 
 /* ---- observing ---- */
@@ -490,8 +493,7 @@ world_sync (RwAgentWorld *aw, const RwTopology *script, RwTopology *live, GError
   if (w->last_sync && now < due)
     g_usleep ((gulong) (due - now));
   w->last_sync = g_get_monotonic_time ();
-  if (w->traffic)
-    rw_lab_traffic_set_rates (w->traffic, script);
+  w->script = script;
   /* latency and loss: as the scenario set them (with netem, or modelled without it) */
   for (guint l = 0; l < live->links->len; l++)
     {
@@ -541,8 +543,11 @@ world_compare (RwAgentWorld *aw, const RwTwin *twin, RwAgentReading *out, GError
       out->util = g_new0 (double, w->n_dirs + 1);
       out->loss_pct = g_new0 (double, w->n_dirs + 1);
       out->queue_ms = g_new0 (double, w->n_dirs + 1);
+      /* telemetry of the interval that just ended; the demands' new rates run from now on */
       if (!rw_lab_traffic_sample (w->traffic, out->util, out->loss_pct, out->queue_ms, error))
         return FALSE;
+      if (w->script)
+        rw_lab_traffic_set_rates (w->traffic, w->script);
     }
   if (w->reuse)
     {
