@@ -173,7 +173,7 @@ lab_possible (void)
 
 /* The labs this run may have made, as argv for `lab down`, built up front so that a signal
  * handler can run them without allocating. */
-#define MAX_LABS 8
+#define MAX_LABS 16
 static char lab_names[MAX_LABS][16];
 static char *down_argv[MAX_LABS][6];
 static guint n_labs;
