@@ -2464,6 +2464,19 @@ add_seconds (JsonBuilder *b, const char *key, double v)
     json_builder_add_double_value (b, v);
 }
 
+/* {"agree": N, "total": M} under @key, as `lab check --json` writes it */
+static void
+add_agreement (JsonBuilder *b, const char *key, guint agree, guint total)
+{
+  json_builder_set_member_name (b, key);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "agree");
+  json_builder_add_int_value (b, agree);
+  json_builder_set_member_name (b, "total");
+  json_builder_add_int_value (b, total);
+  json_builder_end_object (b);
+}
+
 JsonNode *
 rw_run_result_to_json (const RwRunResult *r)
 {
@@ -2498,20 +2511,8 @@ rw_run_result_to_json (const RwRunResult *r)
       json_builder_add_int_value (b, r->ticks_compared);
       json_builder_set_member_name (b, "ticks_contradicted");
       json_builder_add_int_value (b, r->ticks_contradicted);
-      json_builder_set_member_name (b, "best_paths");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "agree");
-      json_builder_add_int_value (b, r->best_agree);
-      json_builder_set_member_name (b, "total");
-      json_builder_add_int_value (b, r->best_total);
-      json_builder_end_object (b);
-      json_builder_set_member_name (b, "forwarding");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "agree");
-      json_builder_add_int_value (b, r->fwd_agree);
-      json_builder_set_member_name (b, "total");
-      json_builder_add_int_value (b, r->fwd_total);
-      json_builder_end_object (b);
+      add_agreement (b, "best_paths", r->best_agree, r->best_total);
+      add_agreement (b, "forwarding", r->fwd_agree, r->fwd_total);
       json_builder_set_member_name (b, "predictions");
       json_builder_add_int_value (b, r->predictions);
       json_builder_set_member_name (b, "predictions_contradicted");

@@ -454,7 +454,7 @@ compare_keys (gconstpointer a, gconstpointer b)
 static void
 learn_originations (RwLabWorld *w)
 {
-  const RwTopology *live = w->plan;
+  const RwTopology *plan = w->plan;
   GHashTableIter it;
   gpointer key, value;
   g_autoptr(GPtrArray) keys = g_ptr_array_new ();
@@ -474,12 +474,12 @@ learn_originations (RwLabWorld *w)
       if (last == NULL || json_node_get_value_type (last) != G_TYPE_INT64 ||
           !rw_prefix_parse (json_object_get_string_member (r, "prefix"), &pfx))
         continue;
-      speaker = speaker_with_as (live, (guint32) json_node_get_int (last));
+      speaker = speaker_with_as (plan, (guint32) json_node_get_int (last));
       if (speaker == NULL)
         continue;
       probe.prefix = pfx;
       probe.origin_node = (char *) speaker;
-      if (!originates (live, &probe) && !originates_in (w->learnt, &probe))
+      if (!originates (plan, &probe) && !originates_in (w->learnt, &probe))
         g_ptr_array_add (w->learnt, rw_origination_new (&pfx, speaker));
     }
 }

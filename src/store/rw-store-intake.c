@@ -174,9 +174,8 @@ rw_store_ticket_create (RwStore *s, const char *incident, const char *runbook, c
   add_member_string (b, "severity", severity);
   add_member_string (b, "runbook", runbook);
   add_member_hash (b, "incident_sha256", incident);
-  if (!ticket_event (s, "ticket.created", b, error) || !rw_store_commit (s, purpose, error))
+  if (!ticket_event (s, "ticket.created", b, error) || !rw_store_commit_events (s, purpose, error))
     goto fail;
-  rw_store_checkpoint (s);
   return id;
 fail:
   rw_store_rollback (s);
@@ -240,9 +239,8 @@ rw_store_ticket_update (RwStore *s, gint64 ticket_id, const char *task_id, const
     if (!ticket_event (s, "ticket.update", b, error))
       goto fail;
   }
-  if (!rw_store_commit (s, purpose, error))
+  if (!rw_store_commit_events (s, purpose, error))
     return FALSE;
-  rw_store_checkpoint (s);
   return TRUE;
 fail:
   rw_store_rollback (s);
@@ -282,9 +280,8 @@ rw_store_ticket_set_status (RwStore *s, gint64 ticket_id, const char *status, co
   add_member_string (b, "status", status);
   add_member_hash (b, "reason_sha256", reason);
   add_member_hash (b, "plan_sha256", text);
-  if (!ticket_event (s, "ticket.status", b, error) || !rw_store_commit (s, purpose, error))
+  if (!ticket_event (s, "ticket.status", b, error) || !rw_store_commit_events (s, purpose, error))
     goto fail;
-  rw_store_checkpoint (s);
   return TRUE;
 fail:
   rw_store_rollback (s);

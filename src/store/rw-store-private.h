@@ -21,12 +21,14 @@ struct _RwStore {
 };
 
 /* Appends one audit event inside the write transaction the caller holds (rw_store_begin_write);
- * the caller commits, then calls rw_store_checkpoint. */
+ * the caller commits with rw_store_commit_events. */
 gboolean rw_store_append_locked (RwStore *s, gint64 run_id, const char *kind, const char *actor,
                                  const char *decision_tag, JsonNode *payload, gint64 *seq_out, GError **error);
 /* Writes the signed checkpoint of the head (rw-store.h) after a commit; failures are warnings,
  * the events are committed already. */
 void rw_store_checkpoint (RwStore *s);
+/* Commits the write transaction that appended events, then writes the checkpoint of the new head. */
+gboolean rw_store_commit_events (RwStore *s, const char *purpose, GError **error);
 /* Lowercase hex SHA-256 of @text, NULL for NULL; the same function is rw_sha256() in SQL. */
 char *rw_store_sha256_hex (const char *text);
 

@@ -1000,6 +1000,15 @@ fail:
   g_warning ("%s: %s", s->path, error->message);
 }
 
+gboolean
+rw_store_commit_events (RwStore *s, const char *purpose, GError **error)
+{
+  if (!rw_store_commit (s, purpose, error))
+    return FALSE;
+  rw_store_checkpoint (s);
+  return TRUE;
+}
+
 /* Keys the chain of a database opened read-write, once: a new database from its first event, an
  * older one from the next (the events before stay as they were, and verify says they predate
  * keying). The first keyed event of an older log, "store.keyed", says how much came before. */
@@ -1066,9 +1075,8 @@ key_the_chain (RwStore *s, GError **error)
       if (!rw_store_append_locked (s, 0, "store.keyed", "store", "DETERMINISTIC", payload, NULL, error))
         goto fail;
     }
-  if (!rw_store_commit (s, purpose, error))
+  if (!rw_store_commit_events (s, purpose, error))
     return FALSE;
-  rw_store_checkpoint (s);
   return TRUE;
 
 fail:
@@ -1153,9 +1161,8 @@ rw_store_append (RwStore *s, gint64 run_id, const char *kind, const char *actor,
       rw_store_rollback (s);
       return FALSE;
     }
-  if (!rw_store_commit (s, purpose, error))
+  if (!rw_store_commit_events (s, purpose, error))
     return FALSE;
-  rw_store_checkpoint (s);
   if (seq_out)
     *seq_out = seq;
   return TRUE;
@@ -1759,9 +1766,8 @@ rw_store_learning_record (RwStore *s, const char *hypothesis_kind, const char *a
   payload = json_builder_get_root (b);
   if (!rw_store_append_locked (s, 0, "learning.reward", "agent", "DETERMINISTIC", payload, NULL, error))
     goto fail;
-  if (!rw_store_commit (s, purpose, error))
+  if (!rw_store_commit_events (s, purpose, error))
     return FALSE;
-  rw_store_checkpoint (s);
   return TRUE;
 
 fail:
@@ -1929,9 +1935,8 @@ rw_store_shadow_record (RwStore *s, gint64 run_id, const char *tier, const char 
   /* no run: a run's events are its timeline, which this verdict is already part of */
   if (!rw_store_append_locked (s, 0, "shadow.verdict", "operator", "OPERATOR", payload, NULL, error))
     goto fail;
-  if (!rw_store_commit (s, purpose, error))
+  if (!rw_store_commit_events (s, purpose, error))
     return FALSE;
-  rw_store_checkpoint (s);
   return TRUE;
 
 fail:
