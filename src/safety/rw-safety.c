@@ -289,7 +289,7 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
       g_autoptr(GPtrArray) pin = rw_sym_twin_state (sym, after);
       for (guint i = 0; i < pin->len; i++)
         Z3_solver_assert (z->ctx, s, pin->pdata[i]);
-      res = Z3_solver_check (z->ctx, s);
+      res = rw_z3_check (z, s);
       v->checks++;
       if (res != Z3_L_TRUE)
         {
@@ -301,13 +301,13 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
     }
   if (res != Z3_L_TRUE)
     {
-      res = Z3_solver_check (z->ctx, s);
+      res = rw_z3_check (z, s);
       v->checks++;
     }
   if (res == Z3_L_UNDEF)
     {
       v->unknown = TRUE;
-      v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
+      v->unknown_reason = rw_z3_unknown_reason (z, s);
       goto out;
     }
   if (res == Z3_L_FALSE)
@@ -430,12 +430,12 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
             Z3_solver_assert_and_track (z->ctx, rs, r->expr, label);
             g_hash_table_insert (by_label, GUINT_TO_POINTER (Z3_get_ast_id (z->ctx, label)), r);
           }
-        res = Z3_solver_check (z->ctx, rs);
+        res = rw_z3_check (z, rs);
         v->checks++;
         if (res == Z3_L_UNDEF)
           {
             v->unknown = TRUE;
-            v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, rs));
+            v->unknown_reason = rw_z3_unknown_reason (z, rs);
           }
         if (res != Z3_L_FALSE)
           {
@@ -593,9 +593,9 @@ class_other_state (RwSym *sym, Z3_solver cs, GArray *cases, guint slot, Z3_model
       g_ptr_array_add (alternatives, zand2 (z, case_holds (sym, c), znot (z, zandv (z, pin))));
     }
   Z3_solver_assert (z->ctx, cs, zorv (z, alternatives));
-  res = Z3_solver_check (z->ctx, cs);
+  res = rw_z3_check (z, cs);
   if (res == Z3_L_UNDEF)
-    *why = g_strdup_printf ("Z3 gave no answer within its budget (%s)", Z3_solver_get_reason_unknown (z->ctx, cs));
+    *why = rw_z3_unknown_reason (z, cs);
   else if (res == Z3_L_TRUE && other != NULL)
     {
       *other = Z3_solver_get_model (z->ctx, cs);
@@ -722,7 +722,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
 
   for (guint round = 0; round < MAX_ROUNDS; round++)
     {
-      Z3_lbool res = Z3_solver_check (z->ctx, s);
+      Z3_lbool res = rw_z3_check (z, s);
       Z3_model m;
       g_autoptr(GPtrArray) failed = NULL;
       g_autoptr(GPtrArray) block = g_ptr_array_new ();
@@ -734,7 +734,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       if (res == Z3_L_UNDEF)
         {
           v->unknown = TRUE;
-          v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
+          v->unknown_reason = rw_z3_unknown_reason (z, s);
           break;
         }
       m = Z3_solver_get_model (z->ctx, s);
