@@ -2038,7 +2038,7 @@ decide (RwAgent *ag, GError **error)
           RwSafetyParams p;
           g_autoptr(RwSynthResult) r = NULL;
           rw_safety_params_init (&p);
-          p.timeout_ms = MIN (ag->cfg.z3_timeout_ms, 10000); /* the loop cannot wait long */
+          p.synth_proofs = 0; /* verify_candidate proves it below, with the agent's rules */
           r = rw_safety_synthesise (model, &p);
           rw_safety_params_clear (&p);
           if (!record (ag, "decision", "z3", "DETERMINISTIC", NULL, error, "synthesis: %s",
