@@ -450,7 +450,8 @@ test_verify_counterexample (void)
 static void
 test_synth_then_whatif (void)
 {
-  static const char *keys[] = { "changes", "max_utilisation_before", "max_utilisation_after", "confirmed", "seconds", NULL };
+  static const char *keys[] = { "changes", "max_utilisation_before", "max_utilisation_after", "confirmed", "proven",
+                                "evaluated", "seconds", NULL };
   const char *grow[] = { "demand:dc-web-to-google:4086", "demand:dc-web-to-google-apis:943", "demand:dc-web-to-google-dns:157",
                          "demand:dc-web-to-cloudflare:2357", "demand:dc-web-to-cloudflare-dns:157", "demand:dc-web-to-aws:3300" };
   g_auto(Run) r = { 0 };
@@ -467,6 +468,7 @@ test_synth_then_whatif (void)
   o = parse_object (parser, r.out);
   assert_keys (o, keys);
   g_assert_true (json_object_get_boolean_member (o, "confirmed"));
+  g_assert_true (json_object_get_boolean_member (o, "proven"));
   g_assert_cmpfloat (json_object_get_double_member (o, "max_utilisation_before"), >, 1.0);
   g_assert_cmpfloat (json_object_get_double_member (o, "max_utilisation_after"), <=, 0.9);
   changes = json_object_get_array_member (o, "changes");

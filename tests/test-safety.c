@@ -251,9 +251,11 @@ test_synthesis_confirmed (void)
   g_assert_cmpfloat (fabs (hot->traffic->dirs[dir].utilisation - 1.10), <, 1e-6);
   rw_safety_params_init (&p);
   p.timeout_ms = 120000; /* a loaded machine must not turn this into "unknown" */
+  p.k = 0;                /* as `synth` proves by default */
   r = rw_safety_synthesise (hot, &p);
   rw_safety_params_clear (&p);
   g_assert_true (r->found);
+  g_assert_true (r->proven);
   g_assert_cmpuint (r->changes->len, >, 0);
   g_ptr_array_add (r->changes, NULL);
   fixed = rw_twin_fork_apply (hot, (const char *const *) r->changes->pdata, NULL);
@@ -264,6 +266,124 @@ test_synthesis_confirmed (void)
   g_assert_cmpfloat (fabs (r->max_util_after - fixed->traffic->max_utilisation), <, 1e-9);
   for (guint i = 0; i < r->changes->len; i++)
     g_assert_true (g_str_has_prefix (r->changes->pdata[i], "local-pref:") || g_str_has_prefix (r->changes->pdata[i], "prepend:"));
+}
+
+/* One edge router, two uplinks of 1 Gbit/s. Two destinations behind the same internet node
+ * form one prefix group and both leave through ISP-A (lower router id): 600 + 500 Mbit/s, 110 %.
+ * ISP-B already carries 350 Mbit/s to a prefix only it reaches. Moving the whole group puts
+ * ISP-B at 145 %, moving the 600 Mbit/s flow alone puts it at 95 %; only moving the 500 Mbit/s
+ * destination, a change scoped to its prefix, meets the 90 % headroom. */
+static const char shared_group_net[] =
+  "{\"format\": \"routewise-topology\", \"version\": 1, \"name\": \"Shared group\","
+  " \"nodes\": ["
+  "  {\"id\": \"R1\", \"kind\": \"router\", \"role\": \"edge\", \"asn\": 65001, \"router_id\": \"10.255.0.1\", \"x\": 0, \"y\": 0},"
+  "  {\"id\": \"ISP-A\", \"kind\": \"external\", \"role\": \"isp\", \"asn\": 64501, \"router_id\": \"198.18.0.1\", \"x\": 0, \"y\": 0},"
+  "  {\"id\": \"ISP-B\", \"kind\": \"external\", \"role\": \"isp\", \"asn\": 64502, \"router_id\": \"198.18.0.2\", \"x\": 0, \"y\": 0},"
+  "  {\"id\": \"NET1\", \"kind\": \"external\", \"role\": \"internet\", \"asn\": 64601, \"router_id\": \"203.0.0.1\", \"x\": 0, \"y\": 0},"
+  "  {\"id\": \"NET2\", \"kind\": \"external\", \"role\": \"internet\", \"asn\": 64602, \"router_id\": \"203.0.0.2\", \"x\": 0, \"y\": 0}],"
+  " \"links\": ["
+  "  {\"id\": \"R1-ISPA\", \"a\": \"R1\", \"b\": \"ISP-A\", \"capacity_mbps\": 1000, \"latency_ms\": 5},"
+  "  {\"id\": \"R1-ISPB\", \"a\": \"R1\", \"b\": \"ISP-B\", \"capacity_mbps\": 1000, \"latency_ms\": 5},"
+  "  {\"id\": \"ISPA-NET1\", \"a\": \"ISP-A\", \"b\": \"NET1\", \"capacity_mbps\": 100000, \"latency_ms\": 5},"
+  "  {\"id\": \"ISPB-NET1\", \"a\": \"ISP-B\", \"b\": \"NET1\", \"capacity_mbps\": 100000, \"latency_ms\": 5},"
+  "  {\"id\": \"ISPB-NET2\", \"a\": \"ISP-B\", \"b\": \"NET2\", \"capacity_mbps\": 100000, \"latency_ms\": 5}],"
+  " \"sessions\": ["
+  "  {\"a\": \"R1\", \"b\": \"ISP-A\"}, {\"a\": \"R1\", \"b\": \"ISP-B\"}, {\"a\": \"ISP-A\", \"b\": \"NET1\"},"
+  "  {\"a\": \"ISP-B\", \"b\": \"NET1\"}, {\"a\": \"ISP-B\", \"b\": \"NET2\"}],"
+  " \"prefixes\": ["
+  "  {\"prefix\": \"20.1.0.0/16\", \"origin_node\": \"NET1\"}, {\"prefix\": \"20.2.0.0/16\", \"origin_node\": \"NET1\"},"
+  "  {\"prefix\": \"20.3.0.0/16\", \"origin_node\": \"NET2\"}],"
+  " \"demands\": ["
+  "  {\"id\": \"to-one\", \"src\": \"R1\", \"dst\": \"20.1.0.0/16\", \"mbps\": 600, \"class\": \"silver\"},"
+  "  {\"id\": \"to-two\", \"src\": \"R1\", \"dst\": \"20.2.0.0/16\", \"mbps\": 500, \"class\": \"silver\"},"
+  "  {\"id\": \"to-three\", \"src\": \"R1\", \"dst\": \"20.3.0.0/16\", \"mbps\": 350, \"class\": \"silver\"}],"
+  " \"sla_classes\": {\"silver\": {\"latency_ms\": 120, \"loss_pct\": 1.0}}}";
+
+static RwTwin *
+shared_group (void)
+{
+  g_autoptr(GError) error = NULL;
+  RwTopology *t = rw_topology_load_data (shared_group_net, -1, "shared-group", &error);
+  g_assert_no_error (error);
+  return rw_twin_new (t);
+}
+
+static double
+max_util_with (const RwTwin *tw, const char *const *changes)
+{
+  g_autoptr(RwTwin) after = rw_twin_fork_apply (tw, changes, NULL);
+  g_assert_nonnull (after);
+  return after->traffic->max_utilisation;
+}
+
+/* Synthesis splits a prefix group when only a per-prefix change fixes the overload, and proves
+ * that single change. */
+static void
+test_synthesis_per_prefix (void)
+{
+  g_autoptr(RwTwin) tw = shared_group ();
+  g_autoptr(RwSynthResult) r = NULL;
+  const char *group[] = { "local-pref:R1:ISP-A:99:20.1.0.0/16", "local-pref:R1:ISP-A:99:20.2.0.0/16", NULL };
+  const char *big[] = { "local-pref:R1:ISP-A:99:20.1.0.0/16", NULL };
+  const char *small[] = { "local-pref:R1:ISP-A:99:20.2.0.0/16", NULL };
+  RwSafetyParams p;
+  gint a = rw_bgp_prefix_index (tw->bgp, &(RwPrefix) { (20u << 24) | (1u << 16), 16 });
+  gint b = rw_bgp_prefix_index (tw->bgp, &(RwPrefix) { (20u << 24) | (2u << 16), 16 });
+
+  /* the network is as described: one group, 110 %, and only the small move fits */
+  g_assert_cmpint (a, >=, 0);
+  g_assert_cmpint (b, >=, 0);
+  g_assert_cmpuint (tw->bgp->prefix_class[a], ==, tw->bgp->prefix_class[b]);
+  g_assert_cmpfloat (fabs (tw->traffic->max_utilisation - 1.10), <, 1e-9);
+  g_assert_cmpfloat (max_util_with (tw, group), >, 0.9);
+  g_assert_cmpfloat (max_util_with (tw, big), >, 0.9);
+  g_assert_cmpfloat (fabs (max_util_with (tw, small) - 0.85), <, 1e-9);
+
+  rw_safety_params_init (&p);
+  p.k = 0;
+  p.timeout_ms = 120000;
+  r = rw_safety_synthesise (tw, &p);
+  rw_safety_params_clear (&p);
+  if (!r->found)
+    g_error ("no change found: %s", r->reason);
+  g_assert_true (r->proven);
+  g_assert_cmpuint (r->changes->len, ==, 1);
+  /* ISP-A at 99 and ISP-B at 101 tie on size, utilisation and deviation: the text decides */
+  g_assert_cmpstr (r->changes->pdata[0], ==, "local-pref:R1:ISP-A:99:20.2.0.0/16");
+  g_assert_cmpfloat (fabs (r->max_util_after - 0.85), <, 1e-9);
+}
+
+/* The same input gives the same answer, down to the number of candidates tried: the budgets
+ * are counts. A budget too small to reach the fix is a clear "none found", also repeatable. */
+static void
+test_synthesis_deterministic (void)
+{
+  g_autoptr(RwTwin) tw = shared_group ();
+  char *texts[2] = { NULL, NULL };
+  RwSafetyParams p;
+  rw_safety_params_init (&p);
+  p.k = 0;
+  p.timeout_ms = 120000;
+  for (guint run = 0; run < 2; run++)
+    {
+      g_autoptr(RwSynthResult) r = rw_safety_synthesise (tw, &p);
+      g_autoptr(JsonNode) doc = rw_synth_result_to_json (r);
+      JsonObject *o = json_node_get_object (doc);
+      json_object_remove_member (o, "seconds");
+      texts[run] = json_to_string (doc, FALSE);
+    }
+  g_assert_cmpstr (texts[0], ==, texts[1]);
+  p.synth_budget = 2;
+  {
+    g_autoptr(RwSynthResult) r = rw_safety_synthesise (tw, &p);
+    g_assert_false (r->found);
+    g_assert_true (r->budget_spent);
+    g_assert_cmpuint (r->evaluated, ==, 2);
+    g_assert_nonnull (strstr (r->reason, "the budget ran out"));
+  }
+  rw_safety_params_clear (&p);
+  g_free (texts[0]);
+  g_free (texts[1]);
 }
 
 /* Rules in words: an overload, a blackhole, an out-of-range value. */
@@ -378,6 +498,8 @@ main (int argc, char **argv)
   g_test_add_func ("/safety/robustness/counterexamples-reproduce", test_counterexamples_reproduce);
   g_test_add_func ("/safety/robustness/single-uplink", test_single_uplink_counterexample);
   g_test_add_func ("/safety/synthesis/confirmed", test_synthesis_confirmed);
+  g_test_add_func ("/safety/synthesis/per-prefix", test_synthesis_per_prefix);
+  g_test_add_func ("/safety/synthesis/deterministic", test_synthesis_deterministic);
   g_test_add_func ("/safety/verify/explains", test_verify_explains);
   g_test_add_func ("/safety/verify/timeout-unsafe", test_timeout_is_unsafe);
   g_test_add_func ("/safety/stable-states", test_stable_states);

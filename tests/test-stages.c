@@ -25,6 +25,36 @@ scenario (const char *events, guint ticks, const char *mode, const char *op_defa
   return s;
 }
 
+/* JSON has no infinity or NaN: no figure the agent records may be one (a writer would have to
+ * turn it into null, and a reader would see a number go missing). */
+static void
+assert_finite (JsonNode *node, const char *path)
+{
+  if (node == NULL)
+    return;
+  if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_DOUBLE && !isfinite (json_node_get_double (node)))
+    g_error ("%s: %g is not a JSON number", path, json_node_get_double (node));
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          g_autofree char *p = g_strdup_printf ("%s[%u]", path, i);
+          assert_finite (json_array_get_element (a, i), p);
+        }
+    }
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (o);
+      for (GList *m = members; m; m = m->next)
+        {
+          g_autofree char *p = g_strdup_printf ("%s.%s", path, (char *) m->data);
+          assert_finite (json_object_get_member (o, m->data), p);
+        }
+    }
+}
+
 static RwAgent *
 run (const RwScenario *sc, RwStore *store, const RwGuardConfig *cfg_in)
 {
@@ -40,6 +70,15 @@ run (const RwScenario *sc, RwStore *store, const RwGuardConfig *cfg_in)
   g_assert_no_error (error);
   g_assert_true (rw_agent_run (ag, &error));
   g_assert_no_error (error);
+  {
+    const GPtrArray *tl = rw_agent_timeline (ag);
+    for (guint i = 0; i < tl->len; i++)
+      {
+        const RwTimelineEvent *e = tl->pdata[i];
+        g_autofree char *path = g_strdup_printf ("event %u (%s)", i, e->kind);
+        assert_finite (e->payload, path);
+      }
+  }
   return ag;
 }
 
@@ -190,7 +229,9 @@ test_decide_and_act (void)
   for (guint i = 0; i < json_array_get_length (cands); i++)
     {
       JsonObject *c = json_array_get_object_element (cands, i);
-      double u = json_object_get_double_member (c, "utility");
+      JsonNode *un = json_object_get_member (c, "utility");
+      /* null: a change that could not apply or changed nothing, ranked below every other */
+      double u = JSON_NODE_HOLDS_NULL (un) ? -G_MAXDOUBLE : json_node_get_double (un);
       g_assert_cmpfloat (u, <=, prev); /* best first */
       prev = u;
       has_none |= g_strcmp0 (json_object_get_string_member (c, "action"), "none") == 0;
@@ -209,6 +250,31 @@ test_decide_and_act (void)
   g_assert_null (find_event (ag, "rollback", NULL, 0));
   g_assert_true (r->recovered);
   g_assert_cmpfloat (r->max_util_end, <, 0.9);
+}
+
+/* Every figure in every shipped scenario's timeline is a JSON number (run() checks), also the
+ * utility of a candidate that could not apply or changed nothing: it is null, not -inf. */
+static void
+test_timelines_are_json (void)
+{
+  g_autoptr(GDir) dir = g_dir_open (RW_SOURCE_DIR "/scenarios", 0, NULL);
+  const char *name;
+  guint n = 0;
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (RW_SOURCE_DIR "/scenarios", name, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(RwScenario) sc = NULL;
+      g_autoptr(RwAgent) ag = NULL;
+      if (!g_str_has_suffix (name, ".json"))
+        continue;
+      sc = rw_scenario_load_file (path, &error);
+      g_assert_no_error (error);
+      ag = run (sc, NULL, NULL);
+      n++;
+    }
+  g_assert_cmpuint (n, >, 0);
 }
 
 /* ---- guard in the loop ---- */
@@ -390,6 +456,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stages/reason/degradation", test_reason_degradation);
   g_test_add_func ("/stages/reason/congestion-cause", test_reason_congestion_cause);
   g_test_add_func ("/stages/decide-and-act", test_decide_and_act);
+  g_test_add_func ("/stages/timelines-are-json", test_timelines_are_json);
   g_test_add_func ("/stages/guard", test_guard_rate_limit_and_answers);
   g_test_add_func ("/stages/settle-rollback", test_settle_rolls_back);
   g_test_add_func ("/stages/learn", test_learning_changes_choice);

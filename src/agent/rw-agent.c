@@ -1861,7 +1861,10 @@ decide (RwAgent *ag, GError **error)
           json_builder_add_string_value (b, c->action_kind);
           add_strv (b, "changes", c->changes);
           json_builder_set_member_name (b, "utility");
-          json_builder_add_double_value (b, round (c->utility * 100) / 100);
+          if (c->utility == -G_MAXDOUBLE || !isfinite (c->utility))
+            json_builder_add_null_value (b); /* not evaluated: the change could not apply or did nothing */
+          else
+            json_builder_add_double_value (b, round (c->utility * 100) / 100);
           json_builder_set_member_name (b, "max_utilisation_after");
           json_builder_add_double_value (b, round (c->max_util_after * 1000) / 1000);
           json_builder_set_member_name (b, "blast_radius");
@@ -2038,7 +2041,7 @@ decide (RwAgent *ag, GError **error)
           RwSafetyParams p;
           g_autoptr(RwSynthResult) r = NULL;
           rw_safety_params_init (&p);
-          p.timeout_ms = MIN (ag->cfg.z3_timeout_ms, 10000); /* the loop cannot wait long */
+          p.synth_proofs = 0; /* verify_candidate proves it below, with the agent's rules */
           r = rw_safety_synthesise (model, &p);
           rw_safety_params_clear (&p);
           if (!record (ag, "decision", "z3", "DETERMINISTIC", NULL, error, "synthesis: %s",

@@ -252,11 +252,12 @@ rw_cli_bench (int argc, char **argv)
         }
       g_ptr_array_add (grow, NULL);
       hot = rw_twin_fork_apply (base, (const char *const *) grow->pdata, NULL);
+      p.k = 0; /* as `synth` proves by default */
       r = rw_safety_synthesise (hot, &p);
       f.synth_s = r->seconds;
       say (&f, "synthesis with the busiest link at %.0f %%: %.3f s, %u change%s, max utilisation %.0f %% -> %.0f %% (%s)\n",
            100 * hot->traffic->max_utilisation, r->seconds, r->changes->len, r->changes->len == 1 ? "" : "s",
-           100 * r->max_util_before, 100 * r->max_util_after, r->found ? "confirmed" : r->reason);
+           100 * r->max_util_before, 100 * r->max_util_after, r->found ? "confirmed and proven" : r->reason);
       rw_safety_params_clear (&p);
     }
   if (!no_z3)

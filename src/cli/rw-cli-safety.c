@@ -99,7 +99,10 @@ rw_cli_synth (int argc, char **argv)
   gboolean json = FALSE;
   double headroom = 0.9;
   gint timeout_s = 60;
+  gint k = 0, budget = RW_SYNTH_DEFAULT_BUDGET;
   GOptionEntry entries[] = {
+    { "k", 'k', 0, G_OPTION_ARG_INT, &k, N_("Failures of links/sessions the proven change set must survive (default 0)"), "N" },
+    { "budget", 0, 0, G_OPTION_ARG_INT, &budget, N_("Candidate change sets to try on the twin (default 1500)"), "N" },
     { "headroom", 0, 0, G_OPTION_ARG_DOUBLE, &headroom, N_("Utilisation limit per link direction (default 0.9)"), "H" },
     { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, N_("Seconds for Z3 (default 60)"), "S" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_("Print the result as JSON"), NULL },
@@ -116,16 +119,22 @@ rw_cli_synth (int argc, char **argv)
   g_option_context_add_main_entries (ctx, entries, GETTEXT_PACKAGE);
   g_option_context_set_description (ctx,
     N_("Optional CHANGEs describe the state to fix (e.g. demand:ID:MBPS, link-down:LINK).\n"
-    "Z3 chooses LOCAL_PREF (import at the edge, per prefix group) and prepend (export) values that keep\n"
-    "every link direction under the headroom and every SLA met, with the fewest changed values and\n"
-    "then the smallest deviation. The concrete twin confirms the result before it is printed.\n"
-    "Exit status: 0 a confirmed change set (or none needed), 1 none exists, 2 bad input."));
+    "Candidate change sets are tried on the twin, smallest first: LOCAL_PREF (import at the edge)\n"
+    "and prepend (export) changes, each for one prefix whose traffic is in trouble. Of the sets\n"
+    "that keep every link direction under the headroom and every SLA met, the best (fewest\n"
+    "changes, then the lowest peak utilisation, then the smallest deviation) is proven with Z3 as\n"
+    "by verify --k K. The budget is a count, so the answer is the same on any machine.\n"
+    "Exit status: 0 a proven change set (or none needed), 1 none found or proven, 2 bad input."));
   if ((status = rw_cli_parse (ctx, &argc, &argv)) != 0)
     return status;
   if (argc < 2)
     return rw_cli_bad_input (_("synth needs a topology file (see --help)"));
   if (timeout_s < 1)
     return rw_cli_bad_input (_("--timeout: must be at least 1 second"));
+  if (k < 0 || k > 4)
+    return rw_cli_bad_input (_("--k: %d is not between 0 and 4"), k);
+  if (budget < 1)
+    return rw_cli_bad_input (_("--budget: must be at least 1"));
   if (!check_headroom (headroom, &status) || (base = rw_cli_load_twin (argv[1], &status)) == NULL)
     return status;
   if ((twin = rw_twin_fork_apply (base, (const char *const *) &argv[2], &error)) == NULL)
@@ -133,6 +142,8 @@ rw_cli_synth (int argc, char **argv)
   rw_safety_params_init (&p);
   p.headroom = headroom;
   p.timeout_ms = (guint) timeout_s * 1000;
+  p.k = (guint) k;
+  p.synth_budget = (guint) budget;
   r = rw_safety_synthesise (twin, &p);
   rw_safety_params_clear (&p);
   if (json)
@@ -144,8 +155,9 @@ rw_cli_synth (int argc, char **argv)
     {
       /* Translators: a heading or the reason no change is needed, seconds, number of candidates */
       printf (g_dngettext (GETTEXT_PACKAGE, "%s (%.2f s, %u candidate tried)\n", "%s (%.2f s, %u candidates tried)\n",
-                           r->attempts),
-              r->changes->len ? _("Minimal change set, confirmed by the twin:") : r->reason, r->seconds, r->attempts);
+                           r->evaluated),
+              r->changes->len ? _("Smallest change set, confirmed by the twin and proven by Z3:") : r->reason, r->seconds,
+              r->evaluated);
       for (guint i = 0; i < r->changes->len; i++)
         printf ("  %s\n", (char *) r->changes->pdata[i]);
       printf (_("max utilisation %.0f %% -> %.0f %% (limit %.0f %%)\n"), 100 * r->max_util_before, 100 * r->max_util_after,

@@ -27,6 +27,8 @@ rw_safety_params_init (RwSafetyParams *p)
   p->min_confidence = 0;
   p->max_blast_radius = 1.0;
   p->timeout_ms = 20000;
+  p->synth_budget = RW_SYNTH_DEFAULT_BUDGET;
+  p->synth_proofs = 3;
 }
 
 void
@@ -289,7 +291,7 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
       g_autoptr(GPtrArray) pin = rw_sym_twin_state (sym, after);
       for (guint i = 0; i < pin->len; i++)
         Z3_solver_assert (z->ctx, s, pin->pdata[i]);
-      res = Z3_solver_check (z->ctx, s);
+      res = rw_z3_check (z, s);
       v->checks++;
       if (res != Z3_L_TRUE)
         {
@@ -301,13 +303,13 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
     }
   if (res != Z3_L_TRUE)
     {
-      res = Z3_solver_check (z->ctx, s);
+      res = rw_z3_check (z, s);
       v->checks++;
     }
   if (res == Z3_L_UNDEF)
     {
       v->unknown = TRUE;
-      v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
+      v->unknown_reason = rw_z3_unknown_reason (z, s);
       goto out;
     }
   if (res == Z3_L_FALSE)
@@ -430,12 +432,12 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
             Z3_solver_assert_and_track (z->ctx, rs, r->expr, label);
             g_hash_table_insert (by_label, GUINT_TO_POINTER (Z3_get_ast_id (z->ctx, label)), r);
           }
-        res = Z3_solver_check (z->ctx, rs);
+        res = rw_z3_check (z, rs);
         v->checks++;
         if (res == Z3_L_UNDEF)
           {
             v->unknown = TRUE;
-            v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, rs));
+            v->unknown_reason = rw_z3_unknown_reason (z, rs);
           }
         if (res != Z3_L_FALSE)
           {
@@ -593,9 +595,9 @@ class_other_state (RwSym *sym, Z3_solver cs, GArray *cases, guint slot, Z3_model
       g_ptr_array_add (alternatives, zand2 (z, case_holds (sym, c), znot (z, zandv (z, pin))));
     }
   Z3_solver_assert (z->ctx, cs, zorv (z, alternatives));
-  res = Z3_solver_check (z->ctx, cs);
+  res = rw_z3_check (z, cs);
   if (res == Z3_L_UNDEF)
-    *why = g_strdup_printf ("Z3 gave no answer within its budget (%s)", Z3_solver_get_reason_unknown (z->ctx, cs));
+    *why = rw_z3_unknown_reason (z, cs);
   else if (res == Z3_L_TRUE && other != NULL)
     {
       *other = Z3_solver_get_model (z->ctx, cs);
@@ -722,7 +724,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
 
   for (guint round = 0; round < MAX_ROUNDS; round++)
     {
-      Z3_lbool res = Z3_solver_check (z->ctx, s);
+      Z3_lbool res = rw_z3_check (z, s);
       Z3_model m;
       g_autoptr(GPtrArray) failed = NULL;
       g_autoptr(GPtrArray) block = g_ptr_array_new ();
@@ -734,7 +736,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
       if (res == Z3_L_UNDEF)
         {
           v->unknown = TRUE;
-          v->unknown_reason = g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", p->timeout_ms, Z3_solver_get_reason_unknown (z->ctx, s));
+          v->unknown_reason = rw_z3_unknown_reason (z, s);
           break;
         }
       m = Z3_solver_get_model (z->ctx, s);
@@ -959,199 +961,6 @@ rw_verdict_to_json (const RwVerdict *v)
     json_builder_add_null_value (b);
   json_builder_set_member_name (b, "seconds");
   json_builder_add_double_value (b, round (v->seconds * 1000) / 1000);
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
-}
-
-/* ---- synthesis ---- */
-
-void
-rw_synth_result_free (RwSynthResult *r)
-{
-  if (r == NULL)
-    return;
-  g_free (r->reason);
-  g_clear_pointer (&r->changes, g_ptr_array_unref);
-  g_free (r);
-}
-
-static gboolean
-state_ok (const RwTwin *t, double headroom, Problem *pr)
-{
-  return !concrete_problem (t, headroom, pr);
-}
-
-RwSynthResult *
-rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
-{
-  RwSynthResult *res = g_new0 (RwSynthResult, 1);
-  gint64 t0 = g_get_monotonic_time ();
-  Problem pr = { 0 };
-  RwZ3 *z;
-  RwSym *sym;
-  RwSymOptions so = { 0, TRUE, p->lp_min, p->lp_max, p->prepend_max, p->headroom };
-  Z3_optimize o;
-  Z3_params params;
-  g_autoptr(GPtrArray) dev = g_ptr_array_new ();
-  gboolean sla_added = FALSE;
-  guint nd;
-
-  res->changes = g_ptr_array_new_with_free_func (g_free);
-  res->max_util_before = twin->traffic->max_utilisation;
-  res->max_util_after = twin->traffic->max_utilisation;
-  if (state_ok (twin, p->headroom, &pr))
-    {
-      res->found = TRUE;
-      res->reason = g_strdup ("the network already meets every constraint: no change needed");
-      res->seconds = (g_get_monotonic_time () - t0) / 1e6;
-      return res;
-    }
-  problem_clear (&pr);
-
-  z = rw_z3_new (p->timeout_ms);
-  sym = rw_sym_new (z, twin, &so);
-  g_debug ("synthesis: %u constraints, %u variables to choose, encoded in %.2f s", sym->constraints->len,
-           sym->synth->len, (g_get_monotonic_time () - t0) / 1e6);
-  nd = 2 * sym->n_links;
-  o = Z3_mk_optimize (z->ctx);
-  Z3_optimize_inc_ref (z->ctx, o);
-  params = Z3_mk_params (z->ctx);
-  Z3_params_inc_ref (z->ctx, params);
-  /* Z3 4.8's optimiser does not honour a resource limit (rlimit), so synthesis alone is bounded
-   * by the wall clock: under heavy load it may give up where an idle machine finds a change. */
-  Z3_params_set_uint (z->ctx, params, Z3_mk_string_symbol (z->ctx, "timeout"), p->timeout_ms);
-  Z3_optimize_set_params (z->ctx, o, params);
-  Z3_params_dec_ref (z->ctx, params);
-
-  for (guint i = 0; i < sym->constraints->len; i++)
-    Z3_optimize_assert (z->ctx, o, sym->constraints->pdata[i]);
-  /* Every demand delivered, no loops. The SLA constraints (latency through the piecewise
-   * queueing model) make the search several times slower, so they join only when a candidate
-   * fails its SLA on the twin: the optimum without them, if it meets every SLA, is also the
-   * optimum with them. */
-  for (guint d = 0; d < sym->n_demands; d++)
-    Z3_optimize_assert (z->ctx, o, zand2 (z, sym->delivered[d], znot (z, sym->looped[d])));
-  for (guint dir = 0; dir < nd; dir++)
-    {
-      RwLink *l = twin->topo->links->pdata[dir / 2];
-      if (l->up)
-        Z3_optimize_assert (z->ctx, o, zle (z, sym->load[dir], zreal (z, p->headroom * l->capacity_mbps)));
-    }
-  for (guint i = 0; i < sym->synth->len; i++)
-    {
-      RwSynthVar *v = sym->synth->pdata[i];
-      Z3_ast delta = zsub (z, v->value, zint (z, v->base));
-      g_ptr_array_add (dev, zite (z, v->enabled, zite (z, zle (z, zint (z, 0), delta), delta, zsub (z, zint (z, 0), delta)), zint (z, 0)));
-    }
-  /* lexicographic: fewest changed values first (as soft constraints, which Z3's MaxSAT
-   * engine settles quickly), then the smallest deviation */
-  for (guint i = 0; i < sym->synth->len; i++)
-    Z3_optimize_assert_soft (z->ctx, o, znot (z, ((RwSynthVar *) sym->synth->pdata[i])->enabled), "1",
-                             Z3_mk_string_symbol (z->ctx, "changes"));
-  Z3_optimize_minimize (z->ctx, o, zsumv (z, dev, FALSE));
-
-  for (res->attempts = 1; res->attempts <= 10; res->attempts++)
-    {
-      Z3_lbool r = Z3_optimize_check (z->ctx, o, 0, NULL);
-      Z3_model m;
-      g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func (g_free);
-      g_autoptr(GPtrArray) block = g_ptr_array_new ();
-      g_autoptr(RwTwin) after = NULL;
-      if (r == Z3_L_UNDEF)
-        {
-          res->unknown = TRUE;
-          res->reason = g_strdup_printf ("Z3 gave no answer in %u ms (%s)", p->timeout_ms, Z3_optimize_get_reason_unknown (z->ctx, o));
-          break;
-        }
-      if (r == Z3_L_FALSE)
-        {
-          res->reason = g_strdup_printf ("no LOCAL_PREF in [%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "] and no prepend of at most %u "
-                                         "at the edge routers keeps every link under %.0f %% and every SLA met",
-                                         p->lp_min, p->lp_max, p->prepend_max, 100 * p->headroom);
-          break;
-        }
-      m = Z3_optimize_get_model (z->ctx, o);
-      Z3_model_inc_ref (z->ctx, m);
-      for (guint i = 0; i < sym->synth->len; i++)
-        {
-          RwSynthVar *v = sym->synth->pdata[i];
-          gboolean on = rw_z3_eval_bool (z, m, v->enabled);
-          gint64 val = rw_z3_eval_int (z, m, v->value);
-          g_ptr_array_add (block, on ? znot (z, zand2 (z, v->enabled, zeq (z, v->value, zint (z, val)))) : v->enabled);
-          if (!on)
-            continue;
-          /* one change per prefix of the class: each becomes an exact-match entry */
-          for (guint px = 0; px < twin->bgp->n_prefixes; px++)
-            if (twin->bgp->prefix_class[px] == v->cls)
-              {
-                g_autofree char *pfx = rw_prefix_to_string (&twin->bgp->prefixes[px]);
-                g_ptr_array_add (changes, g_strdup_printf ("%s:%s:%s:%" G_GINT64_FORMAT ":%s",
-                                                           v->kind == RW_SYNTH_LOCAL_PREF ? "local-pref" : "prepend",
-                                                           twin->net->nodes[v->router]->id, twin->net->nodes[v->neighbor]->id, val, pfx));
-              }
-        }
-      Z3_model_dec_ref (z->ctx, m);
-      g_ptr_array_add (changes, NULL);
-      after = rw_twin_fork_apply (twin, (const char *const *) changes->pdata, NULL);
-      g_ptr_array_remove_index (changes, changes->len - 1);
-      if (after && state_ok (after, p->headroom, &pr))
-        {
-          res->found = TRUE;
-          res->max_util_after = after->traffic->max_utilisation;
-          g_ptr_array_extend_and_steal (res->changes, g_steal_pointer (&changes));
-          break;
-        }
-      if (!sla_added && g_strcmp0 (pr.effect, "sla") == 0)
-        {
-          for (guint d = 0; d < sym->n_demands; d++)
-            Z3_optimize_assert (z->ctx, o, rw_sym_sla_ok (sym, d));
-          sla_added = TRUE;
-        }
-      problem_clear (&pr);
-      /* not confirmed by the concrete twin: never report it; exclude this assignment */
-      Z3_optimize_assert (z->ctx, o, zorv (z, block));
-    }
-  if (!res->found && !res->unknown && res->reason == NULL)
-    res->reason = g_strdup ("ten candidate change sets were refuted by the concrete twin");
-  {
-    g_autofree char *err = rw_z3_take_error ();
-    if (err && !res->found)
-      {
-        res->unknown = TRUE;
-        g_free (res->reason);
-        res->reason = g_steal_pointer (&err);
-      }
-  }
-  Z3_optimize_dec_ref (z->ctx, o);
-  rw_sym_free (sym);
-  rw_z3_free (z);
-  res->seconds = (g_get_monotonic_time () - t0) / 1e6;
-  return res;
-}
-
-JsonNode *
-rw_synth_result_to_json (const RwSynthResult *r)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "changes");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < r->changes->len; i++)
-    json_builder_add_string_value (b, r->changes->pdata[i]);
-  json_builder_end_array (b);
-  json_builder_set_member_name (b, "max_utilisation_before");
-  json_builder_add_double_value (b, round (r->max_util_before * 1000) / 1000);
-  json_builder_set_member_name (b, "max_utilisation_after");
-  json_builder_add_double_value (b, round (r->max_util_after * 1000) / 1000);
-  json_builder_set_member_name (b, "confirmed");
-  json_builder_add_boolean_value (b, r->found);
-  if (r->reason)
-    {
-      json_builder_set_member_name (b, "reason");
-      json_builder_add_string_value (b, r->reason);
-    }
-  json_builder_set_member_name (b, "seconds");
-  json_builder_add_double_value (b, round (r->seconds * 1000) / 1000);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -20,7 +20,8 @@ typedef struct {
   double confidence;          /* of the proposal; < 0 = not given */
   double min_confidence;      /* tier limit */
   double max_blast_radius;    /* tier limit, 0..1 */
-  guint timeout_ms;           /* per Z3 check (a timeout is "unknown" = unsafe) */
+  guint timeout_ms;           /* per Z3 check, as Z3's resource count (rw_z3_rlimit): the same
+                               * budget on any machine; running out is "unknown" = unsafe */
   /* When set, a failure that already breaks the same demand in this state is not held against
    * the change: robustness then means "no more fragile than before". */
   const RwTwin *robust_relative_to;
@@ -32,7 +33,14 @@ typedef struct {
    * counterexample: the verdict is unsafe either way (the agent, which has more candidates to
    * try, sets it; the CLI shows both). */
   gboolean stop_at_violation;
+  /* Synthesis: how many candidate change sets it may evaluate on the twin (a count, not a
+   * time; 0 = RW_SYNTH_DEFAULT_BUDGET), and how many of the best it hands to rw_safety_verify()
+   * in rank order until one is proven (0 = none: the caller proves the best one itself). */
+  guint synth_budget;
+  guint synth_proofs;
 } RwSafetyParams;
+
+#define RW_SYNTH_DEFAULT_BUDGET 1500
 
 void rw_safety_params_init (RwSafetyParams *p); /* the defaults of DESIGN.md section 3 */
 void rw_safety_params_clear (RwSafetyParams *p);
@@ -82,17 +90,25 @@ void rw_stable_states_free (RwStableStates *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwStableStates, rw_stable_states_free)
 
 typedef struct {
-  gboolean found;             /* a change set that meets every constraint, confirmed */
-  gboolean unknown;
+  gboolean found;             /* a change set that meets every constraint on the twin and, unless
+                               * synth_proofs was 0, that Z3 proved safe (or none is needed) */
+  gboolean proven;            /* rw_safety_verify() said safe */
+  gboolean unknown;           /* the best candidate's proof gave no answer */
   char *reason;               /* why there is none */
-  GPtrArray *changes;         /* change strings */
+  GPtrArray *changes;         /* change strings, sorted */
   double max_util_before, max_util_after;
   double seconds;
-  guint attempts;             /* solutions tried before one was confirmed */
+  guint evaluated;            /* candidate sets forked and solved on the twin */
+  guint confirmed;            /* of them, sets that met the goal there */
+  guint proofs;               /* of those, sets handed to rw_safety_verify() */
+  gboolean budget_spent;      /* the count budget ran out before the search was done */
 } RwSynthResult;
 
 void rw_synth_result_free (RwSynthResult *r);
 JsonNode *rw_synth_result_to_json (const RwSynthResult *r);
+/* The smallest set of single-prefix LOCAL_PREF / prepend changes at our edge routers that
+ * meets every constraint on the twin (rw-synthesis.c says how they are searched and ranked),
+ * proven with rw_safety_verify() under @p. Deterministic: the budgets are counts. */
 RwSynthResult *rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwVerdict, rw_verdict_free)

@@ -264,6 +264,12 @@ rw_z3_rlimit (guint budget_ms)
   return budget_ms > G_MAXUINT / RW_Z3_RLIMIT_PER_MS ? G_MAXUINT : budget_ms * RW_Z3_RLIMIT_PER_MS;
 }
 
+static guint
+wall_limit_ms (const RwZ3 *z)
+{
+  return z->timeout_ms > G_MAXUINT / RW_Z3_WALL_FACTOR ? G_MAXUINT : z->timeout_ms * RW_Z3_WALL_FACTOR;
+}
+
 Z3_solver
 rw_z3_solver (RwZ3 *z)
 {
@@ -280,11 +286,33 @@ rw_z3_solver (RwZ3 *z)
    * however loaded the machine is (the agent's decisions replay exactly). The wall clock is
    * only a safety net, well above the budget. */
   Z3_params_set_uint (z->ctx, p, Z3_mk_string_symbol (z->ctx, "rlimit"), rw_z3_rlimit (z->timeout_ms));
-  Z3_params_set_uint (z->ctx, p, Z3_mk_string_symbol (z->ctx, "timeout"),
-                      z->timeout_ms > G_MAXUINT / RW_Z3_WALL_FACTOR ? G_MAXUINT : z->timeout_ms * RW_Z3_WALL_FACTOR);
+  Z3_params_set_uint (z->ctx, p, Z3_mk_string_symbol (z->ctx, "timeout"), wall_limit_ms (z));
   Z3_solver_set_params (z->ctx, s, p);
   Z3_params_dec_ref (z->ctx, p);
   return s;
+}
+
+Z3_lbool
+rw_z3_check (RwZ3 *z, Z3_solver s)
+{
+  gint64 t0 = g_get_monotonic_time ();
+  Z3_lbool res = Z3_solver_check (z->ctx, s);
+  /* measured only to report the net: the answer itself never depends on the clock unless the
+   * net fired, and then the verdict says so */
+  if (res == Z3_L_UNDEF && (g_get_monotonic_time () - t0) / 1000 >= (gint64) wall_limit_ms (z) * 95 / 100)
+    z->wall_stops++;
+  return res;
+}
+
+char *
+rw_z3_unknown_reason (RwZ3 *z, Z3_solver s)
+{
+  const char *why = Z3_solver_get_reason_unknown (z->ctx, s);
+  if (z->wall_stops > 0)
+    return g_strdup_printf ("Z3 gave no answer: the wall-clock safety net (%u ms) stopped it before its resource budget "
+                            "(%u ms of solving) ran out, so on a less busy machine the answer may differ (%s)",
+                            wall_limit_ms (z), z->timeout_ms, why);
+  return g_strdup_printf ("Z3 gave no answer within its budget (%u ms of solving: %s)", z->timeout_ms, why);
 }
 
 void

@@ -14,6 +14,7 @@ typedef struct {
   Z3_ast_vector keep;
   Z3_sort int_sort, real_sort, bool_sort;
   guint timeout_ms;
+  guint wall_stops;      /* checks the wall-clock safety net stopped before the budget ran out */
 } RwZ3;
 
 /* One per thread: Z3 contexts must not be shared. The error handler records errors instead
@@ -66,5 +67,11 @@ guint rw_z3_rlimit (guint budget_ms);
  * held by the caller. */
 Z3_solver rw_z3_solver (RwZ3 *z);
 void rw_z3_solver_free (RwZ3 *z, Z3_solver s);
+/* Z3_solver_check, noting in z->wall_stops a check that gave no answer because the wall-clock
+ * safety net stopped it (the one place where the machine's load can change an answer). */
+Z3_lbool rw_z3_check (RwZ3 *z, Z3_solver s);
+/* Why the last check of @s gave no answer, as a sentence that says when the wall-clock safety
+ * net, not the budget, was the cause. */
+char *rw_z3_unknown_reason (RwZ3 *z, Z3_solver s);
 
 G_END_DECLS
