@@ -140,6 +140,7 @@ rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp)
   t->n_links = topo->links->len;
   t->dirs = g_new0 (RwLinkDir, 2 * t->n_links + 1);
   t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) demand_result_free);
+  t->demand_index = g_hash_table_new (g_str_hash, g_str_equal);
   t->max_dir = -1;
 
   for (guint i = 0; i < topo->demands->len; i++)
@@ -156,6 +157,8 @@ rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp)
       for (guint h = 0; h < r->hops->len; h++)
         t->dirs[g_array_index (r->hops, guint, h)].load_mbps += r->demand->mbps;
       t->total_mbps += r->demand->mbps;
+      if (!g_hash_table_contains (t->demand_index, r->demand->id))
+        g_hash_table_insert (t->demand_index, r->demand->id, GUINT_TO_POINTER (t->demands->len + 1));
       g_ptr_array_add (t->demands, r);
     }
 
@@ -216,14 +219,13 @@ rw_traffic_free (RwTraffic *t)
     return;
   g_free (t->dirs);
   g_ptr_array_unref (t->demands);
+  g_hash_table_unref (t->demand_index);
   g_free (t);
 }
 
 gint
 rw_traffic_find_demand (const RwTraffic *t, const char *id)
 {
-  for (guint i = 0; i < t->demands->len; i++)
-    if (g_strcmp0 (((RwDemandResult *) t->demands->pdata[i])->demand->id, id) == 0)
-      return (gint) i;
-  return -1;
+  gpointer v = id ? g_hash_table_lookup (t->demand_index, id) : NULL;
+  return v ? (gint) GPOINTER_TO_UINT (v) - 1 : -1;
 }

@@ -42,6 +42,7 @@ typedef struct {
   double max_utilisation;
   gint max_dir;             /* direction index of the maximum, -1 */
   guint n_ok, n_loops, n_blackholes, n_sla_violations;
+  GHashTable *demand_index; /* demand id -> index + 1 (rw_traffic_find_demand) */
 } RwTraffic;
 
 RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
