@@ -352,7 +352,7 @@ test_incremental_whatif (void)
 {
   for (guint seed = 1; seed <= 4; seed++)
     {
-      RwSynthParams params = { 8, 3, 3000, seed };
+      RwSynthParams params = { 8, 3, 60, seed };
       g_autoptr(RwTwin) base = rw_twin_new (rw_synth_enterprise (&params));
       g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
       const RwOrigination *o = base->topo->prefixes->pdata[g_rand_int_range (rng, 0, (gint32) base->topo->prefixes->len)];

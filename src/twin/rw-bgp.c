@@ -334,6 +334,7 @@ struct _RwPrefixTable {
   guint n_prefixes;
   RwPrefix *prefixes;       /* sorted, unique */
   gint64 *keys;             /* prefix_key () of each, ascending: binary search */
+  guint64 lengths;          /* bit L set when some prefix is a /L */
   guint *prefix_class;
   GArray *class_repr;       /* RwPrefix per class */
   GArray *class_size;       /* guint per class */
@@ -486,7 +487,10 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   tb->prefix_class = g_new0 (guint, tb->n_prefixes + 1);
   tb->keys = g_new (gint64, tb->n_prefixes + 1);
   for (guint i = 0; i < tb->n_prefixes; i++)
-    tb->keys[i] = prefix_key (&tb->prefixes[i]);
+    {
+      tb->keys[i] = prefix_key (&tb->prefixes[i]);
+      tb->lengths |= G_GUINT64_CONSTANT (1) << tb->prefixes[i].len;
+    }
 
   origins_of = g_new0 (GPtrArray *, tb->n_prefixes + 1);
   for (guint i = 0; i < topo->prefixes->len; i++)
@@ -573,6 +577,7 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   tb->n_prefixes = n;
   tb->prefixes = parent->prefixes;
   tb->keys = parent->keys;
+  tb->lengths = parent->lengths;
   tb->prefix_class = g_memdup2 (parent->prefix_class, (n + 1) * sizeof (guint));
 
   /* which new matches accept each prefix of the run they cover */
@@ -781,16 +786,29 @@ rw_bgp_best (const RwBgpResult *res, guint prefix_index, guint node)
   return rib->best >= 0 ? rib->routes->pdata[rib->best] : NULL;
 }
 
+guint
+rw_bgp_covering (const RwBgpResult *res, const RwPrefix *dst, gint *out)
+{
+  guint n = 0;
+  for (gint len = dst->len; len >= 0; len--)
+    if (res->table->lengths & (G_GUINT64_CONSTANT (1) << len))
+      {
+        RwPrefix q = { dst->addr & rw_prefix_mask ((guint8) len), (guint8) len };
+        gint idx = prefix_table_index (res->table, &q);
+        if (idx >= 0)
+          out[n++] = idx;
+      }
+  return n;
+}
+
 gint
 rw_bgp_lookup (const RwBgpResult *res, guint node, const RwPrefix *dst)
 {
-  for (gint len = dst->len; len >= 0; len--)
-    {
-      RwPrefix q = { dst->addr & rw_prefix_mask ((guint8) len), (guint8) len };
-      gint idx = rw_bgp_prefix_index (res, &q);
-      if (idx >= 0 && rw_bgp_best (res, (guint) idx, node) != NULL)
-        return idx;
-    }
+  gint cover[33];
+  guint n = rw_bgp_covering (res, dst, cover);
+  for (guint i = 0; i < n; i++)
+    if (rw_bgp_best (res, (guint) cover[i], node) != NULL)
+      return cover[i];
   return -1;
 }
 

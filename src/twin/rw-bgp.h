@@ -82,6 +82,9 @@ const RwRib *rw_bgp_rib (const RwBgpResult *res, guint prefix_index, guint node)
 const RwRoute *rw_bgp_best (const RwBgpResult *res, guint prefix_index, guint node);
 /* Longest-prefix match of @dst at @node among prefixes the node has a best route for. */
 gint rw_bgp_lookup (const RwBgpResult *res, guint node, const RwPrefix *dst);
+/* The prefixes that contain @dst, longest first, into @out (room for 33); returns how many.
+ * rw_bgp_lookup () at a node is the first of them the node has a best route for. */
+guint rw_bgp_covering (const RwBgpResult *res, const RwPrefix *dst, gint *out);
 
 /* The decision process on its own: picks the best of @cands (n > 0) at @node.
  * Exposed for tests and for the Z3 agreement check. */

@@ -46,6 +46,10 @@ typedef struct {
 } RwTraffic;
 
 RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
+/* The same, copying from @like (the traffic of a network it was changed from, solved as
+ * @like_bgp) every demand whose packets cannot go another way; both may be NULL. */
+RwTraffic *rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraffic *like,
+                                    const RwBgpResult *like_bgp);
 void rw_traffic_free (RwTraffic *t);
 gint rw_traffic_find_demand (const RwTraffic *t, const char *id);
 /* "R1→ISP-A" style names for a direction. */

@@ -15,20 +15,23 @@ twin_clear_solution (RwTwin *twin)
 /* Solve @twin's topology; @like (a solution of a topology it was changed from, or NULL) lends
  * its prefix table when the originations and prefix matches are the same. */
 static void
-twin_solve_like (RwTwin *twin, const RwBgpResult *like)
+twin_solve_like (RwTwin *twin, const RwBgpResult *like, const RwTraffic *like_traffic)
 {
   twin->net = rw_net_new (twin->topo);
   twin->bgp = rw_bgp_solve_like (twin->net, &twin->options, like);
-  twin->traffic = rw_traffic_compute (twin->net, twin->bgp);
+  twin->traffic = rw_traffic_compute_like (twin->net, twin->bgp, like_traffic, like);
 }
 
 void
 rw_twin_resolve (RwTwin *twin)
 {
+  /* The old solution lends its prefix table and its unmoved demands only if nothing it points
+   * into has changed: the topology may have been edited in place, so only the table (which
+   * holds its own originations) is reused, and the demands are forwarded again. */
   RwBgpResult *old = g_steal_pointer (&twin->bgp);
   RwNet *old_net = g_steal_pointer (&twin->net);
   twin_clear_solution (twin);
-  twin_solve_like (twin, old);
+  twin_solve_like (twin, old, NULL);
   rw_bgp_result_free (old);
   rw_net_free (old_net);
 }
@@ -67,7 +70,7 @@ rw_twin_fork (const RwTwin *twin)
   RwTwin *fork = g_new0 (RwTwin, 1);
   fork->topo = rw_topology_copy (twin->topo);
   fork->options = twin->options;
-  twin_solve_like (fork, twin->bgp);
+  twin_solve_like (fork, twin->bgp, twin->traffic);
   return fork;
 }
 
@@ -107,7 +110,7 @@ rw_twin_fork_apply (const RwTwin *twin, const char *const *changes, GError **err
   fork = g_new0 (RwTwin, 1);
   fork->topo = work;
   fork->options = twin->options;
-  twin_solve_like (fork, twin->bgp);
+  twin_solve_like (fork, twin->bgp, twin->traffic);
   return fork;
 }
 
