@@ -358,7 +358,7 @@ test_help_and_bench (void)
     g_autoptr(JsonParser) parser = json_parser_new ();
     g_autoptr(GError) error = NULL;
     JsonObject *o;
-    static const char *keys[] = { "solve_s", "whatif_s", "import_s", "verify_k0_s", "verify_k1_s", "robustness_s",
+    static const char *keys[] = { "solve_s", "whatif_s", "whatif_prefix_s", "import_s", "verify_k0_s", "verify_k1_s", "robustness_s",
                                   "synth_s", "stable_states_s", "decision_s", "tick_ms", "peak_mib", NULL };
     cli (&r, "bench", "--routers", "10", "--isps", "3", "--prefixes", "2000", "--seed", "7", "--no-z3",
          "--import-routers", "12", "--json", NULL);
@@ -367,6 +367,7 @@ test_help_and_bench (void)
     o = json_node_get_object (json_parser_get_root (parser));
     assert_keys (o, keys);
     g_assert_cmpfloat (json_object_get_double_member (o, "solve_s"), >, 0);
+    g_assert_cmpfloat (json_object_get_double_member (o, "whatif_prefix_s"), >, 0);
     g_assert_cmpfloat (json_object_get_double_member (o, "import_s"), >, 0);
     g_assert_cmpfloat (json_object_get_double_member (o, "peak_mib"), >, 0);
     g_assert_true (json_object_get_null_member (o, "verify_k1_s"));

@@ -2,6 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-test-build.h"
 
+#include "rw-synth.h"
+
 #include <math.h>
 
 #define P "203.0.113.0/24"
@@ -304,6 +306,88 @@ test_same_input_same_output (void)
   g_assert_cmpstr (sa, ==, sb);
 }
 
+/* A what-if re-uses its network's prefix table: as it is for a change without a prefix, split by
+ * the new match for a change scoped to a prefix. Either way the fork must be exactly what a solve
+ * from scratch of the changed network gives, and its diff what the prefix-by-prefix diff gives. */
+static void
+check_incremental (const RwTwin *base, const char *const *changes)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwTwin) fork = rw_twin_fork_apply (base, changes, &error);
+  g_autoptr(RwTwin) fresh = NULL;
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, 2 * sizeof (guint));
+  g_autoptr(JsonNode) jf = NULL, js = NULL, df = NULL, ds = NULL;
+  g_autofree char *sf = NULL, *ss = NULL, *dfs = NULL, *dss = NULL;
+  g_autoptr(RwDiff) dfork = NULL, dfresh = NULL;
+
+  g_assert_no_error (error);
+  g_assert_nonnull (fork);
+  /* the fast path was taken: the fork's classes correspond to the base's */
+  g_assert_true (rw_bgp_class_pairs (base->bgp, fork->bgp, pairs));
+  fresh = rw_twin_new (rw_topology_copy (fork->topo));
+  g_assert_false (rw_bgp_class_pairs (base->bgp, fresh->bgp, pairs));
+  g_assert_cmpuint (fork->bgp->n_prefixes, ==, fresh->bgp->n_prefixes);
+  g_assert_cmpuint (fork->bgp->classes->len, ==, fresh->bgp->classes->len);
+  for (guint p = 0; p < fork->bgp->n_prefixes; p++)
+    g_assert_cmpuint (fork->bgp->prefix_class[p], ==, fresh->bgp->prefix_class[p]);
+  for (guint c = 0; c < fork->bgp->classes->len; c++)
+    g_assert_true (rw_prefix_equal (&((RwBgpClass *) fork->bgp->classes->pdata[c])->repr,
+                                    &((RwBgpClass *) fresh->bgp->classes->pdata[c])->repr));
+  jf = rw_twin_simulation_to_json (fork);
+  js = rw_twin_simulation_to_json (fresh);
+  sf = rw_json_node_to_string (jf, FALSE);
+  ss = rw_json_node_to_string (js, FALSE);
+  g_assert_cmpstr (sf, ==, ss);
+  dfork = rw_twin_diff (base, fork);
+  dfresh = rw_twin_diff (base, fresh);
+  df = rw_diff_to_json (dfork);
+  ds = rw_diff_to_json (dfresh);
+  dfs = rw_json_node_to_string (df, FALSE);
+  dss = rw_json_node_to_string (ds, FALSE);
+  g_assert_cmpstr (dfs, ==, dss);
+}
+
+static void
+test_incremental_whatif (void)
+{
+  for (guint seed = 1; seed <= 4; seed++)
+    {
+      RwSynthParams params = { 8, 3, 60, seed };
+      g_autoptr(RwTwin) base = rw_twin_new (rw_synth_enterprise (&params));
+      g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
+      const RwOrigination *o = base->topo->prefixes->pdata[g_rand_int_range (rng, 0, (gint32) base->topo->prefixes->len)];
+      const RwOrigination *o2 = base->topo->prefixes->pdata[g_rand_int_range (rng, 0, (gint32) base->topo->prefixes->len)];
+      g_autofree char *pfx = rw_prefix_to_string (&o->prefix);
+      g_autofree char *pfx2 = rw_prefix_to_string (&o2->prefix);
+      g_autofree char *wide = NULL;
+      const RwSession *s = NULL;
+      g_autofree char *plain = NULL, *scoped = NULL, *deny = NULL, *scoped2 = NULL, *covering = NULL;
+      RwPrefix w = { o->prefix.addr & rw_prefix_mask (12), 12 };
+      for (guint i = 0; i < base->topo->sessions->len && s == NULL; i++)
+        if (g_str_has_prefix (((RwSession *) base->topo->sessions->pdata[i])->b, "ISP"))
+          s = base->topo->sessions->pdata[i];
+      g_assert_nonnull (s);
+      wide = rw_prefix_to_string (&w);
+      plain = g_strdup_printf ("local-pref:%s:%s:200", s->a, s->b);
+      scoped = g_strdup_printf ("local-pref:%s:%s:250:%s", s->a, s->b, pfx);
+      scoped2 = g_strdup_printf ("local-pref:%s:%s:90:%s", s->a, s->b, pfx2);
+      deny = g_strdup_printf ("deny:%s:%s:%s", s->a, s->b, pfx);
+      covering = g_strdup_printf ("local-pref:%s:%s:250:%s", s->a, s->b, wide);
+      {
+        const char *one[] = { plain, NULL };
+        const char *two[] = { scoped, NULL };
+        const char *three[] = { deny, NULL };
+        const char *four[] = { scoped, scoped2, plain, NULL };
+        const char *five[] = { covering, NULL };
+        check_incremental (base, one);
+        check_incremental (base, two);
+        check_incremental (base, three);
+        check_incremental (base, four);
+        check_incremental (base, five);
+      }
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -317,5 +401,6 @@ main (int argc, char **argv)
   g_test_add_func ("/whatif/errors-all-or-nothing", test_change_errors_leave_twin_untouched);
   g_test_add_func ("/whatif/repeated-change", test_repeated_change_updates_entry);
   g_test_add_func ("/twin/deterministic", test_same_input_same_output);
+  g_test_add_func ("/whatif/incremental", test_incremental_whatif);
   return g_test_run ();
 }

@@ -460,7 +460,7 @@ inject (RwAgent *ag, GError **error)
             rw_topology_find_link (t, e->link)->up = e->type == RW_EVENT_LINK_UP;
           else if (e->type == RW_EVENT_ROUTE_LEAK)
             for (guint p = 0; p < e->prefixes->len; p++)
-              g_ptr_array_add (t->prefixes, rw_origination_new (e->prefixes->pdata[p], e->node));
+              g_ptr_array_add (rw_topology_prefixes_writable (t), rw_origination_new (e->prefixes->pdata[p], e->node));
           changed = real = TRUE;
           break;
         }

@@ -362,7 +362,7 @@ rw_document_delete (RwDocument *doc, GPtrArray *node_ids, GPtrArray *link_ids, G
     }
   for (guint i = t->prefixes->len; i > 0; i--)
     if (in (node_ids, ((RwOrigination *) t->prefixes->pdata[i - 1])->origin_node))
-      g_ptr_array_remove_index (t->prefixes, i - 1);
+      g_ptr_array_remove_index (rw_topology_prefixes_writable (t), i - 1);
   for (guint i = t->demands->len; i > 0; i--)
     if (in (node_ids, ((RwDemand *) t->demands->pdata[i - 1])->src))
       g_ptr_array_remove_index (t->demands, i - 1);

@@ -907,7 +907,7 @@ build_originations (Imp *im)
                   g_array_append_vals (o->communities, e->comm_add->data, e->comm_add->len);
                 }
             }
-          g_ptr_array_add (im->t->prefixes, o);
+          g_ptr_array_add (rw_topology_prefixes_writable (im->t), o);
         }
     }
   return TRUE;

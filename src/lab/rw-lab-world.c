@@ -525,7 +525,7 @@ world_sync (RwAgentWorld *aw, const RwTopology *script, RwTopology *live, GError
     {
       const RwOrigination *o = w->learnt->pdata[i];
       if (!originates (live, o))
-        g_ptr_array_add (live->prefixes, rw_origination_new (&o->prefix, o->origin_node));
+        g_ptr_array_add (rw_topology_prefixes_writable (live), rw_origination_new (&o->prefix, o->origin_node));
     }
   g_clear_pointer (&w->observed, rw_topology_free);
   w->observed = rw_topology_copy (live);
@@ -694,7 +694,7 @@ rw_lab_world_save (RwLabWorld *w, const RwTopology *config, const RwTopology *sc
     if (!originates (now, script->prefixes->pdata[i]))
       {
         const RwOrigination *o = script->prefixes->pdata[i];
-        g_ptr_array_add (now->prefixes, rw_origination_new (&o->prefix, o->origin_node));
+        g_ptr_array_add (rw_topology_prefixes_writable (now), rw_origination_new (&o->prefix, o->origin_node));
       }
   return rw_topology_save_file (now, w->lab->topology, error);
 }

@@ -325,28 +325,151 @@ append_origin_signature (GString *key, const RwNet *net, GPtrArray *origins)
     }
 }
 
-RwBgpResult *
-rw_bgp_solve (const RwNet *net, const RwBgpOptions *options)
-{
-  RwBgpOptions defaults = { TRUE, 0 };
-  const RwTopology *topo = net->topo;
-  RwBgpResult *res = g_new0 (RwBgpResult, 1);
-  g_autoptr(GHashTable) class_of_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GPtrArray) matchers = g_ptr_array_new ();  /* RwPrefixMatch* across all policies */
-  g_autoptr(GPtrArray) class_origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-  GPtrArray **origins_of;
-  GArray *uniq = g_array_new (FALSE, FALSE, sizeof (RwPrefix));
-  gint64 *keys;
-  guint max_rounds;
-  g_autoptr(GString) key = g_string_new (NULL);
+struct _RwPrefixTable {
+  gint ref;
+  GPtrArray *source;        /* the originations classified (a reference) */
+  gint *source_share;       /* their topology's share count, held while the table lives */
+  GArray *matchers;         /* RwPrefixMatch: every policy's prefix matches, in order */
+  gboolean grouped;
+  guint n_prefixes;
+  RwPrefix *prefixes;       /* sorted, unique */
+  gint64 *keys;             /* prefix_key () of each, ascending: binary search */
+  guint64 lengths;          /* bit L set when some prefix is a /L */
+  guint *prefix_class;
+  GArray *class_repr;       /* RwPrefix per class */
+  GArray *class_size;       /* guint per class */
+  GPtrArray *class_origins; /* GPtrArray of RwOrigination* (borrowed from source) per class */
+  RwPrefixTable *parent;    /* a table split from @parent by a few more prefix matches, or NULL;
+                             * it then shares the parent's prefixes and keys */
+  guint *parent_class;      /* per class: the parent's class it was split from */
+};
 
-  if (options == NULL)
-    options = &defaults;
-  max_rounds = options->max_rounds ? options->max_rounds : MAX (100, 8 * net->n_nodes);
-  res->net = net;
-  res->classes = g_ptr_array_new ();
-  res->unstable = g_array_new (FALSE, FALSE, sizeof (guint));
-  res->converged = TRUE;
+static void
+prefix_table_unref (RwPrefixTable *tb)
+{
+  if (tb == NULL || !g_atomic_int_dec_and_test (&tb->ref))
+    return;
+  if (g_atomic_int_dec_and_test (tb->source_share))
+    g_free (tb->source_share);
+  g_ptr_array_unref (tb->source);
+  g_array_unref (tb->matchers);
+  if (tb->parent == NULL)
+    {
+      g_free (tb->prefixes);
+      g_free (tb->keys);
+    }
+  prefix_table_unref (tb->parent);
+  g_free (tb->parent_class);
+  g_free (tb->prefix_class);
+  g_array_unref (tb->class_repr);
+  g_array_unref (tb->class_size);
+  g_ptr_array_unref (tb->class_origins);
+  g_free (tb);
+}
+
+static gint
+matcher_cmp (gconstpointer pa, gconstpointer pb)
+{
+  const RwPrefixMatch *x = pa, *y = pb;
+  gint c = prefix_cmp (&x->prefix, &y->prefix);
+  if (c != 0)
+    return c;
+  if (x->ge != y->ge)
+    return x->ge < y->ge ? -1 : 1;
+  if (x->le != y->le)
+    return x->le < y->le ? -1 : 1;
+  if (!x->has_ge != !y->has_ge)
+    return x->has_ge ? 1 : -1;
+  if (!x->has_le != !y->has_le)
+    return x->has_le ? 1 : -1;
+  if (!x->deny != !y->deny)
+    return x->deny ? 1 : -1;
+  return 0;
+}
+
+/* Every distinct prefix match of every policy, sorted: a prefix's answers to these decide its
+ * class, and a change that copies a policy (same matches) leaves the classes as they are. */
+static GArray *
+collect_matchers (const RwTopology *topo)
+{
+  GArray *m = g_array_new (FALSE, TRUE, sizeof (RwPrefixMatch));
+  guint k = 0;
+  for (guint i = 0; i < topo->policies->len; i++)
+    {
+      RwPolicy *p = topo->policies->pdata[i];
+      for (guint j = 0; j < p->entries->len; j++)
+        {
+          RwPolicyEntry *e = p->entries->pdata[j];
+          for (guint q = 0; e->match_prefixes && q < e->match_prefixes->len; q++)
+            {
+              RwPrefixMatch one = { 0 };
+              const RwPrefixMatch *src = &g_array_index (e->match_prefixes, RwPrefixMatch, q);
+              one.prefix = src->prefix;
+              one.ge = src->ge;
+              one.le = src->le;
+              one.has_ge = !!src->has_ge;
+              one.has_le = !!src->has_le;
+              one.deny = !!src->deny;
+              g_array_append_val (m, one);
+            }
+        }
+    }
+  g_array_sort (m, matcher_cmp);
+  for (guint i = 0; i < m->len; i++)
+    if (k == 0 || matcher_cmp (&g_array_index (m, RwPrefixMatch, k - 1), &g_array_index (m, RwPrefixMatch, i)) != 0)
+      g_array_index (m, RwPrefixMatch, k++) = g_array_index (m, RwPrefixMatch, i);
+  g_array_set_size (m, k);
+  return m;
+}
+
+static gboolean
+same_matchers (GArray *a, GArray *b)
+{
+  if (a->len != b->len)
+    return FALSE;
+  for (guint i = 0; i < a->len; i++)
+    if (matcher_cmp (&g_array_index (a, RwPrefixMatch, i), &g_array_index (b, RwPrefixMatch, i)) != 0)
+      return FALSE;
+  return TRUE;
+}
+
+static gint
+prefix_table_index (const RwPrefixTable *tb, const RwPrefix *p)
+{
+  gint64 k = prefix_key (p);
+  guint lo = 0, hi = tb->n_prefixes;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (tb->keys[mid] < k)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < tb->n_prefixes && tb->keys[lo] == k ? (gint) lo : -1;
+}
+
+/* Prefixes with identical originations and identical answers from every prefix match fall in
+ * one class. */
+static RwPrefixTable *
+prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matchers)
+{
+  const RwTopology *topo = net->topo;
+  RwPrefixTable *tb = g_new0 (RwPrefixTable, 1);
+  g_autoptr(GHashTable) class_of_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GString) key = g_string_new (NULL);
+  GArray *uniq = g_array_new (FALSE, FALSE, sizeof (RwPrefix));
+  GPtrArray **origins_of;
+
+  tb->ref = 1;
+  tb->source = g_ptr_array_ref (topo->prefixes);
+  tb->source_share = topo->prefixes_share;
+  g_atomic_int_inc (tb->source_share);
+  tb->matchers = g_array_ref (matchers);
+  tb->grouped = options->group_prefixes;
+  tb->class_repr = g_array_new (FALSE, FALSE, sizeof (RwPrefix));
+  tb->class_size = g_array_new (FALSE, FALSE, sizeof (guint));
+  tb->class_origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 
   /* Unique prefixes, sorted. */
   for (guint i = 0; i < topo->prefixes->len; i++)
@@ -359,40 +482,27 @@ rw_bgp_solve (const RwNet *net, const RwBgpOptions *options)
         g_array_index (uniq, RwPrefix, k++) = g_array_index (uniq, RwPrefix, i);
     g_array_set_size (uniq, k);
   }
-  res->n_prefixes = uniq->len;
-  res->prefixes = (RwPrefix *) g_array_free (uniq, FALSE);
-  res->prefix_class = g_new0 (guint, res->n_prefixes + 1);
-  keys = res->prefix_keys = g_new (gint64, res->n_prefixes + 1);
-  res->prefix_lookup = g_hash_table_new_full (g_int64_hash, g_int64_equal, NULL, NULL);
-  for (guint i = 0; i < res->n_prefixes; i++)
+  tb->n_prefixes = uniq->len;
+  tb->prefixes = (RwPrefix *) g_array_free (uniq, FALSE);
+  tb->prefix_class = g_new0 (guint, tb->n_prefixes + 1);
+  tb->keys = g_new (gint64, tb->n_prefixes + 1);
+  for (guint i = 0; i < tb->n_prefixes; i++)
     {
-      keys[i] = prefix_key (&res->prefixes[i]);
-      g_hash_table_insert (res->prefix_lookup, &keys[i], GUINT_TO_POINTER (i + 1));
+      tb->keys[i] = prefix_key (&tb->prefixes[i]);
+      tb->lengths |= G_GUINT64_CONSTANT (1) << tb->prefixes[i].len;
     }
 
-  origins_of = g_new0 (GPtrArray *, res->n_prefixes + 1);
+  origins_of = g_new0 (GPtrArray *, tb->n_prefixes + 1);
   for (guint i = 0; i < topo->prefixes->len; i++)
     {
       RwOrigination *o = topo->prefixes->pdata[i];
-      guint idx = (guint) rw_bgp_prefix_index (res, &o->prefix);
+      guint idx = (guint) prefix_table_index (tb, &o->prefix);
       if (origins_of[idx] == NULL)
         origins_of[idx] = g_ptr_array_new ();
       g_ptr_array_add (origins_of[idx], o);
     }
 
-  for (guint i = 0; i < topo->policies->len; i++)
-    {
-      RwPolicy *p = topo->policies->pdata[i];
-      for (guint j = 0; j < p->entries->len; j++)
-        {
-          RwPolicyEntry *e = p->entries->pdata[j];
-          for (guint k = 0; e->match_prefixes && k < e->match_prefixes->len; k++)
-            g_ptr_array_add (matchers, &g_array_index (e->match_prefixes, RwPrefixMatch, k));
-        }
-    }
-
-  /* Classify. */
-  for (guint i = 0; i < res->n_prefixes; i++)
+  for (guint i = 0; i < tb->n_prefixes; i++)
     {
       gpointer found;
       g_string_truncate (key, 0);
@@ -401,41 +511,240 @@ rw_bgp_solve (const RwNet *net, const RwBgpOptions *options)
       append_origin_signature (key, net, origins_of[i]);
       g_string_append_c (key, '|');
       for (guint m = 0; m < matchers->len; m++)
-        g_string_append_c (key, rw_prefix_match_accepts (matchers->pdata[m], &res->prefixes[i]) ? '1' : '0');
+        g_string_append_c (key, rw_prefix_match_accepts (&g_array_index (matchers, RwPrefixMatch, m), &tb->prefixes[i]) ? '1' : '0');
       found = g_hash_table_lookup (class_of_key, key->str);
       if (found)
         {
-          res->prefix_class[i] = GPOINTER_TO_UINT (found) - 1;
-          ((RwBgpClass *) res->classes->pdata[res->prefix_class[i]])->n_prefixes++;
+          guint c = GPOINTER_TO_UINT (found) - 1;
+          tb->prefix_class[i] = c;
+          g_array_index (tb->class_size, guint, c)++;
           g_ptr_array_unref (origins_of[i]);
         }
       else
         {
-          RwBgpClass *cls = g_new0 (RwBgpClass, 1);
-          cls->repr = res->prefixes[i];
-          cls->n_prefixes = 1;
-          res->prefix_class[i] = res->classes->len;
-          g_ptr_array_add (res->classes, cls);
-          g_ptr_array_add (class_origins, origins_of[i]);
-          g_hash_table_insert (class_of_key, g_strdup (key->str), GUINT_TO_POINTER (res->classes->len));
+          guint one = 1;
+          tb->prefix_class[i] = tb->class_repr->len;
+          g_array_append_val (tb->class_repr, tb->prefixes[i]);
+          g_array_append_val (tb->class_size, one);
+          g_ptr_array_add (tb->class_origins, origins_of[i]);
+          g_hash_table_insert (class_of_key, g_strdup (key->str), GUINT_TO_POINTER (tb->class_repr->len));
         }
       origins_of[i] = NULL;
     }
   g_free (origins_of);
+  return tb;
+}
 
-  for (guint c = 0; c < res->classes->len; c++)
+/* Whether @big holds every match of @small, and at most 32 more; the extra ones go to @extra. */
+static gboolean
+matchers_extend (GArray *small, GArray *big, GArray *extra)
+{
+  guint i = 0;
+  for (guint j = 0; j < big->len; j++)
     {
-      RwBgpClass *cls = res->classes->pdata[c];
-      solve_class (net, topo, cls, class_origins->pdata[c], max_rounds);
+      const RwPrefixMatch *b = &g_array_index (big, RwPrefixMatch, j);
+      if (i < small->len && matcher_cmp (&g_array_index (small, RwPrefixMatch, i), b) == 0)
+        i++;
+      else
+        g_array_append_val (extra, *b);
+    }
+  return i == small->len && extra->len <= 32;
+}
+
+/* A change scoped to a prefix adds a match for it: split @parent's classes by the answers of the
+ * new matches instead of classifying every prefix again. Only the prefixes inside a new match
+ * can answer differently, and they sit in one run of the sorted table. The classes come out as
+ * a full classification would give them: numbered by their first prefix, which represents them. */
+static RwPrefixTable *
+prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
+{
+  RwPrefixTable *tb = g_new0 (RwPrefixTable, 1);
+  guint n = parent->n_prefixes;
+  g_autofree guint32 *bits = NULL;
+  g_autoptr(GHashTable) child = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) child_keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autofree guint *renumber = NULL;
+  guint lo = n, hi = 0;
+
+  tb->ref = 1;
+  tb->source = g_ptr_array_ref (parent->source);
+  tb->source_share = parent->source_share;
+  g_atomic_int_inc (tb->source_share);
+  tb->matchers = g_array_ref (matchers);
+  tb->grouped = parent->grouped;
+  tb->parent = parent;
+  g_atomic_int_inc (&parent->ref);
+  tb->n_prefixes = n;
+  tb->prefixes = parent->prefixes;
+  tb->keys = parent->keys;
+  tb->lengths = parent->lengths;
+  tb->prefix_class = g_memdup2 (parent->prefix_class, (n + 1) * sizeof (guint));
+
+  /* which new matches accept each prefix of the run they cover */
+  bits = g_new0 (guint32, n + 1);
+  for (guint m = 0; m < extra->len; m++)
+    {
+      const RwPrefixMatch *pm = &g_array_index (extra, RwPrefixMatch, m);
+      guint32 first = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
+      guint32 last = first | ~rw_prefix_mask (pm->prefix.len);
+      gint64 k = (gint64) first << 8;
+      guint i = 0, top = n;
+      while (i < top)
+        {
+          guint mid = i + (top - i) / 2;
+          if (tb->keys[mid] < k)
+            i = mid + 1;
+          else
+            top = mid;
+        }
+      for (; i < n && tb->prefixes[i].addr <= last; i++)
+        if (rw_prefix_match_accepts (pm, &tb->prefixes[i]))
+          {
+            bits[i] |= 1u << m;
+            lo = MIN (lo, i);
+            hi = MAX (hi, i + 1);
+          }
+    }
+  /* (parent class, answers) -> provisional class: the parent's own numbers, then new ones */
+  for (guint i = lo; i < hi; i++)
+    if (bits[i] != 0)
+      {
+        gint64 key = (gint64) (((guint64) bits[i] << 32) | parent->prefix_class[i]);
+        gpointer v = g_hash_table_lookup (child, &key);
+        if (v == NULL)
+          {
+            g_array_append_val (child_keys, key);
+            v = GUINT_TO_POINTER (parent->class_repr->len + child_keys->len); /* + 1 */
+            g_hash_table_insert (child, g_memdup2 (&key, sizeof key), v);
+          }
+        tb->prefix_class[i] = GPOINTER_TO_UINT (v) - 1;
+      }
+
+  /* number the classes by their first prefix, as a full classification does */
+  {
+    guint total = parent->class_repr->len + child_keys->len;
+    renumber = g_new (guint, total + 1);
+    for (guint c = 0; c < total; c++)
+      renumber[c] = G_MAXUINT;
+    tb->class_repr = g_array_new (FALSE, FALSE, sizeof (RwPrefix));
+    tb->class_size = g_array_new (FALSE, FALSE, sizeof (guint));
+    tb->class_origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+    tb->parent_class = g_new (guint, total + 1);
+    for (guint i = 0; i < n; i++)
+      {
+        guint c = tb->prefix_class[i];
+        if (renumber[c] == G_MAXUINT)
+          {
+            guint zero = 0;
+            guint from = c < parent->class_repr->len ? c : (guint) (g_array_index (child_keys, gint64, c - parent->class_repr->len) & 0xffffffffu);
+            renumber[c] = tb->class_repr->len;
+            tb->parent_class[renumber[c]] = from;
+            g_array_append_val (tb->class_repr, tb->prefixes[i]);
+            g_array_append_val (tb->class_size, zero);
+            g_ptr_array_add (tb->class_origins, g_ptr_array_ref (parent->class_origins->pdata[from]));
+          }
+        tb->prefix_class[i] = renumber[c];
+        g_array_index (tb->class_size, guint, renumber[c])++;
+      }
+  }
+  return tb;
+}
+
+RwBgpResult *
+rw_bgp_solve_like (const RwNet *net, const RwBgpOptions *options, const RwBgpResult *like)
+{
+  RwBgpOptions defaults = { TRUE, 0 };
+  const RwTopology *topo = net->topo;
+  RwBgpResult *res = g_new0 (RwBgpResult, 1);
+  g_autoptr(GArray) matchers = NULL;
+  RwPrefixTable *tb;
+  guint max_rounds;
+
+  if (options == NULL)
+    options = &defaults;
+  max_rounds = options->max_rounds ? options->max_rounds : MAX (100, 8 * net->n_nodes);
+  res->net = net;
+  res->classes = g_ptr_array_new ();
+  res->unstable = g_array_new (FALSE, FALSE, sizeof (guint));
+  res->converged = TRUE;
+
+  matchers = collect_matchers (topo);
+  if (like != NULL && like->table->source == topo->prefixes && like->table->grouped == !!options->group_prefixes &&
+      same_matchers (like->table->matchers, matchers))
+    {
+      tb = like->table;
+      g_atomic_int_inc (&tb->ref);
+    }
+  else
+    {
+      g_autoptr(GArray) extra = g_array_new (FALSE, FALSE, sizeof (RwPrefixMatch));
+      if (like != NULL && like->table->source == topo->prefixes && like->table->grouped == !!options->group_prefixes &&
+          options->group_prefixes && matchers_extend (like->table->matchers, matchers, extra))
+        tb = prefix_table_split (like->table, matchers, extra);
+      else
+        tb = prefix_table_new (net, options, matchers);
+    }
+  res->table = tb;
+  res->n_prefixes = tb->n_prefixes;
+  res->prefixes = tb->prefixes;
+  res->prefix_class = tb->prefix_class;
+
+  for (guint c = 0; c < tb->class_repr->len; c++)
+    {
+      RwBgpClass *cls = g_new0 (RwBgpClass, 1);
+      cls->repr = g_array_index (tb->class_repr, RwPrefix, c);
+      cls->n_prefixes = g_array_index (tb->class_size, guint, c);
+      g_ptr_array_add (res->classes, cls);
+      solve_class (net, topo, cls, tb->class_origins->pdata[c], max_rounds);
       res->iterations = MAX (res->iterations, cls->rounds);
       if (!cls->converged)
         {
-          guint idx = (guint) rw_bgp_prefix_index (res, &cls->repr);
+          guint idx = (guint) prefix_table_index (tb, &cls->repr);
           res->converged = FALSE;
           g_array_append_val (res->unstable, idx);
         }
     }
   return res;
+}
+
+RwBgpResult *
+rw_bgp_solve (const RwNet *net, const RwBgpOptions *options)
+{
+  return rw_bgp_solve_like (net, options, NULL);
+}
+
+gboolean
+rw_bgp_same_table (const RwBgpResult *a, const RwBgpResult *b)
+{
+  return a != NULL && b != NULL && a->table == b->table;
+}
+
+gboolean
+rw_bgp_class_pairs (const RwBgpResult *before, const RwBgpResult *after, GArray *pairs)
+{
+  const RwPrefixTable *tb = before->table, *ta = after->table;
+  g_array_set_size (pairs, 0);
+  if (tb == ta)
+    for (guint c = 0; c < ta->class_repr->len; c++)
+      {
+        guint pair[2] = { c, c };
+        g_array_append_val (pairs, pair);
+      }
+  else if (ta->parent == tb)
+    for (guint c = 0; c < ta->class_repr->len; c++)
+      {
+        guint pair[2] = { ta->parent_class[c], c };
+        g_array_append_val (pairs, pair);
+      }
+  else if (tb->parent == ta)
+    for (guint c = 0; c < tb->class_repr->len; c++)
+      {
+        guint pair[2] = { c, tb->parent_class[c] };
+        g_array_append_val (pairs, pair);
+      }
+  else
+    return FALSE;
+  return TRUE;
 }
 
 void
@@ -452,10 +761,7 @@ rw_bgp_result_free (RwBgpResult *res)
       g_free (cls);
     }
   g_ptr_array_unref (res->classes);
-  g_hash_table_unref (res->prefix_lookup);
-  g_free (res->prefix_keys);
-  g_free (res->prefixes);
-  g_free (res->prefix_class);
+  prefix_table_unref (res->table);
   g_array_unref (res->unstable);
   g_free (res);
 }
@@ -463,9 +769,7 @@ rw_bgp_result_free (RwBgpResult *res)
 gint
 rw_bgp_prefix_index (const RwBgpResult *res, const RwPrefix *p)
 {
-  gint64 k = prefix_key (p);
-  gpointer v = g_hash_table_lookup (res->prefix_lookup, &k);
-  return v ? GPOINTER_TO_INT (v) - 1 : -1;
+  return prefix_table_index (res->table, p);
 }
 
 const RwRib *
@@ -482,16 +786,29 @@ rw_bgp_best (const RwBgpResult *res, guint prefix_index, guint node)
   return rib->best >= 0 ? rib->routes->pdata[rib->best] : NULL;
 }
 
+guint
+rw_bgp_covering (const RwBgpResult *res, const RwPrefix *dst, gint *out)
+{
+  guint n = 0;
+  for (gint len = dst->len; len >= 0; len--)
+    if (res->table->lengths & (G_GUINT64_CONSTANT (1) << len))
+      {
+        RwPrefix q = { dst->addr & rw_prefix_mask ((guint8) len), (guint8) len };
+        gint idx = prefix_table_index (res->table, &q);
+        if (idx >= 0)
+          out[n++] = idx;
+      }
+  return n;
+}
+
 gint
 rw_bgp_lookup (const RwBgpResult *res, guint node, const RwPrefix *dst)
 {
-  for (gint len = dst->len; len >= 0; len--)
-    {
-      RwPrefix q = { dst->addr & rw_prefix_mask ((guint8) len), (guint8) len };
-      gint idx = rw_bgp_prefix_index (res, &q);
-      if (idx >= 0 && rw_bgp_best (res, (guint) idx, node) != NULL)
-        return idx;
-    }
+  gint cover[33];
+  guint n = rw_bgp_covering (res, dst, cover);
+  for (guint i = 0; i < n; i++)
+    if (rw_bgp_best (res, (guint) cover[i], node) != NULL)
+      return cover[i];
   return -1;
 }
 

@@ -48,20 +48,33 @@ typedef struct {
   guint max_rounds;         /* 0 = automatic bound */
 } RwBgpOptions;
 
+/* The prefixes and their classes: shared between a twin and its forks while neither the
+ * originations nor the policies' prefix matches change (a what-if at a million prefixes then
+ * re-solves its classes without classifying a million prefixes again). */
+typedef struct _RwPrefixTable RwPrefixTable;
+
 typedef struct {
   const RwNet *net;         /* borrowed */
+  RwPrefixTable *table;     /* shared, read-only */
   guint n_prefixes;
-  RwPrefix *prefixes;       /* sorted by address then length */
-  guint *prefix_class;      /* per prefix */
-  GHashTable *prefix_lookup;/* key (addr, len) -> prefix index + 1 */
-  gint64 *prefix_keys;      /* storage for the lookup keys */
-  GPtrArray *classes;       /* RwBgpClass */
+  const RwPrefix *prefixes; /* sorted by address then length (the table's) */
+  const guint *prefix_class;/* per prefix (the table's) */
+  GPtrArray *classes;       /* RwBgpClass, in the table's class order */
   gboolean converged;
   guint iterations;         /* rounds of the slowest class */
   GArray *unstable;         /* prefix indices (class representatives) that did not converge */
 } RwBgpResult;
 
 RwBgpResult *rw_bgp_solve (const RwNet *net, const RwBgpOptions *options);
+/* The same, reusing @like's prefix table when it fits @net (same originations table and the
+ * same prefix matches in the policies); @like may be NULL. */
+RwBgpResult *rw_bgp_solve_like (const RwNet *net, const RwBgpOptions *options, const RwBgpResult *like);
+/* Whether two results share their prefix table (their classes then correspond one to one). */
+gboolean rw_bgp_same_table (const RwBgpResult *a, const RwBgpResult *b);
+/* When @before's and @after's tables are the same or one was split from the other, fills @pairs
+ * (guint[2] elements) with every (before class, after class) pair that shares prefixes and
+ * returns TRUE; FALSE for unrelated tables. */
+gboolean rw_bgp_class_pairs (const RwBgpResult *before, const RwBgpResult *after, GArray *pairs);
 void rw_bgp_result_free (RwBgpResult *res);
 
 gint rw_bgp_prefix_index (const RwBgpResult *res, const RwPrefix *p);
@@ -69,6 +82,9 @@ const RwRib *rw_bgp_rib (const RwBgpResult *res, guint prefix_index, guint node)
 const RwRoute *rw_bgp_best (const RwBgpResult *res, guint prefix_index, guint node);
 /* Longest-prefix match of @dst at @node among prefixes the node has a best route for. */
 gint rw_bgp_lookup (const RwBgpResult *res, guint node, const RwPrefix *dst);
+/* The prefixes that contain @dst, longest first, into @out (room for 33); returns how many.
+ * rw_bgp_lookup () at a node is the first of them the node has a best route for. */
+guint rw_bgp_covering (const RwBgpResult *res, const RwPrefix *dst, gint *out);
 
 /* The decision process on its own: picks the best of @cands (n > 0) at @node.
  * Exposed for tests and for the Z3 agreement check. */

@@ -474,7 +474,7 @@ rw_topology_with_changes (const RwTopology *topo, GPtrArray *changes, GError **e
   for (guint i = 0; i < changes->len; i++)
     if (!apply_in_place (work, changes->pdata[i], error))
       return NULL;
-  if (changes->len > 0 && !rw_topology_validate (work, &local))
+  if (changes->len > 0 && !rw_topology_validate_with (work, FALSE, &local))
     {
       g_autofree char *text = rw_change_to_string (changes->pdata[changes->len - 1]);
       fail (error, text, "%s", local->message);

@@ -352,7 +352,33 @@ rw_topology_new (const char *name)
   t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_demand_free);
   t->sla_classes = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_sla_class_free);
   t->import_warnings = g_ptr_array_new_with_free_func (g_free);
+  t->prefixes_share = g_new (gint, 1);
+  *t->prefixes_share = 1;
   return t;
+}
+
+static void
+prefixes_release (RwTopology *t)
+{
+  if (g_atomic_int_dec_and_test (t->prefixes_share))
+    g_free (t->prefixes_share);
+  g_ptr_array_unref (t->prefixes);
+}
+
+GPtrArray *
+rw_topology_prefixes_writable (RwTopology *t)
+{
+  if (g_atomic_int_get (t->prefixes_share) > 1)
+    {
+      GPtrArray *own = g_ptr_array_new_full (t->prefixes->len, (GDestroyNotify) rw_origination_free);
+      for (guint i = 0; i < t->prefixes->len; i++)
+        g_ptr_array_add (own, rw_origination_copy (t->prefixes->pdata[i]));
+      prefixes_release (t);
+      t->prefixes = own;
+      t->prefixes_share = g_new (gint, 1);
+      *t->prefixes_share = 1;
+    }
+  return t->prefixes;
 }
 
 #define COPY_ARRAY(dst, src, fn) \
@@ -367,7 +393,10 @@ rw_topology_copy (const RwTopology *t)
   COPY_ARRAY (c->links, t->links, rw_link_copy);
   COPY_ARRAY (c->sessions, t->sessions, rw_session_copy);
   COPY_ARRAY (c->policies, t->policies, rw_policy_copy);
-  COPY_ARRAY (c->prefixes, t->prefixes, rw_origination_copy);
+  prefixes_release (c);
+  c->prefixes = g_ptr_array_ref (t->prefixes);
+  c->prefixes_share = t->prefixes_share;
+  g_atomic_int_inc (c->prefixes_share);
   COPY_ARRAY (c->demands, t->demands, rw_demand_copy);
   COPY_ARRAY (c->sla_classes, t->sla_classes, rw_sla_class_copy);
   COPY_ARRAY (c->import_warnings, t->import_warnings, g_strdup);
@@ -384,7 +413,7 @@ rw_topology_free (RwTopology *t)
   g_ptr_array_unref (t->links);
   g_ptr_array_unref (t->sessions);
   g_ptr_array_unref (t->policies);
-  g_ptr_array_unref (t->prefixes);
+  prefixes_release (t);
   g_ptr_array_unref (t->demands);
   g_ptr_array_unref (t->sla_classes);
   g_ptr_array_unref (t->import_warnings);
@@ -487,6 +516,12 @@ valid_number (double v)
 
 gboolean
 rw_topology_validate (const RwTopology *t, GError **error)
+{
+  return rw_topology_validate_with (t, TRUE, error);
+}
+
+gboolean
+rw_topology_validate_with (const RwTopology *t, gboolean originations, GError **error)
 {
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) rids = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -608,7 +643,7 @@ rw_topology_validate (const RwTopology *t, GError **error)
         }
     }
 
-  for (guint i = 0; i < t->prefixes->len; i++)
+  for (guint i = 0; originations && i < t->prefixes->len; i++)
     {
       RwOrigination *o = t->prefixes->pdata[i];
       g_autofree char *pfx = rw_prefix_to_string (&o->prefix);

@@ -139,10 +139,12 @@ typedef struct {
   GPtrArray *links;        /* RwLink */
   GPtrArray *sessions;     /* RwSession */
   GPtrArray *policies;     /* RwPolicy, in file order */
-  GPtrArray *prefixes;     /* RwOrigination */
+  GPtrArray *prefixes;     /* RwOrigination; shared between copies, so read-only: change it
+                            * only through rw_topology_prefixes_writable () */
   GPtrArray *demands;      /* RwDemand */
   GPtrArray *sla_classes;  /* RwSlaClass, in file order */
   GPtrArray *import_warnings; /* char*: what an import could not model ("FILE:LINE: …") */
+  gint *prefixes_share;    /* how many topologies share @prefixes (atomic) */
 } RwTopology;
 
 RwNode *rw_node_new (const char *id, RwNodeKind kind, RwNodeRole role, guint32 asn, guint32 router_id);
@@ -173,6 +175,9 @@ void rw_sla_class_free (RwSlaClass *c);
 
 RwTopology *rw_topology_new (const char *name);
 RwTopology *rw_topology_copy (const RwTopology *t);
+/* The originations, copied first if another topology shares them (copies share the table of a
+ * million prefixes instead of duplicating it; changes never touch originations). */
+GPtrArray *rw_topology_prefixes_writable (RwTopology *t);
 void rw_topology_free (RwTopology *t);
 
 RwNode *rw_topology_find_node (const RwTopology *t, const char *id);
@@ -191,6 +196,9 @@ gboolean rw_session_is_ebgp (const RwTopology *t, const RwSession *s);
 /* Semantic checks shared by the loader and the editor: references, duplicates, ranges.
  * The message names the JSON path ("links[3].b: unknown node 'R9'"). */
 gboolean rw_topology_validate (const RwTopology *t, GError **error);
+/* The same, optionally without the originations (a change never touches them, so a changed
+ * copy of a checked topology need not check a million of them again). */
+gboolean rw_topology_validate_with (const RwTopology *t, gboolean originations, GError **error);
 /* Same nodes count and the same link ids in the same order: results computed for one (loads
  * per link direction) can be drawn on the other. */
 gboolean rw_topology_same_links (const RwTopology *a, const RwTopology *b);

@@ -3,6 +3,7 @@
 #include "rw-traffic.h"
 
 #include <math.h>
+#include <string.h>
 
 const char *
 rw_demand_status_to_string (RwDemandStatus s)
@@ -73,21 +74,27 @@ forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
   g_autofree gboolean *visited = g_new0 (gboolean, net->n_nodes);
   gint src = rw_net_node (net, r->demand->src);
   guint cur = (guint) src;
-  g_autofree char *dst = rw_prefix_to_string (&r->demand->dst);
+  g_autofree char *dst = NULL; /* for the reason, when there is one */
+  gint cover[33];
+  guint n_cover = rw_bgp_covering (bgp, &r->demand->dst, cover);
 
   g_array_append_val (r->path, cur);
   visited[cur] = TRUE;
   for (;;)
     {
-      gint idx = rw_bgp_lookup (bgp, cur, &r->demand->dst);
+      gint idx = -1;
       const RwRoute *best;
       gint next, link;
       guint dir;
+      for (guint i = 0; i < n_cover && idx < 0; i++)
+        if (rw_bgp_best (bgp, (guint) cover[i], cur) != NULL)
+          idx = cover[i];
       if (rw_net_is_ours (net, cur))
         r->egress = (gint) cur;
       if (idx < 0)
         {
           r->status = RW_DEMAND_BLACKHOLE;
+          dst = rw_prefix_to_string (&r->demand->dst);
           r->reason = g_strdup_printf ("%s has no route to %s", net->nodes[cur]->id, dst);
           return;
         }
@@ -112,6 +119,7 @@ forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
       if (next < 0 || link < 0)
         {
           r->status = RW_DEMAND_BLACKHOLE;
+          dst = rw_prefix_to_string (&r->demand->dst);
           r->reason = g_strdup_printf ("%s cannot reach the next hop %s for %s", net->nodes[cur]->id,
                                        net->nodes[best->nexthop]->id, dst);
           return;
@@ -123,6 +131,7 @@ forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
       if (visited[cur])
         {
           r->status = RW_DEMAND_LOOP;
+          dst = rw_prefix_to_string (&r->demand->dst);
           r->reason = g_strdup_printf ("forwarding loop for %s: %s is visited twice", dst, net->nodes[cur]->id);
           return;
         }
@@ -130,32 +139,120 @@ forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
     }
 }
 
+/* Whether packets leave every node the same way towards every next hop: the same nodes, links
+ * up and IGP first hops. */
+static gboolean
+same_forwarding_plane (const RwNet *a, const RwNet *b)
+{
+  guint n = a->n_nodes, nl = a->topo->links->len;
+  if (n != b->n_nodes || nl != b->topo->links->len)
+    return FALSE;
+  for (guint u = 0; u < n; u++)
+    if (g_strcmp0 (a->nodes[u]->id, b->nodes[u]->id) != 0 || a->nodes[u]->kind != b->nodes[u]->kind)
+      return FALSE;
+  for (guint l = 0; l < nl; l++)
+    {
+      const RwLink *la = a->topo->links->pdata[l], *lb = b->topo->links->pdata[l];
+      if (a->link_a[l] != b->link_a[l] || a->link_b[l] != b->link_b[l] || !la->up != !lb->up || la->igp_cost != lb->igp_cost)
+        return FALSE;
+    }
+  return memcmp (a->igp_next, b->igp_next, (gsize) n * n * sizeof (gint)) == 0 &&
+         memcmp (a->igp_link, b->igp_link, (gsize) n * n * sizeof (gint)) == 0;
+}
+
+/* Per class of @bgp: whether a packet can be forwarded differently than under @like_bgp (some
+ * node's best route has another origin, next hop or kind, or appeared or vanished). NULL when
+ * the two tables are unrelated. */
+static gboolean *
+classes_moved (const RwBgpResult *like_bgp, const RwBgpResult *bgp, guint n_nodes)
+{
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, 2 * sizeof (guint));
+  gboolean *moved;
+  if (!rw_bgp_class_pairs (like_bgp, bgp, pairs))
+    return NULL;
+  moved = g_new0 (gboolean, bgp->classes->len + 1);
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const guint *pair = &g_array_index (pairs, guint, 2 * i);
+      const RwBgpClass *cb = like_bgp->classes->pdata[pair[0]], *ca = bgp->classes->pdata[pair[1]];
+      for (guint u = 0; u < n_nodes && !moved[pair[1]]; u++)
+        {
+          const RwRib *rb = &cb->ribs[u], *ra = &ca->ribs[u];
+          const RwRoute *b = rb->best >= 0 ? rb->routes->pdata[rb->best] : NULL;
+          const RwRoute *a = ra->best >= 0 ? ra->routes->pdata[ra->best] : NULL;
+          if ((a == NULL) != (b == NULL) ||
+              (a != NULL && (a->from != b->from || a->nexthop != b->nexthop || !a->ibgp != !b->ibgp)))
+            moved[pair[1]] = TRUE;
+        }
+    }
+  return moved;
+}
+
 RwTraffic *
 rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp)
 {
+  return rw_traffic_compute_like (net, bgp, NULL, NULL);
+}
+
+RwTraffic *
+rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraffic *like, const RwBgpResult *like_bgp)
+{
   const RwTopology *topo = net->topo;
   RwTraffic *t = g_new0 (RwTraffic, 1);
+  g_autofree gboolean *moved = NULL;
 
   t->net = net;
   t->n_links = topo->links->len;
   t->dirs = g_new0 (RwLinkDir, 2 * t->n_links + 1);
   t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) demand_result_free);
+  t->demand_index = g_hash_table_new (g_str_hash, g_str_equal);
   t->max_dir = -1;
+
+  /* Re-forward only the demands whose packets can go another way: a what-if that changes a
+   * policy moves the demands of the classes whose best routes moved, and no others. */
+  if (like != NULL && like_bgp != NULL && like->demands->len == topo->demands->len && same_forwarding_plane (like->net, net))
+    moved = classes_moved (like_bgp, bgp, net->n_nodes);
 
   for (guint i = 0; i < topo->demands->len; i++)
     {
       RwDemandResult *r = g_new0 (RwDemandResult, 1);
+      const RwDemandResult *old = moved ? like->demands->pdata[i] : NULL;
       r->demand = topo->demands->pdata[i];
-      r->path = g_array_new (FALSE, FALSE, sizeof (guint));
-      r->hops = g_array_new (FALSE, FALSE, sizeof (guint));
       r->prefix = -1;
       r->egress = -1;
-      forward (net, bgp, r);
+      if (old != NULL && g_strcmp0 (old->demand->id, r->demand->id) == 0 && g_strcmp0 (old->demand->src, r->demand->src) == 0 &&
+          rw_prefix_equal (&old->demand->dst, &r->demand->dst))
+        {
+          gint cover[33];
+          guint n_cover = rw_bgp_covering (bgp, &r->demand->dst, cover);
+          for (guint c = 0; c < n_cover && old != NULL; c++)
+            if (moved[bgp->prefix_class[cover[c]]])
+              old = NULL;
+        }
+      else
+        old = NULL;
+      if (old != NULL)
+        {
+          r->path = g_array_copy (old->path);
+          r->hops = g_array_copy (old->hops);
+          r->status = old->status;
+          r->prefix = old->prefix;
+          r->egress = old->egress;
+          r->reason = g_strdup (old->reason);
+        }
+      else
+        {
+          r->path = g_array_new (FALSE, FALSE, sizeof (guint));
+          r->hops = g_array_new (FALSE, FALSE, sizeof (guint));
+          forward (net, bgp, r);
+        }
       /* Offered load: every hop the traffic reaches carries it, including the hops before a
        * blackhole or around a loop (once). */
       for (guint h = 0; h < r->hops->len; h++)
         t->dirs[g_array_index (r->hops, guint, h)].load_mbps += r->demand->mbps;
       t->total_mbps += r->demand->mbps;
+      if (!g_hash_table_contains (t->demand_index, r->demand->id))
+        g_hash_table_insert (t->demand_index, r->demand->id, GUINT_TO_POINTER (t->demands->len + 1));
       g_ptr_array_add (t->demands, r);
     }
 
@@ -216,14 +313,13 @@ rw_traffic_free (RwTraffic *t)
     return;
   g_free (t->dirs);
   g_ptr_array_unref (t->demands);
+  g_hash_table_unref (t->demand_index);
   g_free (t);
 }
 
 gint
 rw_traffic_find_demand (const RwTraffic *t, const char *id)
 {
-  for (guint i = 0; i < t->demands->len; i++)
-    if (g_strcmp0 (((RwDemandResult *) t->demands->pdata[i])->demand->id, id) == 0)
-      return (gint) i;
-  return -1;
+  gpointer v = id ? g_hash_table_lookup (t->demand_index, id) : NULL;
+  return v ? (gint) GPOINTER_TO_UINT (v) - 1 : -1;
 }

@@ -42,9 +42,14 @@ typedef struct {
   double max_utilisation;
   gint max_dir;             /* direction index of the maximum, -1 */
   guint n_ok, n_loops, n_blackholes, n_sla_violations;
+  GHashTable *demand_index; /* demand id -> index + 1 (rw_traffic_find_demand) */
 } RwTraffic;
 
 RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
+/* The same, copying from @like (the traffic of a network it was changed from, solved as
+ * @like_bgp) every demand whose packets cannot go another way; both may be NULL. */
+RwTraffic *rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraffic *like,
+                                    const RwBgpResult *like_bgp);
 void rw_traffic_free (RwTraffic *t);
 gint rw_traffic_find_demand (const RwTraffic *t, const char *id);
 /* "R1→ISP-A" style names for a direction. */

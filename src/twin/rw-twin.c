@@ -12,13 +12,28 @@ twin_clear_solution (RwTwin *twin)
   g_clear_pointer (&twin->net, rw_net_free);
 }
 
+/* Solve @twin's topology; @like (a solution of a topology it was changed from, or NULL) lends
+ * its prefix table when the originations and prefix matches are the same. */
+static void
+twin_solve_like (RwTwin *twin, const RwBgpResult *like, const RwTraffic *like_traffic)
+{
+  twin->net = rw_net_new (twin->topo);
+  twin->bgp = rw_bgp_solve_like (twin->net, &twin->options, like);
+  twin->traffic = rw_traffic_compute_like (twin->net, twin->bgp, like_traffic, like);
+}
+
 void
 rw_twin_resolve (RwTwin *twin)
 {
+  /* The old solution lends its prefix table and its unmoved demands only if nothing it points
+   * into has changed: the topology may have been edited in place, so only the table (which
+   * holds its own originations) is reused, and the demands are forwarded again. */
+  RwBgpResult *old = g_steal_pointer (&twin->bgp);
+  RwNet *old_net = g_steal_pointer (&twin->net);
   twin_clear_solution (twin);
-  twin->net = rw_net_new (twin->topo);
-  twin->bgp = rw_bgp_solve (twin->net, &twin->options);
-  twin->traffic = rw_traffic_compute (twin->net, twin->bgp);
+  twin_solve_like (twin, old, NULL);
+  rw_bgp_result_free (old);
+  rw_net_free (old_net);
 }
 
 RwTwin *
@@ -52,7 +67,11 @@ rw_twin_free (RwTwin *twin)
 RwTwin *
 rw_twin_fork (const RwTwin *twin)
 {
-  return rw_twin_new_with_options (rw_topology_copy (twin->topo), &twin->options);
+  RwTwin *fork = g_new0 (RwTwin, 1);
+  fork->topo = rw_topology_copy (twin->topo);
+  fork->options = twin->options;
+  twin_solve_like (fork, twin->bgp, twin->traffic);
+  return fork;
 }
 
 static RwTopology *
@@ -85,7 +104,14 @@ RwTwin *
 rw_twin_fork_apply (const RwTwin *twin, const char *const *changes, GError **error)
 {
   RwTopology *work = changed_copy (twin->topo, changes, error);
-  return work ? rw_twin_new_with_options (work, &twin->options) : NULL;
+  RwTwin *fork;
+  if (work == NULL)
+    return NULL;
+  fork = g_new0 (RwTwin, 1);
+  fork->topo = work;
+  fork->options = twin->options;
+  twin_solve_like (fork, twin->bgp, twin->traffic);
+  return fork;
 }
 
 /* ---- diff ---- */
@@ -126,6 +152,8 @@ rw_twin_diff (const RwTwin *before, const RwTwin *after)
   const RwNet *nb = before->net, *na = after->net;
   g_autofree gboolean *router_changed = NULL;
   g_autoptr(GHashTable) pairs_done = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, 2 * sizeof (guint));
+  gboolean related;
 
   d->moved_demands = g_ptr_array_new_with_free_func (g_free);
   d->routers_changed = g_ptr_array_new_with_free_func (g_free);
@@ -165,7 +193,20 @@ rw_twin_diff (const RwTwin *before, const RwTwin *after)
   /* Routers whose best route changed for any prefix. Prefix classes may differ between the
    * two solutions, so compare each (class before, class after) pair once. */
   router_changed = g_new0 (gboolean, na->n_nodes);
-  for (guint p = 0; p < after->bgp->n_prefixes; p++)
+  related = rw_bgp_class_pairs (before->bgp, after->bgp, pairs);
+  /* the same prefixes, classes split at most: compare corresponding classes */
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const guint *pair = &g_array_index (pairs, guint, 2 * i);
+      const RwBgpClass *cb = before->bgp->classes->pdata[pair[0]], *ca = after->bgp->classes->pdata[pair[1]];
+      for (guint u = 0; u < na->n_nodes && u < nb->n_nodes; u++)
+        {
+          const RwRib *rb = &cb->ribs[u], *ra = &ca->ribs[u];
+          if (!same_best (rb->best >= 0 ? rb->routes->pdata[rb->best] : NULL, ra->best >= 0 ? ra->routes->pdata[ra->best] : NULL))
+            router_changed[u] = TRUE;
+        }
+    }
+  for (guint p = 0; !related && p < after->bgp->n_prefixes; p++)
     {
       gint pb = rw_bgp_prefix_index (before->bgp, &after->bgp->prefixes[p]);
       gint64 key;
@@ -184,7 +225,7 @@ rw_twin_diff (const RwTwin *before, const RwTwin *after)
         if (!same_best (rw_bgp_best (before->bgp, (guint) pb, u), rw_bgp_best (after->bgp, p, u)))
           router_changed[u] = TRUE;
     }
-  for (guint p = 0; p < before->bgp->n_prefixes; p++)
+  for (guint p = 0; !related && p < before->bgp->n_prefixes; p++)
     if (rw_bgp_prefix_index (after->bgp, &before->bgp->prefixes[p]) < 0)
       for (guint u = 0; u < nb->n_nodes && u < na->n_nodes; u++)
         if (rw_bgp_best (before->bgp, p, u))
