@@ -8,6 +8,7 @@
 #include <string.h>
 #include "rw-application.h"
 #include "rw-clab.h"
+#include "rw-preferences-window.h"
 #include "rw-timeline-item.h"
 #include "rw-window.h"
 
@@ -1432,7 +1433,7 @@ run_finished (gpointer data)
   return r && rw_runner_get_snapshot (r) && rw_runner_get_snapshot (r)->finished;
 }
 
-/* Fail Link once the run is over says so; tier limits changed mid-run say when they apply. */
+/* Fail Link once the run is over says so; tier limits changed mid-run say that the next decision uses them. */
 static void
 test_inject_after_finish (void)
 {
@@ -1447,8 +1448,16 @@ test_inject_after_finish (void)
   rw_window_load_scenario (win, path, &error);
   g_assert_no_error (error);
   g_assert_true (wait_for (has_snapshot, win, 30));
+  {
+    /* the preferences say the same as the toast */
+    GtkWidget *prefs = rw_preferences_window_new (GTK_WINDOW (win), settings);
+    gtk_window_present (GTK_WINDOW (prefs));
+    screenshot_window (prefs, "preferences");
+    gtk_window_destroy (GTK_WINDOW (prefs));
+  }
   g_settings_set_double (settings, "t1-blast-radius", 0.0);
-  g_assert_nonnull (strstr (rw_window_get_last_toast (win), "next run"));
+  g_assert_nonnull (strstr (rw_window_get_last_toast (win), "next decision"));
+  screenshot (win, "tier-limits-changed");
   g_settings_reset (settings, "t1-blast-radius");
   rw_runner_set_interval (rw_window_get_runner (win), 1);
   activate (win, "win.play", NULL);

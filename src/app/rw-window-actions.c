@@ -1235,8 +1235,15 @@ incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
       pr->type = g_strdup (t ? t->type : "?");
       pr->target = g_strdup (t ? t->target : "?");
     }
-  g_main_context_invoke_full (j->context, G_PRIORITY_DEFAULT, incident_progress_show, pr,
-                              (GDestroyNotify) incident_progress_free);
+  {
+    /* through the GUI thread's loop (g_main_context_invoke could run it here, on the worker) */
+    GSource *source = g_idle_source_new ();
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, incident_progress_show, pr, (GDestroyNotify) incident_progress_free);
+    g_source_set_static_name (source, "[routewise] incident progress");
+    g_source_attach (source, j->context);
+    g_source_unref (source);
+  }
 }
 
 static void

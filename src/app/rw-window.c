@@ -777,6 +777,18 @@ on_running_changed (RwRunner *runner, RwWindow *win)
   gtk_widget_set_tooltip_text (GTK_WIDGET (win->play_button), playing ? _("Pause the Agent") : _("Run the Agent"));
 }
 
+/* The tier limits and the T2 timeout from the preferences; the rest keeps its defaults. */
+static void
+guard_config_from_settings (RwWindow *win, RwGuardConfig *cfg)
+{
+  rw_guard_config_init (cfg);
+  cfg->t1_confidence = g_settings_get_double (win->settings, "t1-confidence");
+  cfg->t1_blast = g_settings_get_double (win->settings, "t1-blast-radius");
+  cfg->t2_confidence = g_settings_get_double (win->settings, "t2-confidence");
+  cfg->t2_blast = g_settings_get_double (win->settings, "t2-blast-radius");
+  cfg->t2_ttl_ticks = g_settings_get_uint (win->settings, "t2-timeout-ticks");
+}
+
 void
 rw_window_start_runner (RwWindow *win, RwScenario *scenario)
 {
@@ -799,12 +811,7 @@ rw_window_start_runner (RwWindow *win, RwScenario *scenario)
   gtk_string_list_splice (win->kinds, 1, g_list_model_get_n_items (G_LIST_MODEL (win->kinds)) - 1, NULL);
   g_hash_table_remove_all (win->util_history);
   g_hash_table_remove_all (win->latency_history);
-  rw_guard_config_init (&cfg);
-  cfg.t1_confidence = g_settings_get_double (win->settings, "t1-confidence");
-  cfg.t1_blast = g_settings_get_double (win->settings, "t1-blast-radius");
-  cfg.t2_confidence = g_settings_get_double (win->settings, "t2-confidence");
-  cfg.t2_blast = g_settings_get_double (win->settings, "t2-blast-radius");
-  cfg.t2_ttl_ticks = g_settings_get_uint (win->settings, "t2-timeout-ticks");
+  guard_config_from_settings (win, &cfg);
   mode = scenario->mode;
   runner = rw_runner_new (scenario, win->db_path, &cfg, &error);
   if (runner == NULL)
@@ -1225,18 +1232,16 @@ on_setting_changed (GSettings *settings, const char *key, RwWindow *win)
 {
   static const char *const guard_keys[] = { "t1-confidence", "t1-blast-radius", "t2-confidence", "t2-blast-radius",
                                             "t2-timeout-ticks", NULL };
-  AdwToast *toast;
+  RwGuardConfig cfg;
   const char *text;
   if (!g_strv_contains (guard_keys, key) || win->runner == NULL)
     return;
-  text = _("The new tier limits apply from the next run");
+  guard_config_from_settings (win, &cfg);
+  rw_runner_set_guard_config (win->runner, &cfg);
+  text = _("The new tier limits apply from the agent’s next decision");
   if (g_strcmp0 (win->last_toast, text) == 0)
     return; /* a slider sends many changes */
-  toast = adw_toast_new (text);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_set_button_label (toast, _("_Restart Run"));
-  adw_toast_set_action_name (toast, "win.restart");
-  _rw_window_add_toast (win, toast, text);
+  _rw_window_add_toast (win, adw_toast_new (text), text);
 }
 
 static void
