@@ -186,6 +186,76 @@ activate (RwWindow *win, const char *action, GVariant *param)
 
 /* ---- tests ---- */
 
+/* Links drawn under a node that is not one of their ends, sampled along each straight link:
+ * "R2-R3 under R1, …" or an empty string. */
+static char *
+links_under_nodes (RwWindow *win)
+{
+  const RwTopology *t = rw_document_get_topology (rw_window_get_document (win));
+  GString *out = g_string_new (NULL);
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      const RwLink *l = t->links->pdata[i];
+      const RwNode *a = rw_topology_find_node (t, l->a), *b = rw_topology_find_node (t, l->b);
+      for (guint k = 0; k < t->nodes->len; k++)
+        {
+          const RwNode *n = t->nodes->pdata[k];
+          double w, h;
+          if (n == a || n == b)
+            continue;
+          rw_canvas_node_size (rw_window_get_canvas (win), n, &w, &h);
+          for (int s = 0; s <= 400; s++)
+            {
+              double x = a->x + (b->x - a->x) * s / 400.0, y = a->y + (b->y - a->y) * s / 400.0;
+              if (fabs (x - n->x) < w / 2 && fabs (y - n->y) < h / 2)
+                {
+                  g_string_append_printf (out, "%s%s under %s", out->len ? ", " : "", l->id, n->id);
+                  break;
+                }
+            }
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+rects_overlap (const graphene_rect_t *p, const graphene_rect_t *q)
+{
+  return p->origin.x < q->origin.x + q->size.width && q->origin.x < p->origin.x + p->size.width
+         && p->origin.y < q->origin.y + q->size.height && q->origin.y < p->origin.y + p->size.height;
+}
+
+/* No two link labels drawn over each other, nor over a node. */
+static void
+assert_labels_apart (RwWindow *win)
+{
+  RwCanvas *canvas = rw_window_get_canvas (win);
+  const RwTopology *t = rw_document_get_topology (rw_window_get_document (win));
+  const GArray *r;
+  gtk_widget_queue_draw (GTK_WIDGET (canvas));
+  spin (0.3);
+  r = rw_canvas_get_label_rects (canvas);
+  g_assert_nonnull (r);
+  g_assert_cmpuint (r->len, >, 0);
+  for (guint i = 0; i < r->len; i++)
+    {
+      const graphene_rect_t *p = &g_array_index (r, graphene_rect_t, i);
+      for (guint j = i + 1; j < r->len; j++)
+        if (rects_overlap (p, &g_array_index (r, graphene_rect_t, j)))
+          g_error ("link labels %u and %u overlap", i, j);
+      for (guint k = 0; k < t->nodes->len; k++)
+        {
+          const RwNode *n = t->nodes->pdata[k];
+          double w, h;
+          graphene_rect_t box;
+          rw_canvas_node_size (canvas, n, &w, &h);
+          graphene_rect_init (&box, n->x - w / 2, n->y - h / 2, w, h);
+          if (rects_overlap (p, &box))
+            g_error ("link label %u is drawn over %s", i, n->id);
+        }
+    }
+}
+
 static void
 test_default_network (void)
 {
@@ -196,6 +266,8 @@ test_default_network (void)
   g_assert_nonnull (strstr (rw_window_get_status (win), "Tick 0"));
   /* the twin solved off the GUI thread: R1–ISP-A carries the default load */
   g_assert_cmpfloat (rw_document_get_twin (rw_window_get_document (win))->traffic->max_utilisation, >, 0.5);
+  /* crossing links share their middle: their loads must not be drawn over each other ("0 4 %") */
+  assert_labels_apart (win);
   screenshot (win, "default-network");
   close_window (win);
 }
@@ -295,6 +367,13 @@ test_arrange (void)
   g_assert_cmpfloat (isp->y, <, r1->y);
   g_assert_cmpfloat (r1->y, <, r4->y);
   g_assert_cmpstr (rw_document_get_undo_label (doc), ==, "Arrange");
+  {
+    /* the canvas draws links straight: none may pass under a node (R2-R3 went under R1) */
+    g_autofree char *hidden = links_under_nodes (win);
+    g_test_message ("links under nodes after Arrange: '%s'", hidden);
+    g_assert_cmpstr (hidden, ==, "");
+  }
+  assert_labels_apart (win);
   screenshot (win, "arranged");
   /* one undo step puts every node back */
   activate (win, "win.undo", NULL);

@@ -541,39 +541,140 @@ action_fit (GtkWidget *w, const char *name, GVariant *param)
   rw_canvas_fit (RW_WINDOW (w)->canvas);
 }
 
-/* Arrange: Graphviz computes the layout ("plain" output), the canvas draws it. */
-static void
-arrange_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GBytes *plain = rw_render_dot (data, "dot", "plain", &error);
-  if (plain == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, plain, (GDestroyNotify) g_bytes_unref);
-}
+/* Arrange: Graphviz computes the layout ("plain" output), a pass keeps the straight links clear
+ * of the nodes, and the canvas draws it. */
 
+/* The rows of the arranged network, top down: the internet, transit ISPs (linked to no router
+ * of ours), our ISPs, edge, reflectors and core, the data centre. */
 static int
-tier_of (const RwNode *n)
+tier_of (const RwTopology *t, const RwNode *n)
 {
   switch (n->role)
     {
     case RW_ROLE_INTERNET: return 0;
-    case RW_ROLE_ISP: return 1;
-    case RW_ROLE_EDGE: return 2;
-    case RW_ROLE_REFLECTOR: case RW_ROLE_CORE: return 3;
-    default: return 4;
+    case RW_ROLE_ISP:
+      for (guint i = 0; i < t->links->len; i++)
+        {
+          const RwLink *l = t->links->pdata[i];
+          const char *other = g_str_equal (l->a, n->id) ? l->b : g_str_equal (l->b, n->id) ? l->a : NULL;
+          const RwNode *o = other ? rw_topology_find_node (t, other) : NULL;
+          if (o && o->kind == RW_NODE_ROUTER)
+            return 2;
+        }
+      return 1;
+    case RW_ROLE_EDGE: return 3;
+    case RW_ROLE_REFLECTOR: case RW_ROLE_CORE: return 4;
+    default: return 5;
     }
+}
+#define N_TIERS 6
+
+/* Graphviz inches to canvas units */
+#define ARRANGE_X 130.0
+#define ARRANGE_Y 100.0
+/* room between a link and a node it passes */
+#define ARRANGE_MARGIN 8.0
+
+typedef struct { double x, y, w, h; } Box;
+
+/* Whether the segment a-b passes through @b grown by @margin (Liang–Barsky clipping). */
+static gboolean
+segment_hits_box (double ax, double ay, double bx, double by, const Box *box, double margin)
+{
+  double x0 = box->x - box->w / 2 - margin, x1 = box->x + box->w / 2 + margin;
+  double y0 = box->y - box->h / 2 - margin, y1 = box->y + box->h / 2 + margin;
+  double p[4] = { -(bx - ax), bx - ax, -(by - ay), by - ay };
+  double q[4] = { ax - x0, x1 - ax, ay - y0, y1 - ay };
+  double t0 = 0, t1 = 1;
+  for (int i = 0; i < 4; i++)
+    {
+      double r;
+      if (p[i] == 0)
+        {
+          if (q[i] < 0)
+            return FALSE;
+          continue;
+        }
+      r = q[i] / p[i];
+      if (p[i] < 0)
+        t0 = MAX (t0, r);
+      else
+        t1 = MIN (t1, r);
+      if (t0 > t1)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The canvas draws a link straight from node to node, not along Graphviz's curve, so a link
+ * that Graphviz routed around a node may cross it (R3–R2 under R1, issue 16). A node in a
+ * link's way moves sideways, with the nodes beyond it in its row, until no link passes under a
+ * node; one along a row steps out of the row. Bounded: at most 200 moves. */
+static void
+clear_links (Box *boxes, guint n, const guint *ends, guint n_links)
+{
+  for (guint moves = 0; moves < 200;)
+    {
+      gboolean moved = FALSE;
+      for (guint l = 0; l < n_links && moves < 200; l++)
+        for (guint k = 0; k < n && moves < 200; k++)
+          {
+            const Box *a = &boxes[ends[2 * l]], *b = &boxes[ends[2 * l + 1]];
+            Box *in = &boxes[k];
+            double row = in->y, from = in->x, shift;
+            if (k == ends[2 * l] || k == ends[2 * l + 1] || !segment_hits_box (a->x, a->y, b->x, b->y, in, ARRANGE_MARGIN))
+              continue;
+            if (fabs (b->y - a->y) < 1)
+              {
+                in->y = a->y + in->h + 2 * ARRANGE_MARGIN;
+                moves++, moved = TRUE;
+                continue;
+              }
+            {
+              /* where the link crosses the node's top and bottom (grown by the margin) */
+              double t_top = CLAMP ((in->y - in->h / 2 - ARRANGE_MARGIN - a->y) / (b->y - a->y), 0, 1);
+              double t_bot = CLAMP ((in->y + in->h / 2 + ARRANGE_MARGIN - a->y) / (b->y - a->y), 0, 1);
+              double x_top = a->x + t_top * (b->x - a->x), x_bot = a->x + t_bot * (b->x - a->x);
+              double lo = MIN (x_top, x_bot), hi = MAX (x_top, x_bot);
+              shift = in->x >= (lo + hi) / 2 ? hi + in->w / 2 + ARRANGE_MARGIN + 1 - in->x
+                                             : lo - in->w / 2 - ARRANGE_MARGIN - 1 - in->x;
+            }
+            for (guint j = 0; j < n; j++)
+              if (fabs (boxes[j].y - row) < 1 && (shift > 0 ? boxes[j].x >= from : boxes[j].x <= from))
+                boxes[j].x += shift;
+            moves++, moved = TRUE;
+          }
+      if (!moved)
+        break;
+    }
+}
+
+typedef struct {
+  char *dot;
+  GHashTable *sizes;         /* node id -> Box (w, h in canvas units) */
+} ArrangeJob;
+
+static void
+arrange_job_free (ArrangeJob *j)
+{
+  g_free (j->dot);
+  g_hash_table_unref (j->sizes);
+  g_free (j);
 }
 
 static void
 arrange_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   RwWindow *win = data;
+  ArrangeJob *job = g_task_get_task_data (G_TASK (result));
+  const RwTopology *t = rw_document_get_topology (win->doc);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) plain = g_task_propagate_pointer (G_TASK (result), &error);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (Box));
+  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) xy = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(GStrv) lines = NULL;
   double height = 0;
   if (plain == NULL || g_cancellable_is_cancelled (win->cancellable))
@@ -596,11 +697,31 @@ arrange_done (GObject *source, GAsyncResult *result, gpointer data)
       else if (g_strv_length (f) >= 4 && g_str_equal (f[0], "node"))
         {
           char *name = f[1][0] == '"' ? g_strndup (f[1] + 1, strlen (f[1]) - 2) : g_strdup (f[1]);
-          double x = 80 + 130 * g_ascii_strtod (f[2], NULL), y = 80 + 100 * (height - g_ascii_strtod (f[3], NULL));
+          const Box *size = g_hash_table_lookup (job->sizes, name);
+          Box b = { 80 + ARRANGE_X * g_ascii_strtod (f[2], NULL), 80 + ARRANGE_Y * (height - g_ascii_strtod (f[3], NULL)),
+                    size ? size->w : 0, size ? size->h : 0 };
           g_ptr_array_add (ids, name);
-          g_array_append_val (xy, x);
-          g_array_append_val (xy, y);
+          g_array_append_val (boxes, b);
         }
+    }
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (index, ids->pdata[i], GUINT_TO_POINTER (i + 1));
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      const RwLink *l = t->links->pdata[i];
+      guint a = GPOINTER_TO_UINT (g_hash_table_lookup (index, l->a)), b = GPOINTER_TO_UINT (g_hash_table_lookup (index, l->b));
+      if (a == 0 || b == 0)
+        continue;
+      a--, b--;
+      g_array_append_val (ends, a);
+      g_array_append_val (ends, b);
+    }
+  clear_links ((Box *) boxes->data, boxes->len, (guint *) ends->data, ends->len / 2);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const Box *b = &g_array_index (boxes, Box, i);
+      g_array_append_val (xy, b->x);
+      g_array_append_val (xy, b->y);
     }
   if (ids->len && !rw_document_move_nodes (win->doc, ids, (double *) xy->data, _("Arrange"), &error))
     rw_window_toast (win, error->message);
@@ -609,23 +730,50 @@ arrange_done (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
+arrange_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ArrangeJob *job = data;
+  GError *error = NULL;
+  GBytes *plain = rw_render_dot (job->dot, "dot", "plain", &error);
+  if (plain == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, plain, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
 action_arrange (GtkWidget *w, const char *name, GVariant *param)
 {
   RwWindow *win = RW_WINDOW (w);
   const RwTopology *t = rw_document_get_topology (win->doc);
-  GString *dot = g_string_new ("graph arrange {\n  nodesep=0.6; ranksep=0.9;\n  node [shape=box, width=1.0, height=0.5, fixedsize=true];\n");
+  GString *dot = g_string_new ("graph arrange {\n  nodesep=0.6; ranksep=0.9;\n  node [shape=box, fixedsize=true];\n");
+  ArrangeJob *job;
   g_autoptr(GTask) task = NULL;
   if (t->nodes->len == 0)
     {
       g_string_free (dot, TRUE);
       return;
     }
-  /* tiers as ranks: internet, ISPs, edge, reflectors and core, data centre */
-  for (int tier = 0; tier <= 4; tier++)
+  job = g_new0 (ArrangeJob, 1);
+  job->sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* each node as wide as the canvas draws it (C locale numbers: Graphviz reads no commas) */
+  for (guint i = 0; i < t->nodes->len; i++)
+    {
+      const RwNode *n = t->nodes->pdata[i];
+      g_autofree char *id = g_strescape (n->id, NULL);
+      Box *size = g_new0 (Box, 1);
+      char wbuf[G_ASCII_DTOSTR_BUF_SIZE], hbuf[G_ASCII_DTOSTR_BUF_SIZE];
+      rw_canvas_node_size (win->canvas, n, &size->w, &size->h);
+      g_string_append_printf (dot, "  \"%s\" [width=%s, height=%s];\n", id,
+                              g_ascii_formatd (wbuf, sizeof wbuf, "%.3f", size->w / ARRANGE_X),
+                              g_ascii_formatd (hbuf, sizeof hbuf, "%.3f", size->h / ARRANGE_Y));
+      g_hash_table_insert (job->sizes, g_strdup (n->id), size);
+    }
+  for (int tier = 0; tier < N_TIERS; tier++)
     {
       g_string_append (dot, "  { rank=same;");
       for (guint i = 0; i < t->nodes->len; i++)
-        if (tier_of (t->nodes->pdata[i]) == tier)
+        if (tier_of (t, t->nodes->pdata[i]) == tier)
           {
             g_autofree char *id = g_strescape (((RwNode *) t->nodes->pdata[i])->id, NULL);
             g_string_append_printf (dot, " \"%s\";", id);
@@ -637,14 +785,15 @@ action_arrange (GtkWidget *w, const char *name, GVariant *param)
       const RwLink *l = t->links->pdata[i];
       const RwNode *a = rw_topology_find_node (t, l->a), *b = rw_topology_find_node (t, l->b);
       g_autofree char *ea = g_strescape (l->a, NULL), *eb = g_strescape (l->b, NULL);
-      if (a && b && tier_of (a) > tier_of (b))
+      if (a && b && tier_of (t, a) > tier_of (t, b))
         g_string_append_printf (dot, "  \"%s\" -- \"%s\";\n", eb, ea);
       else
         g_string_append_printf (dot, "  \"%s\" -- \"%s\";\n", ea, eb);
     }
   g_string_append (dot, "}\n");
+  job->dot = g_string_free (dot, FALSE);
   task = g_task_new (NULL, win->cancellable, arrange_done, g_object_ref (win));
-  g_task_set_task_data (task, g_string_free (dot, FALSE), g_free);
+  g_task_set_task_data (task, job, (GDestroyNotify) arrange_job_free);
   g_task_run_in_thread (task, arrange_thread);
 }
 
