@@ -1118,6 +1118,53 @@ test_incident (void)
   close_window (win);
 }
 
+/* An incident the network contradicts (R1-ISPA is not congested): the first task deviates, the
+ * monitor replans and escalates. The page says why, and the graph keeps every task — the ones
+ * that ran, the one that failed, those the replan dropped — with the escalation hanging off the
+ * task that caused it (issue 16: finished tasks vanished and "escalate" stood alone). */
+static void
+test_incident_escalated (void)
+{
+  RwWindow *win = open_window (TOPO);
+  JsonObject *o;
+  JsonArray *results;
+  const char *graph;
+  g_auto(GStrv) lines = NULL;
+  rw_window_run_incident (win, "R1-ISPA is congested and saturated");
+  g_assert_true (wait_for (incident_done, win, 180));
+  o = json_node_get_object (rw_window_get_incident (win));
+  g_test_message ("summary: %s", rw_window_get_incident_summary (win));
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (o, "ticket"), "status"), ==, "escalated");
+  g_assert_true (g_str_has_prefix (rw_window_get_incident_summary (win), "Escalated to a person: "));
+  g_assert_nonnull (strstr (rw_window_get_incident_summary (win), "t1"));
+  graph = rw_window_get_incident_graph (win);
+  g_assert_nonnull (graph);
+  g_test_message ("graph:\n%s", graph);
+  /* every task that has a result is in the graph */
+  results = json_object_get_array_member (o, "results");
+  g_assert_cmpuint (json_array_get_length (results), >=, 1);
+  for (guint i = 0; i < json_array_get_length (results); i++)
+    {
+      const char *id = json_object_get_string_member (json_array_get_object_element (results, i), "task_id");
+      g_autofree char *node = g_strdup_printf ("\"%s\" [label=", id);
+      g_assert_nonnull (strstr (graph, node));
+    }
+  /* every escalation has an edge into it */
+  lines = g_strsplit (graph, "\n", -1);
+  for (guint i = 0; lines[i]; i++)
+    if (strstr (lines[i], "[label=\"escalate-") && strstr (lines[i], " · escalate\\n"))
+      {
+        g_autofree char *id = g_strndup (strchr (lines[i], '"') + 1, strchr (strchr (lines[i], '"') + 1, '"') - strchr (lines[i], '"') - 1);
+        g_autofree char *into = g_strdup_printf ("-> \"%s\"", id);
+        g_assert_nonnull (strstr (graph, into));
+      }
+  g_assert_nonnull (strstr (graph, "\"t1\" -> \"escalate-t1\""));
+  wait_for_incident_view (win);
+  rw_window_show_page (win, "incident");
+  screenshot (win, "incident-escalated");
+  close_window (win);
+}
+
 static void
 test_incident_llm_unreachable (void)
 {
@@ -1702,6 +1749,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/fibre-cut-modified", test_fibre_cut_modified);
   g_test_add_func ("/gui/incident", test_incident);
   g_test_add_func ("/gui/incident-llm-unreachable", test_incident_llm_unreachable);
+  g_test_add_func ("/gui/incident-escalated", test_incident_escalated);
   g_test_add_func ("/gui/flagship-dark", test_flagship_dark);
   g_test_add_func ("/gui/fits-screens", test_fits_screens);
   g_test_add_func ("/gui/approval-modify-asks-again", test_approval_modify_asks_again);

@@ -1208,6 +1208,7 @@ typedef struct {
   GMainContext *context;           /* the GUI thread's */
   GCancellable *cancellable;
   JsonArray *results;              /* {"task_id", "status"} so far, every plan version */
+  GPtrArray *seen;                 /* RwTask: every task of every plan version, first seen first */
 } IncidentJob;
 
 static void
@@ -1221,6 +1222,7 @@ incident_job_free (IncidentJob *j)
   g_main_context_unref (j->context);
   g_object_unref (j->cancellable);
   json_array_unref (j->results);
+  g_ptr_array_unref (j->seen);
   g_free (j);
 }
 
@@ -1230,6 +1232,8 @@ typedef struct {
   JsonNode *doc;
   char *origin;      /* rulebook, llm, fallback; NULL without a valid plan */
   char *rejection;   /* why the first plan was refused, if one was */
+  char *reason;      /* why the ticket went to a person (or stays open), NULL when resolved */
+  JsonNode *seen;    /* every task of every plan version (see build_tasks) */
 } IncidentOutcome;
 
 static void
@@ -1238,6 +1242,8 @@ incident_outcome_free (IncidentOutcome *o)
   json_node_unref (o->doc);
   g_free (o->origin);
   g_free (o->rejection);
+  g_free (o->reason);
+  g_clear_pointer (&o->seen, json_node_unref);
   g_free (o);
 }
 
@@ -1303,32 +1309,15 @@ incident_progress_show (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Worker thread: after each task result (@r) and each accepted plan version (@r NULL). */
+/* Tasks (RwTask) as plan_dot reads them: [{"task_id", "type", "target", "assigned_to",
+ * "dependencies"}]. */
 static void
-incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
+build_tasks (JsonBuilder *b, const GPtrArray *tasks)
 {
-  IncidentJob *j = data;
-  IncidentProgress *pr;
-  g_autoptr(JsonBuilder) b = NULL;
-  if (g_cancellable_is_cancelled (j->cancellable))
-    return;
-  if (r)
-    {
-      JsonObject *o = json_object_new ();
-      json_object_set_string_member (o, "task_id", r->task_id);
-      json_object_set_string_member (o, "status", r->status);
-      json_array_add_object_element (j->results, o);
-    }
-  /* built afresh, sharing no node with the run: json-glib's reference counts are not atomic */
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "plan");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "tasks");
   json_builder_begin_array (b);
-  for (guint i = 0; i < plan->tasks->len; i++)
+  for (guint i = 0; i < tasks->len; i++)
     {
-      const RwTask *t = plan->tasks->pdata[i];
+      const RwTask *t = tasks->pdata[i];
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "task_id");
       json_builder_add_string_value (b, t->task_id);
@@ -1346,7 +1335,45 @@ incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+}
+
+/* Worker thread: after each task result (@r) and each accepted plan version (@r NULL). */
+static void
+incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
+{
+  IncidentJob *j = data;
+  IncidentProgress *pr;
+  g_autoptr(JsonBuilder) b = NULL;
+  if (g_cancellable_is_cancelled (j->cancellable))
+    return;
+  if (r)
+    {
+      JsonObject *o = json_object_new ();
+      json_object_set_string_member (o, "task_id", r->task_id);
+      json_object_set_string_member (o, "status", r->status);
+      json_array_add_object_element (j->results, o);
+    }
+  /* every task seen so far: a replan drops the failed task and those after it, which the
+   * graph keeps showing */
+  for (guint i = 0; i < plan->tasks->len; i++)
+    {
+      const RwTask *t = plan->tasks->pdata[i];
+      gboolean known = FALSE;
+      for (guint k = 0; k < j->seen->len && !known; k++)
+        known = g_strcmp0 (((RwTask *) j->seen->pdata[k])->task_id, t->task_id) == 0;
+      if (!known)
+        g_ptr_array_add (j->seen, rw_task_copy (t));
+    }
+  /* built afresh, sharing no node with the run: json-glib's reference counts are not atomic */
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "plan");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "tasks");
+  build_tasks (b, plan->tasks);
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "seen");
+  build_tasks (b, j->seen);
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
   for (guint i = 0; i < json_array_get_length (j->results); i++)
@@ -1442,6 +1469,12 @@ incident_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
     }
   out = g_new0 (IncidentOutcome, 1);
   out->doc = rw_incident_result_to_json (r);
+  out->reason = g_strdup (r->ticket_reason);
+  {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    build_tasks (b, j->seen);
+    out->seen = json_builder_get_root (b);
+  }
   if (r->report)
     {
       out->origin = g_strdup (r->report->plan->origin);
@@ -1453,49 +1486,110 @@ incident_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
   g_task_return_pointer (task, out, (GDestroyNotify) incident_outcome_free);
 }
 
+static const char *
+result_status (JsonArray *results, const char *id)
+{
+  const char *status = NULL;
+  for (guint k = 0; results && k < json_array_get_length (results); k++)
+    {
+      JsonObject *r = json_array_get_object_element (results, k);
+      if (g_strcmp0 (json_object_get_string_member_with_default (r, "task_id", ""), id) == 0)
+        status = json_object_get_string_member_with_default (r, "status", NULL);
+    }
+  return status;
+}
+
+/* A task that ended badly: its failure makes the monitor replan. */
+static gboolean
+status_failed (const char *status)
+{
+  static const char *const bad[] = { "failed", "timeout", "refused", "deviation", NULL };
+  return status && g_strv_contains (bad, status);
+}
+
+static gboolean
+task_in (JsonArray *tasks, const char *id)
+{
+  for (guint i = 0; tasks && i < json_array_get_length (tasks); i++)
+    if (g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (tasks, i), "task_id", ""), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+task_node_dot (GString *dot, JsonObject *t, const char *status, gboolean dropped)
+{
+  const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
+  const char *fill, *style = "rounded,filled";
+  JsonArray *deps = json_object_get_array_member (t, "dependencies");
+  g_autofree char *eid = g_strescape (id, NULL);
+  g_autofree char *etype = g_strescape (json_object_get_string_member_with_default (t, "type", ""), NULL);
+  g_autofree char *etarget = g_strescape (json_object_get_string_member_with_default (t, "target", ""), NULL);
+  g_autofree char *eagent = g_strescape (json_object_get_string_member_with_default (t, "assigned_to", ""), NULL);
+  if (status == NULL)
+    fill = dropped ? "#deddda" : "#ffffff", style = "rounded,filled,dashed";
+  else if (g_str_equal (status, "done"))
+    fill = "#c8e6c9";
+  else if (g_str_equal (status, "failed") || g_str_equal (status, "timeout") || g_str_equal (status, "refused"))
+    fill = "#f6c1c1";
+  else if (g_str_equal (status, "skipped"))
+    fill = "#deddda";
+  else
+    fill = "#fff3c4";
+  /* a task that never ran and that the replan took out says so */
+  g_string_append_printf (dot, "  \"%s\" [label=\"%s · %s\\n%s\\n%s · %s\", fillcolor=\"%s\", style=\"%s\"];\n", eid, eid, etype,
+                          etarget, eagent, status ? status : dropped ? "dropped" : "pending", fill, style);
+  for (guint k = 0; deps && k < json_array_get_length (deps); k++)
+    {
+      g_autofree char *dep = g_strescape (json_array_get_string_element (deps, k), NULL);
+      g_string_append_printf (dot, "  \"%s\" -> \"%s\";\n", dep, eid);
+    }
+}
+
 /* The plan as a DAG, each task coloured by how it ended; a task with no result yet is white
- * with a dashed border (the legend under the picture says so). */
+ * with a dashed border (the legend under the picture says so). @doc holds "plan", "results"
+ * and, optionally, "seen" (the tasks of every plan version): a replan drops the task that
+ * failed and those after it, and they stay in the graph, the dropped ones grey. An escalation
+ * the replan added hangs off the task whose failure caused it. */
 static char *
 plan_dot (JsonObject *doc)
 {
   JsonObject *plan = json_object_get_null_member (doc, "plan") ? NULL : json_object_get_object_member (doc, "plan");
   JsonArray *tasks = plan ? json_object_get_array_member (plan, "tasks") : NULL;
   JsonArray *results = json_object_get_array_member (doc, "results");
+  JsonArray *seen = json_object_has_member (doc, "seen") ? json_object_get_array_member (doc, "seen") : NULL;
   GString *dot = g_string_new ("digraph plan {\n  rankdir=TB; bgcolor=\"transparent\";\n"
                                "  node [shape=box, style=\"rounded,filled\", fontname=\"DejaVu Sans\", fontsize=11];\n");
+  for (guint i = 0; seen && i < json_array_get_length (seen); i++)
+    {
+      JsonObject *t = json_array_get_object_element (seen, i);
+      const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
+      if (!task_in (tasks, id))
+        task_node_dot (dot, t, result_status (results, id), TRUE);
+    }
   for (guint i = 0; tasks && i < json_array_get_length (tasks); i++)
     {
       JsonObject *t = json_array_get_object_element (tasks, i);
       const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
-      const char *status = NULL;
-      const char *fill;
       JsonArray *deps = json_object_get_array_member (t, "dependencies");
-      g_autofree char *eid = g_strescape (id, NULL);
-      g_autofree char *etype = g_strescape (json_object_get_string_member_with_default (t, "type", ""), NULL);
-      g_autofree char *etarget = g_strescape (json_object_get_string_member_with_default (t, "target", ""), NULL);
-      g_autofree char *eagent = g_strescape (json_object_get_string_member_with_default (t, "assigned_to", ""), NULL);
-      for (guint k = 0; results && k < json_array_get_length (results); k++)
+      task_node_dot (dot, t, result_status (results, id), FALSE);
+      if (g_strcmp0 (json_object_get_string_member_with_default (t, "type", ""), "escalate") == 0
+          && (deps == NULL || json_array_get_length (deps) == 0))
         {
-          JsonObject *r = json_array_get_object_element (results, k);
-          if (g_strcmp0 (json_object_get_string_member_with_default (r, "task_id", ""), id) == 0)
-            status = json_object_get_string_member_with_default (r, "status", NULL);
-        }
-      if (status == NULL)
-        fill = "#ffffff";
-      else if (g_str_equal (status, "done"))
-        fill = "#c8e6c9";
-      else if (g_str_equal (status, "failed") || g_str_equal (status, "timeout") || g_str_equal (status, "refused"))
-        fill = "#f6c1c1";
-      else if (g_str_equal (status, "skipped"))
-        fill = "#deddda";
-      else
-        fill = "#fff3c4";
-      g_string_append_printf (dot, "  \"%s\" [label=\"%s · %s\\n%s\\n%s · %s\", fillcolor=\"%s\"%s];\n", eid, eid, etype, etarget,
-                              eagent, status ? status : "pending", fill, status ? "" : ", style=\"rounded,filled,dashed\"");
-      for (guint k = 0; deps && k < json_array_get_length (deps); k++)
-        {
-          g_autofree char *dep = g_strescape (json_array_get_string_element (deps, k), NULL);
-          g_string_append_printf (dot, "  \"%s\" -> \"%s\";\n", dep, eid);
+          /* the rulebook names it escalate-<task>; else every failed task the replan dropped */
+          g_autofree char *eid = g_strescape (id, NULL);
+          const char *cause = g_str_has_prefix (id, "escalate-") ? id + strlen ("escalate-") : NULL;
+          for (guint k = 0; seen && k < json_array_get_length (seen); k++)
+            {
+              const char *other = json_object_get_string_member_with_default (json_array_get_object_element (seen, k), "task_id", "");
+              gboolean from = cause ? g_str_equal (other, cause)
+                                    : status_failed (result_status (results, other)) && !task_in (tasks, other);
+              if (from)
+                {
+                  g_autofree char *eo = g_strescape (other, NULL);
+                  g_string_append_printf (dot, "  \"%s\" -> \"%s\" [style=dashed, color=\"#c01c28\"];\n", eo, eid);
+                }
+            }
         }
     }
   g_string_append (dot, "}\n");
@@ -1541,6 +1635,14 @@ incident_done (GObject *source, GAsyncResult *result, gpointer data)
       JsonArray *ents = json_object_get_array_member (o, "entities");
       JsonObject *ticket = json_object_get_object_member (o, "ticket");
       GString *text = g_string_new (NULL);
+      const char *status = json_object_get_string_member_with_default (ticket, "status", "");
+      g_autoptr(JsonObject) view = json_object_new ();
+      if (out->reason && g_str_equal (status, "escalated"))
+        /* Translators: why the incident went to a person, in the planner's words (untranslated) */
+        g_string_append_printf (text, _("Escalated to a person: %s\n"), out->reason);
+      else if (out->reason && g_str_equal (status, "open"))
+        /* Translators: what the plan needs to know, in the planner's words (untranslated) */
+        g_string_append_printf (text, _("Waiting for an answer: %s\n"), out->reason);
       g_string_append_printf (text, _("Runbook: %s (score %.2f)\n"), json_object_get_string_member_with_default (book, "title", ""),
                               json_object_get_double_member_with_default (book, "score", 0));
       g_string_append (text, _("Candidates:"));
@@ -1571,7 +1673,12 @@ incident_done (GObject *source, GAsyncResult *result, gpointer data)
       gtk_widget_set_visible (GTK_WIDGET (win->incident_legend), TRUE);
       /* the view is the final one once it is back (live renders still in flight are dropped) */
       g_hash_table_remove (win->views, "incident");
-      rw_window_render_view (win, "incident", plan_dot (o), "dot", win->incident_picture, &win->incident_generation);
+      json_object_set_member (view, "plan", json_node_copy (json_object_get_member (o, "plan")));
+      json_object_set_member (view, "results", json_node_copy (json_object_get_member (o, "results")));
+      json_object_set_member (view, "seen", json_node_ref (out->seen));
+      g_free (win->incident_dot);
+      win->incident_dot = plan_dot (view);
+      rw_window_render_view (win, "incident", g_strdup (win->incident_dot), "dot", win->incident_picture, &win->incident_generation);
       g_object_set_data_full (G_OBJECT (win), "incident", json_node_ref (out->doc), (GDestroyNotify) json_node_unref);
       incident_outcome_free (out);
     }
@@ -1608,9 +1715,11 @@ rw_window_run_incident (RwWindow *win, const char *text)
   j->context = g_main_context_ref_thread_default ();
   j->cancellable = g_object_ref (win->cancellable);
   j->results = json_array_new ();
+  j->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_task_free);
   win->incident_running = TRUE;
   win->incident_updates = 0;
   g_object_set_data (G_OBJECT (win), "incident", NULL);
+  g_clear_pointer (&win->incident_dot, g_free);
   /* the last run's plan must not pass for this one's */
   g_hash_table_remove (win->views, "incident");
   win->incident_generation++;
@@ -1633,6 +1742,12 @@ const char *
 rw_window_get_incident_summary (RwWindow *win)
 {
   return gtk_label_get_text (win->incident_summary);
+}
+
+const char *
+rw_window_get_incident_graph (RwWindow *win)
+{
+  return win->incident_dot;
 }
 
 JsonNode *

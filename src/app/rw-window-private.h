@@ -73,6 +73,7 @@ struct _RwWindow {
   gboolean paths_stale, hyp_stale;  /* a run moved on while the page was hidden: draw it when shown */
   gboolean incident_running;
   guint incident_updates;         /* live plan views shown during the last incident run */
+  char *incident_dot;             /* the last incident's final plan graph (DOT) */
   GHashTable *views;             /* name -> GdkPaintable */
   GCancellable *cancellable;
   gboolean updating_mode;

@@ -1335,6 +1335,7 @@ rw_window_finalize (GObject *object)
   g_strfreev (win->whatif_changes);
   g_free (win->inspected);
   g_free (win->last_toast);
+  g_free (win->incident_dot);
   g_free (win->scenario_path);
   g_free (win->db_path);
   g_clear_object (&win->cancellable);

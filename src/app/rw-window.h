@@ -65,6 +65,8 @@ JsonNode *rw_window_get_incident (RwWindow *win);
 /* Live plan updates shown during the last incident run, and the Incident page's summary — for tests. */
 guint rw_window_get_incident_updates (RwWindow *win);
 const char *rw_window_get_incident_summary (RwWindow *win);
+/* The last incident's final plan graph, in DOT (NULL before one finished). */
+const char *rw_window_get_incident_graph (RwWindow *win);
 /* The newest toast's text (NULL before any) — for tests. */
 const char *rw_window_get_last_toast (RwWindow *win);
 /* The Paths page's summary and the What If page's change entry — for tests. */
