@@ -1596,6 +1596,71 @@ test_inject_after_finish (void)
 }
 
 /* The Keyboard Shortcuts window shows a key for every entry, and it is the key of the action. */
+/* The mean lightness (0 black … 1 white) of a view's opaque pixels. */
+static double
+view_lightness (RwWindow *win, const char *name)
+{
+  GdkTexture *t = GDK_TEXTURE (rw_window_get_view (win, name));
+  int w = gdk_texture_get_width (t), h = gdk_texture_get_height (t);
+  g_autofree guchar *px = g_malloc ((gsize) w * h * 4);
+  double sum = 0;
+  gsize n = 0;
+  gdk_texture_download (t, px, (gsize) w * 4);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      const guchar *p = px + 4 * i;
+      if (p[3] < 250)
+        continue;
+      sum += (0.2126 * p[2] + 0.7152 * p[1] + 0.0722 * p[0]) / 255.0;
+      n++;
+    }
+  g_assert_cmpuint (n, >, 100);
+  return sum / n;
+}
+
+static GdkPaintable *shown_view;
+
+static gboolean
+view_redrawn (gpointer data)
+{
+  GdkPaintable *now = rw_window_get_view (data, "paths");
+  return now != NULL && now != shown_view;
+}
+
+/* Graphviz views follow the style: light in light mode, dark in dark mode, drawn again when the
+ * style changes (issue 16: they stayed white in dark mode). */
+static void
+test_views_follow_dark_style (void)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  RwWindow *win = open_window (TOPO);
+  double light, dark;
+  rw_window_show_page (win, "paths");
+  g_assert_true (wait_for (has_paths_view, win, 30));
+  light = view_lightness (win, "paths");
+  screenshot (win, "paths-light");
+  shown_view = rw_window_get_view (win, "paths");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  g_assert_true (wait_for (view_redrawn, win, 30));
+  dark = view_lightness (win, "paths");
+  g_test_message ("paths view: mean lightness %.2f light, %.2f dark", light, dark);
+  g_assert_cmpfloat (light, >, 0.6);
+  g_assert_cmpfloat (dark, <, 0.4);
+  spin (0.3);
+  screenshot (win, "paths-dark");
+  {
+    g_autofree char *path = g_strdup_printf ("%s/tests/gui-view-paths-dark.png", RW_BUILD_DIR);
+    g_assert_true (gdk_texture_save_to_png (GDK_TEXTURE (rw_window_get_view (win, "paths")), path));
+    g_test_message ("screenshot: %s", path);
+  }
+  shown_view = rw_window_get_view (win, "paths");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  g_assert_true (wait_for (view_redrawn, win, 30));
+  g_assert_cmpfloat (fabs (view_lightness (win, "paths") - light), <, 0.01);
+  shown_view = NULL;
+  close_window (win);
+}
+
 static void
 test_shortcuts_window (void)
 {
@@ -1757,6 +1822,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/new-network-clears-paths", test_new_network_clears_paths);
   g_test_add_func ("/gui/inject-after-finish", test_inject_after_finish);
   g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
+  g_test_add_func ("/gui/views-follow-dark-style", test_views_follow_dark_style);
   g_test_add_func ("/gui/open-dropped-and-command-line", test_open_dropped_and_command_line);
   return g_test_run ();
 }

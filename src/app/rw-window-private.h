@@ -75,6 +75,7 @@ struct _RwWindow {
   guint incident_updates;         /* live plan views shown during the last incident run */
   char *incident_dot;             /* the last incident's final plan graph (DOT) */
   GHashTable *views;             /* name -> GdkPaintable */
+  GHashTable *view_sources;      /* name -> what it was drawn from (rw-window.c), to draw it again */
   GCancellable *cancellable;
   gboolean updating_mode;
   guint layout_id;               /* the panes' first split, once the window has a size */

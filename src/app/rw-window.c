@@ -66,11 +66,15 @@ _rw_window_show_error (RwWindow *win, const char *heading, const char *message)
 typedef struct {
   RwWindow *win;
   char *name;
-  char *engine;
   GtkPicture *picture;
   guint *generation;
   guint expected;
 } ViewJob;
+
+typedef struct {
+  char *dot, *engine;
+  gboolean dark;
+} ViewRequest;
 
 static void
 view_job_free (ViewJob *j)
@@ -78,19 +82,121 @@ view_job_free (ViewJob *j)
   g_object_unref (j->win);
   g_object_unref (j->picture);
   g_free (j->name);
-  g_free (j->engine);
   g_free (j);
+}
+
+static void
+view_request_free (ViewRequest *r)
+{
+  g_free (r->dot);
+  g_free (r->engine);
+  g_free (r);
+}
+
+/* What a view was last drawn from, to draw it again in the other style. */
+typedef struct {
+  char *dot, *engine;
+  GtkPicture *picture;
+  guint *generation;
+} ViewSource;
+
+static void
+view_source_free (ViewSource *v)
+{
+  g_free (v->dot);
+  g_free (v->engine);
+  g_object_unref (v->picture);
+  g_free (v);
+}
+
+static void
+rgb_to_hsl (double r, double g, double b, double *h, double *s, double *l)
+{
+  double max = MAX (r, MAX (g, b)), min = MIN (r, MIN (g, b)), d = max - min;
+  *l = (max + min) / 2;
+  *h = *s = 0;
+  if (d <= 1e-9)
+    return;
+  *s = *l > 0.5 ? d / (2 - max - min) : d / (max + min);
+  if (max == r)
+    *h = (g - b) / d + (g < b ? 6 : 0);
+  else if (max == g)
+    *h = (b - r) / d + 2;
+  else
+    *h = (r - g) / d + 4;
+  *h /= 6;
+}
+
+static double
+hue_to_rgb (double p, double q, double t)
+{
+  t = t < 0 ? t + 1 : t > 1 ? t - 1 : t;
+  if (t < 1.0 / 6)
+    return p + (q - p) * 6 * t;
+  if (t < 0.5)
+    return q;
+  if (t < 2.0 / 3)
+    return p + (q - p) * (2.0 / 3 - t) * 6;
+  return p;
+}
+
+static void
+hsl_to_rgb (double h, double s, double l, double *r, double *g, double *b)
+{
+  double q = l < 0.5 ? l * (1 + s) : l + s - l * s, p = 2 * l - q;
+  if (s <= 1e-9)
+    {
+      *r = *g = *b = l;
+      return;
+    }
+  *r = hue_to_rgb (p, q, h + 1.0 / 3);
+  *g = hue_to_rgb (p, q, h);
+  *b = hue_to_rgb (p, q, h - 1.0 / 3);
+}
+
+/* The dark palette of a view: every colour keeps its hue and saturation and takes the opposite
+ * lightness, so white fills become the dark background's grey, black text becomes light, a pale
+ * green "done" a dark green, and red, orange and blue stay themselves. Graphviz draws with the
+ * views' light colours; the pixels are turned here, on the worker. */
+static GdkTexture *
+texture_to_dark (GdkTexture *light)
+{
+  int w = gdk_texture_get_width (light), h = gdk_texture_get_height (light);
+  gsize stride = (gsize) w * 4;
+  guchar *px = g_malloc ((gsize) h * stride);
+  g_autoptr(GBytes) bytes = NULL;
+  /* GDK_MEMORY_DEFAULT: B, G, R, A in memory, premultiplied */
+  gdk_texture_download (light, px, stride);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      guchar *p = px + 4 * i;
+      double a = p[3] / 255.0, r, g, b, hh, ss, ll;
+      if (p[3] == 0)
+        continue;
+      r = p[2] / 255.0 / a, g = p[1] / 255.0 / a, b = p[0] / 255.0 / a;
+      rgb_to_hsl (MIN (r, 1), MIN (g, 1), MIN (b, 1), &hh, &ss, &ll);
+      hsl_to_rgb (hh, ss, 0.93 - 0.80 * ll, &r, &g, &b);
+      p[2] = (guchar) CLAMP (r * a * 255 + 0.5, 0, 255);
+      p[1] = (guchar) CLAMP (g * a * 255 + 0.5, 0, 255);
+      p[0] = (guchar) CLAMP (b * a * 255 + 0.5, 0, 255);
+    }
+  bytes = g_bytes_new_take (px, (gsize) h * stride);
+  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, stride);
 }
 
 static void
 render_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
+  ViewRequest *req = data;
   GError *error = NULL;
-  GBytes *png = rw_render_dot (data, g_object_get_data (G_OBJECT (task), "engine"), "png", &error);
-  if (png == NULL)
+  g_autoptr(GBytes) png = rw_render_dot (req->dot, req->engine, "png", &error);
+  g_autoptr(GdkTexture) texture = png ? gdk_texture_new_from_bytes (png, &error) : NULL;
+  if (texture == NULL)
     g_task_return_error (task, error);
+  else if (req->dark)
+    g_task_return_pointer (task, texture_to_dark (texture), g_object_unref);
   else
-    g_task_return_pointer (task, png, (GDestroyNotify) g_bytes_unref);
+    g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
 }
 
 static void
@@ -98,46 +204,72 @@ render_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ViewJob *j = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) png = g_task_propagate_pointer (G_TASK (result), &error);
-  if (png && *j->generation == j->expected && !g_cancellable_is_cancelled (j->win->cancellable))
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  if (texture && *j->generation == j->expected && !g_cancellable_is_cancelled (j->win->cancellable))
     {
-      g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (png, &error);
-      if (texture)
-        {
-          gtk_picture_set_paintable (j->picture, GDK_PAINTABLE (texture));
-          g_hash_table_insert (j->win->views, g_strdup (j->name), g_object_ref (texture));
-        }
+      gtk_picture_set_paintable (j->picture, GDK_PAINTABLE (texture));
+      g_hash_table_insert (j->win->views, g_strdup (j->name), g_object_ref (texture));
     }
   if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     rw_window_toast (j->win, error->message);
   view_job_free (j);
 }
 
-/* Takes @dot. The newest request for a picture wins. */
-void
-rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation)
+static void
+start_render (RwWindow *win, const char *name, const char *dot, const char *engine, GtkPicture *picture, guint *generation)
 {
   ViewJob *j = g_new0 (ViewJob, 1);
+  ViewRequest *req = g_new0 (ViewRequest, 1);
   g_autoptr(GTask) task = NULL;
   j->win = g_object_ref (win);
   j->name = g_strdup (name);
   j->picture = g_object_ref (picture); /* a dialog's picture may go before the view is drawn */
   j->generation = generation;
   j->expected = ++*generation;
+  req->dot = g_strdup (dot);
+  req->engine = g_strdup (engine);
+  req->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   task = g_task_new (NULL, win->cancellable, render_done, j);
-  g_object_set_data_full (G_OBJECT (task), "engine", g_strdup (engine), g_free);
-  {
-    /* the side panel is narrow: 64 dpi keeps a whole view in sight with its labels readable */
-    const char *brace = strchr (dot, '{');
-    if (brace)
-      {
-        char *scaled = g_strdup_printf ("%.*s{ dpi=64;%s", (int) (brace - dot), dot, brace + 1);
-        g_free (dot);
-        dot = scaled;
-      }
-  }
-  g_task_set_task_data (task, dot, g_free);
+  g_task_set_task_data (task, req, (GDestroyNotify) view_request_free);
   g_task_run_in_thread (task, render_thread);
+}
+
+/* Takes @dot. The newest request for a picture wins. */
+void
+rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation)
+{
+  ViewSource *v = g_new0 (ViewSource, 1);
+  /* the side panel is narrow: 64 dpi keeps a whole view in sight with its labels readable */
+  const char *brace = strchr (dot, '{');
+  if (brace)
+    {
+      char *scaled = g_strdup_printf ("%.*s{ dpi=64;%s", (int) (brace - dot), dot, brace + 1);
+      g_free (dot);
+      dot = scaled;
+    }
+  start_render (win, name, dot, engine, picture, generation);
+  v->dot = dot;
+  v->engine = g_strdup (engine);
+  v->picture = g_object_ref (picture);
+  v->generation = generation;
+  g_hash_table_insert (win->view_sources, g_strdup (name), v);
+}
+
+/* The style went dark or light: every view still on screen is drawn again in it. */
+static void
+on_dark_changed (AdwStyleManager *style, GParamSpec *pspec, RwWindow *win)
+{
+  GHashTableIter it;
+  gpointer key, value;
+  if (win->view_sources == NULL)
+    return;
+  g_hash_table_iter_init (&it, win->view_sources);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      ViewSource *v = value;
+      if (gtk_widget_get_root (GTK_WIDGET (v->picture)) != NULL && gtk_picture_get_paintable (v->picture) != NULL)
+        start_render (win, key, v->dot, v->engine, v->picture, v->generation);
+    }
 }
 
 GdkPaintable *
@@ -1312,6 +1444,7 @@ rw_window_dispose (GObject *object)
       g_object_remove_weak_pointer (G_OBJECT (win->import_warnings), (gpointer *) &win->import_warnings);
       gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&win->import_warnings)));
     }
+  g_clear_pointer (&win->view_sources, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), RW_TYPE_WINDOW);
   G_OBJECT_CLASS (rw_window_parent_class)->dispose (object);
 }
@@ -1402,6 +1535,8 @@ rw_window_init (RwWindow *win)
   win->util_history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   win->latency_history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   win->views = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  win->view_sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) view_source_free);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (on_dark_changed), win, 0);
 
   win->entities = gtk_string_list_new (NULL);
   gtk_drop_down_set_model (win->entity_dropdown, G_LIST_MODEL (win->entities));
