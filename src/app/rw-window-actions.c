@@ -49,7 +49,10 @@ on_discard_response (AdwMessageDialog *d, const char *response, Pending *p)
           return;
         }
       if (rw_document_save (p->win->doc, NULL, &error))
-        p->then (p->win, p->data);
+        {
+          _rw_window_note_recent (p->win, rw_document_get_file (p->win->doc));
+          p->then (p->win, p->data);
+        }
       else
         rw_window_toast (p->win, error->message);
     }
@@ -208,8 +211,12 @@ on_save_response (GtkNativeDialog *dialog, int response, RwWindow *win)
       g_autoptr(GError) error = NULL;
       if (!rw_document_save (win->doc, file, &error))
         rw_window_toast (win, error->message);
-      else if (after && after->then)
-        after->then (win, after->data);
+      else
+        {
+          _rw_window_note_recent (win, file);
+          if (after && after->then)
+            after->then (win, after->data);
+        }
     }
   g_object_unref (dialog);
 }
@@ -473,6 +480,8 @@ action_save (GtkWidget *w, const char *name, GVariant *param)
     save_as (win, NULL);
   else if (!rw_document_save (win->doc, NULL, &error))
     rw_window_toast (win, error->message);
+  else
+    _rw_window_note_recent (win, rw_document_get_file (win->doc));
 }
 
 static void
@@ -1156,6 +1165,8 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_install_action (wc, "win.export-clab-to", "s", action_export_clab_to);
   gtk_widget_class_install_action (wc, "win.show-folder", "s", action_show_folder);
   gtk_widget_class_install_action (wc, "win.save", NULL, action_save);
+  /* Open Recent's "No Recent Networks": an action that is never enabled */
+  gtk_widget_class_install_action (wc, "win.no-recent", NULL, NULL);
   gtk_widget_class_install_action (wc, "win.save-as", NULL, action_save_as);
   gtk_widget_class_install_action (wc, "win.undo", NULL, action_undo);
   gtk_widget_class_install_action (wc, "win.redo", NULL, action_redo);

@@ -14,6 +14,7 @@ struct _RwWindow {
   GtkDropDown *mode_dropdown;
   GtkButton *play_button;
   GtkLabel *status_label;
+  GMenu *recent_section;          /* Open Recent in the primary menu */
   GtkAdjustment *speed_adjustment;
   RwCanvas *canvas;
   AdwViewStack *side_stack;
@@ -88,6 +89,7 @@ void rw_window_update_actions (RwWindow *win);
 void rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what);
 void rw_window_toast (RwWindow *win, const char *message);
 void _rw_window_add_toast (RwWindow *win, AdwToast *toast, const char *text);
+void _rw_window_note_recent (RwWindow *win, GFile *file);
 void _rw_window_setup_drop (RwWindow *win);
 
 /* rw-window.c */

@@ -1179,11 +1179,65 @@ rw_window_open_file (RwWindow *win, GFile *file, GError **error)
   rw_window_set_document (win, doc);
   if (g_file_peek_path (file))
     g_settings_set_string (win->settings, "last-topology", g_file_peek_path (file));
+  _rw_window_note_recent (win, file);
   /* the network a run works on is the document's: a live session follows the new file */
   if (win->scenario_path == NULL)
     rw_window_start_live_session (win);
   announce_import (win);
   return TRUE;
+}
+
+/* ---- recent files ---- */
+
+/* A file opened or saved goes to the recent files, as in every GNOME app; Open Recent lists it. */
+void
+_rw_window_note_recent (RwWindow *win, GFile *file)
+{
+  g_autofree char *uri = file && g_file_is_native (file) ? g_file_get_uri (file) : NULL;
+  if (uri)
+    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+static int
+recent_newest_first (gconstpointer a, gconstpointer b)
+{
+  GDateTime *ta = gtk_recent_info_get_modified (*(GtkRecentInfo **) a), *tb = gtk_recent_info_get_modified (*(GtkRecentInfo **) b);
+  return -g_date_time_compare (ta, tb);
+}
+
+#define RECENT_MAX 8
+
+/* Open Recent: the files this application opened or saved that still exist, newest first. */
+static void
+update_recent_menu (GtkRecentManager *manager, RwWindow *win)
+{
+  GList *items = gtk_recent_manager_get_items (manager);
+  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+  const char *app = g_get_application_name () ? g_get_application_name () : g_get_prgname ();
+  for (GList *l = items; l; l = l->next)
+    if (app && gtk_recent_info_has_application (l->data, app) && gtk_recent_info_is_local (l->data) && gtk_recent_info_exists (l->data))
+      g_ptr_array_add (mine, l->data);
+  g_ptr_array_sort (mine, recent_newest_first);
+  g_menu_remove_all (win->recent_section);
+  for (guint i = 0; i < mine->len && i < RECENT_MAX; i++)
+    {
+      g_autofree char *path = g_filename_from_uri (gtk_recent_info_get_uri (mine->pdata[i]), NULL, NULL);
+      g_autoptr(GMenuItem) item = NULL;
+      if (path == NULL)
+        continue;
+      item = g_menu_item_new (gtk_recent_info_get_display_name (mine->pdata[i]), NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-path", g_variant_new_string (path));
+      g_menu_append_item (win->recent_section, item);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (win->recent_section)) == 0)
+    g_menu_append (win->recent_section, _("No Recent Networks"), "win.no-recent");
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+GMenuModel *
+rw_window_get_recent_menu (RwWindow *win)
+{
+  return G_MENU_MODEL (win->recent_section);
 }
 
 const char *
@@ -1206,6 +1260,12 @@ rw_window_get_canvas (RwWindow *win)
 
 /* ---- timeline ---- */
 
+static char *
+kind_item_label (GtkStringObject *item)
+{
+  return g_strdup (rw_timeline_kind_label (gtk_string_object_get_string (item)));
+}
+
 static gboolean
 timeline_match (gpointer item, gpointer data)
 {
@@ -1220,7 +1280,8 @@ timeline_match (gpointer item, gpointer data)
     {
       g_autofree char *hay = g_utf8_casefold (rw_timeline_item_get_summary (t), -1);
       g_autofree char *needle = g_utf8_casefold (search, -1);
-      if (strstr (hay, needle) == NULL && strstr (rw_timeline_item_get_kind (t), needle) == NULL)
+      g_autofree char *kind = g_utf8_casefold (rw_timeline_kind_label (rw_timeline_item_get_kind (t)), -1);
+      if (strstr (hay, needle) == NULL && strstr (rw_timeline_item_get_kind (t), needle) == NULL && strstr (kind, needle) == NULL)
         return FALSE;
     }
   return TRUE;
@@ -1304,7 +1365,7 @@ on_row_bind (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
   g_autofree char *css = g_strdup_printf ("kind-%s", k);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), rw_timeline_kind_icon (k));
   gtk_label_set_text (GTK_LABEL (tick), time);
-  gtk_label_set_text (GTK_LABEL (kind), k);
+  gtk_label_set_text (GTK_LABEL (kind), rw_timeline_kind_label (k));
   gtk_widget_set_css_classes (kind, (const char *[]) { "kind", css, NULL });
   gtk_label_set_text (GTK_LABEL (summary), rw_timeline_item_get_summary (item));
   gtk_widget_set_tooltip_text (summary, rw_timeline_item_get_summary (item));
@@ -1490,7 +1551,7 @@ rw_window_class_init (RwWindowClass *klass)
   g_type_ensure (RW_TYPE_SPARKLINE);
   gtk_widget_class_set_template_from_resource (wc, "/io/github/routewise/Routewise/rw-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (wc, RwWindow, name)
-  BIND (toasts); BIND (window_title); BIND (mode_dropdown); BIND (play_button); BIND (status_label);
+  BIND (toasts); BIND (window_title); BIND (mode_dropdown); BIND (play_button); BIND (status_label); BIND (recent_section);
   BIND (speed_adjustment); BIND (canvas); BIND (side_stack); BIND (entity_dropdown); BIND (entity_summary);
   BIND (sparkline_box); BIND (util_sparkline); BIND (latency_sparkline); BIND (entity_text); BIND (entity_error);
   BIND (demand_dropdown); BIND (paths_summary); BIND (paths_picture); BIND (change_entry); BIND (whatif_summary);
@@ -1536,6 +1597,9 @@ rw_window_init (RwWindow *win)
   win->latency_history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   win->views = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   win->view_sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) view_source_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.no-recent", FALSE);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (update_recent_menu), win, 0);
+  update_recent_menu (gtk_recent_manager_get_default (), win);
   g_signal_connect_object (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (on_dark_changed), win, 0);
 
   win->entities = gtk_string_list_new (NULL);
@@ -1563,6 +1627,9 @@ rw_window_init (RwWindow *win)
   g_object_unref (factory);
   win->kinds = gtk_string_list_new ((const char *[]) { _("All kinds"), NULL });
   gtk_drop_down_set_model (win->kind_dropdown, G_LIST_MODEL (win->kinds));
+  /* the model keeps the recorded kinds (the filter compares them); the list shows them translated */
+  gtk_drop_down_set_expression (win->kind_dropdown,
+                                gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL, G_CALLBACK (kind_item_label), NULL, NULL));
   g_signal_connect (win->kind_dropdown, "notify::selected", G_CALLBACK (on_kind_selected), win);
   g_signal_connect (win->timeline_search, "search-changed", G_CALLBACK (on_search_changed), win);
 

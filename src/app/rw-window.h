@@ -65,6 +65,8 @@ JsonNode *rw_window_get_incident (RwWindow *win);
 /* Live plan updates shown during the last incident run, and the Incident page's summary — for tests. */
 guint rw_window_get_incident_updates (RwWindow *win);
 const char *rw_window_get_incident_summary (RwWindow *win);
+/* Open Recent's items ("win.open-path" with the file's path), newest first — for tests. */
+GMenuModel *rw_window_get_recent_menu (RwWindow *win);
 /* The last incident's final plan graph, in DOT (NULL before one finished). */
 const char *rw_window_get_incident_graph (RwWindow *win);
 /* The newest toast's text (NULL before any) — for tests. */
