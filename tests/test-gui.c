@@ -1916,6 +1916,121 @@ test_recent_files (void)
   g_rmdir (dir);
 }
 
+/* The CSV's lines (CRLF ends), without the empty tail. */
+static GStrv
+csv_lines (const char *csv)
+{
+  g_auto(GStrv) all = g_strsplit (csv, "\r\n", -1);
+  GStrvBuilder *b = g_strv_builder_new ();
+  GStrv out;
+  for (guint i = 0; all[i]; i++)
+    if (*all[i])
+      g_strv_builder_add (b, all[i]);
+  out = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  return out;
+}
+
+static GtkColumnViewColumn *
+column_titled (GtkColumnView *view, const char *title)
+{
+  GListModel *cols = gtk_column_view_get_columns (view);
+  for (guint i = 0; i < g_list_model_get_n_items (cols); i++)
+    {
+      g_autoptr(GtkColumnViewColumn) c = g_list_model_get_item (cols, i);
+      if (g_strcmp0 (gtk_column_view_column_get_title (c), title) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+/* The link and session tables: one row per link and per session of the network on the canvas,
+ * sorted by a column, filtered by the search text, exported as CSV as shown (issue 16). */
+static void
+test_tables (void)
+{
+  RwWindow *win = open_window_sized (TOPO, 1366, 768);
+  const RwTopology *t = rw_document_get_topology (rw_window_get_document (win));
+  RwLinkTable *links;
+  RwSessionTable *sessions;
+  g_autofree char *csv = NULL, *path = g_build_filename (g_get_user_data_dir (), "links.csv", NULL);
+  g_autofree char *exported = NULL;
+  g_auto(GStrv) lines = NULL;
+  activate (win, "win.show-link-table", NULL);
+  links = rw_window_get_link_table (win);
+  g_assert_nonnull (links);
+  spin (0.5);
+  csv = rw_link_table_to_csv (links);
+  lines = csv_lines (csv);
+  g_assert_cmpuint (g_strv_length (lines), ==, t->links->len + 1);
+  g_assert_true (g_str_has_prefix (lines[0], "Link,A,B,State,"));
+  screenshot_window (gtk_widget_get_ancestor (GTK_WIDGET (links), GTK_TYPE_WINDOW), "link-table-opened");
+  /* sorted by utilisation A→B, busiest first: R1–ISP-A carries the default load (70 %) */
+  gtk_column_view_sort_by_column (rw_link_table_get_view (links), column_titled (rw_link_table_get_view (links), "Utilisation A→B"),
+                                  GTK_SORT_DESCENDING);
+  spin (0.2);
+  g_clear_pointer (&csv, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  csv = rw_link_table_to_csv (links);
+  lines = csv_lines (csv);
+  g_test_message ("busiest: %s", lines[1]);
+  g_assert_true (g_str_has_prefix (lines[1], "R1-ISPA,R1,ISP-A,up,"));
+  screenshot_window (gtk_widget_get_ancestor (GTK_WIDGET (links), GTK_TYPE_WINDOW), "link-table");
+  /* filtered: only the links of ISP-B */
+  gtk_editable_set_text (GTK_EDITABLE (rw_link_table_get_search (links)), "ISP-B");
+  spin (0.6);
+  g_clear_pointer (&csv, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  csv = rw_link_table_to_csv (links);
+  lines = csv_lines (csv);
+  g_assert_cmpuint (g_strv_length (lines), >, 2);
+  for (guint i = 1; lines[i]; i++)
+    g_assert_nonnull (strstr (lines[i], "ISP-B"));
+  /* the export writes what is shown */
+  g_assert_true (rw_link_table_export (links, path, NULL));
+  g_assert_true (g_file_get_contents (path, &exported, NULL, NULL));
+  g_assert_cmpstr (exported, ==, csv);
+  g_remove (path);
+  gtk_window_destroy (GTK_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (links), GTK_TYPE_WINDOW)));
+  spin (0.2);
+  g_assert_null (rw_window_get_link_table (win));
+
+  /* sessions: every session, the eBGP ones to the ISPs established with prefixes on both sides */
+  activate (win, "win.show-session-table", NULL);
+  sessions = rw_window_get_session_table (win);
+  g_assert_nonnull (sessions);
+  spin (0.5);
+  g_clear_pointer (&csv, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  csv = rw_session_table_to_csv (sessions);
+  lines = csv_lines (csv);
+  g_test_message ("%s\n%s", lines[0], lines[1]);
+  g_assert_cmpuint (g_strv_length (lines), ==, t->sessions->len + 1);
+  gtk_editable_set_text (GTK_EDITABLE (rw_session_table_get_search (sessions)), "ISP-A");
+  spin (0.6);
+  g_clear_pointer (&csv, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  csv = rw_session_table_to_csv (sessions);
+  lines = csv_lines (csv);
+  g_assert_cmpuint (g_strv_length (lines), >=, 2);
+  {
+    /* R1–ISP-A: eBGP, established, and R1 accepted prefixes from ISP-A */
+    gboolean seen = FALSE;
+    for (guint i = 1; lines[i]; i++)
+      if (g_str_has_prefix (lines[i], "R1,ISP-A,eBGP,established,"))
+        {
+          g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
+          seen = TRUE;
+          g_assert_cmpint (atoi (f[4]), >, 0);
+        }
+    g_assert_true (seen);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (rw_session_table_get_search (sessions)), "");
+  spin (0.6);
+  screenshot_window (gtk_widget_get_ancestor (GTK_WIDGET (sessions), GTK_TYPE_WINDOW), "session-table");
+  close_window (win);
+}
+
 static gboolean
 german_status_fits (gpointer data)
 {
@@ -2021,6 +2136,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/views-follow-dark-style", test_views_follow_dark_style);
   g_test_add_func ("/gui/open-dropped-and-command-line", test_open_dropped_and_command_line);
   g_test_add_func ("/gui/recent-files", test_recent_files);
+  g_test_add_func ("/gui/tables", test_tables);
   g_test_add_func ("/gui/german-small-screen", test_german_small_screen);
   return g_test_run ();
 }

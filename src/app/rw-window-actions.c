@@ -446,6 +446,44 @@ action_open_path (GtkWidget *w, const char *name, GVariant *param)
   maybe_discard (RW_WINDOW (w), open_path, g_variant_dup_string (param, NULL), g_free);
 }
 
+/* A table in a window of its own next to the main one; a second activation brings it forward. */
+static GtkWidget *
+table_window (RwWindow *win, GtkWidget *table, const char *title, gpointer *slot)
+{
+  GtkWidget *w = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (w), title);
+  gtk_window_set_titlebar (GTK_WINDOW (w), adw_header_bar_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (w), GTK_WINDOW (win));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (w), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (w), 1200, 560);
+  gtk_window_set_child (GTK_WINDOW (w), table);
+  *slot = table;
+  g_object_add_weak_pointer (G_OBJECT (table), slot);
+  _rw_window_refresh_tables (win);
+  gtk_window_present (GTK_WINDOW (w));
+  return w;
+}
+
+static void
+action_show_link_table (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  if (win->link_table)
+    gtk_window_present (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (win->link_table))));
+  else
+    table_window (win, rw_link_table_new (), _("Links"), (gpointer *) &win->link_table);
+}
+
+static void
+action_show_session_table (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  if (win->session_table)
+    gtk_window_present (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (win->session_table))));
+  else
+    table_window (win, rw_session_table_new (), _("BGP Sessions"), (gpointer *) &win->session_table);
+}
+
 static void
 action_export_clab (GtkWidget *w, const char *name, GVariant *param)
 {
@@ -1165,6 +1203,8 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_install_action (wc, "win.export-clab-to", "s", action_export_clab_to);
   gtk_widget_class_install_action (wc, "win.show-folder", "s", action_show_folder);
   gtk_widget_class_install_action (wc, "win.save", NULL, action_save);
+  gtk_widget_class_install_action (wc, "win.show-link-table", NULL, action_show_link_table);
+  gtk_widget_class_install_action (wc, "win.show-session-table", NULL, action_show_session_table);
   /* Open Recent's "No Recent Networks": an action that is never enabled */
   gtk_widget_class_install_action (wc, "win.no-recent", NULL, NULL);
   gtk_widget_class_install_action (wc, "win.save-as", NULL, action_save_as);

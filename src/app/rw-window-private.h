@@ -3,6 +3,8 @@
 #pragma once
 
 #include "rw-window.h"
+#include "rw-link-table.h"
+#include "rw-session-table.h"
 #include "rw-sparkline.h"
 
 struct _RwWindow {
@@ -15,6 +17,8 @@ struct _RwWindow {
   GtkButton *play_button;
   GtkLabel *status_label;
   GMenu *recent_section;          /* Open Recent in the primary menu */
+  RwLinkTable *link_table;        /* in their windows while open (weak) */
+  RwSessionTable *session_table;
   GtkAdjustment *speed_adjustment;
   RwCanvas *canvas;
   AdwViewStack *side_stack;
@@ -90,6 +94,7 @@ void rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what);
 void rw_window_toast (RwWindow *win, const char *message);
 void _rw_window_add_toast (RwWindow *win, AdwToast *toast, const char *text);
 void _rw_window_note_recent (RwWindow *win, GFile *file);
+void _rw_window_refresh_tables (RwWindow *win);
 void _rw_window_setup_drop (RwWindow *win);
 
 /* rw-window.c */

@@ -339,6 +339,18 @@ rw_window_get_status (RwWindow *win)
 
 static void refresh_paths (RwWindow *win);
 
+/* The link and session tables, when open, list the network on the canvas. */
+void
+_rw_window_refresh_tables (RwWindow *win)
+{
+  const double *observed;
+  const RwTwin *twin = shown_twin (win, &observed);
+  if (win->link_table)
+    rw_link_table_set_twin (win->link_table, twin, observed);
+  if (win->session_table)
+    rw_session_table_set_twin (win->session_table, twin);
+}
+
 static void
 refresh_canvas (RwWindow *win)
 {
@@ -346,6 +358,7 @@ refresh_canvas (RwWindow *win)
   const RwTwin *twin = shown_twin (win, &observed);
   rw_canvas_set_twin (win->canvas, twin, observed);
   update_status (win);
+  _rw_window_refresh_tables (win);
 }
 
 /* ---- inspector ---- */
@@ -1232,6 +1245,18 @@ update_recent_menu (GtkRecentManager *manager, RwWindow *win)
   if (g_menu_model_get_n_items (G_MENU_MODEL (win->recent_section)) == 0)
     g_menu_append (win->recent_section, _("No Recent Networks"), "win.no-recent");
   g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+RwLinkTable *
+rw_window_get_link_table (RwWindow *win)
+{
+  return win->link_table;
+}
+
+RwSessionTable *
+rw_window_get_session_table (RwWindow *win)
+{
+  return win->session_table;
 }
 
 GMenuModel *
