@@ -1256,9 +1256,11 @@ test_fibre_cut_modified (void)
   g_settings_reset (settings, "tick-interval-ms");
 }
 
+/* The flagship in the dark style, with a tier limit changed once the run has started. */
 static void
 test_flagship_dark (void)
 {
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
   RwWindow *win;
   g_autoptr(GError) error = NULL;
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
@@ -1266,6 +1268,9 @@ test_flagship_dark (void)
   g_assert_true (rw_window_load_scenario (win, FLAGSHIP, &error));
   g_assert_no_error (error);
   g_assert_true (wait_for (has_snapshot, win, 30));
+  /* the run has started: a tier limit lowered now applies to its decisions (the default tiers
+   * make the growth fix T1 at blast radius 17 %; with Tier 1 maximum blast radius 0 it is T2) */
+  g_settings_set_double (settings, "t1-blast-radius", 0.0);
   rw_window_set_auto_answer (win, RW_ANSWER_APPROVE);
   g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (70));
   rw_runner_set_interval (rw_window_get_runner (win), 1);
@@ -1273,6 +1278,9 @@ test_flagship_dark (void)
   g_assert_true (wait_for (reached_tick, win, 600));
   /* growth on R1–ISP-A was seen and acted on by then */
   g_assert_cmpuint (count_kind (rw_window_get_timeline_all (win), "act", NULL), >=, 1);
+  g_assert_cmpuint (count_kind (rw_window_get_timeline_all (win), "guard", "tier T2"), >=, 1);
+  g_assert_cmpuint (count_kind (rw_window_get_timeline_all (win), "guard", "tier T1"), ==, 0);
+  g_settings_reset (settings, "t1-blast-radius");
   screenshot (win, "flagship-dark");
   close_window (win);
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
