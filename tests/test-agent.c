@@ -2,6 +2,7 @@
  * end on the shipped scenarios, the audit chain it leaves, and determinism.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-agent.h"
+#include "rw-guard.h"
 
 #include <glib/gstdio.h>
 #include <math.h>
@@ -338,6 +339,66 @@ test_shadow_and_graduation (void)
   g_rmdir (dir);
 }
 
+/* The first guard event of @ag's timeline at or after @from: its tier, confidence and blast radius. */
+static gboolean
+first_guard (RwAgent *ag, guint from, char **tier, double *confidence, double *blast)
+{
+  const GPtrArray *tl = rw_agent_timeline (ag);
+  for (guint i = from; i < tl->len; i++)
+    {
+      const RwTimelineEvent *e = tl->pdata[i];
+      JsonObject *o;
+      if (g_strcmp0 (e->kind, "guard") != 0)
+        continue;
+      o = json_node_get_object (e->payload);
+      *tier = g_strdup (json_object_get_string_member (o, "tier"));
+      *confidence = json_object_get_double_member (o, "confidence");
+      *blast = json_object_get_double_member (o, "blast_radius");
+      return TRUE;
+    }
+  return FALSE;
+}
+
+/* Tier limits the operator changes in the middle of a run apply at the agent's next decision
+ * (issue 16: Tier 1 maximum blast radius 0 still gave T1 at 17 % until the run restarted). The
+ * same run twice: once as it is, once with the limit lowered on the tick before its first
+ * decision. */
+static void
+test_guard_config_mid_run (void)
+{
+  g_autoptr(RwScenario) sc = load ("flagship-growth-and-cut.json");
+  g_autoptr(RwAgent) first = rw_agent_new (sc, NULL, NULL, NULL);
+  g_autoptr(RwAgent) second = rw_agent_new (sc, NULL, NULL, NULL);
+  g_autofree char *tier = NULL, *tier2 = NULL;
+  double confidence = 0, blast = 0, confidence2 = 0, blast2 = 0;
+  guint steps = 0;
+  RwGuardConfig lowered;
+
+  while (!first_guard (first, 0, &tier, &confidence, &blast))
+    {
+      g_assert_true (rw_agent_step (first, NULL));
+      steps++;
+    }
+  g_test_message ("first decision after %u ticks: %s, confidence %.2f, blast radius %.3f", steps, tier, confidence, blast);
+  g_assert_cmpstr (tier, ==, "T1");
+  g_assert_cmpfloat (blast, >, 0.0);
+
+  for (guint i = 0; i + 1 < steps; i++)
+    g_assert_true (rw_agent_step (second, NULL));
+  g_assert_false (first_guard (second, 0, &tier2, &confidence2, &blast2));
+  lowered = *rw_agent_get_guard_config (second);
+  lowered.t1_blast = 0.0;
+  rw_agent_set_guard_config (second, &lowered);
+  g_assert_cmpfloat (rw_agent_get_guard_config (second)->t1_blast, ==, 0.0);
+  g_assert_true (rw_agent_step (second, NULL));
+  g_assert_true (first_guard (second, 0, &tier2, &confidence2, &blast2));
+  /* the same candidate, judged against the new limit */
+  g_assert_cmpfloat (confidence2, ==, confidence);
+  g_assert_cmpfloat (blast2, ==, blast);
+  g_assert_cmpstr (tier2, !=, "T1");
+  g_assert_cmpstr (tier2, ==, rw_tier_to_string (rw_guard_tier (&lowered, confidence2, blast2)));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -347,6 +408,7 @@ main (int argc, char **argv)
   g_test_add_func ("/agent/loop/flagship", test_flagship_end_to_end);
   g_test_add_func ("/agent/loop/escalation", test_escalates_when_nothing_is_safe);
   g_test_add_func ("/agent/loop/deterministic", test_deterministic);
+  g_test_add_func ("/agent/loop/guard-config-mid-run", test_guard_config_mid_run);
   g_test_add_func ("/agent/shadow", test_shadow_and_graduation);
   g_test_add_func ("/agent/harness", test_harness);
   return g_test_run ();

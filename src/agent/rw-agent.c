@@ -2595,6 +2595,19 @@ rw_agent_get_mode (const RwAgent *ag)
 }
 
 void
+rw_agent_set_guard_config (RwAgent *ag, const RwGuardConfig *config)
+{
+  g_return_if_fail (config != NULL);
+  ag->cfg = *config;
+}
+
+const RwGuardConfig *
+rw_agent_get_guard_config (const RwAgent *ag)
+{
+  return &ag->cfg;
+}
+
+void
 rw_agent_set_max_ticks (RwAgent *ag, guint ticks)
 {
   ag->max_ticks = ticks;

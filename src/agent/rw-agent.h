@@ -93,6 +93,10 @@ typedef RwAnswer (*RwApproveFunc) (const RwApprovalRequest *request, char **modi
 void rw_agent_set_approver (RwAgent *agent, RwApproveFunc func, gpointer user_data);
 void rw_agent_set_mode (RwAgent *agent, RwMode mode);
 RwMode rw_agent_get_mode (const RwAgent *agent);
+/* New tier limits, rate limits and TTL from the operator; the agent's next decision uses them.
+ * Called on the stepping thread between steps, like the setters above. */
+void rw_agent_set_guard_config (RwAgent *agent, const RwGuardConfig *config);
+const RwGuardConfig *rw_agent_get_guard_config (const RwAgent *agent);
 /* Lets the run go on past the scenario's end (a live session). */
 void rw_agent_set_max_ticks (RwAgent *agent, guint ticks);
 guint rw_agent_get_max_ticks (const RwAgent *agent);

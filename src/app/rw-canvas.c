@@ -8,6 +8,7 @@
 
 #define NODE_W 92.0
 #define NODE_H 46.0
+#define NODE_W_MAX 180.0
 #define LINK_PICK 6.0
 
 struct _RwCanvas {
@@ -30,6 +31,7 @@ struct _RwCanvas {
   double pointer_x, pointer_y;
   GtkWidget *menu;           /* GtkPopoverMenu */
   double pinch_zoom;
+  GArray *label_rects;       /* graphene_rect_t: where the last draw put the link labels */
 };
 
 G_DEFINE_FINAL_TYPE (RwCanvas, rw_canvas, GTK_TYPE_WIDGET)
@@ -91,6 +93,57 @@ seg_distance (double px, double py, double ax, double ay, double bx, double by)
   return hypot (px - (ax + t * dx), py - (ay + t * dy));
 }
 
+/* A node's text: its id in bold over its label (or hostname, or role). */
+static char *
+node_markup (const RwNode *n)
+{
+  g_autofree char *id = g_markup_escape_text (n->id, -1);
+  g_autofree char *sub = g_markup_escape_text (n->label ? n->label : n->hostname ? n->hostname : rw_node_role_to_string (n->role), -1);
+  return g_strdup_printf ("<b>%s</b>\n<small>%s</small>", id, sub);
+}
+
+/* The widest line that fits in a node of width @w around text @th high: the whole box of a
+ * router, the text's corners inside the ellipse of an external node ((tw/2a)² + (th/2b)² ≤ 1). */
+static double
+node_text_width (const RwNode *n, double w, int th)
+{
+  double r;
+  if (n->kind == RW_NODE_ROUTER)
+    return w - 12;
+  r = MIN (th / (double) NODE_H, 0.95);
+  return (w - 6) * sqrt (1 - r * r);
+}
+
+/* As wide as its text needs, NODE_W at least and NODE_W_MAX at most (beyond, the text is cut
+ * with an ellipsis when drawn). */
+static void
+node_size_for (PangoLayout *layout, const RwNode *n, double *w, double *h)
+{
+  g_autofree char *markup = node_markup (n);
+  int tw, th;
+  double r;
+  pango_layout_set_width (layout, -1);
+  pango_layout_set_markup (layout, markup, -1);
+  pango_layout_get_pixel_size (layout, &tw, &th);
+  r = MIN (th / (double) NODE_H, 0.95);
+  *w = n->kind == RW_NODE_ROUTER ? tw + 12 : tw / sqrt (1 - r * r) + 6;
+  *w = CLAMP (ceil (*w), NODE_W, NODE_W_MAX);
+  *h = NODE_H;
+}
+
+const GArray *
+rw_canvas_get_label_rects (RwCanvas *c)
+{
+  return c->label_rects;
+}
+
+void
+rw_canvas_node_size (RwCanvas *c, const RwNode *n, double *w, double *h)
+{
+  g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (c), NULL);
+  node_size_for (layout, n, w, h);
+}
+
 const char *
 rw_canvas_pick (RwCanvas *c, double wx, double wy, gboolean *is_link)
 {
@@ -107,9 +160,12 @@ rw_canvas_pick (RwCanvas *c, double wx, double wy, gboolean *is_link)
   for (guint i = t->nodes->len; i > 0; i--)
     {
       const RwNode *n = t->nodes->pdata[i - 1];
-      double x, y;
+      double x, y, w, h;
       node_pos (c, n, &x, &y);
-      if (fabs (mx - x) <= NODE_W / 2 && fabs (my - y) <= NODE_H / 2)
+      if (fabs (mx - x) > NODE_W_MAX / 2 || fabs (my - y) > NODE_H / 2)
+        continue;
+      rw_canvas_node_size (c, n, &w, &h);
+      if (fabs (mx - x) <= w / 2 && fabs (my - y) <= h / 2)
         return n->id;
     }
   for (guint i = 0; i < t->links->len; i++)
@@ -145,8 +201,10 @@ rw_canvas_fit (RwCanvas *c)
   for (guint i = 0; i < t->nodes->len; i++)
     {
       const RwNode *n = t->nodes->pdata[i];
-      minx = MIN (minx, n->x - NODE_W);
-      maxx = MAX (maxx, n->x + NODE_W);
+      double nw, nh;
+      rw_canvas_node_size (c, n, &nw, &nh);
+      minx = MIN (minx, n->x - nw / 2 - NODE_W / 2);
+      maxx = MAX (maxx, n->x + nw / 2 + NODE_W / 2);
       miny = MIN (miny, n->y - NODE_H);
       maxy = MAX (maxy, n->y + NODE_H);
     }
@@ -223,6 +281,38 @@ rounded_rect (cairo_t *cr, double x, double y, double w, double h, double r)
   cairo_close_path (cr);
 }
 
+/* Whether a rectangle overlaps none of @taken (graphene_rect_t). */
+static gboolean
+rect_free (const GArray *taken, const graphene_rect_t *r)
+{
+  for (guint i = 0; i < taken->len; i++)
+    {
+      const graphene_rect_t *o = &g_array_index (taken, graphene_rect_t, i);
+      if (r->origin.x < o->origin.x + o->size.width && o->origin.x < r->origin.x + r->size.width
+          && r->origin.y < o->origin.y + o->size.height && o->origin.y < r->origin.y + r->size.height)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Where a link's label goes: its middle, or the nearest point along it that is clear of the
+ * nodes and of the labels placed before (two crossing links share their middle). */
+static void
+place_label (GArray *taken, double ax, double ay, double bx, double by, double w, double h, graphene_rect_t *out)
+{
+  static const double along[] = { 0.5, 0.4, 0.6, 0.32, 0.68, 0.25, 0.75 };
+  for (guint k = 0; k < G_N_ELEMENTS (along); k++)
+    {
+      double x = ax + along[k] * (bx - ax), y = ay + along[k] * (by - ay);
+      graphene_rect_init (out, x - w / 2, y - h / 2, w, h);
+      if (rect_free (taken, out))
+        break;
+      if (k + 1 == G_N_ELEMENTS (along))
+        graphene_rect_init (out, (ax + bx - w) / 2, (ay + by - h) / 2, w, h); /* nowhere clear: the middle */
+    }
+  g_array_append_val (taken, *out);
+}
+
 static void
 draw (RwCanvas *c, cairo_t *cr, int width, int height)
 {
@@ -232,6 +322,8 @@ draw (RwCanvas *c, cairo_t *cr, int width, int height)
   gboolean dark;
   g_autoptr(PangoLayout) layout = gtk_widget_create_pango_layout (GTK_WIDGET (c), NULL);
   GArray *path_hops = NULL;
+  g_autoptr(GArray) boxes = NULL, taken = NULL, label_rects = NULL;
+  g_autoptr(GPtrArray) labels = NULL;
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_style_context_get_color (gtk_widget_get_style_context (GTK_WIDGET (c)), &fg);
   G_GNUC_END_IGNORE_DEPRECATIONS
@@ -248,12 +340,28 @@ draw (RwCanvas *c, cairo_t *cr, int width, int height)
   cairo_translate (cr, -c->ox * c->zoom, -c->oy * c->zoom);
   cairo_scale (cr, c->zoom, c->zoom);
 
+  /* the nodes' boxes: labels keep clear of them */
+  boxes = g_array_sized_new (FALSE, FALSE, sizeof (graphene_rect_t), t->nodes->len + t->links->len);
+  for (guint i = 0; i < t->nodes->len; i++)
+    {
+      const RwNode *n = t->nodes->pdata[i];
+      double x, y, w, h;
+      graphene_rect_t r;
+      node_pos (c, n, &x, &y);
+      node_size_for (layout, n, &w, &h);
+      graphene_rect_init (&r, x - w / 2, y - h / 2, w, h);
+      g_array_append_val (boxes, r);
+    }
+  taken = g_array_copy (boxes);
+  labels = g_ptr_array_new_with_free_func (g_free);
+  label_rects = g_array_new (FALSE, FALSE, sizeof (graphene_rect_t));
+
   /* links: one line per direction, side by side, coloured by that direction's utilisation */
   for (guint i = 0; i < t->links->len; i++)
     {
       const RwLink *l = t->links->pdata[i];
       const RwNode *a = rw_topology_find_node (t, l->a), *b = rw_topology_find_node (t, l->b);
-      double ax, ay, bx, by, len, nx, ny, mx, my;
+      double ax, ay, bx, by, len, nx, ny;
       gboolean sel = is_selected (c->sel_links, l->id);
       gboolean up = live ? ((RwLink *) c->twin->topo->links->pdata[i])->up : l->up;
       double rho_max = 0;
@@ -309,8 +417,6 @@ draw (RwCanvas *c, cairo_t *cr, int width, int height)
           cairo_set_dash (cr, NULL, 0, 0);
         }
       /* label: the busier direction, or DOWN */
-      mx = (ax + bx) / 2;
-      my = (ay + by) / 2;
       {
         g_autofree char *text = NULL;
         if (!up)
@@ -319,16 +425,27 @@ draw (RwCanvas *c, cairo_t *cr, int width, int height)
           text = g_strdup_printf ("<small>%.0f %%</small>", 100 * rho_max);
         if (text)
           {
+            /* drawn once every link is: a later link must not cross it */
             int w, h;
+            graphene_rect_t r;
             pango_layout_set_markup (layout, text, -1);
             pango_layout_get_pixel_size (layout, &w, &h);
-            cairo_set_source_rgba (cr, dark ? 0.14 : 1, dark ? 0.14 : 1, dark ? 0.14 : 1, 0.85);
-            rounded_rect (cr, mx - w / 2.0 - 3, my - h / 2.0 - 1, w + 6, h + 2, 4);
-            cairo_fill (cr);
-            gdk_cairo_set_source_rgba (cr, &fg);
-            text_at (cr, layout, text, mx, my, TRUE);
+            place_label (taken, ax, ay, bx, by, w + 6, h + 2, &r);
+            g_array_append_val (label_rects, r);
+            g_ptr_array_add (labels, g_steal_pointer (&text));
           }
       }
+    }
+  g_clear_pointer (&c->label_rects, g_array_unref);
+  c->label_rects = g_array_ref (label_rects);
+  for (guint i = 0; i < labels->len; i++)
+    {
+      const graphene_rect_t *r = &g_array_index (label_rects, graphene_rect_t, i);
+      cairo_set_source_rgba (cr, dark ? 0.14 : 1, dark ? 0.14 : 1, dark ? 0.14 : 1, 0.85);
+      rounded_rect (cr, r->origin.x, r->origin.y, r->size.width, r->size.height, 4);
+      cairo_fill (cr);
+      gdk_cairo_set_source_rgba (cr, &fg);
+      text_at (cr, layout, labels->pdata[i], r->origin.x + r->size.width / 2, r->origin.y + r->size.height / 2, TRUE);
     }
 
   /* the link being drawn */
@@ -353,21 +470,21 @@ draw (RwCanvas *c, cairo_t *cr, int width, int height)
   for (guint i = 0; i < t->nodes->len; i++)
     {
       const RwNode *n = t->nodes->pdata[i];
-      double x, y;
+      const graphene_rect_t *box = &g_array_index (boxes, graphene_rect_t, i);
+      double x = box->origin.x + box->size.width / 2, y = box->origin.y + box->size.height / 2;
+      double w = box->size.width, h = box->size.height;
       gboolean sel = is_selected (c->sel_nodes, n->id);
       gboolean ours = n->kind == RW_NODE_ROUTER;
-      g_autofree char *id = g_markup_escape_text (n->id, -1);
-      g_autofree char *sub = g_markup_escape_text (n->label ? n->label : n->hostname ? n->hostname : rw_node_role_to_string (n->role), -1);
-      g_autofree char *markup = g_strdup_printf ("<b>%s</b>\n<small>%s</small>", id, sub);
-      node_pos (c, n, &x, &y);
+      g_autofree char *markup = node_markup (n);
+      int tw, th;
       cairo_new_path (cr); /* the last label left a current point; an arc would join it */
       if (ours)
-        rounded_rect (cr, x - NODE_W / 2, y - NODE_H / 2, NODE_W, NODE_H, n->role == RW_ROLE_REFLECTOR ? 18 : 8);
+        rounded_rect (cr, x - w / 2, y - h / 2, w, h, n->role == RW_ROLE_REFLECTOR ? 18 : 8);
       else
         {
           cairo_save (cr);
           cairo_translate (cr, x, y);
-          cairo_scale (cr, NODE_W / 2, NODE_H / 2);
+          cairo_scale (cr, w / 2, h / 2);
           cairo_arc (cr, 0, 0, 1, 0, 2 * G_PI);
           cairo_restore (cr);
         }
@@ -389,7 +506,17 @@ draw (RwCanvas *c, cairo_t *cr, int width, int height)
       cairo_stroke (cr);
       gdk_cairo_set_source_rgba (cr, &fg);
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      /* a text wider than the widest node is cut, so it stays inside its shape */
+      pango_layout_set_markup (layout, markup, -1);
+      pango_layout_get_pixel_size (layout, &tw, &th);
+      if (tw > node_text_width (n, w, th))
+        {
+          pango_layout_set_width (layout, (int) (node_text_width (n, w, th) * PANGO_SCALE));
+          pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+        }
       text_at (cr, layout, markup, x, y, TRUE);
+      pango_layout_set_width (layout, -1);
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_NONE);
     }
 }
 
@@ -779,6 +906,7 @@ rw_canvas_finalize (GObject *object)
   g_ptr_array_unref (c->sel_nodes);
   g_ptr_array_unref (c->sel_links);
   g_free (c->observed);
+  g_clear_pointer (&c->label_rects, g_array_unref);
   g_free (c->demand);
   g_free (c->drag_from);
   G_OBJECT_CLASS (rw_canvas_parent_class)->finalize (object);

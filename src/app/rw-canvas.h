@@ -42,6 +42,11 @@ void rw_canvas_zoom_at (RwCanvas *canvas, double factor, double wx, double wy);
 void rw_canvas_fit (RwCanvas *canvas);
 void rw_canvas_model_to_widget (RwCanvas *canvas, double mx, double my, double *wx, double *wy);
 void rw_canvas_widget_to_model (RwCanvas *canvas, double wx, double wy, double *mx, double *my);
+/* The size a node is drawn at, in model units: wide enough for its id and label inside its
+ * shape, within limits. */
+void rw_canvas_node_size (RwCanvas *canvas, const RwNode *node, double *width, double *height);
+/* Where the last draw put the link labels (graphene_rect_t, model units; NULL before it). */
+const GArray *rw_canvas_get_label_rects (RwCanvas *canvas);
 /* What is under a widget point: a node id, a link id, or NULL. */
 const char *rw_canvas_pick (RwCanvas *canvas, double wx, double wy, gboolean *is_link);
 

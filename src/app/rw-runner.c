@@ -6,12 +6,13 @@
 #include <glib/gi18n.h>
 #include <math.h>
 
-typedef enum { CMD_PLAY, CMD_PAUSE, CMD_STEP, CMD_INTERVAL, CMD_MODE, CMD_INJECT, CMD_QUIT } CmdKind;
+typedef enum { CMD_PLAY, CMD_PAUSE, CMD_STEP, CMD_INTERVAL, CMD_MODE, CMD_INJECT, CMD_GUARD, CMD_QUIT } CmdKind;
 
 typedef struct {
   CmdKind kind;
   guint value;
   RwScenarioEvent *event;
+  RwGuardConfig *guard;      /* CMD_GUARD */
 } Cmd;
 
 typedef struct {
@@ -127,7 +128,15 @@ post (RwRunner *r, guint signal, gpointer payload, GDestroyNotify free_payload)
   m->signal = signal;
   m->payload = payload;
   m->free_payload = free_payload;
-  g_main_context_invoke_full (r->context, G_PRIORITY_DEFAULT, deliver, m, message_free);
+  /* always through the context's loop: g_main_context_invoke would call deliver on this worker
+   * thread whenever the GUI thread does not hold its context at that moment (between two
+   * iterations), and the handlers are GTK code */
+  GSource *source = g_idle_source_new ();
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, deliver, m, message_free);
+  g_source_set_static_name (source, "[routewise] runner message");
+  g_source_attach (source, r->context);
+  g_source_unref (source);
 }
 
 /* ---- the worker ---- */
@@ -307,9 +316,15 @@ worker (gpointer data)
                   /* a fault ends a finished-looking quiet run only if there is time left */
                 }
               break;
+            case CMD_GUARD:
+              /* between two steps, so the next decision uses the new limits */
+              if (r->agent)
+                rw_agent_set_guard_config (r->agent, c->guard);
+              break;
             case CMD_QUIT: break;
             }
           g_clear_pointer (&c->event, rw_scenario_event_free);
+          g_free (c->guard);
           g_free (c);
           if (kind == CMD_QUIT)
             break;
@@ -415,6 +430,15 @@ rw_runner_inject (RwRunner *r, RwScenarioEvent *event)
 }
 
 void
+rw_runner_set_guard_config (RwRunner *r, const RwGuardConfig *config)
+{
+  Cmd *c = g_new0 (Cmd, 1);
+  c->kind = CMD_GUARD;
+  c->guard = g_memdup2 (config, sizeof *config);
+  g_async_queue_push (r->commands, c);
+}
+
+void
 rw_runner_answer (RwRunner *r, RwAnswer answer, const char *modified)
 {
   Answer *a = g_new0 (Answer, 1);
@@ -471,6 +495,7 @@ cmd_free (gpointer data)
 {
   Cmd *c = data;
   g_clear_pointer (&c->event, rw_scenario_event_free);
+  g_free (c->guard);
   g_free (c);
 }
 

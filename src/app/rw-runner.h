@@ -64,6 +64,9 @@ void rw_runner_set_interval (RwRunner *r, guint ms);
 void rw_runner_set_mode (RwRunner *r, RwMode mode);
 /* Takes ownership of @event; it happens at the next tick. */
 void rw_runner_inject (RwRunner *r, RwScenarioEvent *event);
+/* New tier limits (a copy is taken); the worker hands them to the agent between two ticks, so
+ * the running scenario's next decision uses them. */
+void rw_runner_set_guard_config (RwRunner *r, const RwGuardConfig *config);
 /* The operator's answer to the pending approval (@modified for RW_ANSWER_MODIFY). */
 void rw_runner_answer (RwRunner *r, RwAnswer answer, const char *modified);
 gboolean rw_runner_has_pending_approval (RwRunner *r);

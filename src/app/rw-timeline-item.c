@@ -115,6 +115,35 @@ rw_timeline_item_dup_details (RwTimelineItem *i)
 }
 
 const char *
+rw_timeline_kind_label (const char *kind)
+{
+  /* the kinds the agent and the lab record; the record keeps the English word */
+  static const struct { const char *kind, *label; } labels[] = {
+    { "fault", NC_("audit kind", "fault") },
+    { "anomaly", NC_("audit kind", "anomaly") },
+    { "hypothesis", NC_("audit kind", "hypothesis") },
+    { "decision", NC_("audit kind", "decision") },
+    { "debate", NC_("audit kind", "debate") },
+    { "verify", NC_("audit kind", "verify") },
+    { "guard", NC_("audit kind", "guard") },
+    { "approval", NC_("audit kind", "approval") },
+    { "act", NC_("audit kind", "act") },
+    { "settle", NC_("audit kind", "settle") },
+    { "rollback", NC_("audit kind", "rollback") },
+    { "learn", NC_("audit kind", "learn") },
+    { "escalate", NC_("audit kind", "escalate") },
+    { "observe", NC_("audit kind", "observe") },
+    { "run", NC_("audit kind", "run") },
+    { "drift", NC_("audit kind", "drift") },
+    { "world", NC_("audit kind", "world") },
+  };
+  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
+    if (g_strcmp0 (labels[i].kind, kind) == 0)
+      return g_dpgettext2 (GETTEXT_PACKAGE, "audit kind", labels[i].label);
+  return kind;
+}
+
+const char *
 rw_timeline_kind_icon (const char *kind)
 {
   static const struct { const char *kind, *icon; } icons[] = {

@@ -21,5 +21,7 @@ double rw_timeline_item_get_seconds (RwTimelineItem *item);
 char *rw_timeline_item_dup_details (RwTimelineItem *item);
 /* A symbolic icon name for the event kind. */
 const char *rw_timeline_kind_icon (const char *kind);
+/* A kind as the UI shows it, translated ("act" -> "Aktion"); unknown kinds as they are. */
+const char *rw_timeline_kind_label (const char *kind);
 
 G_END_DECLS

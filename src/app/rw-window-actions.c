@@ -49,7 +49,10 @@ on_discard_response (AdwMessageDialog *d, const char *response, Pending *p)
           return;
         }
       if (rw_document_save (p->win->doc, NULL, &error))
-        p->then (p->win, p->data);
+        {
+          _rw_window_note_recent (p->win, rw_document_get_file (p->win->doc));
+          p->then (p->win, p->data);
+        }
       else
         rw_window_toast (p->win, error->message);
     }
@@ -208,8 +211,12 @@ on_save_response (GtkNativeDialog *dialog, int response, RwWindow *win)
       g_autoptr(GError) error = NULL;
       if (!rw_document_save (win->doc, file, &error))
         rw_window_toast (win, error->message);
-      else if (after && after->then)
-        after->then (win, after->data);
+      else
+        {
+          _rw_window_note_recent (win, file);
+          if (after && after->then)
+            after->then (win, after->data);
+        }
     }
   g_object_unref (dialog);
 }
@@ -439,6 +446,44 @@ action_open_path (GtkWidget *w, const char *name, GVariant *param)
   maybe_discard (RW_WINDOW (w), open_path, g_variant_dup_string (param, NULL), g_free);
 }
 
+/* A table in a window of its own next to the main one; a second activation brings it forward. */
+static GtkWidget *
+table_window (RwWindow *win, GtkWidget *table, const char *title, gpointer *slot)
+{
+  GtkWidget *w = gtk_window_new ();
+  gtk_window_set_title (GTK_WINDOW (w), title);
+  gtk_window_set_titlebar (GTK_WINDOW (w), adw_header_bar_new ());
+  gtk_window_set_transient_for (GTK_WINDOW (w), GTK_WINDOW (win));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (w), TRUE);
+  gtk_window_set_default_size (GTK_WINDOW (w), 1200, 560);
+  gtk_window_set_child (GTK_WINDOW (w), table);
+  *slot = table;
+  g_object_add_weak_pointer (G_OBJECT (table), slot);
+  _rw_window_refresh_tables (win);
+  gtk_window_present (GTK_WINDOW (w));
+  return w;
+}
+
+static void
+action_show_link_table (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  if (win->link_table)
+    gtk_window_present (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (win->link_table))));
+  else
+    table_window (win, rw_link_table_new (), _("Links"), (gpointer *) &win->link_table);
+}
+
+static void
+action_show_session_table (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  if (win->session_table)
+    gtk_window_present (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (win->session_table))));
+  else
+    table_window (win, rw_session_table_new (), _("BGP Sessions"), (gpointer *) &win->session_table);
+}
+
 static void
 action_export_clab (GtkWidget *w, const char *name, GVariant *param)
 {
@@ -473,6 +518,8 @@ action_save (GtkWidget *w, const char *name, GVariant *param)
     save_as (win, NULL);
   else if (!rw_document_save (win->doc, NULL, &error))
     rw_window_toast (win, error->message);
+  else
+    _rw_window_note_recent (win, rw_document_get_file (win->doc));
 }
 
 static void
@@ -541,39 +588,140 @@ action_fit (GtkWidget *w, const char *name, GVariant *param)
   rw_canvas_fit (RW_WINDOW (w)->canvas);
 }
 
-/* Arrange: Graphviz computes the layout ("plain" output), the canvas draws it. */
-static void
-arrange_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  GError *error = NULL;
-  GBytes *plain = rw_render_dot (data, "dot", "plain", &error);
-  if (plain == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, plain, (GDestroyNotify) g_bytes_unref);
-}
+/* Arrange: Graphviz computes the layout ("plain" output), a pass keeps the straight links clear
+ * of the nodes, and the canvas draws it. */
 
+/* The rows of the arranged network, top down: the internet, transit ISPs (linked to no router
+ * of ours), our ISPs, edge, reflectors and core, the data centre. */
 static int
-tier_of (const RwNode *n)
+tier_of (const RwTopology *t, const RwNode *n)
 {
   switch (n->role)
     {
     case RW_ROLE_INTERNET: return 0;
-    case RW_ROLE_ISP: return 1;
-    case RW_ROLE_EDGE: return 2;
-    case RW_ROLE_REFLECTOR: case RW_ROLE_CORE: return 3;
-    default: return 4;
+    case RW_ROLE_ISP:
+      for (guint i = 0; i < t->links->len; i++)
+        {
+          const RwLink *l = t->links->pdata[i];
+          const char *other = g_str_equal (l->a, n->id) ? l->b : g_str_equal (l->b, n->id) ? l->a : NULL;
+          const RwNode *o = other ? rw_topology_find_node (t, other) : NULL;
+          if (o && o->kind == RW_NODE_ROUTER)
+            return 2;
+        }
+      return 1;
+    case RW_ROLE_EDGE: return 3;
+    case RW_ROLE_REFLECTOR: case RW_ROLE_CORE: return 4;
+    default: return 5;
     }
+}
+#define N_TIERS 6
+
+/* Graphviz inches to canvas units */
+#define ARRANGE_X 130.0
+#define ARRANGE_Y 100.0
+/* room between a link and a node it passes */
+#define ARRANGE_MARGIN 8.0
+
+typedef struct { double x, y, w, h; } Box;
+
+/* Whether the segment a-b passes through @b grown by @margin (Liang–Barsky clipping). */
+static gboolean
+segment_hits_box (double ax, double ay, double bx, double by, const Box *box, double margin)
+{
+  double x0 = box->x - box->w / 2 - margin, x1 = box->x + box->w / 2 + margin;
+  double y0 = box->y - box->h / 2 - margin, y1 = box->y + box->h / 2 + margin;
+  double p[4] = { -(bx - ax), bx - ax, -(by - ay), by - ay };
+  double q[4] = { ax - x0, x1 - ax, ay - y0, y1 - ay };
+  double t0 = 0, t1 = 1;
+  for (int i = 0; i < 4; i++)
+    {
+      double r;
+      if (p[i] == 0)
+        {
+          if (q[i] < 0)
+            return FALSE;
+          continue;
+        }
+      r = q[i] / p[i];
+      if (p[i] < 0)
+        t0 = MAX (t0, r);
+      else
+        t1 = MIN (t1, r);
+      if (t0 > t1)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The canvas draws a link straight from node to node, not along Graphviz's curve, so a link
+ * that Graphviz routed around a node may cross it (R3–R2 under R1, issue 16). A node in a
+ * link's way moves sideways, with the nodes beyond it in its row, until no link passes under a
+ * node; one along a row steps out of the row. Bounded: at most 200 moves. */
+static void
+clear_links (Box *boxes, guint n, const guint *ends, guint n_links)
+{
+  for (guint moves = 0; moves < 200;)
+    {
+      gboolean moved = FALSE;
+      for (guint l = 0; l < n_links && moves < 200; l++)
+        for (guint k = 0; k < n && moves < 200; k++)
+          {
+            const Box *a = &boxes[ends[2 * l]], *b = &boxes[ends[2 * l + 1]];
+            Box *in = &boxes[k];
+            double row = in->y, from = in->x, shift;
+            if (k == ends[2 * l] || k == ends[2 * l + 1] || !segment_hits_box (a->x, a->y, b->x, b->y, in, ARRANGE_MARGIN))
+              continue;
+            if (fabs (b->y - a->y) < 1)
+              {
+                in->y = a->y + in->h + 2 * ARRANGE_MARGIN;
+                moves++, moved = TRUE;
+                continue;
+              }
+            {
+              /* where the link crosses the node's top and bottom (grown by the margin) */
+              double t_top = CLAMP ((in->y - in->h / 2 - ARRANGE_MARGIN - a->y) / (b->y - a->y), 0, 1);
+              double t_bot = CLAMP ((in->y + in->h / 2 + ARRANGE_MARGIN - a->y) / (b->y - a->y), 0, 1);
+              double x_top = a->x + t_top * (b->x - a->x), x_bot = a->x + t_bot * (b->x - a->x);
+              double lo = MIN (x_top, x_bot), hi = MAX (x_top, x_bot);
+              shift = in->x >= (lo + hi) / 2 ? hi + in->w / 2 + ARRANGE_MARGIN + 1 - in->x
+                                             : lo - in->w / 2 - ARRANGE_MARGIN - 1 - in->x;
+            }
+            for (guint j = 0; j < n; j++)
+              if (fabs (boxes[j].y - row) < 1 && (shift > 0 ? boxes[j].x >= from : boxes[j].x <= from))
+                boxes[j].x += shift;
+            moves++, moved = TRUE;
+          }
+      if (!moved)
+        break;
+    }
+}
+
+typedef struct {
+  char *dot;
+  GHashTable *sizes;         /* node id -> Box (w, h in canvas units) */
+} ArrangeJob;
+
+static void
+arrange_job_free (ArrangeJob *j)
+{
+  g_free (j->dot);
+  g_hash_table_unref (j->sizes);
+  g_free (j);
 }
 
 static void
 arrange_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   RwWindow *win = data;
+  ArrangeJob *job = g_task_get_task_data (G_TASK (result));
+  const RwTopology *t = rw_document_get_topology (win->doc);
   g_autoptr(GError) error = NULL;
   g_autoptr(GBytes) plain = g_task_propagate_pointer (G_TASK (result), &error);
   g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GArray) boxes = g_array_new (FALSE, FALSE, sizeof (Box));
+  g_autoptr(GArray) ends = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) xy = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(GHashTable) index = g_hash_table_new (g_str_hash, g_str_equal);
   g_auto(GStrv) lines = NULL;
   double height = 0;
   if (plain == NULL || g_cancellable_is_cancelled (win->cancellable))
@@ -596,11 +744,31 @@ arrange_done (GObject *source, GAsyncResult *result, gpointer data)
       else if (g_strv_length (f) >= 4 && g_str_equal (f[0], "node"))
         {
           char *name = f[1][0] == '"' ? g_strndup (f[1] + 1, strlen (f[1]) - 2) : g_strdup (f[1]);
-          double x = 80 + 130 * g_ascii_strtod (f[2], NULL), y = 80 + 100 * (height - g_ascii_strtod (f[3], NULL));
+          const Box *size = g_hash_table_lookup (job->sizes, name);
+          Box b = { 80 + ARRANGE_X * g_ascii_strtod (f[2], NULL), 80 + ARRANGE_Y * (height - g_ascii_strtod (f[3], NULL)),
+                    size ? size->w : 0, size ? size->h : 0 };
           g_ptr_array_add (ids, name);
-          g_array_append_val (xy, x);
-          g_array_append_val (xy, y);
+          g_array_append_val (boxes, b);
         }
+    }
+  for (guint i = 0; i < ids->len; i++)
+    g_hash_table_insert (index, ids->pdata[i], GUINT_TO_POINTER (i + 1));
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      const RwLink *l = t->links->pdata[i];
+      guint a = GPOINTER_TO_UINT (g_hash_table_lookup (index, l->a)), b = GPOINTER_TO_UINT (g_hash_table_lookup (index, l->b));
+      if (a == 0 || b == 0)
+        continue;
+      a--, b--;
+      g_array_append_val (ends, a);
+      g_array_append_val (ends, b);
+    }
+  clear_links ((Box *) boxes->data, boxes->len, (guint *) ends->data, ends->len / 2);
+  for (guint i = 0; i < boxes->len; i++)
+    {
+      const Box *b = &g_array_index (boxes, Box, i);
+      g_array_append_val (xy, b->x);
+      g_array_append_val (xy, b->y);
     }
   if (ids->len && !rw_document_move_nodes (win->doc, ids, (double *) xy->data, _("Arrange"), &error))
     rw_window_toast (win, error->message);
@@ -609,23 +777,50 @@ arrange_done (GObject *source, GAsyncResult *result, gpointer data)
 }
 
 static void
+arrange_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  ArrangeJob *job = data;
+  GError *error = NULL;
+  GBytes *plain = rw_render_dot (job->dot, "dot", "plain", &error);
+  if (plain == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, plain, (GDestroyNotify) g_bytes_unref);
+}
+
+static void
 action_arrange (GtkWidget *w, const char *name, GVariant *param)
 {
   RwWindow *win = RW_WINDOW (w);
   const RwTopology *t = rw_document_get_topology (win->doc);
-  GString *dot = g_string_new ("graph arrange {\n  nodesep=0.6; ranksep=0.9;\n  node [shape=box, width=1.0, height=0.5, fixedsize=true];\n");
+  GString *dot = g_string_new ("graph arrange {\n  nodesep=0.6; ranksep=0.9;\n  node [shape=box, fixedsize=true];\n");
+  ArrangeJob *job;
   g_autoptr(GTask) task = NULL;
   if (t->nodes->len == 0)
     {
       g_string_free (dot, TRUE);
       return;
     }
-  /* tiers as ranks: internet, ISPs, edge, reflectors and core, data centre */
-  for (int tier = 0; tier <= 4; tier++)
+  job = g_new0 (ArrangeJob, 1);
+  job->sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  /* each node as wide as the canvas draws it (C locale numbers: Graphviz reads no commas) */
+  for (guint i = 0; i < t->nodes->len; i++)
+    {
+      const RwNode *n = t->nodes->pdata[i];
+      g_autofree char *id = g_strescape (n->id, NULL);
+      Box *size = g_new0 (Box, 1);
+      char wbuf[G_ASCII_DTOSTR_BUF_SIZE], hbuf[G_ASCII_DTOSTR_BUF_SIZE];
+      rw_canvas_node_size (win->canvas, n, &size->w, &size->h);
+      g_string_append_printf (dot, "  \"%s\" [width=%s, height=%s];\n", id,
+                              g_ascii_formatd (wbuf, sizeof wbuf, "%.3f", size->w / ARRANGE_X),
+                              g_ascii_formatd (hbuf, sizeof hbuf, "%.3f", size->h / ARRANGE_Y));
+      g_hash_table_insert (job->sizes, g_strdup (n->id), size);
+    }
+  for (int tier = 0; tier < N_TIERS; tier++)
     {
       g_string_append (dot, "  { rank=same;");
       for (guint i = 0; i < t->nodes->len; i++)
-        if (tier_of (t->nodes->pdata[i]) == tier)
+        if (tier_of (t, t->nodes->pdata[i]) == tier)
           {
             g_autofree char *id = g_strescape (((RwNode *) t->nodes->pdata[i])->id, NULL);
             g_string_append_printf (dot, " \"%s\";", id);
@@ -637,14 +832,15 @@ action_arrange (GtkWidget *w, const char *name, GVariant *param)
       const RwLink *l = t->links->pdata[i];
       const RwNode *a = rw_topology_find_node (t, l->a), *b = rw_topology_find_node (t, l->b);
       g_autofree char *ea = g_strescape (l->a, NULL), *eb = g_strescape (l->b, NULL);
-      if (a && b && tier_of (a) > tier_of (b))
+      if (a && b && tier_of (t, a) > tier_of (t, b))
         g_string_append_printf (dot, "  \"%s\" -- \"%s\";\n", eb, ea);
       else
         g_string_append_printf (dot, "  \"%s\" -- \"%s\";\n", ea, eb);
     }
   g_string_append (dot, "}\n");
+  job->dot = g_string_free (dot, FALSE);
   task = g_task_new (NULL, win->cancellable, arrange_done, g_object_ref (win));
-  g_task_set_task_data (task, g_string_free (dot, FALSE), g_free);
+  g_task_set_task_data (task, job, (GDestroyNotify) arrange_job_free);
   g_task_run_in_thread (task, arrange_thread);
 }
 
@@ -1007,6 +1203,10 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_install_action (wc, "win.export-clab-to", "s", action_export_clab_to);
   gtk_widget_class_install_action (wc, "win.show-folder", "s", action_show_folder);
   gtk_widget_class_install_action (wc, "win.save", NULL, action_save);
+  gtk_widget_class_install_action (wc, "win.show-link-table", NULL, action_show_link_table);
+  gtk_widget_class_install_action (wc, "win.show-session-table", NULL, action_show_session_table);
+  /* Open Recent's "No Recent Networks": an action that is never enabled */
+  gtk_widget_class_install_action (wc, "win.no-recent", NULL, NULL);
   gtk_widget_class_install_action (wc, "win.save-as", NULL, action_save_as);
   gtk_widget_class_install_action (wc, "win.undo", NULL, action_undo);
   gtk_widget_class_install_action (wc, "win.redo", NULL, action_redo);
@@ -1059,6 +1259,7 @@ typedef struct {
   GMainContext *context;           /* the GUI thread's */
   GCancellable *cancellable;
   JsonArray *results;              /* {"task_id", "status"} so far, every plan version */
+  GPtrArray *seen;                 /* RwTask: every task of every plan version, first seen first */
 } IncidentJob;
 
 static void
@@ -1072,6 +1273,7 @@ incident_job_free (IncidentJob *j)
   g_main_context_unref (j->context);
   g_object_unref (j->cancellable);
   json_array_unref (j->results);
+  g_ptr_array_unref (j->seen);
   g_free (j);
 }
 
@@ -1081,6 +1283,8 @@ typedef struct {
   JsonNode *doc;
   char *origin;      /* rulebook, llm, fallback; NULL without a valid plan */
   char *rejection;   /* why the first plan was refused, if one was */
+  char *reason;      /* why the ticket went to a person (or stays open), NULL when resolved */
+  JsonNode *seen;    /* every task of every plan version (see build_tasks) */
 } IncidentOutcome;
 
 static void
@@ -1089,6 +1293,8 @@ incident_outcome_free (IncidentOutcome *o)
   json_node_unref (o->doc);
   g_free (o->origin);
   g_free (o->rejection);
+  g_free (o->reason);
+  g_clear_pointer (&o->seen, json_node_unref);
   g_free (o);
 }
 
@@ -1154,32 +1360,15 @@ incident_progress_show (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Worker thread: after each task result (@r) and each accepted plan version (@r NULL). */
+/* Tasks (RwTask) as plan_dot reads them: [{"task_id", "type", "target", "assigned_to",
+ * "dependencies"}]. */
 static void
-incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
+build_tasks (JsonBuilder *b, const GPtrArray *tasks)
 {
-  IncidentJob *j = data;
-  IncidentProgress *pr;
-  g_autoptr(JsonBuilder) b = NULL;
-  if (g_cancellable_is_cancelled (j->cancellable))
-    return;
-  if (r)
-    {
-      JsonObject *o = json_object_new ();
-      json_object_set_string_member (o, "task_id", r->task_id);
-      json_object_set_string_member (o, "status", r->status);
-      json_array_add_object_element (j->results, o);
-    }
-  /* built afresh, sharing no node with the run: json-glib's reference counts are not atomic */
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "plan");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "tasks");
   json_builder_begin_array (b);
-  for (guint i = 0; i < plan->tasks->len; i++)
+  for (guint i = 0; i < tasks->len; i++)
     {
-      const RwTask *t = plan->tasks->pdata[i];
+      const RwTask *t = tasks->pdata[i];
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "task_id");
       json_builder_add_string_value (b, t->task_id);
@@ -1197,7 +1386,45 @@ incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+}
+
+/* Worker thread: after each task result (@r) and each accepted plan version (@r NULL). */
+static void
+incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
+{
+  IncidentJob *j = data;
+  IncidentProgress *pr;
+  g_autoptr(JsonBuilder) b = NULL;
+  if (g_cancellable_is_cancelled (j->cancellable))
+    return;
+  if (r)
+    {
+      JsonObject *o = json_object_new ();
+      json_object_set_string_member (o, "task_id", r->task_id);
+      json_object_set_string_member (o, "status", r->status);
+      json_array_add_object_element (j->results, o);
+    }
+  /* every task seen so far: a replan drops the failed task and those after it, which the
+   * graph keeps showing */
+  for (guint i = 0; i < plan->tasks->len; i++)
+    {
+      const RwTask *t = plan->tasks->pdata[i];
+      gboolean known = FALSE;
+      for (guint k = 0; k < j->seen->len && !known; k++)
+        known = g_strcmp0 (((RwTask *) j->seen->pdata[k])->task_id, t->task_id) == 0;
+      if (!known)
+        g_ptr_array_add (j->seen, rw_task_copy (t));
+    }
+  /* built afresh, sharing no node with the run: json-glib's reference counts are not atomic */
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "plan");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "tasks");
+  build_tasks (b, plan->tasks);
   json_builder_end_object (b);
+  json_builder_set_member_name (b, "seen");
+  build_tasks (b, j->seen);
   json_builder_set_member_name (b, "results");
   json_builder_begin_array (b);
   for (guint i = 0; i < json_array_get_length (j->results); i++)
@@ -1235,8 +1462,15 @@ incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
       pr->type = g_strdup (t ? t->type : "?");
       pr->target = g_strdup (t ? t->target : "?");
     }
-  g_main_context_invoke_full (j->context, G_PRIORITY_DEFAULT, incident_progress_show, pr,
-                              (GDestroyNotify) incident_progress_free);
+  {
+    /* through the GUI thread's loop (g_main_context_invoke could run it here, on the worker) */
+    GSource *source = g_idle_source_new ();
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, incident_progress_show, pr, (GDestroyNotify) incident_progress_free);
+    g_source_set_static_name (source, "[routewise] incident progress");
+    g_source_attach (source, j->context);
+    g_source_unref (source);
+  }
 }
 
 static void
@@ -1286,6 +1520,12 @@ incident_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
     }
   out = g_new0 (IncidentOutcome, 1);
   out->doc = rw_incident_result_to_json (r);
+  out->reason = g_strdup (r->ticket_reason);
+  {
+    g_autoptr(JsonBuilder) b = json_builder_new ();
+    build_tasks (b, j->seen);
+    out->seen = json_builder_get_root (b);
+  }
   if (r->report)
     {
       out->origin = g_strdup (r->report->plan->origin);
@@ -1297,49 +1537,110 @@ incident_thread (GTask *task, gpointer source, gpointer data, GCancellable *canc
   g_task_return_pointer (task, out, (GDestroyNotify) incident_outcome_free);
 }
 
+static const char *
+result_status (JsonArray *results, const char *id)
+{
+  const char *status = NULL;
+  for (guint k = 0; results && k < json_array_get_length (results); k++)
+    {
+      JsonObject *r = json_array_get_object_element (results, k);
+      if (g_strcmp0 (json_object_get_string_member_with_default (r, "task_id", ""), id) == 0)
+        status = json_object_get_string_member_with_default (r, "status", NULL);
+    }
+  return status;
+}
+
+/* A task that ended badly: its failure makes the monitor replan. */
+static gboolean
+status_failed (const char *status)
+{
+  static const char *const bad[] = { "failed", "timeout", "refused", "deviation", NULL };
+  return status && g_strv_contains (bad, status);
+}
+
+static gboolean
+task_in (JsonArray *tasks, const char *id)
+{
+  for (guint i = 0; tasks && i < json_array_get_length (tasks); i++)
+    if (g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (tasks, i), "task_id", ""), id) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+task_node_dot (GString *dot, JsonObject *t, const char *status, gboolean dropped)
+{
+  const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
+  const char *fill, *style = "rounded,filled";
+  JsonArray *deps = json_object_get_array_member (t, "dependencies");
+  g_autofree char *eid = g_strescape (id, NULL);
+  g_autofree char *etype = g_strescape (json_object_get_string_member_with_default (t, "type", ""), NULL);
+  g_autofree char *etarget = g_strescape (json_object_get_string_member_with_default (t, "target", ""), NULL);
+  g_autofree char *eagent = g_strescape (json_object_get_string_member_with_default (t, "assigned_to", ""), NULL);
+  if (status == NULL)
+    fill = dropped ? "#deddda" : "#ffffff", style = "rounded,filled,dashed";
+  else if (g_str_equal (status, "done"))
+    fill = "#c8e6c9";
+  else if (g_str_equal (status, "failed") || g_str_equal (status, "timeout") || g_str_equal (status, "refused"))
+    fill = "#f6c1c1";
+  else if (g_str_equal (status, "skipped"))
+    fill = "#deddda";
+  else
+    fill = "#fff3c4";
+  /* a task that never ran and that the replan took out says so */
+  g_string_append_printf (dot, "  \"%s\" [label=\"%s · %s\\n%s\\n%s · %s\", fillcolor=\"%s\", style=\"%s\"];\n", eid, eid, etype,
+                          etarget, eagent, status ? status : dropped ? "dropped" : "pending", fill, style);
+  for (guint k = 0; deps && k < json_array_get_length (deps); k++)
+    {
+      g_autofree char *dep = g_strescape (json_array_get_string_element (deps, k), NULL);
+      g_string_append_printf (dot, "  \"%s\" -> \"%s\";\n", dep, eid);
+    }
+}
+
 /* The plan as a DAG, each task coloured by how it ended; a task with no result yet is white
- * with a dashed border (the legend under the picture says so). */
+ * with a dashed border (the legend under the picture says so). @doc holds "plan", "results"
+ * and, optionally, "seen" (the tasks of every plan version): a replan drops the task that
+ * failed and those after it, and they stay in the graph, the dropped ones grey. An escalation
+ * the replan added hangs off the task whose failure caused it. */
 static char *
 plan_dot (JsonObject *doc)
 {
   JsonObject *plan = json_object_get_null_member (doc, "plan") ? NULL : json_object_get_object_member (doc, "plan");
   JsonArray *tasks = plan ? json_object_get_array_member (plan, "tasks") : NULL;
   JsonArray *results = json_object_get_array_member (doc, "results");
+  JsonArray *seen = json_object_has_member (doc, "seen") ? json_object_get_array_member (doc, "seen") : NULL;
   GString *dot = g_string_new ("digraph plan {\n  rankdir=TB; bgcolor=\"transparent\";\n"
                                "  node [shape=box, style=\"rounded,filled\", fontname=\"DejaVu Sans\", fontsize=11];\n");
+  for (guint i = 0; seen && i < json_array_get_length (seen); i++)
+    {
+      JsonObject *t = json_array_get_object_element (seen, i);
+      const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
+      if (!task_in (tasks, id))
+        task_node_dot (dot, t, result_status (results, id), TRUE);
+    }
   for (guint i = 0; tasks && i < json_array_get_length (tasks); i++)
     {
       JsonObject *t = json_array_get_object_element (tasks, i);
       const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
-      const char *status = NULL;
-      const char *fill;
       JsonArray *deps = json_object_get_array_member (t, "dependencies");
-      g_autofree char *eid = g_strescape (id, NULL);
-      g_autofree char *etype = g_strescape (json_object_get_string_member_with_default (t, "type", ""), NULL);
-      g_autofree char *etarget = g_strescape (json_object_get_string_member_with_default (t, "target", ""), NULL);
-      g_autofree char *eagent = g_strescape (json_object_get_string_member_with_default (t, "assigned_to", ""), NULL);
-      for (guint k = 0; results && k < json_array_get_length (results); k++)
+      task_node_dot (dot, t, result_status (results, id), FALSE);
+      if (g_strcmp0 (json_object_get_string_member_with_default (t, "type", ""), "escalate") == 0
+          && (deps == NULL || json_array_get_length (deps) == 0))
         {
-          JsonObject *r = json_array_get_object_element (results, k);
-          if (g_strcmp0 (json_object_get_string_member_with_default (r, "task_id", ""), id) == 0)
-            status = json_object_get_string_member_with_default (r, "status", NULL);
-        }
-      if (status == NULL)
-        fill = "#ffffff";
-      else if (g_str_equal (status, "done"))
-        fill = "#c8e6c9";
-      else if (g_str_equal (status, "failed") || g_str_equal (status, "timeout") || g_str_equal (status, "refused"))
-        fill = "#f6c1c1";
-      else if (g_str_equal (status, "skipped"))
-        fill = "#deddda";
-      else
-        fill = "#fff3c4";
-      g_string_append_printf (dot, "  \"%s\" [label=\"%s · %s\\n%s\\n%s · %s\", fillcolor=\"%s\"%s];\n", eid, eid, etype, etarget,
-                              eagent, status ? status : "pending", fill, status ? "" : ", style=\"rounded,filled,dashed\"");
-      for (guint k = 0; deps && k < json_array_get_length (deps); k++)
-        {
-          g_autofree char *dep = g_strescape (json_array_get_string_element (deps, k), NULL);
-          g_string_append_printf (dot, "  \"%s\" -> \"%s\";\n", dep, eid);
+          /* the rulebook names it escalate-<task>; else every failed task the replan dropped */
+          g_autofree char *eid = g_strescape (id, NULL);
+          const char *cause = g_str_has_prefix (id, "escalate-") ? id + strlen ("escalate-") : NULL;
+          for (guint k = 0; seen && k < json_array_get_length (seen); k++)
+            {
+              const char *other = json_object_get_string_member_with_default (json_array_get_object_element (seen, k), "task_id", "");
+              gboolean from = cause ? g_str_equal (other, cause)
+                                    : status_failed (result_status (results, other)) && !task_in (tasks, other);
+              if (from)
+                {
+                  g_autofree char *eo = g_strescape (other, NULL);
+                  g_string_append_printf (dot, "  \"%s\" -> \"%s\" [style=dashed, color=\"#c01c28\"];\n", eo, eid);
+                }
+            }
         }
     }
   g_string_append (dot, "}\n");
@@ -1385,6 +1686,14 @@ incident_done (GObject *source, GAsyncResult *result, gpointer data)
       JsonArray *ents = json_object_get_array_member (o, "entities");
       JsonObject *ticket = json_object_get_object_member (o, "ticket");
       GString *text = g_string_new (NULL);
+      const char *status = json_object_get_string_member_with_default (ticket, "status", "");
+      g_autoptr(JsonObject) view = json_object_new ();
+      if (out->reason && g_str_equal (status, "escalated"))
+        /* Translators: why the incident went to a person, in the planner's words (untranslated) */
+        g_string_append_printf (text, _("Escalated to a person: %s\n"), out->reason);
+      else if (out->reason && g_str_equal (status, "open"))
+        /* Translators: what the plan needs to know, in the planner's words (untranslated) */
+        g_string_append_printf (text, _("Waiting for an answer: %s\n"), out->reason);
       g_string_append_printf (text, _("Runbook: %s (score %.2f)\n"), json_object_get_string_member_with_default (book, "title", ""),
                               json_object_get_double_member_with_default (book, "score", 0));
       g_string_append (text, _("Candidates:"));
@@ -1415,7 +1724,12 @@ incident_done (GObject *source, GAsyncResult *result, gpointer data)
       gtk_widget_set_visible (GTK_WIDGET (win->incident_legend), TRUE);
       /* the view is the final one once it is back (live renders still in flight are dropped) */
       g_hash_table_remove (win->views, "incident");
-      rw_window_render_view (win, "incident", plan_dot (o), "dot", win->incident_picture, &win->incident_generation);
+      json_object_set_member (view, "plan", json_node_copy (json_object_get_member (o, "plan")));
+      json_object_set_member (view, "results", json_node_copy (json_object_get_member (o, "results")));
+      json_object_set_member (view, "seen", json_node_ref (out->seen));
+      g_free (win->incident_dot);
+      win->incident_dot = plan_dot (view);
+      rw_window_render_view (win, "incident", g_strdup (win->incident_dot), "dot", win->incident_picture, &win->incident_generation);
       g_object_set_data_full (G_OBJECT (win), "incident", json_node_ref (out->doc), (GDestroyNotify) json_node_unref);
       incident_outcome_free (out);
     }
@@ -1452,9 +1766,11 @@ rw_window_run_incident (RwWindow *win, const char *text)
   j->context = g_main_context_ref_thread_default ();
   j->cancellable = g_object_ref (win->cancellable);
   j->results = json_array_new ();
+  j->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_task_free);
   win->incident_running = TRUE;
   win->incident_updates = 0;
   g_object_set_data (G_OBJECT (win), "incident", NULL);
+  g_clear_pointer (&win->incident_dot, g_free);
   /* the last run's plan must not pass for this one's */
   g_hash_table_remove (win->views, "incident");
   win->incident_generation++;
@@ -1477,6 +1793,12 @@ const char *
 rw_window_get_incident_summary (RwWindow *win)
 {
   return gtk_label_get_text (win->incident_summary);
+}
+
+const char *
+rw_window_get_incident_graph (RwWindow *win)
+{
+  return win->incident_dot;
 }
 
 JsonNode *

@@ -3,6 +3,8 @@
 #pragma once
 
 #include "rw-window.h"
+#include "rw-link-table.h"
+#include "rw-session-table.h"
 #include "rw-sparkline.h"
 
 struct _RwWindow {
@@ -14,6 +16,9 @@ struct _RwWindow {
   GtkDropDown *mode_dropdown;
   GtkButton *play_button;
   GtkLabel *status_label;
+  GMenu *recent_section;          /* Open Recent in the primary menu */
+  RwLinkTable *link_table;        /* in their windows while open (weak) */
+  RwSessionTable *session_table;
   GtkAdjustment *speed_adjustment;
   RwCanvas *canvas;
   AdwViewStack *side_stack;
@@ -73,7 +78,9 @@ struct _RwWindow {
   gboolean paths_stale, hyp_stale;  /* a run moved on while the page was hidden: draw it when shown */
   gboolean incident_running;
   guint incident_updates;         /* live plan views shown during the last incident run */
+  char *incident_dot;             /* the last incident's final plan graph (DOT) */
   GHashTable *views;             /* name -> GdkPaintable */
+  GHashTable *view_sources;      /* name -> what it was drawn from (rw-window.c), to draw it again */
   GCancellable *cancellable;
   gboolean updating_mode;
   guint layout_id;               /* the panes' first split, once the window has a size */
@@ -86,6 +93,8 @@ void rw_window_update_actions (RwWindow *win);
 void rw_window_inject (RwWindow *win, RwScenarioEvent *e, const char *what);
 void rw_window_toast (RwWindow *win, const char *message);
 void _rw_window_add_toast (RwWindow *win, AdwToast *toast, const char *text);
+void _rw_window_note_recent (RwWindow *win, GFile *file);
+void _rw_window_refresh_tables (RwWindow *win);
 void _rw_window_setup_drop (RwWindow *win);
 
 /* rw-window.c */

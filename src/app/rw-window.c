@@ -66,11 +66,15 @@ _rw_window_show_error (RwWindow *win, const char *heading, const char *message)
 typedef struct {
   RwWindow *win;
   char *name;
-  char *engine;
   GtkPicture *picture;
   guint *generation;
   guint expected;
 } ViewJob;
+
+typedef struct {
+  char *dot, *engine;
+  gboolean dark;
+} ViewRequest;
 
 static void
 view_job_free (ViewJob *j)
@@ -78,19 +82,121 @@ view_job_free (ViewJob *j)
   g_object_unref (j->win);
   g_object_unref (j->picture);
   g_free (j->name);
-  g_free (j->engine);
   g_free (j);
+}
+
+static void
+view_request_free (ViewRequest *r)
+{
+  g_free (r->dot);
+  g_free (r->engine);
+  g_free (r);
+}
+
+/* What a view was last drawn from, to draw it again in the other style. */
+typedef struct {
+  char *dot, *engine;
+  GtkPicture *picture;
+  guint *generation;
+} ViewSource;
+
+static void
+view_source_free (ViewSource *v)
+{
+  g_free (v->dot);
+  g_free (v->engine);
+  g_object_unref (v->picture);
+  g_free (v);
+}
+
+static void
+rgb_to_hsl (double r, double g, double b, double *h, double *s, double *l)
+{
+  double max = MAX (r, MAX (g, b)), min = MIN (r, MIN (g, b)), d = max - min;
+  *l = (max + min) / 2;
+  *h = *s = 0;
+  if (d <= 1e-9)
+    return;
+  *s = *l > 0.5 ? d / (2 - max - min) : d / (max + min);
+  if (max == r)
+    *h = (g - b) / d + (g < b ? 6 : 0);
+  else if (max == g)
+    *h = (b - r) / d + 2;
+  else
+    *h = (r - g) / d + 4;
+  *h /= 6;
+}
+
+static double
+hue_to_rgb (double p, double q, double t)
+{
+  t = t < 0 ? t + 1 : t > 1 ? t - 1 : t;
+  if (t < 1.0 / 6)
+    return p + (q - p) * 6 * t;
+  if (t < 0.5)
+    return q;
+  if (t < 2.0 / 3)
+    return p + (q - p) * (2.0 / 3 - t) * 6;
+  return p;
+}
+
+static void
+hsl_to_rgb (double h, double s, double l, double *r, double *g, double *b)
+{
+  double q = l < 0.5 ? l * (1 + s) : l + s - l * s, p = 2 * l - q;
+  if (s <= 1e-9)
+    {
+      *r = *g = *b = l;
+      return;
+    }
+  *r = hue_to_rgb (p, q, h + 1.0 / 3);
+  *g = hue_to_rgb (p, q, h);
+  *b = hue_to_rgb (p, q, h - 1.0 / 3);
+}
+
+/* The dark palette of a view: every colour keeps its hue and saturation and takes the opposite
+ * lightness, so white fills become the dark background's grey, black text becomes light, a pale
+ * green "done" a dark green, and red, orange and blue stay themselves. Graphviz draws with the
+ * views' light colours; the pixels are turned here, on the worker. */
+static GdkTexture *
+texture_to_dark (GdkTexture *light)
+{
+  int w = gdk_texture_get_width (light), h = gdk_texture_get_height (light);
+  gsize stride = (gsize) w * 4;
+  guchar *px = g_malloc ((gsize) h * stride);
+  g_autoptr(GBytes) bytes = NULL;
+  /* GDK_MEMORY_DEFAULT: B, G, R, A in memory, premultiplied */
+  gdk_texture_download (light, px, stride);
+  for (gsize i = 0; i < (gsize) w * h; i++)
+    {
+      guchar *p = px + 4 * i;
+      double a = p[3] / 255.0, r, g, b, hh, ss, ll;
+      if (p[3] == 0)
+        continue;
+      r = p[2] / 255.0 / a, g = p[1] / 255.0 / a, b = p[0] / 255.0 / a;
+      rgb_to_hsl (MIN (r, 1), MIN (g, 1), MIN (b, 1), &hh, &ss, &ll);
+      hsl_to_rgb (hh, ss, 0.93 - 0.80 * ll, &r, &g, &b);
+      p[2] = (guchar) CLAMP (r * a * 255 + 0.5, 0, 255);
+      p[1] = (guchar) CLAMP (g * a * 255 + 0.5, 0, 255);
+      p[0] = (guchar) CLAMP (b * a * 255 + 0.5, 0, 255);
+    }
+  bytes = g_bytes_new_take (px, (gsize) h * stride);
+  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, stride);
 }
 
 static void
 render_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
+  ViewRequest *req = data;
   GError *error = NULL;
-  GBytes *png = rw_render_dot (data, g_object_get_data (G_OBJECT (task), "engine"), "png", &error);
-  if (png == NULL)
+  g_autoptr(GBytes) png = rw_render_dot (req->dot, req->engine, "png", &error);
+  g_autoptr(GdkTexture) texture = png ? gdk_texture_new_from_bytes (png, &error) : NULL;
+  if (texture == NULL)
     g_task_return_error (task, error);
+  else if (req->dark)
+    g_task_return_pointer (task, texture_to_dark (texture), g_object_unref);
   else
-    g_task_return_pointer (task, png, (GDestroyNotify) g_bytes_unref);
+    g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
 }
 
 static void
@@ -98,46 +204,72 @@ render_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   ViewJob *j = user_data;
   g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) png = g_task_propagate_pointer (G_TASK (result), &error);
-  if (png && *j->generation == j->expected && !g_cancellable_is_cancelled (j->win->cancellable))
+  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
+  if (texture && *j->generation == j->expected && !g_cancellable_is_cancelled (j->win->cancellable))
     {
-      g_autoptr(GdkTexture) texture = gdk_texture_new_from_bytes (png, &error);
-      if (texture)
-        {
-          gtk_picture_set_paintable (j->picture, GDK_PAINTABLE (texture));
-          g_hash_table_insert (j->win->views, g_strdup (j->name), g_object_ref (texture));
-        }
+      gtk_picture_set_paintable (j->picture, GDK_PAINTABLE (texture));
+      g_hash_table_insert (j->win->views, g_strdup (j->name), g_object_ref (texture));
     }
   if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     rw_window_toast (j->win, error->message);
   view_job_free (j);
 }
 
-/* Takes @dot. The newest request for a picture wins. */
-void
-rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation)
+static void
+start_render (RwWindow *win, const char *name, const char *dot, const char *engine, GtkPicture *picture, guint *generation)
 {
   ViewJob *j = g_new0 (ViewJob, 1);
+  ViewRequest *req = g_new0 (ViewRequest, 1);
   g_autoptr(GTask) task = NULL;
   j->win = g_object_ref (win);
   j->name = g_strdup (name);
   j->picture = g_object_ref (picture); /* a dialog's picture may go before the view is drawn */
   j->generation = generation;
   j->expected = ++*generation;
+  req->dot = g_strdup (dot);
+  req->engine = g_strdup (engine);
+  req->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
   task = g_task_new (NULL, win->cancellable, render_done, j);
-  g_object_set_data_full (G_OBJECT (task), "engine", g_strdup (engine), g_free);
-  {
-    /* the side panel is narrow: 64 dpi keeps a whole view in sight with its labels readable */
-    const char *brace = strchr (dot, '{');
-    if (brace)
-      {
-        char *scaled = g_strdup_printf ("%.*s{ dpi=64;%s", (int) (brace - dot), dot, brace + 1);
-        g_free (dot);
-        dot = scaled;
-      }
-  }
-  g_task_set_task_data (task, dot, g_free);
+  g_task_set_task_data (task, req, (GDestroyNotify) view_request_free);
   g_task_run_in_thread (task, render_thread);
+}
+
+/* Takes @dot. The newest request for a picture wins. */
+void
+rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation)
+{
+  ViewSource *v = g_new0 (ViewSource, 1);
+  /* the side panel is narrow: 64 dpi keeps a whole view in sight with its labels readable */
+  const char *brace = strchr (dot, '{');
+  if (brace)
+    {
+      char *scaled = g_strdup_printf ("%.*s{ dpi=64;%s", (int) (brace - dot), dot, brace + 1);
+      g_free (dot);
+      dot = scaled;
+    }
+  start_render (win, name, dot, engine, picture, generation);
+  v->dot = dot;
+  v->engine = g_strdup (engine);
+  v->picture = g_object_ref (picture);
+  v->generation = generation;
+  g_hash_table_insert (win->view_sources, g_strdup (name), v);
+}
+
+/* The style went dark or light: every view still on screen is drawn again in it. */
+static void
+on_dark_changed (AdwStyleManager *style, GParamSpec *pspec, RwWindow *win)
+{
+  GHashTableIter it;
+  gpointer key, value;
+  if (win->view_sources == NULL)
+    return;
+  g_hash_table_iter_init (&it, win->view_sources);
+  while (g_hash_table_iter_next (&it, &key, &value))
+    {
+      ViewSource *v = value;
+      if (gtk_widget_get_root (GTK_WIDGET (v->picture)) != NULL && gtk_picture_get_paintable (v->picture) != NULL)
+        start_render (win, key, v->dot, v->engine, v->picture, v->generation);
+    }
 }
 
 GdkPaintable *
@@ -207,6 +339,18 @@ rw_window_get_status (RwWindow *win)
 
 static void refresh_paths (RwWindow *win);
 
+/* The link and session tables, when open, list the network on the canvas. */
+void
+_rw_window_refresh_tables (RwWindow *win)
+{
+  const double *observed;
+  const RwTwin *twin = shown_twin (win, &observed);
+  if (win->link_table)
+    rw_link_table_set_twin (win->link_table, twin, observed);
+  if (win->session_table)
+    rw_session_table_set_twin (win->session_table, twin);
+}
+
 static void
 refresh_canvas (RwWindow *win)
 {
@@ -214,6 +358,7 @@ refresh_canvas (RwWindow *win)
   const RwTwin *twin = shown_twin (win, &observed);
   rw_canvas_set_twin (win->canvas, twin, observed);
   update_status (win);
+  _rw_window_refresh_tables (win);
 }
 
 /* ---- inspector ---- */
@@ -777,6 +922,18 @@ on_running_changed (RwRunner *runner, RwWindow *win)
   gtk_widget_set_tooltip_text (GTK_WIDGET (win->play_button), playing ? _("Pause the Agent") : _("Run the Agent"));
 }
 
+/* The tier limits and the T2 timeout from the preferences; the rest keeps its defaults. */
+static void
+guard_config_from_settings (RwWindow *win, RwGuardConfig *cfg)
+{
+  rw_guard_config_init (cfg);
+  cfg->t1_confidence = g_settings_get_double (win->settings, "t1-confidence");
+  cfg->t1_blast = g_settings_get_double (win->settings, "t1-blast-radius");
+  cfg->t2_confidence = g_settings_get_double (win->settings, "t2-confidence");
+  cfg->t2_blast = g_settings_get_double (win->settings, "t2-blast-radius");
+  cfg->t2_ttl_ticks = g_settings_get_uint (win->settings, "t2-timeout-ticks");
+}
+
 void
 rw_window_start_runner (RwWindow *win, RwScenario *scenario)
 {
@@ -799,12 +956,7 @@ rw_window_start_runner (RwWindow *win, RwScenario *scenario)
   gtk_string_list_splice (win->kinds, 1, g_list_model_get_n_items (G_LIST_MODEL (win->kinds)) - 1, NULL);
   g_hash_table_remove_all (win->util_history);
   g_hash_table_remove_all (win->latency_history);
-  rw_guard_config_init (&cfg);
-  cfg.t1_confidence = g_settings_get_double (win->settings, "t1-confidence");
-  cfg.t1_blast = g_settings_get_double (win->settings, "t1-blast-radius");
-  cfg.t2_confidence = g_settings_get_double (win->settings, "t2-confidence");
-  cfg.t2_blast = g_settings_get_double (win->settings, "t2-blast-radius");
-  cfg.t2_ttl_ticks = g_settings_get_uint (win->settings, "t2-timeout-ticks");
+  guard_config_from_settings (win, &cfg);
   mode = scenario->mode;
   runner = rw_runner_new (scenario, win->db_path, &cfg, &error);
   if (runner == NULL)
@@ -1040,11 +1192,77 @@ rw_window_open_file (RwWindow *win, GFile *file, GError **error)
   rw_window_set_document (win, doc);
   if (g_file_peek_path (file))
     g_settings_set_string (win->settings, "last-topology", g_file_peek_path (file));
+  _rw_window_note_recent (win, file);
   /* the network a run works on is the document's: a live session follows the new file */
   if (win->scenario_path == NULL)
     rw_window_start_live_session (win);
   announce_import (win);
   return TRUE;
+}
+
+/* ---- recent files ---- */
+
+/* A file opened or saved goes to the recent files, as in every GNOME app; Open Recent lists it. */
+void
+_rw_window_note_recent (RwWindow *win, GFile *file)
+{
+  g_autofree char *uri = file && g_file_is_native (file) ? g_file_get_uri (file) : NULL;
+  if (uri)
+    gtk_recent_manager_add_item (gtk_recent_manager_get_default (), uri);
+}
+
+static int
+recent_newest_first (gconstpointer a, gconstpointer b)
+{
+  GDateTime *ta = gtk_recent_info_get_modified (*(GtkRecentInfo **) a), *tb = gtk_recent_info_get_modified (*(GtkRecentInfo **) b);
+  return -g_date_time_compare (ta, tb);
+}
+
+#define RECENT_MAX 8
+
+/* Open Recent: the files this application opened or saved that still exist, newest first. */
+static void
+update_recent_menu (GtkRecentManager *manager, RwWindow *win)
+{
+  GList *items = gtk_recent_manager_get_items (manager);
+  g_autoptr(GPtrArray) mine = g_ptr_array_new ();
+  const char *app = g_get_application_name () ? g_get_application_name () : g_get_prgname ();
+  for (GList *l = items; l; l = l->next)
+    if (app && gtk_recent_info_has_application (l->data, app) && gtk_recent_info_is_local (l->data) && gtk_recent_info_exists (l->data))
+      g_ptr_array_add (mine, l->data);
+  g_ptr_array_sort (mine, recent_newest_first);
+  g_menu_remove_all (win->recent_section);
+  for (guint i = 0; i < mine->len && i < RECENT_MAX; i++)
+    {
+      g_autofree char *path = g_filename_from_uri (gtk_recent_info_get_uri (mine->pdata[i]), NULL, NULL);
+      g_autoptr(GMenuItem) item = NULL;
+      if (path == NULL)
+        continue;
+      item = g_menu_item_new (gtk_recent_info_get_display_name (mine->pdata[i]), NULL);
+      g_menu_item_set_action_and_target_value (item, "win.open-path", g_variant_new_string (path));
+      g_menu_append_item (win->recent_section, item);
+    }
+  if (g_menu_model_get_n_items (G_MENU_MODEL (win->recent_section)) == 0)
+    g_menu_append (win->recent_section, _("No Recent Networks"), "win.no-recent");
+  g_list_free_full (items, (GDestroyNotify) gtk_recent_info_unref);
+}
+
+RwLinkTable *
+rw_window_get_link_table (RwWindow *win)
+{
+  return win->link_table;
+}
+
+RwSessionTable *
+rw_window_get_session_table (RwWindow *win)
+{
+  return win->session_table;
+}
+
+GMenuModel *
+rw_window_get_recent_menu (RwWindow *win)
+{
+  return G_MENU_MODEL (win->recent_section);
 }
 
 const char *
@@ -1067,6 +1285,12 @@ rw_window_get_canvas (RwWindow *win)
 
 /* ---- timeline ---- */
 
+static char *
+kind_item_label (GtkStringObject *item)
+{
+  return g_strdup (rw_timeline_kind_label (gtk_string_object_get_string (item)));
+}
+
 static gboolean
 timeline_match (gpointer item, gpointer data)
 {
@@ -1081,7 +1305,8 @@ timeline_match (gpointer item, gpointer data)
     {
       g_autofree char *hay = g_utf8_casefold (rw_timeline_item_get_summary (t), -1);
       g_autofree char *needle = g_utf8_casefold (search, -1);
-      if (strstr (hay, needle) == NULL && strstr (rw_timeline_item_get_kind (t), needle) == NULL)
+      g_autofree char *kind = g_utf8_casefold (rw_timeline_kind_label (rw_timeline_item_get_kind (t)), -1);
+      if (strstr (hay, needle) == NULL && strstr (rw_timeline_item_get_kind (t), needle) == NULL && strstr (kind, needle) == NULL)
         return FALSE;
     }
   return TRUE;
@@ -1165,7 +1390,7 @@ on_row_bind (GtkSignalListItemFactory *f, GtkListItem *li, gpointer data)
   g_autofree char *css = g_strdup_printf ("kind-%s", k);
   gtk_image_set_from_icon_name (GTK_IMAGE (icon), rw_timeline_kind_icon (k));
   gtk_label_set_text (GTK_LABEL (tick), time);
-  gtk_label_set_text (GTK_LABEL (kind), k);
+  gtk_label_set_text (GTK_LABEL (kind), rw_timeline_kind_label (k));
   gtk_widget_set_css_classes (kind, (const char *[]) { "kind", css, NULL });
   gtk_label_set_text (GTK_LABEL (summary), rw_timeline_item_get_summary (item));
   gtk_widget_set_tooltip_text (summary, rw_timeline_item_get_summary (item));
@@ -1225,18 +1450,16 @@ on_setting_changed (GSettings *settings, const char *key, RwWindow *win)
 {
   static const char *const guard_keys[] = { "t1-confidence", "t1-blast-radius", "t2-confidence", "t2-blast-radius",
                                             "t2-timeout-ticks", NULL };
-  AdwToast *toast;
+  RwGuardConfig cfg;
   const char *text;
   if (!g_strv_contains (guard_keys, key) || win->runner == NULL)
     return;
-  text = _("The new tier limits apply from the next run");
+  guard_config_from_settings (win, &cfg);
+  rw_runner_set_guard_config (win->runner, &cfg);
+  text = _("The new tier limits apply from the agent’s next decision");
   if (g_strcmp0 (win->last_toast, text) == 0)
     return; /* a slider sends many changes */
-  toast = adw_toast_new (text);
-  adw_toast_set_timeout (toast, 10);
-  adw_toast_set_button_label (toast, _("_Restart Run"));
-  adw_toast_set_action_name (toast, "win.restart");
-  _rw_window_add_toast (win, toast, text);
+  _rw_window_add_toast (win, adw_toast_new (text), text);
 }
 
 static void
@@ -1307,6 +1530,7 @@ rw_window_dispose (GObject *object)
       g_object_remove_weak_pointer (G_OBJECT (win->import_warnings), (gpointer *) &win->import_warnings);
       gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&win->import_warnings)));
     }
+  g_clear_pointer (&win->view_sources, g_hash_table_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), RW_TYPE_WINDOW);
   G_OBJECT_CLASS (rw_window_parent_class)->dispose (object);
 }
@@ -1330,6 +1554,7 @@ rw_window_finalize (GObject *object)
   g_strfreev (win->whatif_changes);
   g_free (win->inspected);
   g_free (win->last_toast);
+  g_free (win->incident_dot);
   g_free (win->scenario_path);
   g_free (win->db_path);
   g_clear_object (&win->cancellable);
@@ -1351,7 +1576,7 @@ rw_window_class_init (RwWindowClass *klass)
   g_type_ensure (RW_TYPE_SPARKLINE);
   gtk_widget_class_set_template_from_resource (wc, "/io/github/routewise/Routewise/rw-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (wc, RwWindow, name)
-  BIND (toasts); BIND (window_title); BIND (mode_dropdown); BIND (play_button); BIND (status_label);
+  BIND (toasts); BIND (window_title); BIND (mode_dropdown); BIND (play_button); BIND (status_label); BIND (recent_section);
   BIND (speed_adjustment); BIND (canvas); BIND (side_stack); BIND (entity_dropdown); BIND (entity_summary);
   BIND (sparkline_box); BIND (util_sparkline); BIND (latency_sparkline); BIND (entity_text); BIND (entity_error);
   BIND (demand_dropdown); BIND (paths_summary); BIND (paths_picture); BIND (change_entry); BIND (whatif_summary);
@@ -1396,6 +1621,11 @@ rw_window_init (RwWindow *win)
   win->util_history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   win->latency_history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
   win->views = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  win->view_sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) view_source_free);
+  gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.no-recent", FALSE);
+  g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (update_recent_menu), win, 0);
+  update_recent_menu (gtk_recent_manager_get_default (), win);
+  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (on_dark_changed), win, 0);
 
   win->entities = gtk_string_list_new (NULL);
   gtk_drop_down_set_model (win->entity_dropdown, G_LIST_MODEL (win->entities));
@@ -1422,6 +1652,9 @@ rw_window_init (RwWindow *win)
   g_object_unref (factory);
   win->kinds = gtk_string_list_new ((const char *[]) { _("All kinds"), NULL });
   gtk_drop_down_set_model (win->kind_dropdown, G_LIST_MODEL (win->kinds));
+  /* the model keeps the recorded kinds (the filter compares them); the list shows them translated */
+  gtk_drop_down_set_expression (win->kind_dropdown,
+                                gtk_cclosure_expression_new (G_TYPE_STRING, NULL, 0, NULL, G_CALLBACK (kind_item_label), NULL, NULL));
   g_signal_connect (win->kind_dropdown, "notify::selected", G_CALLBACK (on_kind_selected), win);
   g_signal_connect (win->timeline_search, "search-changed", G_CALLBACK (on_search_changed), win);
 

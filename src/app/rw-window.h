@@ -5,6 +5,8 @@
 
 #include <adwaita.h>
 #include "rw-canvas.h"
+#include "rw-link-table.h"
+#include "rw-session-table.h"
 #include "rw-document.h"
 #include "rw-runner.h"
 #include "rw-approval-dialog.h"
@@ -65,6 +67,13 @@ JsonNode *rw_window_get_incident (RwWindow *win);
 /* Live plan updates shown during the last incident run, and the Incident page's summary — for tests. */
 guint rw_window_get_incident_updates (RwWindow *win);
 const char *rw_window_get_incident_summary (RwWindow *win);
+/* The open link and session tables (win.show-link-table, win.show-session-table), or NULL. */
+RwLinkTable *rw_window_get_link_table (RwWindow *win);
+RwSessionTable *rw_window_get_session_table (RwWindow *win);
+/* Open Recent's items ("win.open-path" with the file's path), newest first — for tests. */
+GMenuModel *rw_window_get_recent_menu (RwWindow *win);
+/* The last incident's final plan graph, in DOT (NULL before one finished). */
+const char *rw_window_get_incident_graph (RwWindow *win);
 /* The newest toast's text (NULL before any) — for tests. */
 const char *rw_window_get_last_toast (RwWindow *win);
 /* The Paths page's summary and the What If page's change entry — for tests. */
