@@ -287,6 +287,37 @@ test_entities (Fixture *f, gconstpointer data)
   g_assert_cmpstr (fe->router, ==, "R1");
 }
 
+/* Issue 17: routers named by their role, from the topology's roles, and an address inside a
+ * prefix the network knows. */
+static void
+test_entities_roles_addresses (Fixture *f, gconstpointer data)
+{
+  g_autoptr(GPtrArray) rr = rw_entities_resolve (f->topo, "The route reflector dropped its sessions");
+  g_autoptr(RwFacts) frr = rw_facts_derive (f->topo, rr);
+  g_autoptr(GPtrArray) spines = rw_entities_resolve (f->topo, "both spines report errors, and so does the RR");
+  g_autoptr(GPtrArray) addr = rw_entities_resolve (f->topo, "users cannot reach 142.250.4.100 through ISP-A");
+  g_autoptr(RwFacts) faddr = rw_facts_derive (f->topo, addr);
+  g_autoptr(GPtrArray) stray = rw_entities_resolve (f->topo, "and 198.18.7.7 is not ours");
+  g_autoptr(GPtrArray) loose = rw_entities_resolve (f->topo, "at the edge of the network");
+
+  g_assert_cmpuint (rr->len, ==, 1);
+  g_assert_true (has_entity (rr, "router", "R3"));
+  g_assert_cmpstr (((RwEntity *) rr->pdata[0])->text, ==, "route reflector");
+  g_assert_cmpstr (frr->router, ==, "R3");
+
+  g_assert_cmpuint (spines->len, ==, 3);
+  g_assert_cmpstr (((RwEntity *) spines->pdata[0])->id, ==, "R4");
+  g_assert_cmpstr (((RwEntity *) spines->pdata[1])->id, ==, "R5");
+  g_assert_cmpstr (((RwEntity *) spines->pdata[2])->id, ==, "R3");
+
+  g_assert_true (has_entity (addr, "prefix", "142.250.0.0/15"));
+  g_assert_cmpstr (faddr->prefix, ==, "142.250.0.0/15");
+  g_assert_true (has_entity (addr, "isp", "ISP-A"));
+  /* an address the network does not know stays the host, and is no fact a plan can use */
+  g_assert_true (has_entity (stray, "prefix", "198.18.7.7/32"));
+  g_assert_cmpuint (loose->len, ==, 0);
+}
+
 /* ---- plans ---- */
 
 static RwPlan *
@@ -2409,6 +2440,7 @@ main (int argc, char **argv)
   ADD ("/intake/retrieval/phrasings", test_retrieval_phrasings);
   ADD ("/intake/retrieval/hostile-text", test_retrieval_hostile_text);
   ADD ("/intake/entities", test_entities);
+  ADD ("/intake/entities/roles-addresses", test_entities_roles_addresses);
   ADD ("/intake/plan/validation", test_plan_validation);
   ADD ("/intake/plan/tged", test_plan_tged);
   ADD ("/intake/plan/clarify", test_plan_clarify);
