@@ -877,16 +877,16 @@ hops_contain (GArray *hops, guint dir)
 
 /* How far a measured anomaly is to be believed: a reading one detector saw on one tick is a
  * spike until it persists or other detectors agree (threshold, control chart, isolation
- * forest). 0.5 for a lone spike, +0.1 per further tick it lasted in a row (up to five),
- * +0.2 per further detector; at most 1. On a busy, noisy network a spike of one or two ticks
+ * forest, and @agreeing others such as the flows' SLA telemetry). 0.5 for a lone spike, +0.1
+ * per further tick it lasted in a row (up to five), +0.2 per further detector; at most 1. On a busy, noisy network a spike of one or two ticks
  * then stays below T2's confidence floor: no change and no page for it. */
 static double
-support (const RwAgent *ag, const Anomaly *a)
+support (const RwAgent *ag, const Anomaly *a, guint agreeing)
 {
   g_autofree char *key = g_strdup_printf ("%s|%s", a->metric, a->entity);
   guint first = GPOINTER_TO_UINT (g_hash_table_lookup (ag->open_anomalies, key)); /* first tick + 1 */
   guint ticks = first > 0 && ag->tick + 1 >= first ? ag->tick + 2 - first : 1;
-  guint detectors = !!(a->flags & FLAG_THRESHOLD) + !!(a->flags & FLAG_EWMA) + !!(a->flags & FLAG_IFOREST);
+  guint detectors = !!(a->flags & FLAG_THRESHOLD) + !!(a->flags & FLAG_EWMA) + !!(a->flags & FLAG_IFOREST) + agreeing;
   return MIN (1.0, 0.5 + 0.1 * (MIN (ticks, 5) - 1) + 0.2 * (MAX (detectors, 1) - 1));
 }
 
@@ -950,6 +950,7 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
            * onto it after another failure */
           guint dir = G_MAXUINT;
           double grown = 0, moved = 0, total = 0;
+          gboolean sla_agrees = FALSE;
           RwLink *l;
           for (guint d = 0; d < 2 * tr->n_links && dir == G_MAXUINT; d++)
             {
@@ -982,7 +983,14 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
           if (moved > 0)
             evidence (h, "%.0f Mbps moved onto it after a failure", moved);
           /* confidence: how much of the load above the baseline the cause explains, and how hot */
-          h->confidence = support (ag, a) *
+          /* the flows' own telemetry agreeing: demands crossing it that miss their SLA now */
+          for (guint k = 0; k < anomalies->len && !sla_agrees; k++)
+            {
+              const Anomaly *o = anomalies->pdata[k];
+              gint di = g_strcmp0 (o->metric, "sla") == 0 ? rw_traffic_find_demand (tr, o->entity) : -1;
+              sla_agrees = di >= 0 && hops_contain (((const RwDemandResult *) tr->demands->pdata[di])->hops, dir);
+            }
+          h->confidence = support (ag, a, sla_agrees ? 1 : 0) *
                           MIN (0.97, 0.45 + 0.35 * MAX (grown, moved) / MAX (grown + moved, 1) + 0.3 * MIN (1, (a->value - 0.75) / 0.25));
           g_free (h->explains);
           h->explains = g_strdup_printf ("%s above %.0f %% and the SLA misses of the demands crossing it", a->entity,
@@ -1003,7 +1011,7 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
           l = t->links->pdata[dir / 2];
           h = hyp_get (ag, "degradation", l->id, &fresh);
           evidence (h, "%s loses %.2f %% at %.0f %% load", a->entity, a->value, 100 * ag->observed_util[dir]);
-          h->confidence = support (ag, a) * MIN (0.95, 0.55 + 0.1 * a->value);
+          h->confidence = support (ag, a, 0) * MIN (0.95, 0.55 + 0.1 * a->value);
           g_free (h->explains);
           h->explains = g_strdup ("loss without load: a failing optic or a dirty fibre");
         }
@@ -1074,13 +1082,15 @@ learned_prior (RwAgent *ag, const char *hyp_kind, const char *action_kind)
 #define RW_UTILITY_LEAK 20.0        /* per unit of traffic share a leak no longer pulls */
 static double
 decision_utility (const Hypothesis *h, const char *action_kind, double prior, double benefit, double sla_removed,
-                  double blast, guint n_changes, guint new_problems)
+                  double blast, gboolean hot_after, guint n_changes, guint new_problems)
 {
   double cost = RW_UTILITY_BLAST * blast + RW_UTILITY_CHANGE * n_changes;
   gboolean removes_leak = g_strcmp0 (h->kind, "route_leak") == 0 && g_strcmp0 (action_kind, "filter") == 0 && blast > 0;
   double gain;
+  /* traffic a leak pulled returns to where it belongs: that its old path is busier than the
+   * leaked one counts against the filter only if it is hot */
   if (removes_leak)
-    benefit += RW_UTILITY_LEAK * blast;
+    benefit = (hot_after ? benefit : MAX (benefit, 0.0)) + RW_UTILITY_LEAK * blast;
   gain = benefit > 0 ? prior * benefit : benefit;
   if (gain > 0 && (sla_removed > 0 || removes_leak))
     cost = MIN (cost, 0.5 * gain);
@@ -1131,7 +1141,7 @@ evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *act
         benefit += 1.5 * ag->flaps[si];
     }
   c->utility = decision_utility (h, action_kind, c->prior, benefit, (double) sla_misses (model) - c->sla_after, c->blast,
-                                 changes->len, c->new_problems);
+                                 c->max_util_after >= ag->cfg.hot_utilisation, changes->len, c->new_problems);
   if (changes->len == 0)
     c->utility = 0;
   return c;
