@@ -878,8 +878,9 @@ hops_contain (GArray *hops, guint dir)
 /* How far a measured anomaly is to be believed: a reading one detector saw on one tick is a
  * spike until it persists or other detectors agree (threshold, control chart, isolation
  * forest, and @agreeing others such as the flows' SLA telemetry). 0.5 for a lone spike, +0.1
- * per further tick it lasted in a row (up to five), +0.2 per further detector; at most 1. On a busy, noisy network a spike of one or two ticks
- * then stays below T2's confidence floor: no change and no page for it. */
+ * per further tick it lasted in a row (up to five), +0.2 per further detector; at most 1. On a
+ * busy, noisy network a spike of one or two ticks then stays below T2's confidence floor: no
+ * change and no page for it. */
 static double
 support (const RwAgent *ag, const Anomaly *a, guint agreeing)
 {

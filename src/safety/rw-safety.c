@@ -378,11 +378,17 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
       if (!l->up)
         continue;
       {
-        /* whatever the agent does must leave every direction within the headroom; in relative
-         * mode a direction another fault already pushed beyond it must get no fuller */
+        /* whatever the agent does must leave every direction it changes within the headroom;
+         * in relative mode a direction another fault already pushed beyond it, and whose load
+         * the change leaves as it is, is not held against the change (a change that moves
+         * traffic on or off it must bring it within the headroom) */
         double limit = p->headroom * l->capacity_mbps;
         if (p->rules_relative && before != NULL && d < 2 * before->traffic->n_links)
-          limit = MAX (limit, before->traffic->dirs[d].load_mbps);
+          {
+            double was = before->traffic->dirs[d].load_mbps, now = after->traffic->dirs[d].load_mbps;
+            if (was > limit && fabs (now - was) <= 1e-9 * MAX (1.0, was))
+              limit = was;
+          }
         rule_new (rules, "headroom", name, zle (z, sym->load[d], zreal (z, limit)), R_HEADROOM, d);
       }
     }
