@@ -214,6 +214,58 @@ test_escalates_when_nothing_is_safe (void)
   g_assert_cmpuint (r->blocked, >, 0);
   g_assert_true (timeline_has (ag, "escalate", "needs a human"));
   g_assert_true (r->sr);
+  {
+    /* issue 17: the problem lasts, so it is looked at again while it does (recorded), and the
+     * human is paged once for it, not at every look */
+    const GPtrArray *tl = rw_agent_timeline (ag);
+    guint looks = 0, escalate_events = 0;
+    for (guint i = 0; i < tl->len; i++)
+      {
+        const RwTimelineEvent *e = tl->pdata[i];
+        looks += g_strcmp0 (e->kind, "reevaluate") == 0;
+        escalate_events += g_strcmp0 (e->kind, "escalate") == 0;
+      }
+    g_assert_cmpuint (looks, >=, 2);
+    g_assert_cmpuint (escalate_events, >, r->escalations);
+    g_assert_cmpuint (r->escalations, ==, 1);
+    g_assert_true (timeline_has (ag, "escalate", "not paged again"));
+  }
+}
+
+/* Issue 17: on a busy (R1→ISP-A at about 77 %) but healthy network with 12 % noise, a reading
+ * that spikes over the hot line for a tick is not a confident congestion hypothesis, and
+ * nobody acts or is paged for it. Confidence needs persistence or detectors agreeing. */
+static void
+test_spike_is_not_confident (void)
+{
+  const char *json =
+    "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"busy, noisy, healthy\",\"seed\":3,\"tick_s\":10,"
+    "\"ticks\":120,\"noise\":0.12,\"mode\":\"autonomous\",\"baseline_ticks\":30,"
+    "\"topology\":\"../data/topologies/enterprise.json\",\"events\":[{\"at\":0,\"type\":\"demand_ramp\","
+    "\"demand\":\"dc-web-to-google\",\"to_mbps\":4000,\"over\":1}],\"operator\":{\"default\":\"approve\"}}";
+  g_autoptr(GError) error = NULL;
+  g_autoptr(RwScenario) sc = rw_scenario_load_data (json, -1, "noisy.json", RW_SOURCE_DIR "/scenarios", &error);
+  g_autoptr(RwAgent) ag = NULL;
+  g_autoptr(JsonNode) hyps = NULL;
+  RwGuardConfig cfg;
+  JsonArray *arr;
+  g_assert_no_error (error);
+  rw_guard_config_init (&cfg);
+  cfg.use_z3 = FALSE; /* what is at stake is the confidence, not the proof */
+  ag = rw_agent_new (sc, NULL, &cfg, &error);
+  g_assert_no_error (error);
+  rw_agent_set_max_ticks (ag, 40);
+  g_assert_true (rw_agent_run (ag, &error));
+  g_assert_no_error (error);
+  /* the spike was seen: at tick 30 the first reading after the baseline is 97 % */
+  g_assert_true (timeline_has (ag, "anomaly", "util R1→ISP-A"));
+  hyps = rw_agent_hypotheses_to_json (ag);
+  arr = json_node_get_array (hyps);
+  g_assert_cmpuint (json_array_get_length (arr), >, 0);
+  for (guint i = 0; i < json_array_get_length (arr); i++)
+    g_assert_cmpfloat (json_object_get_double_member (json_array_get_object_element (arr, i), "confidence"), <, cfg.t2_confidence);
+  g_assert_false (timeline_has (ag, "escalate", NULL));
+  g_assert_false (timeline_has (ag, "act", NULL));
 }
 
 static char *
@@ -407,6 +459,7 @@ main (int argc, char **argv)
   g_test_add_func ("/agent/loop/quiet", test_quiet_network);
   g_test_add_func ("/agent/loop/flagship", test_flagship_end_to_end);
   g_test_add_func ("/agent/loop/escalation", test_escalates_when_nothing_is_safe);
+  g_test_add_func ("/agent/detect/spike", test_spike_is_not_confident);
   g_test_add_func ("/agent/loop/deterministic", test_deterministic);
   g_test_add_func ("/agent/loop/guard-config-mid-run", test_guard_config_mid_run);
   g_test_add_func ("/agent/shadow", test_shadow_and_graduation);

@@ -279,6 +279,22 @@ test_timelines_are_json (void)
 
 /* ---- guard in the loop ---- */
 
+/* Issue 17: removing a leak is worth its size. Vodafone leaks Google's API prefix (600 Mbps):
+ * nothing is hot and no SLA is missed, yet the traffic takes a path it should not. Denying the
+ * leaked prefix where it comes in is chosen and applied, its change count and blast radius do
+ * not make it look worse than doing nothing. */
+static void
+test_decide_leak_worth_its_size (void)
+{
+  g_autoptr(RwScenario) sc = scenario ("{\"at\":22,\"type\":\"route_leak\",\"node\":\"ISP-C\",\"prefixes\":[\"172.217.0.0/16\"]}",
+                                       40, "autonomous", "approve");
+  g_autoptr(RwAgent) ag = run (sc, NULL, NULL);
+  const RwTimelineEvent *d = find_event (ag, "decision", "candidates for route_leak ISP-C", 0);
+  g_assert_nonnull (d);
+  g_assert_nonnull (strstr (d->summary, "best: deny:R2:ISP-C:172.217.0.0/16"));
+  g_assert_nonnull (find_event (ag, "act", "applied deny:R2:ISP-C:172.217.0.0/16", 0));
+}
+
 static void
 test_guard_rate_limit_and_answers (void)
 {
@@ -457,6 +473,7 @@ main (int argc, char **argv)
   g_test_add_func ("/stages/reason/congestion-cause", test_reason_congestion_cause);
   g_test_add_func ("/stages/decide-and-act", test_decide_and_act);
   g_test_add_func ("/stages/timelines-are-json", test_timelines_are_json);
+  g_test_add_func ("/stages/decide/leak-worth-its-size", test_decide_leak_worth_its_size);
   g_test_add_func ("/stages/guard", test_guard_rate_limit_and_answers);
   g_test_add_func ("/stages/settle-rollback", test_settle_rolls_back);
   g_test_add_func ("/stages/learn", test_learning_changes_choice);

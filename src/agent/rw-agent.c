@@ -29,6 +29,8 @@ rw_guard_config_init (RwGuardConfig *g)
   g->hot_utilisation = 0.9;
   g->use_z3 = TRUE;
   g->z3_timeout_ms = 20000;
+  g->reevaluate_ticks = 12;
+  g->reevaluate_min_ticks = 3;
 }
 
 typedef struct {
@@ -39,6 +41,11 @@ typedef struct {
   guint first_tick;
   guint handled_tick;    /* SETTLE_NONE until an action (or a decision not to act) */
   gboolean escalated;
+  guint escalated_tick;  /* when it was last handed to (or left with) a human */
+  char *escalated_state; /* the network as the agent saw it then (network_state_key) */
+  char *paged_for;       /* the reason a human was paged for; NULL: nobody paged yet */
+  guint paged_tick;
+  guint gone_since;      /* SETTLE_NONE while the problem lasts: when it stopped needing an answer */
 } Hypothesis;
 
 typedef struct {
@@ -138,6 +145,8 @@ hyp_free (Hypothesis *h)
   g_free (h->cause);
   g_ptr_array_unref (h->evidence);
   g_free (h->explains);
+  g_free (h->escalated_state);
+  g_free (h->paged_for);
   g_free (h);
 }
 
@@ -830,6 +839,7 @@ hyp_get (RwAgent *ag, const char *kind, const char *entity, gboolean *is_new)
       h->evidence = g_ptr_array_new_with_free_func (g_free);
       h->first_tick = ag->tick;
       h->handled_tick = SETTLE_NONE;
+      h->gone_since = SETTLE_NONE;
       g_ptr_array_add (ag->hyp_order, g_strdup (key));
       g_hash_table_insert (ag->hyps, g_steal_pointer (&key), h);
     }
@@ -863,6 +873,22 @@ hops_contain (GArray *hops, guint dir)
     if (g_array_index (hops, guint, i) == dir)
       return TRUE;
   return FALSE;
+}
+
+/* How far a measured anomaly is to be believed: a reading one detector saw on one tick is a
+ * spike until it persists or other detectors agree (threshold, control chart, isolation
+ * forest, and @agreeing others such as the flows' SLA telemetry). 0.5 for a lone spike, +0.1
+ * per further tick it lasted in a row (up to five), +0.2 per further detector; at most 1. On a
+ * busy, noisy network a spike of one or two ticks then stays below T2's confidence floor: no
+ * change and no page for it. */
+static double
+support (const RwAgent *ag, const Anomaly *a, guint agreeing)
+{
+  g_autofree char *key = g_strdup_printf ("%s|%s", a->metric, a->entity);
+  guint first = GPOINTER_TO_UINT (g_hash_table_lookup (ag->open_anomalies, key)); /* first tick + 1 */
+  guint ticks = first > 0 && ag->tick + 1 >= first ? ag->tick + 2 - first : 1;
+  guint detectors = !!(a->flags & FLAG_THRESHOLD) + !!(a->flags & FLAG_EWMA) + !!(a->flags & FLAG_IFOREST) + agreeing;
+  return MIN (1.0, 0.5 + 0.1 * (MIN (ticks, 5) - 1) + 0.2 * (MAX (detectors, 1) - 1));
 }
 
 static gboolean
@@ -925,6 +951,7 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
            * onto it after another failure */
           guint dir = G_MAXUINT;
           double grown = 0, moved = 0, total = 0;
+          gboolean sla_agrees = FALSE;
           RwLink *l;
           for (guint d = 0; d < 2 * tr->n_links && dir == G_MAXUINT; d++)
             {
@@ -957,7 +984,15 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
           if (moved > 0)
             evidence (h, "%.0f Mbps moved onto it after a failure", moved);
           /* confidence: how much of the load above the baseline the cause explains, and how hot */
-          h->confidence = MIN (0.97, 0.45 + 0.35 * MAX (grown, moved) / MAX (grown + moved, 1) + 0.3 * MIN (1, (a->value - 0.75) / 0.25));
+          /* the flows' own telemetry agreeing: demands crossing it that miss their SLA now */
+          for (guint k = 0; k < anomalies->len && !sla_agrees; k++)
+            {
+              const Anomaly *o = anomalies->pdata[k];
+              gint di = g_strcmp0 (o->metric, "sla") == 0 ? rw_traffic_find_demand (tr, o->entity) : -1;
+              sla_agrees = di >= 0 && hops_contain (((const RwDemandResult *) tr->demands->pdata[di])->hops, dir);
+            }
+          h->confidence = support (ag, a, sla_agrees ? 1 : 0) *
+                          MIN (0.97, 0.45 + 0.35 * MAX (grown, moved) / MAX (grown + moved, 1) + 0.3 * MIN (1, (a->value - 0.75) / 0.25));
           g_free (h->explains);
           h->explains = g_strdup_printf ("%s above %.0f %% and the SLA misses of the demands crossing it", a->entity,
                                          100 * ag->cfg.hot_utilisation);
@@ -977,7 +1012,7 @@ reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
           l = t->links->pdata[dir / 2];
           h = hyp_get (ag, "degradation", l->id, &fresh);
           evidence (h, "%s loses %.2f %% at %.0f %% load", a->entity, a->value, 100 * ag->observed_util[dir]);
-          h->confidence = MIN (0.95, 0.55 + 0.1 * a->value);
+          h->confidence = support (ag, a, 0) * MIN (0.95, 0.55 + 0.1 * a->value);
           g_free (h->explains);
           h->explains = g_strdup ("loss without load: a failing optic or a dirty fibre");
         }
@@ -1034,6 +1069,35 @@ learned_prior (RwAgent *ag, const char *hyp_kind, const char *action_kind)
   return CLAMP ((mean * n + RW_PRIOR_WEIGHT) / (n + RW_PRIOR_WEIGHT), 0.0, 1.0);
 }
 
+/* ---- the decision rule ----
+ * Present benefit first. What a change removes now counts in full: SLA misses (an outage is a
+ * demand missing its SLA), overload, and a route leak, which is worth its size — the share of
+ * all traffic the leaked routes pull, which denying them returns (the filter's blast radius is
+ * exactly that traffic). What the change costs (blast radius, number of changes) separates
+ * changes of similar benefit, but when a change removes present harm (an SLA miss or a leak)
+ * its cost is capped at half its benefit: the size of a fix never makes leaving the harm in
+ * place look better. New loops, blackholes or non-convergence are never outweighed. */
+#define RW_UTILITY_BLAST 5.0        /* per unit of blast radius */
+#define RW_UTILITY_CHANGE 1.0       /* per change */
+#define RW_UTILITY_NEW_PROBLEM 50.0 /* per new loop, blackhole or non-convergence */
+#define RW_UTILITY_LEAK 20.0        /* per unit of traffic share a leak no longer pulls */
+static double
+decision_utility (const Hypothesis *h, const char *action_kind, double prior, double benefit, double sla_removed,
+                  double blast, gboolean hot_after, guint n_changes, guint new_problems)
+{
+  double cost = RW_UTILITY_BLAST * blast + RW_UTILITY_CHANGE * n_changes;
+  gboolean removes_leak = g_strcmp0 (h->kind, "route_leak") == 0 && g_strcmp0 (action_kind, "filter") == 0 && blast > 0;
+  double gain;
+  /* traffic a leak pulled returns to where it belongs: that its old path is busier than the
+   * leaked one counts against the filter only if it is hot */
+  if (removes_leak)
+    benefit = (hot_after ? benefit : MAX (benefit, 0.0)) + RW_UTILITY_LEAK * blast;
+  gain = benefit > 0 ? prior * benefit : benefit;
+  if (gain > 0 && (sla_removed > 0 || removes_leak))
+    cost = MIN (cost, 0.5 * gain);
+  return gain - cost - RW_UTILITY_NEW_PROBLEM * new_problems;
+}
+
 /* Simulate a candidate on a fork of the model and score it. */
 static Candidate *
 evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *action_kind, GPtrArray *changes)
@@ -1077,7 +1141,8 @@ evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *act
       if (session_for_entity (model->topo, h->entity, &si))
         benefit += 1.5 * ag->flaps[si];
     }
-  c->utility = (benefit > 0 ? c->prior * benefit : benefit) - 5.0 * c->blast - 1.0 * (changes->len) - 50.0 * c->new_problems;
+  c->utility = decision_utility (h, action_kind, c->prior, benefit, (double) sla_misses (model) - c->sla_after, c->blast,
+                                 c->max_util_after >= ag->cfg.hot_utilisation, changes->len, c->new_problems);
   if (changes->len == 0)
     c->utility = 0;
   return c;
@@ -1300,8 +1365,44 @@ fragility (const RwTwin *t)
   return broken;
 }
 
-/* Does @after break a demand under some single failure that @before survives? A quick
- * screen on the twin before Z3 is asked for the proof; returns a sentence or NULL. */
+/* Traffic a state breaks: the Mbps of demands blackholed, looping or crossing an overloaded
+ * link direction (under a further failure the agent holds on to reachability and capacity;
+ * latency SLAs during a failure are best effort). @first gets the first such demand. */
+static double
+broken_mbps (const RwTwin *t, const RwTwin *unless, const char **first)
+{
+  double mbps = 0;
+  *first = NULL;
+  for (guint d = 0; d < t->traffic->demands->len; d++)
+    {
+      const RwDemandResult *r = t->traffic->demands->pdata[d];
+      gboolean over = FALSE;
+      for (guint h = 0; h < r->hops->len; h++)
+        over |= t->traffic->dirs[g_array_index (r->hops, guint, h)].utilisation > 1.0;
+      if (r->status == RW_DEMAND_OK && !over)
+        continue;
+      mbps += r->demand->mbps;
+      if (*first == NULL && unless != NULL && d < unless->traffic->demands->len)
+        {
+          const RwDemandResult *u = unless->traffic->demands->pdata[d];
+          gboolean over_u = FALSE;
+          for (guint h = 0; h < u->hops->len; h++)
+            over_u |= unless->traffic->dirs[g_array_index (u->hops, guint, h)].utilisation > 1.0;
+          if (u->status == RW_DEMAND_OK && !over_u)
+            *first = r->demand->id;
+        }
+      else if (*first == NULL && unless == NULL)
+        *first = r->demand->id;
+    }
+  return mbps;
+}
+
+/* Is @after worse than @before under some single failure? A quick screen on the twin before
+ * Z3 is asked for the proof; returns a sentence or NULL. Robustness is relative: the network
+ * with the change against the network without it, under the same failure. A change that
+ * breaks no more traffic than leaving things as they are under every single failure is no
+ * worse — which demands break may differ (moving Google to another ISP may expose another
+ * demand to a second failure while sparing the ones that failure breaks today). */
 static char *
 new_fragility (const RwTwin *before, const RwTwin *after)
 {
@@ -1324,31 +1425,17 @@ new_fragility (const RwTwin *before, const RwTwin *after)
       const char *one[] = { failures->pdata[f], NULL };
       g_autoptr(RwTwin) a = rw_twin_fork_apply (after, one, NULL);
       g_autoptr(RwTwin) b = NULL;
-      if (a == NULL)
+      const char *first = NULL, *ignored = NULL;
+      double with, without;
+      if (a == NULL || broken_mbps (a, NULL, &first) <= 0)
         continue;
-      for (guint d = 0; d < a->traffic->demands->len; d++)
-        {
-          const RwDemandResult *ra = a->traffic->demands->pdata[d];
-          gboolean over = FALSE;
-          for (guint h = 0; h < ra->hops->len; h++)
-            over |= a->traffic->dirs[g_array_index (ra->hops, guint, h)].utilisation > 1.0;
-          /* under a further failure the agent holds on to reachability and capacity; latency
-           * SLAs during a failure are best effort */
-          if (ra->status == RW_DEMAND_OK && !over)
-            continue;
-          if (b == NULL)
-            b = rw_twin_fork_apply (before, one, NULL);
-          if (b && d < b->traffic->demands->len)
-            {
-              const RwDemandResult *rb = b->traffic->demands->pdata[d];
-              gboolean over_b = FALSE;
-              for (guint h = 0; h < rb->hops->len; h++)
-                over_b |= b->traffic->dirs[g_array_index (rb->hops, guint, h)].utilisation > 1.0;
-              if (rb->status != RW_DEMAND_OK || over_b)
-                continue;
-            }
-          return g_strdup_printf ("after %s, demand %s would break (it does not today)", (char *) failures->pdata[f], ra->demand->id);
-        }
+      b = rw_twin_fork_apply (before, one, NULL);
+      with = broken_mbps (a, b, &first);
+      without = b ? broken_mbps (b, NULL, &ignored) : 0;
+      if (with <= without + 1e-6)
+        continue;
+      return g_strdup_printf ("after %s, %.0f Mbps of demands would break (%.0f Mbps without the change), among them %s",
+                              (char *) failures->pdata[f], with, without, first ? first : "more of the same");
     }
   return NULL;
 }
@@ -1694,16 +1781,65 @@ verify_candidate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candida
                  v->violations->len ? ((RwViolation *) v->violations->pdata[0])->message : v->cex_message ? v->cex_message : "");
 }
 
-static gboolean
-escalate (RwAgent *ag, Hypothesis *h, const char *why, GError **error)
+/* What the agent sees of the network, as far as an escalated problem's answer could depend on
+ * it: links and sessions down, the changes in force, the demands missing their SLA and whether
+ * a link is hot. A new key means the problem deserves a new look. */
+static char *
+network_state_key (const RwAgent *ag, const RwTwin *model)
 {
-  if (h->escalated)
-    return TRUE;
+  GString *k = g_string_new (NULL);
+  const RwTopology *t = ag->live->topo;
+  for (guint l = 0; l < t->links->len; l++)
+    if (!((RwLink *) t->links->pdata[l])->up)
+      g_string_append_printf (k, "link %s down;", ((RwLink *) t->links->pdata[l])->id);
+  for (guint i = 0; i < t->sessions->len; i++)
+    if (!((RwSession *) t->sessions->pdata[i])->up)
+      g_string_append_printf (k, "session %s-%s down;", ((RwSession *) t->sessions->pdata[i])->a,
+                              ((RwSession *) t->sessions->pdata[i])->b);
+  g_string_append_printf (k, "changes %u;sla %u;hot %d", ag->applied->len, sla_misses (model),
+                          model->traffic->max_utilisation >= ag->cfg.hot_utilisation);
+  return g_string_free (k, FALSE);
+}
+
+/* Hand a problem to a human. The problem stays open: decide() looks at it again while it lasts
+ * (network_state_key, reevaluate_ticks), and a human is paged once for one problem and one
+ * reason — a look that ends the same way is recorded, not paged again. */
+static gboolean
+escalate (RwAgent *ag, Hypothesis *h, const RwTwin *model, const char *why, GError **error)
+{
+  gboolean page = g_strcmp0 (h->paged_for, why) != 0;
+  g_autoptr(JsonBuilder) b = payload_strings ("hypothesis", h->kind, "entity", h->entity, "reason", why, NULL);
   h->escalated = TRUE;
+  h->escalated_tick = ag->tick;
+  g_free (h->escalated_state);
+  h->escalated_state = network_state_key (ag, model);
+  json_builder_set_member_name (b, "paged");
+  json_builder_add_boolean_value (b, page);
+  if (!page)
+    return record (ag, "escalate", "agent", "DETERMINISTIC", g_steal_pointer (&b), error,
+                   "%s %s still needs a human: %s (paged at tick %u; not paged again)", h->kind, h->entity, why,
+                   h->paged_tick);
   ag->escalations++;
-  return record (ag, "escalate", "agent", "DETERMINISTIC",
-                 payload_strings ("hypothesis", h->kind, "entity", h->entity, "reason", why, NULL), error,
+  g_free (h->paged_for);
+  h->paged_for = g_strdup (why);
+  h->paged_tick = ag->tick;
+  return record (ag, "escalate", "agent", "DETERMINISTIC", g_steal_pointer (&b), error,
                  "%s %s needs a human: %s", h->kind, h->entity, why);
+}
+
+/* An escalated problem that lasts gets a new look when the network changed since (at most every
+ * reevaluate_min_ticks) or every reevaluate_ticks: growth that no change could fix at first may
+ * be fixable later, and a proof that found no answer may find one. Returns why, or NULL. */
+static const char *
+reevaluation_due (const RwAgent *ag, const RwTwin *model, const Hypothesis *h)
+{
+  g_autofree char *now = NULL;
+  if (ag->tick < h->escalated_tick + MAX (ag->cfg.reevaluate_min_ticks, 1))
+    return NULL;
+  if (ag->tick >= h->escalated_tick + MAX (ag->cfg.reevaluate_ticks, 1))
+    return "it has lasted";
+  now = network_state_key (ag, model);
+  return g_strcmp0 (now, h->escalated_state) != 0 ? "the network changed" : NULL;
 }
 
 /* Problems that need a configuration answer right now. */
@@ -1813,6 +1949,24 @@ guard (RwAgent *ag, const Hypothesis *h, const Candidate *c, RwTier *tier, GErro
                  rule ? rule : "");
 }
 
+/* A problem that no longer needs a configuration answer: an open escalation is closed (and
+ * recorded), and once it has stayed away for reevaluate_ticks a return is a new problem that
+ * may page a human again. */
+static gboolean
+problem_gone (RwAgent *ag, Hypothesis *h, GError **error)
+{
+  if (h->gone_since == SETTLE_NONE)
+    h->gone_since = ag->tick;
+  if (h->paged_for && ag->tick >= h->gone_since + ag->cfg.reevaluate_ticks)
+    g_clear_pointer (&h->paged_for, g_free);
+  if (!h->escalated)
+    return TRUE;
+  h->escalated = FALSE;
+  return record (ag, "reevaluate", "agent", "DETERMINISTIC",
+                 payload_strings ("hypothesis", h->kind, "entity", h->entity, "why", "gone", NULL), error,
+                 "%s %s, escalated at tick %u, no longer needs an answer", h->kind, h->entity, h->escalated_tick);
+}
+
 static gboolean
 decide (RwAgent *ag, GError **error)
 {
@@ -1835,8 +1989,29 @@ decide (RwAgent *ag, GError **error)
       g_autoptr(JsonBuilder) b = NULL;
       Candidate *chosen = NULL;
       guint tries = 0;
-      if (h->escalated || !actionable (ag, model, h))
-        continue;
+      if (!actionable (ag, model, h))
+        {
+          if (!problem_gone (ag, h, error))
+            return FALSE;
+          continue;
+        }
+      h->gone_since = SETTLE_NONE;
+      if (h->confidence < ag->cfg.t2_confidence)
+        continue; /* a spike until it persists or detectors agree: not worth a change or a page */
+      if (h->escalated)
+        {
+          const char *why = reevaluation_due (ag, model, h);
+          if (why == NULL)
+            continue;
+          h->escalated_tick = ag->tick;
+          g_free (h->escalated_state);
+          h->escalated_state = network_state_key (ag, model);
+          h->handled_tick = SETTLE_NONE;
+          if (!record (ag, "reevaluate", "agent", "DETERMINISTIC",
+                       payload_strings ("hypothesis", h->kind, "entity", h->entity, "why", why, NULL), error,
+                       "%s %s, escalated and still there: looking again (%s)", h->kind, h->entity, why))
+            return FALSE;
+        }
       if (h->handled_tick != SETTLE_NONE && ag->tick < h->handled_tick + ag->cfg.settle_ticks + 1)
         continue;
       cands = candidates_for (ag, model, h);
@@ -2004,7 +2179,7 @@ decide (RwAgent *ag, GError **error)
                                                   "rule", "verification", "reason", "the operator's change is not proven safe", NULL),
                                  error, "blocked the operator's %s: not proven safe",
                                  (char *) mc->changes->pdata[0]) ||
-                        !escalate (ag, h, "the operator's change is not safe", error))
+                        !escalate (ag, h, model, "the operator's change is not safe", error))
                       return FALSE;
                     chosen = mc;
                     break;
@@ -2023,7 +2198,7 @@ decide (RwAgent *ag, GError **error)
                   return FALSE;
                 if (!rw_guard_answer_applies (t, ans))
                   {
-                    if (!escalate (ag, h, "the operator did not approve the change", error))
+                    if (!escalate (ag, h, model, "the operator did not approve the change", error))
                       return FALSE;
                     chosen = c;
                     break;
@@ -2077,7 +2252,7 @@ decide (RwAgent *ag, GError **error)
               else
                 ag->blocked++;
             }
-          if (chosen == NULL && !escalate (ag, h, "no candidate is both effective and proven safe", error))
+          if (chosen == NULL && !escalate (ag, h, model, "no candidate is both effective and proven safe", error))
             return FALSE;
         }
       if (chosen)

@@ -20,6 +20,10 @@ typedef struct {
   double hot_utilisation;    /* a link direction above this is congested */
   gboolean use_z3;           /* verification and synthesis (TRUE; FALSE only for quick tests) */
   guint z3_timeout_ms;
+  /* an escalated problem that lasts is looked at again every this many ticks, or when the
+   * network changes (at most every reevaluate_min_ticks); a human is paged once per problem
+   * and reason, not at every look */
+  guint reevaluate_ticks, reevaluate_min_ticks;
 } RwGuardConfig;
 
 void rw_guard_config_init (RwGuardConfig *g);
@@ -27,7 +31,7 @@ void rw_guard_config_init (RwGuardConfig *g);
 typedef struct {
   guint tick;
   char *kind;      /* fault, anomaly, hypothesis, decision, verify, guard, approval, act, settle,
-                      rollback, learn, escalate, observe */
+                      rollback, learn, escalate, reevaluate, observe */
   char *summary;
   JsonNode *payload;
 } RwTimelineEvent;

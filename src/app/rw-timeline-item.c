@@ -160,6 +160,7 @@ rw_timeline_kind_icon (const char *kind)
     { "rollback", "edit-undo-symbolic" },
     { "learn", "starred-symbolic" },
     { "escalate", "dialog-error-symbolic" },
+    { "reevaluate", "view-refresh-symbolic" },
     { "observe", "utilities-system-monitor-symbolic" },
     { "run", "media-record-symbolic" },
   };

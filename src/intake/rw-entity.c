@@ -27,6 +27,7 @@ rw_entity_free (RwEntity *e)
 
 typedef struct {
   gsize pos;        /* byte offset of the first word, for ordering */
+  guint order;      /* then the order found (the routers of one role, in topology order) */
   RwEntity *e;
 } Found;
 
@@ -199,7 +200,7 @@ add_found (GArray *found, GHashTable *seen, gsize pos, const char *kind, const c
     return; /* each entity once, where it is first named */
   g_hash_table_add (seen, g_steal_pointer (&key));
   {
-    Found f = { pos, rw_entity_new (kind, id, text) };
+    Found f = { pos, found->len, rw_entity_new (kind, id, text) };
     g_array_append_val (found, f);
   }
 }
@@ -208,7 +209,65 @@ static gint
 by_pos (gconstpointer a, gconstpointer b)
 {
   const Found *x = a, *y = b;
-  return x->pos < y->pos ? -1 : x->pos > y->pos;
+  if (x->pos != y->pos)
+    return x->pos < y->pos ? -1 : 1;
+  return x->order < y->order ? -1 : x->order > y->order;
+}
+
+/* How engineers name routers by what they do ("the route reflector", "both spines", "the edge
+ * routers"): the words, and the role they mean. The topology says which routers have it. */
+static const struct {
+  const char *words[3];   /* squashed, NULL-terminated */
+  RwNodeRole role;
+} role_phrases[] = {
+  { { "route", "reflector", NULL }, RW_ROLE_REFLECTOR },
+  { { "route", "reflectors", NULL }, RW_ROLE_REFLECTOR },
+  { { "reflector", NULL }, RW_ROLE_REFLECTOR },
+  { { "reflectors", NULL }, RW_ROLE_REFLECTOR },
+  { { "rr", NULL }, RW_ROLE_REFLECTOR },
+  { { "rrs", NULL }, RW_ROLE_REFLECTOR },
+  { { "spine", NULL }, RW_ROLE_SPINE },
+  { { "spines", NULL }, RW_ROLE_SPINE },
+  { { "edge", "router", NULL }, RW_ROLE_EDGE },
+  { { "edge", "routers", NULL }, RW_ROLE_EDGE },
+  { { "border", "router", NULL }, RW_ROLE_EDGE },
+  { { "border", "routers", NULL }, RW_ROLE_EDGE },
+  { { "core", "router", NULL }, RW_ROLE_CORE },
+  { { "core", "routers", NULL }, RW_ROLE_CORE },
+};
+
+/* A role phrase starting at word @i: the words it spans (the longest phrase wins), 0 if none. */
+static guint
+role_at (GPtrArray *words, guint i, RwNodeRole *role)
+{
+  guint best = 0;
+  for (guint r = 0; r < G_N_ELEMENTS (role_phrases); r++)
+    {
+      guint n = 0;
+      while (role_phrases[r].words[n] && i + n < words->len &&
+             strcmp (((Word *) words->pdata[i + n])->key, role_phrases[r].words[n]) == 0)
+        n++;
+      if (role_phrases[r].words[n] == NULL && n > best)
+        {
+          best = n;
+          *role = role_phrases[r].role;
+        }
+    }
+  return best;
+}
+
+/* The most specific prefix of the topology that holds @p, or NULL. */
+static const RwPrefix *
+covering_prefix (const RwTopology *topo, const RwPrefix *p)
+{
+  const RwPrefix *best = NULL;
+  for (guint i = 0; i < topo->prefixes->len; i++)
+    {
+      const RwPrefix *o = &((RwOrigination *) topo->prefixes->pdata[i])->prefix;
+      if (rw_prefix_contains (o, p) && (best == NULL || o->len > best->len))
+        best = o;
+    }
+  return best;
 }
 
 /* Does the phrase of @parts (a label's words) start at word @i? Returns the number of words it
@@ -273,6 +332,18 @@ rw_entities_resolve (const RwTopology *topo, const char *text)
           add_found (found, seen, w->pos, "prefix", canon, w->word);
           matched = TRUE;
         }
+      if (!matched && rw_ipv4_parse (w->word, &pfx.addr))
+        {
+          /* an address: the known prefix it lies in ("142.250.4.100" is Google's
+           * 142.250.0.0/15), else the host itself, which the plan will ask about */
+          const RwPrefix *in;
+          g_autofree char *canon = NULL;
+          pfx.len = 32;
+          in = covering_prefix (topo, &pfx);
+          canon = rw_prefix_to_string (in ? in : &pfx);
+          add_found (found, seen, w->pos, "prefix", canon, w->word);
+          matched = TRUE;
+        }
       for (guint n = 0; n < topo->nodes->len && !matched; n++)
         {
           const NodeNames *nn = &names[n];
@@ -299,6 +370,24 @@ rw_entities_resolve (const RwTopology *topo, const char *text)
               add_found (found, seen, w->pos, node_kind (node), node->id, said->str);
               i += span - 1;
               matched = TRUE;
+            }
+        }
+      if (!matched)
+        {
+          RwNodeRole role;
+          guint span = role_at (words, i, &role);
+          if (span > 0)
+            {
+              g_autoptr(GString) said = g_string_new (w->word);
+              for (guint k = 1; k < span; k++)
+                g_string_append_printf (said, " %s", ((Word *) words->pdata[i + k])->word);
+              for (guint n = 0; n < topo->nodes->len; n++)
+                {
+                  const RwNode *node = topo->nodes->pdata[n];
+                  if (node->kind == RW_NODE_ROUTER && node->role == role)
+                    add_found (found, seen, w->pos, "router", node->id, said->str);
+                }
+              i += span - 1;
             }
         }
     }
@@ -371,15 +460,10 @@ static char *
 known_prefix (const RwTopology *topo, const char *text)
 {
   RwPrefix p;
-  const RwPrefix *best = NULL;
+  const RwPrefix *best;
   if (!rw_prefix_parse (text, &p))
     return NULL;
-  for (guint i = 0; i < topo->prefixes->len; i++)
-    {
-      const RwPrefix *o = &((RwOrigination *) topo->prefixes->pdata[i])->prefix;
-      if (rw_prefix_contains (o, &p) && (best == NULL || o->len > best->len))
-        best = o;
-    }
+  best = covering_prefix (topo, &p);
   return best ? rw_prefix_to_string (best) : NULL;
 }
 

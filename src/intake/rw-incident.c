@@ -52,6 +52,63 @@ on_plan (const RwPlan *plan, gpointer data)
   sink->params->on_progress (sink->plan, NULL, sink->params->progress_data);
 }
 
+/* The type of the task @id in the plans that ran (the newest plan first), or NULL. */
+static const char *
+task_type (const RwScheduleReport *report, const char *id)
+{
+  for (guint k = report->plans->len; k > 0; k--)
+    {
+      const RwPlan *plan = report->plans->pdata[k - 1];
+      for (guint i = 0; i < plan->tasks->len; i++)
+        {
+          const RwTask *t = plan->tasks->pdata[i];
+          if (strcmp (t->task_id, id) == 0)
+            return t->type;
+        }
+    }
+  return NULL;
+}
+
+/* Resolved means verified: telemetry confirmed the problem the report speaks of (a check saw a
+ * session down, a metric above its threshold or rising), or a change was made and the recovery
+ * check passed after it. A plan that completed on neither — a session said to be stuck that
+ * telemetry shows up, a latency jump the series does not show, and nothing changed — leaves the
+ * ticket open, saying so. Returns the reason (newly allocated) or NULL when verified. */
+static char *
+unverified_reason (const RwScheduleReport *report)
+{
+  gboolean confirmed = FALSE, changed = FALSE;
+  g_autoptr(GString) seen = g_string_new (NULL);
+  for (guint i = 0; i < report->results->len; i++)
+    {
+      const RwTaskResult *r = report->results->pdata[i];
+      const char *type = task_type (report, r->task_id);
+      JsonObject *o = r->out && JSON_NODE_HOLDS_OBJECT (r->out) ? json_node_get_object (r->out) : NULL;
+      if (strcmp (r->status, "done") != 0 || type == NULL || o == NULL)
+        continue;
+      if (strcmp (type, "check_metric") == 0)
+        {
+          const char *metric = json_object_get_string_member_with_default (o, "metric", "");
+          const char *observed = json_object_get_string_member_with_default (o, "observed", "");
+          gboolean problem = strcmp (metric, "session") == 0 ? strcmp (observed, "up") != 0
+                                                              : strcmp (observed, "above") == 0 || strcmp (observed, "rising") == 0;
+          confirmed |= problem;
+          if (!problem)
+            g_string_append_printf (seen, "%s%s %s", seen->len ? ", " : "", metric, observed);
+        }
+      else if ((strcmp (type, "mitigate") == 0 || strcmp (type, "apply_change") == 0) &&
+               json_object_has_member (o, "changes") && JSON_NODE_HOLDS_ARRAY (json_object_get_member (o, "changes")) &&
+               json_array_get_length (json_object_get_array_member (o, "changes")) > 0)
+        changed = TRUE;
+    }
+  if (confirmed || changed)
+    return NULL;
+  if (seen->len == 0)
+    return g_strdup ("not verified: no telemetry confirmed the reported problem and nothing was changed");
+  return g_strdup_printf ("not verified: telemetry did not confirm the reported problem (%s) and nothing was changed",
+                          seen->str);
+}
+
 RwIncidentResult *
 rw_incident_run (const RwIncidentParams *p, GError **error)
 {
@@ -68,6 +125,7 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
   TicketSink sink = { 0 };
   g_autoptr(GError) local = NULL;
   const char *status, *reason = NULL;
+  g_autofree char *unverified = NULL;
 
   if (strlen (p->text) > RW_INCIDENT_MAX_BYTES)
     {
@@ -149,6 +207,8 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
     {
       if (strcmp (res->runbook->severity, "high") == 0)
         status = "escalated", reason = "severity high: a person must confirm";
+      else if ((unverified = unverified_reason (res->report)) != NULL)
+        status = "open", reason = unverified;
       else
         status = "resolved", reason = NULL;
     }

@@ -272,7 +272,7 @@ metric_check (const RwTask *t, RwTaskRun *run, GError **error)
   g_autoptr(GRand) rng = g_rand_new_with_seed (w->seed ^ g_str_hash (t->target) ^ g_str_hash (metric));
   g_autoptr(JsonBuilder) b = json_builder_new ();
   RwThreshold th = { isnan (threshold) ? INFINITY : threshold, -INFINITY };
-  double slope = 0, mx = 0, my = 0, sxx = 0;
+  double slope = 0, mx = 0, my = 0, sxx = 0, resid = 0, se = 0, step = 0;
   const char *observed;
   guint crossings = 0;
   gint first_cross = -1;
@@ -320,13 +320,35 @@ metric_check (const RwTask *t, RwTaskRun *run, GError **error)
     for (guint i = n - k; i < n; i++)
       slope += (i - mx) * (rw_series_get (s, i) - my), sxx += (i - mx) * (i - mx);
     slope = sxx > 0 ? slope / sxx : 0;
+    /* the slope's standard error: a trend is one the noise cannot explain */
+    for (guint i = n - k; i < n; i++)
+      {
+        double e = rw_series_get (s, i) - (my + slope * (i - mx));
+        resid += e * e;
+      }
+    se = sxx > 0 && k > 2 ? sqrt (resid / (k - 2) / sxx) : 0;
+    /* and the level from the fault on against the level before it, in the same window */
+    {
+      double pre = 0, post = 0;
+      guint npre = 0, npost = 0;
+      for (guint i = n - k; i < n; i++)
+        if (i < w->ticks_before)
+          pre += rw_series_get (s, i), npre++;
+        else
+          post += rw_series_get (s, i), npost++;
+      step = npre && npost ? post / npost - pre / npre : slope * k;
+    }
   }
   if (strcmp (metric, "session") == 0)
     observed = rw_series_last (s) >= 0.999 ? "up" : rw_series_last (s) <= 0.001 ? "down" : "partly down";
   else if (!isnan (threshold))
     observed = rw_series_last (s) > threshold ? "above" : "below";
   else
-    observed = slope > 0.001 * MAX (1e-9, fabs (my)) ? "rising" : slope < -0.001 * MAX (1e-9, fabs (my)) ? "falling" : "steady";
+    /* rising or falling only beyond the noise: a slope more than three standard errors from
+     * flat and a level that moved by more than the telemetry's noise (2 %) — a latency "jump"
+     * that is noise around the same level is steady */
+    observed = slope > 0.001 * MAX (1e-9, fabs (my)) && slope > 3 * se && step > 0.02 * fabs (my) ? "rising"
+             : slope < -0.001 * MAX (1e-9, fabs (my)) && slope < -3 * se && step < -0.02 * fabs (my) ? "falling" : "steady";
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "metric");
@@ -775,6 +797,25 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
   return TRUE;
 }
 
+/* Does telemetry show the session of @link healthy: up in the incident state, and no fault the
+ * incident reproduced touches it (a flap or drop the report speaks of would be one)? */
+static gboolean
+session_healthy (const RwWorld *w, const RwLink *link, const char *router, const char *peer)
+{
+  g_autofree char *fwd = g_strdup_printf (":%s:%s", router, peer);
+  g_autofree char *rev = g_strdup_printf (":%s:%s", peer, router);
+  if (!rw_world_session_up (w->state, router, peer))
+    return FALSE;
+  for (guint i = 0; i < w->faults->len; i++)
+    {
+      const char *f = w->faults->pdata[i];
+      const char *colon = strchr (f, ':');
+      if (colon && (strcmp (colon + 1, link->id) == 0 || g_str_has_suffix (f, fwd) || g_str_has_suffix (f, rev)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 action_execute (RwIntakeAgent *self, const RwTask *t, RwTaskRun *run, GError **error)
 {
@@ -812,6 +853,11 @@ action_execute (RwIntakeAgent *self, const RwTask *t, RwTaskRun *run, GError **e
         {
           if (link == NULL)
             return task_fail (error, t, "strategy %s needs a link as the target", strategy);
+          if (strcmp (strategy, "drain") == 0 && session_healthy (w, link, router, peer))
+            return task_error (error, RW_INTAKE_ERROR_UNSAFE, t,
+                               "telemetry shows the session %s–%s healthy (up, with no drop or fault on it in the "
+                               "incident state): shutting it would take a working uplink away, not stop a flap",
+                               router, peer);
           if (strcmp (strategy, "drain") == 0)
             g_ptr_array_add (changes, g_strdup_printf ("session-down:%s:%s", router, peer));
           else

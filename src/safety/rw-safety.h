@@ -25,9 +25,12 @@ typedef struct {
   /* When set, a failure that already breaks the same demand in this state is not held against
    * the change: robustness then means "no more fragile than before". */
   const RwTwin *robust_relative_to;
-  /* When TRUE, the SLA rule holds the change to "no worse than before": a demand already
-   * missing its SLA may still miss it (the agent fixes things step by step). Headroom, loops
-   * and reachability stay absolute. */
+  /* When TRUE, the rules hold the change to "no worse than before" wherever another fault
+   * already breaks them: a demand already missing its SLA may still miss it, a demand already
+   * blackholed or looping is not held against the change, and neither is a link direction
+   * already beyond the headroom whose load the change leaves as it is (the agent fixes faults
+   * one after the other). Everything the network met before the change, and every direction
+   * whose load it changes, stays absolute. */
   gboolean rules_relative;
   /* When TRUE, a state that already breaks a rule is not also searched for a failure
    * counterexample: the verdict is unsafe either way (the agent, which has more candidates to
