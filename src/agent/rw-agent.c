@@ -27,6 +27,7 @@ rw_guard_config_init (RwGuardConfig *g)
   g->settle_ticks = 3;
   g->t2_ttl_ticks = 6;
   g->hot_utilisation = 0.9;
+  g->cost_weight = RW_COST_WEIGHT_DEFAULT;
   g->use_z3 = TRUE;
   g->z3_timeout_ms = 20000;
 }
@@ -48,6 +49,7 @@ typedef struct {
   double max_util_after, blast;
   guint sla_after, new_problems;
   double prior;
+  double cost_change;    /* transit cost a month after minus before */
 } Candidate;
 
 typedef struct {
@@ -1078,6 +1080,9 @@ evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *act
         benefit += 1.5 * ag->flaps[si];
     }
   c->utility = (benefit > 0 ? c->prior * benefit : benefit) - 5.0 * c->blast - 1.0 * (changes->len) - 50.0 * c->new_problems;
+  /* transit cost, a term of its own: of two fixes that do the same, the cheaper one wins */
+  c->cost_change = after->traffic->transit_cost - model->traffic->transit_cost;
+  c->utility -= ag->cfg.cost_weight * c->cost_change / 1000.0;
   if (changes->len == 0)
     c->utility = 0;
   return c;
@@ -1870,6 +1875,8 @@ decide (RwAgent *ag, GError **error)
           json_builder_add_int_value (b, c->sla_after);
           json_builder_set_member_name (b, "prior");
           json_builder_add_double_value (b, round (c->prior * 1000) / 1000);
+          json_builder_set_member_name (b, "transit_cost_change");
+          json_builder_add_double_value (b, round (c->cost_change * 100) / 100);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);
