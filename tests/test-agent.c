@@ -330,7 +330,10 @@ test_harness (void)
 }
 
 /* Two busy loops beside the agent: the same scenario and seed give the same timeline, byte for
- * byte, as on a quiet machine (issue 17: budgets are counts, not wall-clock time). */
+ * byte, as on a quiet machine (issue 17: budgets are counts, not wall-clock time). route-leak
+ * holds today; degraded-link does not yet (beside two busy loops three of its Z3 proofs came back
+ * unknown on the wall clock and the agent escalated instead of acting), so it belongs here once
+ * every budget is a count. */
 static void
 test_deterministic_under_load (void)
 {
