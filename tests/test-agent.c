@@ -7,7 +7,11 @@
 #include <glib/gstdio.h>
 #include <math.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #define SCENARIOS RW_SOURCE_DIR "/scenarios/"
 
@@ -303,32 +307,118 @@ test_deterministic (void)
   g_assert_nonnull (strstr (a, "deny:R2:ISP-C:142.250.0.0/15"));
 }
 
-/* The harness over every shipped scenario. */
+/* Shipped scenarios whose expectation the agent does not meet yet, each with what its timeline
+ * shows. Their expectations were written as an engineer wants them before the agent ran, and
+ * stay so (issue 17): the agent's judgement is being improved, and a scenario leaves this list
+ * when it passes. Everything else must succeed. */
+static const struct { const char *file, *reason; } known_failures[] = {
+  { "td-dci-cut-replication-flood.json",
+    "no change can move the replication off the one DCI link left; the agent decides 'no action' "
+    "once, at 79 %, and never escalates while N2->S1 stays above 100 %" },
+  { "td-overlap-degrade-and-growth.json",
+    "its first fix for the lossy Airtel link is rolled back because the loss was still ramping up; "
+    "the fixes for the SLA misses left are refused by the single-failure screen for a hypothetical "
+    "second failure (E3-ISP-C), the agent escalates once and 4 SLA misses remain to the end" },
+  { "td-reflector-down-then-airtel-cut.json",
+    "after the Airtel cut the north's outbound lands on the 1G Sify link; every single change leaves "
+    "E2->ISP-B above 90 %, so Z3 refuses each, synthesis gives no answer within its 10 s wall-clock "
+    "budget, and the agent escalates once at tick 60 and never tries again" },
+};
+
+static const char *
+known_failure (const char *file)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (known_failures); i++)
+    if (g_strcmp0 (known_failures[i].file, file) == 0)
+      return known_failures[i].reason;
+  return NULL;
+}
+
+static gint
+by_name (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* The harness over every shipped scenario: each one succeeds (its root causes named, recovered
+ * in time or escalated as expected, no action where none is wanted) without a false action,
+ * except the known failures above, which are reported. */
 static void
 test_harness (void)
 {
   g_autoptr(GDir) d = g_dir_open (RW_SOURCE_DIR "/scenarios", 0, NULL);
+  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
   const char *name;
-  guint n = 0, ok = 0;
+  guint ok = 0;
   while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, ".json"))
+      g_ptr_array_add (names, g_strdup (name));
+  g_ptr_array_sort (names, by_name);
+  g_assert_cmpuint (names->len, >=, 18);
+  for (guint i = 0; i < names->len; i++)
     {
-      g_autoptr(RwScenario) sc = NULL;
+      g_autoptr(RwScenario) sc = load (names->pdata[i]);
       g_autoptr(RwAgent) ag = NULL;
       g_autoptr(RwRunResult) r = NULL;
-      if (!g_str_has_suffix (name, ".json"))
-        continue;
-      sc = load (name);
+      const char *known = known_failure (names->pdata[i]);
+      gint64 start = g_get_monotonic_time ();
       ag = rw_agent_new (sc, NULL, NULL, NULL);
       g_assert_true (rw_agent_run (ag, NULL));
       r = rw_agent_result (ag);
-      g_test_message ("%s: SR %d, MTTD %.0f s, MTTR %.0f s, %u actions, %u rollbacks, %u blocked, %u false", name, r->sr,
-                      r->mttd_s, r->mttr_s, r->actions, r->rollbacks, r->blocked, r->false_actions);
-      n++;
+      g_test_message ("%s: SR %d, MTTD %.0f s, MTTR %.0f s, %u actions, %u escalations, %u rollbacks, %u blocked, "
+                      "%u false (%.1f s)%s%s", (char *) names->pdata[i], r->sr, r->mttd_s, r->mttr_s, r->actions,
+                      r->escalations, r->rollbacks, r->blocked, r->false_actions,
+                      (g_get_monotonic_time () - start) / 1e6, known ? " - known failure: " : "", known ? known : "");
       ok += r->sr;
+      if (known)
+        {
+          if (r->sr && r->false_actions == 0)
+            g_test_message ("%s passes now: take it off the known failures", (char *) names->pdata[i]);
+          continue;
+        }
       g_assert_cmpuint (r->false_actions, ==, 0);
+      g_assert_true (r->sr);
     }
-  g_assert_cmpuint (n, >=, 6);
-  g_assert_cmpfloat ((double) ok / n, >=, 0.8);
+  g_test_message ("harness: SR %u/%u", ok, names->len);
+}
+
+/* Two busy loops beside the agent: the same scenario and seed give the same timeline, byte for
+ * byte, as on a quiet machine (issue 17: budgets are counts, not wall-clock time). route-leak
+ * holds today; degraded-link does not yet (beside two busy loops three of its Z3 proofs came back
+ * unknown on the wall clock and the agent escalated instead of acting), so it belongs here once
+ * every budget is a count. */
+static void
+test_deterministic_under_load (void)
+{
+  g_autofree char *quiet = run_digest ("route-leak.json");
+  g_autofree char *busy = NULL;
+  pid_t parent = getpid ();
+  pid_t hogs[2];
+  for (guint i = 0; i < G_N_ELEMENTS (hogs); i++)
+    {
+      hogs[i] = fork ();
+      g_assert_cmpint (hogs[i], >=, 0);
+      if (hogs[i] == 0)
+        {
+          /* the child only spins, and dies with the test (a failed assertion, a timeout) or after
+           * ten minutes at the latest: nothing that could take a lock the parent's threads held */
+          volatile guint64 spin = 0;
+          prctl (PR_SET_PDEATHSIG, SIGKILL);
+          if (getppid () != parent)
+            _exit (0);
+          alarm (600);
+          for (;;)
+            spin++;
+        }
+    }
+  busy = run_digest ("route-leak.json");
+  for (guint i = 0; i < G_N_ELEMENTS (hogs); i++)
+    {
+      int status;
+      g_assert_cmpint (kill (hogs[i], SIGKILL), ==, 0);
+      g_assert_cmpint (waitpid (hogs[i], &status, 0), ==, hogs[i]);
+    }
+  g_assert_cmpstr (busy, ==, quiet);
 }
 
 /* Shadow mode proposes, records the operator's verdict, and does not act; a tier graduates at
@@ -462,6 +552,7 @@ main (int argc, char **argv)
   g_test_add_func ("/agent/detect/spike", test_spike_is_not_confident);
   g_test_add_func ("/agent/loop/deterministic", test_deterministic);
   g_test_add_func ("/agent/loop/guard-config-mid-run", test_guard_config_mid_run);
+  g_test_add_func ("/agent/loop/deterministic-under-load", test_deterministic_under_load);
   g_test_add_func ("/agent/shadow", test_shadow_and_graduation);
   g_test_add_func ("/agent/harness", test_harness);
   return g_test_run ();

@@ -69,7 +69,8 @@ test_simulate_json_contract (void)
   g_auto(Run) r = { 0 };
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
-  static const char *top[] = { "converged", "iterations", "routes", "demands", "links", "stable_states", NULL };
+  static const char *top[] = { "converged", "iterations", "routes", "demands", "links", "transit_cost", "stable_states", NULL };
+  static const char *isp[] = { "isp", "gb", "usage", "cost", NULL };
   static const char *route[] = { "prefix", "best", "from", "egress", "as_path", "local_pref", "med", "origin",
                                  "weight", "ibgp", "communities", "originator_id", "cluster_list", NULL };
   static const char *demand[] = { "id", "path", "status", "latency_ms", "loss_pct", "sla_ok", NULL };
@@ -120,6 +121,28 @@ test_simulate_json_contract (void)
         }
     }
   g_assert_true (found);
+  {
+    /* the default network's prices per GB; a month of 1 Mbps is 324 GB */
+    static const struct { const char *isp; double price; } prices[] = {
+      { "ISP-A", 0.02 }, { "ISP-B", 0.015 }, { "ISP-C", 0.025 },
+    };
+    JsonObject *tc = json_object_get_object_member (o, "transit_cost");
+    JsonArray *isps = json_object_get_array_member (tc, "isps");
+    double sum = 0;
+    g_assert_cmpuint (json_array_get_length (isps), ==, G_N_ELEMENTS (prices));
+    for (guint i = 0; i < json_array_get_length (isps); i++)
+      {
+        JsonObject *c = json_array_get_object_element (isps, i);
+        double gb = json_object_get_double_member (c, "gb");
+        assert_keys (c, isp);
+        g_assert_cmpstr (json_object_get_string_member (c, "isp"), ==, prices[i].isp);
+        g_assert_cmpfloat (gb, >, 0);
+        g_assert_cmpint ((gint64) gb % 324, ==, 0); /* whole Mbps in the default network */
+        g_assert_cmpfloat_with_epsilon (json_object_get_double_member (c, "cost"), gb * prices[i].price, 0.01);
+        sum += json_object_get_double_member (c, "cost");
+      }
+    g_assert_cmpfloat_with_epsilon (json_object_get_double_member (tc, "total"), sum, 0.01);
+  }
 }
 
 static void
@@ -129,6 +152,7 @@ test_simulate_human (void)
   cli (&r, "simulate", ENTERPRISE, NULL);
   g_assert_cmpint (r.status, ==, 0);
   g_assert_nonnull (strstr (r.out, "BGP converged"));
+  g_assert_nonnull (strstr (r.out, "Transit cost a month"));
   g_assert_nonnull (strstr (r.out, "R1→ISP-A"));
 }
 
@@ -148,6 +172,9 @@ test_whatif_fibre_cut (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "moved_demands")), >=, 1);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (o, "sla_violations_added")), >=, 1);
   g_assert_true (json_object_get_boolean_member (o, "converged_after"));
+  /* the 1 800 Mbps AWS backup flow moves from Idea (0.015) to Vodafone (0.025): 1800 x 324 x 0.01 */
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (o, "transit_cost_change"), 5832, 0.01);
+  g_assert_cmpfloat (json_object_get_double_member (o, "transit_cost_after"), >, json_object_get_double_member (o, "transit_cost_before"));
 }
 
 static void
@@ -241,7 +268,8 @@ test_hostile_input (void)
     /* a 104 KB file of '[' overflowed json-glib's stack: SIGSEGV */
     { { "simulate", deep }, "nested deeper than 64 levels" },
     /* the second document was ignored and the command exited 0 */
-    { { "simulate", two }, "line 992, column 1: more text after the end of the JSON document" },
+    /* (the line after the last of data/topologies/enterprise.json) */
+    { { "simulate", two }, "line 996, column 1: more text after the end of the JSON document" },
     /* a FIFO blocked for ever, /dev/zero was read until memory ran out */
     { { "simulate", fifo }, ": not a regular file (a FIFO)" },
     { { "simulate", "/dev/zero" }, "/dev/zero: not a regular file (a device)" },

@@ -463,6 +463,101 @@ test_learning_changes_choice (void)
   g_rmdir (dir);
 }
 
+/* ---- transit cost ---- */
+
+/* One edge router, three ISPs that all reach one destination: R1-A (1 Gbps) is the best path and
+ * fills to 95 %; B and C (10 Gbps each) are equally good ways out. B and C are priced
+ * @price_b and @price_c per GB; the scenario lives in @dir. */
+static RwScenario *
+three_isp_scenario (const char *dir, double price_b, double price_c)
+{
+  g_autoptr(GError) error = NULL;
+  char b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+  g_autofree char *topo = NULL, *path = g_build_filename (dir, "three-isps.json", NULL);
+  const char *sc =
+    "{\"format\":\"routewise-scenario\",\"version\":1,\"name\":\"cost\",\"seed\":7,\"tick_s\":10,\"ticks\":40,"
+    "\"noise\":0.01,\"mode\":\"autonomous\",\"baseline_ticks\":20,\"topology\":\"three-isps.json\","
+    "\"events\":[{\"at\":22,\"type\":\"demand_ramp\",\"demand\":\"out\",\"to_mbps\":950,\"over\":1}],"
+    "\"operator\":{\"default\":\"approve\"}}";
+  RwScenario *s;
+  g_ascii_dtostr (b, sizeof b, price_b);
+  g_ascii_dtostr (c, sizeof c, price_c);
+  topo = g_strdup_printf (
+    "{\"format\":\"routewise-topology\",\"version\":1,\"name\":\"three ISPs\",\"nodes\":["
+    "{\"id\":\"R1\",\"kind\":\"router\",\"role\":\"edge\",\"asn\":65001,\"router_id\":\"10.0.0.1\"},"
+    "{\"id\":\"A\",\"kind\":\"external\",\"role\":\"isp\",\"asn\":64501,\"router_id\":\"10.0.0.20\"},"
+    "{\"id\":\"B\",\"kind\":\"external\",\"role\":\"isp\",\"asn\":64502,\"router_id\":\"10.0.0.30\"},"
+    "{\"id\":\"C\",\"kind\":\"external\",\"role\":\"isp\",\"asn\":64503,\"router_id\":\"10.0.0.40\"},"
+    "{\"id\":\"D\",\"kind\":\"external\",\"role\":\"internet\",\"asn\":64600,\"router_id\":\"10.0.0.50\"}],"
+    "\"links\":["
+    "{\"id\":\"R1-A\",\"a\":\"R1\",\"b\":\"A\",\"capacity_mbps\":1000,\"latency_ms\":5,\"cost_per_gb\":0.02},"
+    "{\"id\":\"R1-B\",\"a\":\"R1\",\"b\":\"B\",\"capacity_mbps\":10000,\"latency_ms\":5,\"cost_per_gb\":%s},"
+    "{\"id\":\"R1-C\",\"a\":\"R1\",\"b\":\"C\",\"capacity_mbps\":10000,\"latency_ms\":5,\"cost_per_gb\":%s},"
+    "{\"id\":\"A-D\",\"a\":\"A\",\"b\":\"D\",\"capacity_mbps\":100000,\"latency_ms\":5},"
+    "{\"id\":\"B-D\",\"a\":\"B\",\"b\":\"D\",\"capacity_mbps\":100000,\"latency_ms\":5},"
+    "{\"id\":\"C-D\",\"a\":\"C\",\"b\":\"D\",\"capacity_mbps\":100000,\"latency_ms\":5}],"
+    "\"sessions\":[{\"a\":\"R1\",\"b\":\"A\"},{\"a\":\"R1\",\"b\":\"B\"},{\"a\":\"R1\",\"b\":\"C\"},"
+    "{\"a\":\"A\",\"b\":\"D\"},{\"a\":\"B\",\"b\":\"D\"},{\"a\":\"C\",\"b\":\"D\"}],"
+    "\"policies\":{},"
+    "\"prefixes\":[{\"prefix\":\"203.0.113.0/24\",\"origin_node\":\"D\"}],"
+    "\"demands\":[{\"id\":\"out\",\"src\":\"R1\",\"dst\":\"203.0.113.0/24\",\"mbps\":500,\"class\":\"gold\"}],"
+    "\"sla_classes\":{\"gold\":{\"latency_ms\":100,\"loss_pct\":1}}}", b, c);
+  g_assert_true (g_file_set_contents (path, topo, -1, &error));
+  g_assert_no_error (error);
+  s = rw_scenario_load_data (sc, -1, "cost.json", dir, &error);
+  g_assert_no_error (error);
+  return s;
+}
+
+/* The ISP the demand leaves through at the end of the run. */
+static const char *
+exit_isp (RwAgent *ag)
+{
+  const RwTwin *live = rw_agent_live (ag);
+  const RwDemandResult *r = live->traffic->demands->pdata[0];
+  g_assert_cmpuint (r->path->len, >=, 2);
+  return live->net->nodes[g_array_index (r->path, guint, 1)]->id;
+}
+
+/* Moving the overflow to B or to C fixes the congestion equally well; the cheaper ISP wins,
+ * whichever it is, and without the cost weight the tie goes the other way. */
+static void
+test_cheaper_fix_wins (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("rw-cost-XXXXXX", NULL);
+  g_autofree char *topo = g_build_filename (dir, "three-isps.json", NULL);
+  {
+    g_autoptr(RwScenario) sc = three_isp_scenario (dir, 0.03, 0.01);
+    g_autoptr(RwAgent) ag = run (sc, NULL, NULL);
+    const RwTimelineEvent *d = find_event (ag, "decision", "congestion R1-A", 0);
+    JsonObject *best;
+    g_assert_nonnull (d);
+    best = json_array_get_object_element (json_object_get_array_member (json_node_get_object (d->payload), "candidates"), 0);
+    g_assert_cmpfloat (json_object_get_double_member (best, "transit_cost_change"), <, 0);
+    g_assert_nonnull (find_event (ag, "act", NULL, 0));
+    g_assert_cmpstr (exit_isp (ag), ==, "C");
+  }
+  {
+    g_autoptr(RwScenario) sc = three_isp_scenario (dir, 0.01, 0.03);
+    g_autoptr(RwAgent) ag = run (sc, NULL, NULL);
+    g_assert_nonnull (find_event (ag, "act", NULL, 0));
+    g_assert_cmpstr (exit_isp (ag), ==, "B");
+  }
+  {
+    /* cost ignored: B and C tie, and the tie-break (the change's text) picks B, the dearer */
+    RwGuardConfig cfg;
+    g_autoptr(RwScenario) sc = three_isp_scenario (dir, 0.03, 0.01);
+    g_autoptr(RwAgent) ag = NULL;
+    rw_guard_config_init (&cfg);
+    cfg.cost_weight = 0;
+    ag = run (sc, NULL, &cfg);
+    g_assert_nonnull (find_event (ag, "act", NULL, 0));
+    g_assert_cmpstr (exit_isp (ag), ==, "B");
+  }
+  g_unlink (topo);
+  g_rmdir (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -477,5 +572,6 @@ main (int argc, char **argv)
   g_test_add_func ("/stages/guard", test_guard_rate_limit_and_answers);
   g_test_add_func ("/stages/settle-rollback", test_settle_rolls_back);
   g_test_add_func ("/stages/learn", test_learning_changes_choice);
+  g_test_add_func ("/stages/decide/cheaper-fix-wins", test_cheaper_fix_wins);
   return g_test_run ();
 }

@@ -571,6 +571,31 @@ test_edge_round_trip (gconstpointer user_data)
     }
 }
 
+/* A transit price and a commit load, and save back as written; an unpriced link stays unpriced. */
+static void
+test_valid_transit_cost (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = edit_valid ("\"up\": false }", "\"up\": false, \"cost_per_gb\": 0.015, \"monthly_commit\": 2500 }");
+  g_autoptr(RwTopology) t = rw_topology_load_data (text, -1, SOURCE, &error);
+  g_autoptr(RwTopology) again = NULL;
+  g_autofree char *s1 = NULL, *s2 = NULL;
+  RwLink *l;
+  g_assert_no_error (error);
+  l = rw_topology_find_link (t, "R1-ISPA");
+  g_assert_true (l->has_cost);
+  g_assert_cmpfloat (l->cost_per_gb, ==, 0.015);
+  g_assert_cmpfloat (l->monthly_commit, ==, 2500);
+  g_assert_false (rw_topology_find_link (t, "R1-RR")->has_cost);
+  s1 = rw_topology_to_data (t, NULL);
+  g_assert_nonnull (strstr (s1, "\"cost_per_gb\": 0.015"));
+  g_assert_nonnull (strstr (s1, "\"monthly_commit\": 2500"));
+  again = rw_topology_load_data (s1, -1, SOURCE, &error);
+  g_assert_no_error (error);
+  s2 = rw_topology_to_data (again, NULL);
+  g_assert_cmpstr (s1, ==, s2);
+}
+
 /* ---- bad input ---- */
 
 typedef struct {
@@ -645,6 +670,13 @@ static const BadCase bad_cases[] = {
   { "link-igp-cost-fraction", "\"igp_cost\": 100", "\"igp_cost\": 1.5", "links[1].igp_cost: expected an integer" },
   { "link-up-string", "\"up\": false }", "\"up\": \"no\" }", "links[1].up: expected true or false" },
   { "link-unknown-key", "\"latency_ms\": 0.5", "\"latency_ms\": 0.5, \"mtu\": 1500", "links[0].mtu: unknown key" },
+  /* transit price: only on a link from one of ours to an ISP, a commit only beside a price */
+  { "link-cost-negative", "\"up\": false }", "\"up\": false, \"cost_per_gb\": -0.01 }", "links[1].cost_per_gb: must be between 0 and 1000000" },
+  { "link-cost-string", "\"up\": false }", "\"up\": false, \"cost_per_gb\": \"0.02\" }", "links[1].cost_per_gb: expected a number" },
+  { "link-cost-absurd", "\"up\": false }", "\"up\": false, \"cost_per_gb\": 1e7 }", "links[1].cost_per_gb: must be between 0 and 1000000" },
+  { "link-cost-internal", "\"latency_ms\": 0.5 }", "\"latency_ms\": 0.5, \"cost_per_gb\": 0.02 }", "links[0].cost_per_gb: link 'R1-RR' does not join one of our routers to an ISP" },
+  { "link-commit-without-price", "\"up\": false }", "\"up\": false, \"monthly_commit\": 500 }", "links[1].monthly_commit: a commit needs a price (cost_per_gb)" },
+  { "link-commit-negative", "\"up\": false }", "\"up\": false, \"cost_per_gb\": 0.02, \"monthly_commit\": -1 }", "links[1].monthly_commit: must be between 0 and 1000000000000" },
   /* sessions */
   { "session-unknown-node", "{ \"a\": \"RR\", \"b\": \"R1\"", "{ \"a\": \"RR\", \"b\": \"R9\"", "sessions[1].b: unknown node 'R9'" },
   { "session-to-itself", "{ \"a\": \"RR\", \"b\": \"R1\"", "{ \"a\": \"RR\", \"b\": \"RR\"", "sessions[1]: a session cannot join 'RR' to itself" },
@@ -1165,6 +1197,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/topology-json/valid/policies", test_valid_policies);
   g_test_add_func ("/topology-json/valid/prefixes-demands-sla", test_valid_prefixes_demands);
   g_test_add_func ("/topology-json/valid/minimal", test_minimal);
+  g_test_add_func ("/topology-json/valid/transit-cost", test_valid_transit_cost);
   g_test_add_func ("/topology-json/round-trip/data", test_round_trip_data);
   g_test_add_func ("/topology-json/round-trip/file", test_round_trip_file);
   g_test_add_func ("/topology-json/round-trip/enterprise", test_round_trip_enterprise);

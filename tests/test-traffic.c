@@ -386,6 +386,105 @@ test_incremental_whatif (void)
         check_incremental (base, five);
       }
     }
+
+/* Transit cost by hand. R1 peers with A (0.02 per GB) and B (0.01 per GB, a commit of 5000 a
+ * month); both reach X, which originates P; R1 originates Q. "out" (R1 -> P, 1000 Mbps) and "in"
+ * (X -> Q, 500 Mbps) both cross R1-A (A has the lower router id). A month of 1 Mbps is 324 GB. */
+static void
+test_transit_cost (void)
+{
+  RwTopology *t = tb_new ();
+  g_autoptr(RwTwin) tw = NULL;
+  g_autoptr(RwTwin) prepended = NULL, cut = NULL;
+  g_autoptr(RwDiff) diff = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *prepend[] = { "prepend:R1:A:2", NULL };
+  const char *down[] = { "link-down:R1-A", NULL };
+  const RwIspCost *a, *b;
+  RwLink *la, *lb;
+  tb_node (t, "R1", 65001, 1);
+  tb_node (t, "A", 64501, 20);
+  tb_node (t, "B", 64502, 30);
+  tb_node (t, "X", 64600, 40);
+  tb_peer (t, "R1", "A");
+  tb_peer (t, "R1", "B");
+  tb_peer (t, "X", "A");
+  tb_peer (t, "X", "B");
+  la = rw_topology_find_link (t, "R1-A");
+  lb = rw_topology_find_link (t, "R1-B");
+  la->has_cost = TRUE;
+  la->cost_per_gb = 0.02;
+  lb->has_cost = TRUE;
+  lb->cost_per_gb = 0.01;
+  lb->monthly_commit = 5000;
+  tb_originate (t, P, "X");
+  tb_originate (t, "198.51.100.0/24", "R1");
+  tb_demand (t, "out", "R1", P, 1000);
+  tb_demand (t, "in", "X", "198.51.100.0/24", 500);
+  g_assert_true (rw_topology_validate (t, &error));
+  g_assert_no_error (error);
+  tw = tb_solve (t);
+  {
+    g_autofree char *path = tb_path (tw, "out");
+    g_assert_cmpstr (path, ==, "R1 A X");
+  }
+  /* the X links are not priced: two ISPs billed, in node order */
+  g_assert_cmpuint (tw->traffic->isp_costs->len, ==, 2);
+  a = rw_traffic_isp_cost (tw->traffic, tb_idx (tw, "A"));
+  b = rw_traffic_isp_cost (tw->traffic, tb_idx (tw, "B"));
+  g_assert_null (rw_traffic_isp_cost (tw->traffic, tb_idx (tw, "X")));
+  /* A: (1000 + 500) Mbps x 324 = 486 000 GB at 0.02 = 9 720; B: nothing used, the commit billed */
+  g_assert_cmpfloat_with_epsilon (a->gb, 486000, 1e-6);
+  g_assert_cmpfloat_with_epsilon (a->cost, 9720, 1e-6);
+  g_assert_cmpfloat_with_epsilon (b->gb, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b->usage, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (b->cost, 5000, 1e-9);
+  g_assert_cmpfloat_with_epsilon (tw->traffic->transit_cost, 14720, 1e-6);
+  {
+    g_autoptr(JsonNode) sim = rw_twin_simulation_to_json (tw);
+    JsonObject *tc = json_object_get_object_member (json_node_get_object (sim), "transit_cost");
+    g_assert_nonnull (tc);
+    g_assert_cmpint (json_object_get_int_member (tc, "total"), ==, 14720);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (tc, "isps")), ==, 2);
+  }
+
+  /* inbound moves to B: A bills 1000 x 324 x 0.02 = 6 480; B uses 500 x 324 x 0.01 = 1 620, under
+   * its commit: still 5 000 */
+  prepended = rw_twin_fork_apply (tw, prepend, &error);
+  g_assert_no_error (error);
+  {
+    g_autofree char *path = tb_path (prepended, "in");
+    g_assert_cmpstr (path, ==, "X B R1");
+  }
+  b = rw_traffic_isp_cost (prepended->traffic, tb_idx (prepended, "B"));
+  g_assert_cmpfloat_with_epsilon (b->usage, 1620, 1e-6);
+  g_assert_cmpfloat_with_epsilon (b->cost, 5000, 1e-9);
+  g_assert_cmpfloat_with_epsilon (prepended->traffic->transit_cost, 11480, 1e-6);
+  diff = rw_twin_diff (tw, prepended);
+  g_assert_true (diff->priced);
+  g_assert_cmpfloat_with_epsilon (diff->cost_after - diff->cost_before, -3240, 1e-6);
+  {
+    g_autoptr(JsonNode) dj = rw_diff_to_json (diff);
+    g_assert_cmpint (json_object_get_int_member (json_node_get_object (dj), "transit_cost_change"), ==, -3240);
+  }
+
+  /* R1-A cut: all 1 500 Mbps through B, 486 000 GB at 0.01 = 4 860, under the commit; A bills 0 */
+  cut = rw_twin_fork_apply (tw, down, &error);
+  g_assert_no_error (error);
+  g_assert_cmpfloat_with_epsilon (rw_traffic_isp_cost (cut->traffic, tb_idx (cut, "A"))->cost, 0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (rw_traffic_isp_cost (cut->traffic, tb_idx (cut, "B"))->usage, 4860, 1e-6);
+  g_assert_cmpfloat_with_epsilon (cut->traffic->transit_cost, 5000, 1e-9);
+}
+
+/* Without prices there is no bill, and the documents say nothing of one. */
+static void
+test_no_transit_cost_without_prices (void)
+{
+  g_autoptr(RwTwin) tw = tb_solve (line_topology ());
+  g_autoptr(JsonNode) sim = rw_twin_simulation_to_json (tw);
+  g_assert_cmpuint (tw->traffic->isp_costs->len, ==, 0);
+  g_assert_cmpfloat (tw->traffic->transit_cost, ==, 0);
+  g_assert_false (json_object_has_member (json_node_get_object (sim), "transit_cost"));
 }
 
 int
@@ -393,6 +492,8 @@ main (int argc, char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/traffic/loop", test_forwarding_loop);
+  g_test_add_func ("/traffic/transit-cost", test_transit_cost);
+  g_test_add_func ("/traffic/transit-cost/unpriced", test_no_transit_cost_without_prices);
   g_test_add_func ("/traffic/blackhole/no-route", test_blackhole_no_route);
   g_test_add_func ("/traffic/blackhole/link-down", test_blackhole_link_down);
   g_test_add_func ("/traffic/loads-latency-fluid-loss", test_loads_latency_and_fluid_loss);

@@ -27,6 +27,7 @@ rw_guard_config_init (RwGuardConfig *g)
   g->settle_ticks = 3;
   g->t2_ttl_ticks = 6;
   g->hot_utilisation = 0.9;
+  g->cost_weight = RW_COST_WEIGHT_DEFAULT;
   g->use_z3 = TRUE;
   g->z3_timeout_ms = 20000;
   g->reevaluate_ticks = 12;
@@ -55,6 +56,7 @@ typedef struct {
   double max_util_after, blast;
   guint sla_after, new_problems;
   double prior;
+  double cost_change;    /* transit cost a month after minus before */
 } Candidate;
 
 typedef struct {
@@ -1143,6 +1145,9 @@ evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const char *act
     }
   c->utility = decision_utility (h, action_kind, c->prior, benefit, (double) sla_misses (model) - c->sla_after, c->blast,
                                  c->max_util_after >= ag->cfg.hot_utilisation, changes->len, c->new_problems);
+  /* transit cost, a term of its own: of two fixes that do the same, the cheaper one wins */
+  c->cost_change = after->traffic->transit_cost - model->traffic->transit_cost;
+  c->utility -= ag->cfg.cost_weight * c->cost_change / 1000.0;
   if (changes->len == 0)
     c->utility = 0;
   return c;
@@ -2048,6 +2053,8 @@ decide (RwAgent *ag, GError **error)
           json_builder_add_int_value (b, c->sla_after);
           json_builder_set_member_name (b, "prior");
           json_builder_add_double_value (b, round (c->prior * 1000) / 1000);
+          json_builder_set_member_name (b, "transit_cost_change");
+          json_builder_add_double_value (b, round (c->cost_change * 100) / 100);
           json_builder_end_object (b);
         }
       json_builder_end_array (b);

@@ -9,6 +9,10 @@
 
 G_BEGIN_DECLS
 
+/* A change that adds 1 000 (in the topology's currency) a month to the transit bill costs this
+ * many utility points: about what lowering the busiest link by half a percentage point gains. */
+#define RW_COST_WEIGHT_DEFAULT 0.1
+
 typedef struct {
   /* tiers (DESIGN.md section 3 defaults) */
   double t1_confidence, t1_blast;
@@ -18,6 +22,7 @@ typedef struct {
   guint settle_ticks;        /* ticks between acting and judging the outcome */
   guint t2_ttl_ticks;        /* an unanswered T2 request applies itself after this */
   double hot_utilisation;    /* a link direction above this is congested */
+  double cost_weight;        /* utility points per 1 000 a month a change adds to the transit bill */
   gboolean use_z3;           /* verification and synthesis (TRUE; FALSE only for quick tests) */
   guint z3_timeout_ms;
   /* an escalated problem that lasts is looked at again every this many ticks, or when the

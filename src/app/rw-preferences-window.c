@@ -6,7 +6,7 @@ struct _RwPreferencesWindow {
   AdwPreferencesWindow parent_instance;
   GSettings *settings;
   AdwComboRow *mode_row;
-  GtkSpinButton *tick_interval, *t1_confidence, *t1_blast, *t2_confidence, *t2_blast, *t2_timeout;
+  GtkSpinButton *tick_interval, *t1_confidence, *t1_blast, *t2_confidence, *t2_blast, *t2_timeout, *cost_weight;
   AdwEntryRow *llm_endpoint, *llm_model;
 };
 
@@ -55,6 +55,7 @@ rw_preferences_window_class_init (RwPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (wc, RwPreferencesWindow, t2_confidence);
   gtk_widget_class_bind_template_child (wc, RwPreferencesWindow, t2_blast);
   gtk_widget_class_bind_template_child (wc, RwPreferencesWindow, t2_timeout);
+  gtk_widget_class_bind_template_child (wc, RwPreferencesWindow, cost_weight);
   gtk_widget_class_bind_template_child (wc, RwPreferencesWindow, llm_endpoint);
   gtk_widget_class_bind_template_child (wc, RwPreferencesWindow, llm_model);
 }
@@ -76,6 +77,7 @@ rw_preferences_window_new (GtkWindow *parent, GSettings *settings)
     { "t2-confidence", G_STRUCT_OFFSET (RwPreferencesWindow, t2_confidence) },
     { "t2-blast-radius", G_STRUCT_OFFSET (RwPreferencesWindow, t2_blast) },
     { "t2-timeout-ticks", G_STRUCT_OFFSET (RwPreferencesWindow, t2_timeout) },
+    { "cost-weight", G_STRUCT_OFFSET (RwPreferencesWindow, cost_weight) },
   };
   w->settings = g_object_ref (settings);
   for (guint i = 0; i < G_N_ELEMENTS (spins); i++)

@@ -694,6 +694,15 @@ rw_window_show_whatif (RwWindow *win, const char *text)
                              100 * diff->max_util_after, diff->max_dir_after ? diff->max_dir_after : "—", diff->sla_added->len,
                              diff->sla_removed->len, diff->new_loops->len, diff->new_blackholes->len);
   g_string_free (moved, TRUE);
+  if (diff->priced)
+    {
+      /* Translators: the monthly transit bill before and after a what-if, then the change */
+      g_autofree char *cost = g_strdup_printf (_("Transit cost a month %.2f → %.2f (%+.2f)"), diff->cost_before,
+                                               diff->cost_after, diff->cost_after - diff->cost_before);
+      g_autofree char *both = g_strdup_printf ("%s\n%s", summary, cost);
+      g_free (summary);
+      summary = g_steal_pointer (&both);
+    }
   gtk_label_set_text (win->whatif_summary, summary);
   frr = rw_frr_changes_diff (twin->topo, (const char *const *) changes, NULL);
   gtk_text_buffer_set_text (gtk_text_view_get_buffer (win->whatif_diff), frr && *frr ? frr : _("(no configuration change: a physical event)"), -1);
@@ -932,6 +941,7 @@ guard_config_from_settings (RwWindow *win, RwGuardConfig *cfg)
   cfg->t2_confidence = g_settings_get_double (win->settings, "t2-confidence");
   cfg->t2_blast = g_settings_get_double (win->settings, "t2-blast-radius");
   cfg->t2_ttl_ticks = g_settings_get_uint (win->settings, "t2-timeout-ticks");
+  cfg->cost_weight = g_settings_get_double (win->settings, "cost-weight");
 }
 
 void
@@ -1449,7 +1459,7 @@ static void
 on_setting_changed (GSettings *settings, const char *key, RwWindow *win)
 {
   static const char *const guard_keys[] = { "t1-confidence", "t1-blast-radius", "t2-confidence", "t2-blast-radius",
-                                            "t2-timeout-ticks", NULL };
+                                            "t2-timeout-ticks", "cost-weight", NULL };
   RwGuardConfig cfg;
   const char *text;
   if (!g_strv_contains (guard_keys, key) || win->runner == NULL)

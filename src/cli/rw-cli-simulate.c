@@ -67,6 +67,26 @@ print_links (const RwTwin *twin)
     }
 }
 
+/* The month's transit bill per ISP, when some link towards an ISP is priced. */
+static void
+print_transit_cost (const RwTwin *twin)
+{
+  const RwTraffic *tr = twin->traffic;
+  if (tr->isp_costs->len == 0)
+    return;
+  printf ("\n%s\n", _("Transit cost a month (both directions, 1 Mbps = 324 GB)"));
+  /* Translators: column headings of the transit cost table; keep them short */
+  printf ("  %-12s %-20s %12s %12s\n", _("ISP"), _("name"), _("GB"), _("cost"));
+  for (guint i = 0; i < tr->isp_costs->len; i++)
+    {
+      const RwIspCost *ic = &g_array_index (tr->isp_costs, RwIspCost, i);
+      const RwNode *n = twin->net->nodes[ic->isp];
+      printf ("  %-12s %-20s %12.0f %12.2f%s\n", n->id, n->label ? n->label : "", ic->gb, ic->cost,
+              ic->cost > ic->usage ? _("  (commit)") : "");
+    }
+  printf ("  %-12s %-20s %12s %12.2f\n", _("total"), "", "", tr->transit_cost);
+}
+
 static void
 print_best_routes (const RwTwin *twin)
 {
@@ -215,6 +235,7 @@ rw_cli_simulate (int argc, char **argv)
       print_best_routes (twin);
       print_demands (twin);
       print_links (twin);
+      print_transit_cost (twin);
     }
   return has_finding (twin) ? RW_EXIT_FINDING : RW_EXIT_OK;
 }
@@ -291,6 +312,9 @@ rw_cli_whatif (int argc, char **argv)
       printf ("  %-26s %.0f %% (%s) -> %.0f %% (%s)\n", _("max utilisation"), 100 * diff->max_util_before,
               diff->max_dir_before ? diff->max_dir_before : "-", 100 * diff->max_util_after,
               diff->max_dir_after ? diff->max_dir_after : "-");
+      if (diff->priced)
+        printf ("  %-26s %.2f -> %.2f (%+.2f)\n", _("transit cost a month"), diff->cost_before, diff->cost_after,
+                diff->cost_after - diff->cost_before);
       if (!diff->converged_after)
         printf ("  %s\n", _("BGP does not converge after the change"));
       if (states_after->count == 2 && states_before->count != 2)
@@ -303,6 +327,7 @@ rw_cli_whatif (int argc, char **argv)
       printf ("\n%s\n", _("After the change:"));
       print_demands (after);
       print_links (after);
+      print_transit_cost (after);
     }
   return (diff->new_loops->len || diff->new_blackholes->len || diff->sla_added->len || !diff->converged_after)
            ? RW_EXIT_FINDING : RW_EXIT_OK;

@@ -531,7 +531,8 @@ write_file (const char *path, const char *text, GError **error)
 }
 
 /* demands.json beside the lab: what configurations cannot carry (the demands, the SLA classes,
- * each link's latency and loss), which the import reads back by default. */
+ * each link's latency and loss, the transit price of a link towards an ISP), which the import
+ * reads back by default. */
 static char *
 traffic_sidecar (const RwTopology *t)
 {
@@ -556,6 +557,13 @@ traffic_sidecar (const RwTopology *t)
       json_builder_add_double_value (b, l->latency_ms);
       json_builder_set_member_name (b, "loss_pct");
       json_builder_add_double_value (b, l->loss_pct);
+      if (l->has_cost)
+        {
+          json_builder_set_member_name (b, "cost_per_gb");
+          json_builder_add_double_value (b, l->cost_per_gb);
+          json_builder_set_member_name (b, "monthly_commit");
+          json_builder_add_double_value (b, l->monthly_commit);
+        }
       json_builder_end_object (b);
     }
   json_builder_end_array (b);

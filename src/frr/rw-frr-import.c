@@ -1033,12 +1033,13 @@ warn_router_id_ties (Imp *im)
 /* ------------------------------------------------------------------------------------------ */
 /* Demands */
 
-/* "links": [{"id", "latency_ms", "loss_pct"}] — what configurations cannot say about a link,
- * set on the imported links (a failed import discards them all). */
+/* "links": [{"id", "latency_ms", "loss_pct", "cost_per_gb", "monthly_commit"}] — what
+ * configurations cannot say about a link, set on the imported links (a failed import discards
+ * them all). */
 static gboolean
 link_characteristics (Imp *im, JsonObject *o)
 {
-  static const char *keys[] = { "id", "latency_ms", "loss_pct", NULL };
+  static const char *keys[] = { "id", "latency_ms", "loss_pct", "cost_per_gb", "monthly_commit", NULL };
   RwJsonCtx c = { im->opts->demands_file, im->error };
   JsonArray *arr = NULL;
   if (!rw_json_get_array (&c, o, "links", "", FALSE, &arr))
@@ -1050,13 +1051,15 @@ link_characteristics (Imp *im, JsonObject *o)
       g_autofree char *id = NULL;
       JsonObject *lo;
       RwLink *target;
-      double lat = -1, loss = -1;
+      double lat = -1, loss = -1, price = -1, commit = 0;
       if (!JSON_NODE_HOLDS_OBJECT (n))
         return rw_json_fail (&c, "%s: expected an object with \"id\" and \"latency_ms\" or \"loss_pct\"", path);
       lo = json_node_get_object (n);
       if (!rw_json_check_keys (&c, lo, path, keys) || !rw_json_get_string (&c, lo, "id", path, TRUE, &id) ||
           !rw_json_get_double (&c, lo, "latency_ms", path, FALSE, -1, &lat) ||
-          !rw_json_get_double (&c, lo, "loss_pct", path, FALSE, -1, &loss))
+          !rw_json_get_double (&c, lo, "loss_pct", path, FALSE, -1, &loss) ||
+          !rw_json_get_double (&c, lo, "cost_per_gb", path, FALSE, -1, &price) ||
+          !rw_json_get_double (&c, lo, "monthly_commit", path, FALSE, 0, &commit))
         return FALSE;
       if ((target = rw_topology_find_link (im->t, id)) == NULL)
         return rw_json_fail (&c, "%s.id: no link '%s' in the imported network", path, id);
@@ -1065,6 +1068,17 @@ link_characteristics (Imp *im, JsonObject *o)
         return rw_json_fail (&c, "%s.latency_ms: must be between 0 and 1000000", path);
       if (json_object_has_member (lo, "loss_pct") && !(loss >= 0 && loss <= 100))
         return rw_json_fail (&c, "%s.loss_pct: must be between 0 and 100", path);
+      if (json_object_has_member (lo, "cost_per_gb") && !(price >= 0 && price <= RW_COST_PER_GB_MAX))
+        return rw_json_fail (&c, "%s.cost_per_gb: must be between 0 and 1000000", path);
+      if (json_object_has_member (lo, "monthly_commit") &&
+          !(json_object_has_member (lo, "cost_per_gb") && commit >= 0 && commit <= RW_MONTHLY_COMMIT_MAX))
+        return rw_json_fail (&c, "%s.monthly_commit: must be between 0 and 1000000000000, beside a cost_per_gb", path);
+      if (json_object_has_member (lo, "cost_per_gb"))
+        {
+          target->has_cost = TRUE;
+          target->cost_per_gb = price;
+          target->monthly_commit = commit;
+        }
       if (json_object_has_member (lo, "latency_ms"))
         target->latency_ms = lat;
       if (json_object_has_member (lo, "loss_pct"))

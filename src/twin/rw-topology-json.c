@@ -138,10 +138,11 @@ read_node (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
 static gboolean
 read_link (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
 {
-  static const char *keys[] = { "id", "a", "b", "capacity_mbps", "latency_ms", "igp_cost", "loss_pct", "up", "ends", NULL };
+  static const char *keys[] = { "id", "a", "b", "capacity_mbps", "latency_ms", "igp_cost", "loss_pct", "up", "ends",
+                                "cost_per_gb", "monthly_commit", NULL };
   static const char *end_keys[] = { "interface", "address", NULL };
   g_autofree char *id = NULL, *a = NULL, *b = NULL;
-  double cap, lat, loss = 0;
+  double cap, lat, loss = 0, price = 0, commit = 0;
   guint64 cost;
   gboolean up = TRUE;
   JsonObject *ends = NULL;
@@ -156,9 +157,16 @@ read_link (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
       !rw_json_get_uint (c, o, "igp_cost", path, FALSE, 1, 16777215, 10, &cost) ||
       !rw_json_get_double (c, o, "loss_pct", path, FALSE, 0, &loss) ||
       !rw_json_get_bool (c, o, "up", path, TRUE, &up) ||
-      !rw_json_get_object (c, o, "ends", path, FALSE, &ends))
+      !rw_json_get_object (c, o, "ends", path, FALSE, &ends) ||
+      !rw_json_get_double (c, o, "cost_per_gb", path, FALSE, 0, &price) ||
+      !rw_json_get_double (c, o, "monthly_commit", path, FALSE, 0, &commit))
     return FALSE;
+  if (json_object_has_member (o, "monthly_commit") && !json_object_has_member (o, "cost_per_gb"))
+    return rw_json_fail (c, "%s.monthly_commit: a commit needs a price (cost_per_gb) on the same link", path);
   l = rw_link_new (id, a, b, cap, lat);
+  l->has_cost = json_object_has_member (o, "cost_per_gb");
+  l->cost_per_gb = price;
+  l->monthly_commit = commit;
   l->igp_cost = (guint) cost;
   l->loss_pct = loss;
   l->up = up;
@@ -794,6 +802,12 @@ rw_topology_to_json_node (const RwTopology *t)
       add_number (b, "loss_pct", l->loss_pct);
       json_builder_set_member_name (b, "up");
       json_builder_add_boolean_value (b, l->up);
+      if (l->has_cost)
+        {
+          add_number (b, "cost_per_gb", l->cost_per_gb);
+          if (l->monthly_commit > 0)
+            add_number (b, "monthly_commit", l->monthly_commit);
+        }
       if (l->ends[0].ifname || l->ends[0].addr || l->ends[1].ifname || l->ends[1].addr)
         {
           json_builder_set_member_name (b, "ends");

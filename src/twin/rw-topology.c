@@ -583,6 +583,19 @@ rw_topology_validate_with (const RwTopology *t, gboolean originations, GError **
         FAIL ("links[%u].loss_pct: must be between 0 and 100", i);
       if (l->igp_cost == 0 || l->igp_cost > 16777215)
         FAIL ("links[%u].igp_cost: must be between 1 and 16777215", i);
+      if (l->has_cost)
+        {
+          RwNode *na = rw_topology_find_node (t, l->a), *nb = rw_topology_find_node (t, l->b);
+          if (!valid_number (l->cost_per_gb) || l->cost_per_gb < 0 || l->cost_per_gb > RW_COST_PER_GB_MAX)
+            FAIL ("links[%u].cost_per_gb: must be between 0 and 1000000", i);
+          if (!valid_number (l->monthly_commit) || l->monthly_commit < 0 || l->monthly_commit > RW_MONTHLY_COMMIT_MAX)
+            FAIL ("links[%u].monthly_commit: must be between 0 and 1000000000000", i);
+          /* transit is billed where our network meets an ISP: one end ours, the other an ISP */
+          if (!((na->kind == RW_NODE_ROUTER && nb->kind == RW_NODE_EXTERNAL && nb->role == RW_ROLE_ISP) ||
+                (nb->kind == RW_NODE_ROUTER && na->kind == RW_NODE_EXTERNAL && na->role == RW_ROLE_ISP)))
+            FAIL ("links[%u].cost_per_gb: link '%s' does not join one of our routers to an ISP (only such links are billed)",
+                  i, l->id);
+        }
     }
 
   for (guint i = 0; i < t->sessions->len; i++)

@@ -17,6 +17,8 @@ G_BEGIN_DECLS
 #define RW_LATENCY_MAX_MS 1e6      /* 1000 s */
 #define RW_DEMAND_MAX_MBPS 1e9
 #define RW_COORDINATE_MAX 1e7      /* canvas x and y, either sign */
+#define RW_COST_PER_GB_MAX 1e6
+#define RW_MONTHLY_COMMIT_MAX 1e12
 
 typedef enum { RW_NODE_ROUTER, RW_NODE_EXTERNAL } RwNodeKind;
 typedef enum {
@@ -57,6 +59,10 @@ typedef struct {
   guint igp_cost;
   double loss_pct;
   gboolean up;
+  /* transit price on a link towards an ISP (README "Transit cost"); has_cost FALSE = unpriced */
+  gboolean has_cost;
+  double cost_per_gb;
+  double monthly_commit;    /* the least that is billed a month, 0 = none */
 } RwLink;
 
 typedef struct {

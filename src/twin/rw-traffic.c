@@ -188,6 +188,48 @@ classes_moved (const RwBgpResult *like_bgp, const RwBgpResult *bgp, guint n_node
   return moved;
 }
 
+/* Each priced link bills its ISP for what it carries both ways; a link that is down carries
+ * nothing and bills its commit. */
+static void
+transit_costs (RwTraffic *t)
+{
+  const RwNet *net = t->net;
+  t->isp_costs = g_array_new (FALSE, TRUE, sizeof (RwIspCost));
+  for (guint isp = 0; isp < net->n_nodes; isp++)
+    {
+      RwIspCost ic = { .isp = isp };
+      gboolean priced = FALSE;
+      if (rw_net_is_ours (net, isp))
+        continue;
+      for (guint l = 0; l < t->n_links; l++)
+        {
+          const RwLink *link = net->topo->links->pdata[l];
+          double gb, usage;
+          if (!link->has_cost || (net->link_a[l] != isp && net->link_b[l] != isp))
+            continue;
+          priced = TRUE;
+          gb = (t->dirs[2 * l].load_mbps + t->dirs[2 * l + 1].load_mbps) * RW_GB_PER_MBPS_MONTH;
+          usage = gb * link->cost_per_gb;
+          ic.gb += gb;
+          ic.usage += usage;
+          ic.cost += MAX (usage, link->monthly_commit);
+        }
+      if (!priced)
+        continue;
+      g_array_append_val (t->isp_costs, ic);
+      t->transit_cost += ic.cost;
+    }
+}
+
+const RwIspCost *
+rw_traffic_isp_cost (const RwTraffic *t, guint isp)
+{
+  for (guint i = 0; i < t->isp_costs->len; i++)
+    if (g_array_index (t->isp_costs, RwIspCost, i).isp == isp)
+      return &g_array_index (t->isp_costs, RwIspCost, i);
+  return NULL;
+}
+
 RwTraffic *
 rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp)
 {
@@ -303,6 +345,7 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
           t->n_sla_violations++;
       }
     }
+  transit_costs (t);
   return t;
 }
 
@@ -314,6 +357,7 @@ rw_traffic_free (RwTraffic *t)
   g_free (t->dirs);
   g_ptr_array_unref (t->demands);
   g_hash_table_unref (t->demand_index);
+  g_clear_pointer (&t->isp_costs, g_array_unref);
   g_free (t);
 }
 

@@ -33,6 +33,17 @@ typedef struct {
   double loss_pct;          /* base + fluid drop above capacity */
 } RwLinkDir;
 
+/* Transit cost (README "Transit cost"): a priced link's load in both directions, sustained for
+ * a 30-day month, in decimal gigabytes: 1 Mbps = 1e6/8 bytes/s x 2 592 000 s = 324 GB. */
+#define RW_GB_PER_MBPS_MONTH 324.0
+
+typedef struct {
+  guint isp;                /* node index of the ISP */
+  double gb;                /* a month, both directions, over its priced links */
+  double usage;             /* gb x cost_per_gb, summed over its links */
+  double cost;              /* billed: per link the larger of usage and monthly_commit, summed */
+} RwIspCost;
+
 typedef struct {
   const RwNet *net;
   guint n_links;
@@ -43,6 +54,8 @@ typedef struct {
   gint max_dir;             /* direction index of the maximum, -1 */
   guint n_ok, n_loops, n_blackholes, n_sla_violations;
   GHashTable *demand_index; /* demand id -> index + 1 (rw_traffic_find_demand) */
+  GArray *isp_costs;        /* RwIspCost, in node order; empty when no link is priced */
+  double transit_cost;      /* the sum of isp_costs' cost, a month */
 } RwTraffic;
 
 RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
@@ -51,6 +64,8 @@ RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
 RwTraffic *rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraffic *like,
                                     const RwBgpResult *like_bgp);
 void rw_traffic_free (RwTraffic *t);
+/* The ISP's entry in isp_costs, or NULL when none of its links is priced. */
+const RwIspCost *rw_traffic_isp_cost (const RwTraffic *t, guint isp);
 gint rw_traffic_find_demand (const RwTraffic *t, const char *id);
 /* "R1→ISP-A" style names for a direction. */
 char *rw_traffic_dir_name (const RwNet *net, guint dir);

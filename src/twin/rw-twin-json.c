@@ -107,6 +107,32 @@ by_neighbour (gconstpointer a, gconstpointer b, gpointer data)
   return strcmp (o->net->nodes[x->from]->id, o->net->nodes[y->from]->id);
 }
 
+/* "transit_cost": the month's bill per ISP and in all, only when some link is priced. */
+static void
+add_transit_cost (JsonBuilder *b, const RwNet *net, const RwTraffic *tr)
+{
+  if (tr->isp_costs->len == 0)
+    return;
+  json_builder_set_member_name (b, "transit_cost");
+  json_builder_begin_object (b);
+  add_figure (b, "total", tr->transit_cost);
+  json_builder_set_member_name (b, "isps");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < tr->isp_costs->len; i++)
+    {
+      const RwIspCost *ic = &g_array_index (tr->isp_costs, RwIspCost, i);
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "isp");
+      json_builder_add_string_value (b, net->nodes[ic->isp]->id);
+      add_figure (b, "gb", ic->gb);
+      add_figure (b, "usage", ic->usage);
+      add_figure (b, "cost", ic->cost);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
 JsonNode *
 rw_twin_simulation_to_json (const RwTwin *twin)
 {
@@ -186,6 +212,7 @@ rw_twin_simulation_to_json (const RwTwin *twin)
       json_builder_end_object (b);
     }
   json_builder_end_array (b);
+  add_transit_cost (b, net, tr);
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }
@@ -224,6 +251,12 @@ rw_diff_to_json (const RwDiff *d)
   json_builder_add_boolean_value (b, d->converged_before);
   json_builder_set_member_name (b, "converged_after");
   json_builder_add_boolean_value (b, d->converged_after);
+  if (d->priced)
+    {
+      add_figure (b, "transit_cost_before", d->cost_before);
+      add_figure (b, "transit_cost_after", d->cost_after);
+      add_figure (b, "transit_cost_change", d->cost_after - d->cost_before);
+    }
   json_builder_end_object (b);
   return json_builder_get_root (b);
 }

@@ -246,6 +246,9 @@ rw_twin_diff (const RwTwin *before, const RwTwin *after)
   d->max_dir_after = ta->max_dir >= 0 ? rw_traffic_dir_name (na, (guint) ta->max_dir) : NULL;
   d->converged_before = before->bgp->converged;
   d->converged_after = after->bgp->converged;
+  d->priced = tb->isp_costs->len > 0 || ta->isp_costs->len > 0;
+  d->cost_before = tb->transit_cost;
+  d->cost_after = ta->transit_cost;
   return d;
 }
 

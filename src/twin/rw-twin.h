@@ -67,6 +67,8 @@ typedef struct {
   double max_util_before, max_util_after;
   char *max_dir_before, *max_dir_after;
   gboolean converged_before, converged_after;
+  gboolean priced;                       /* some link towards an ISP has a price */
+  double cost_before, cost_after;        /* transit cost a month (README "Transit cost") */
 } RwDiff;
 
 RwDiff *rw_twin_diff (const RwTwin *before, const RwTwin *after);
