@@ -386,6 +386,7 @@ test_incremental_whatif (void)
         check_incremental (base, five);
       }
     }
+}
 
 /* Transit cost by hand. R1 peers with A (0.02 per GB) and B (0.01 per GB, a commit of 5000 a
  * month); both reach X, which originates P; R1 originates Q. "out" (R1 -> P, 1000 Mbps) and "in"
