@@ -312,17 +312,10 @@ test_deterministic (void)
  * stay so (issue 17): the agent's judgement is being improved, and a scenario leaves this list
  * when it passes. Everything else must succeed. */
 static const struct { const char *file, *reason; } known_failures[] = {
-  { "td-dci-cut-replication-flood.json",
-    "no change can move the replication off the one DCI link left; the agent decides 'no action' "
-    "once, at 79 %, and never escalates while N2->S1 stays above 100 %" },
   { "td-overlap-degrade-and-growth.json",
     "its first fix for the lossy Airtel link is rolled back because the loss was still ramping up; "
     "the fixes for the SLA misses left are refused by the single-failure screen for a hypothetical "
     "second failure (E3-ISP-C), the agent escalates once and 4 SLA misses remain to the end" },
-  { "td-reflector-down-then-airtel-cut.json",
-    "after the Airtel cut the north's outbound lands on the 1G Sify link; every single change leaves "
-    "E2->ISP-B above 90 %, so Z3 refuses each, synthesis gives no answer within its 10 s wall-clock "
-    "budget, and the agent escalates once at tick 60 and never tries again" },
 };
 
 static const char *

@@ -1321,11 +1321,14 @@ assert_inside (GtkWidget *w, GtkWidget *window)
   g_assert_cmpfloat (r.origin.y + r.size.height, <=, gtk_widget_get_height (window) + 0.5);
 }
 
-/* A request like the agent's after the R2–ISP-B cut, on the shown network. */
+/* A request like the agent's, on the shown network, with the figures the twin gives for its
+ * change there (so the dialog's figures and its blast-radius picture tell the same story). */
 static RwApproval *
 sample_request (RwWindow *win)
 {
   RwApproval *a = g_new0 (RwApproval, 1);
+  g_autoptr(RwTwin) after = NULL;
+  g_autoptr(RwDiff) diff = NULL;
   a->tier = g_strdup ("T2");
   a->hypothesis_kind = g_strdup ("congestion");
   a->entity = g_strdup ("R1-ISPA");
@@ -1336,11 +1339,15 @@ sample_request (RwWindow *win)
   a->changes = g_strsplit ("local-pref:R2:ISP-B:200", " ", -1);
   a->mode = RW_MODE_SUPERVISED;
   a->confidence = 0.9;
-  a->blast_radius = 0.17;
-  a->max_util_before = 0.95;
-  a->max_util_after = 0.7;
-  a->sla_misses_before = 2;
   a->model = rw_twin_fork (rw_document_get_twin (rw_window_get_document (win)));
+  after = rw_twin_fork_apply (a->model, (const char *const *) a->changes, NULL);
+  g_assert_nonnull (after);
+  diff = rw_twin_diff (a->model, after);
+  a->blast_radius = diff->blast_radius;
+  a->max_util_before = diff->max_util_before;
+  a->max_util_after = diff->max_util_after;
+  a->sla_misses_before = a->model->traffic->n_sla_violations;
+  a->sla_misses_after = after->traffic->n_sla_violations;
   return a;
 }
 
@@ -1375,7 +1382,7 @@ test_fits_screens (void)
       int w = sizes[i][0], h = sizes[i][1];
       RwWindow *win;
       {
-        /* a window is no bigger than the X screen (meson's Xvfb is 1600×1000) */
+        /* a window is no bigger than the X screen (meson's Xvfb is 1920×1080) */
         GListModel *monitors = gdk_display_get_monitors (gdk_display_get_default ());
         g_autoptr(GdkMonitor) m = g_list_model_get_item (monitors, 0);
         GdkRectangle geo;

@@ -1972,6 +1972,32 @@ problem_gone (RwAgent *ag, Hypothesis *h, GError **error)
                  "%s %s, escalated at tick %u, no longer needs an answer", h->kind, h->entity, h->escalated_tick);
 }
 
+/* Whether the link a congestion or degradation is about does harm now: it carries more than it
+ * can (measured), or a demand crossing it is lost or misses its SLA in the model. Growth that
+ * no policy can place is then a human's problem, not something to note once and forget. */
+static gboolean
+link_harms_now (const RwAgent *ag, const RwTwin *model, const Hypothesis *h)
+{
+  gint l = -1;
+  if (g_strcmp0 (h->kind, "congestion") != 0 && g_strcmp0 (h->kind, "degradation") != 0)
+    return FALSE;
+  for (guint i = 0; i < model->topo->links->len && l < 0; i++)
+    if (g_strcmp0 (((RwLink *) model->topo->links->pdata[i])->id, h->entity) == 0)
+      l = (gint) i;
+  if (l < 0)
+    return FALSE;
+  if (ag->observed_util[2 * l] >= 1.0 || ag->observed_util[2 * l + 1] >= 1.0)
+    return TRUE;
+  for (guint d = 0; d < model->traffic->demands->len; d++)
+    {
+      const RwDemandResult *r = model->traffic->demands->pdata[d];
+      if ((r->status != RW_DEMAND_OK || !r->sla_ok) &&
+          (hops_contain (r->hops, 2 * (guint) l) || hops_contain (r->hops, 2 * (guint) l + 1)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static gboolean
 decide (RwAgent *ag, GError **error)
 {
@@ -2024,6 +2050,9 @@ decide (RwAgent *ag, GError **error)
       if (((Candidate *) cands->pdata[0])->changes->len == 0 && h->handled_tick != SETTLE_NONE)
         {
           h->handled_tick = ag->tick; /* still nothing worth doing: said once already */
+          if (!h->escalated && link_harms_now (ag, model, h) &&
+              !escalate (ag, h, model, "no policy change can help and the link does harm now", error))
+            return FALSE;
           continue;
         }
       b = payload_new ();
@@ -2262,6 +2291,9 @@ decide (RwAgent *ag, GError **error)
           if (chosen == NULL && !escalate (ag, h, model, "no candidate is both effective and proven safe", error))
             return FALSE;
         }
+      if (chosen == NULL && ((Candidate *) cands->pdata[0])->changes->len == 0 && link_harms_now (ag, model, h) &&
+          !escalate (ag, h, model, "no policy change can help and the link does harm now", error))
+        return FALSE;
       if (chosen)
         break; /* one change per tick */
     }
