@@ -74,6 +74,16 @@ test_agreement_random (void)
               g_assert_cmpfloat (lat, >=, r->latency_ms - 1e-4);
               g_assert_cmpfloat (lat, <=, r->latency_ms * 1.05 + 1e-6);
             }
+          {
+            /* the same terms in plain C, as verify uses them for the twin's own state */
+            double clat, closs;
+            rw_sym_concrete_sla_terms (tw, d, &clat, &closs);
+            if (r->status == RW_DEMAND_OK &&
+                (fabs (clat - rw_z3_eval_real (z, m, sym->latency[d])) > 1e-6 * MAX (1.0, clat) ||
+                 fabs (closs - rw_z3_eval_real (z, m, sym->loss[d])) > 1e-6 * MAX (1.0, closs)))
+              g_error ("seed %u: demand %s: latency/loss in C (%g ms, %g %%) and in the encoding (%g ms, %g %%) differ", seed,
+                       r->demand->id, clat, closs, rw_z3_eval_real (z, m, sym->latency[d]), rw_z3_eval_real (z, m, sym->loss[d]));
+          }
         }
       for (guint dir = 0; dir < nd; dir++)
         g_assert_cmpfloat (fabs (rw_z3_eval_real (z, m, sym->load[dir]) - tw->traffic->dirs[dir].load_mbps), <, 1e-6);

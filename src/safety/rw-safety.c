@@ -266,8 +266,158 @@ rule_message (RwSym *sym, Z3_model m, const Rule *r, const RwSafetyParams *p, co
     }
 }
 
+/* The IGP distances of @net, said outright. Not an assumption: with costs of at least 1 the
+ * encoding's shortest-path equations have exactly one solution, the one the twin's Dijkstra
+ * computes (the agreement test checks it); Z3 need not rediscover it. */
+static Z3_ast
+igp_of (RwSym *sym, const RwNet *net)
+{
+  RwZ3 *z = sym->z;
+  guint n = sym->n_nodes;
+  g_autoptr(GPtrArray) eqs = g_ptr_array_new ();
+  for (guint u = 0; u < n; u++)
+    for (guint t = 0; t < n; t++)
+      if (u != t && net->nodes[u]->asn == net->nodes[t]->asn)
+        {
+          guint d = rw_net_igp_dist (net, u, t);
+          g_ptr_array_add (eqs, zeq (z, sym->dist[u * n + t], zint (z, d == RW_IGP_UNREACHABLE ? RW_SYM_INF : (gint64) d)));
+        }
+  return zandv (z, eqs);
+}
+
+/* Whether @x is within its limit with room to spare: a value a hair from the limit is left to
+ * Z3's exact arithmetic. */
+static gboolean
+clearly_within (double x, double limit)
+{
+  return x <= limit - 1e-6 * MAX (1.0, fabs (limit));
+}
+
+/* The protected-community rule in C: where a prefix group is originated with @c, every router
+ * of ours holding a route for it keeps @c. All groups are checked, a superset of those the
+ * encoding holds. */
+static gboolean
+community_kept (const RwTwin *t, guint32 c)
+{
+  const RwBgpResult *bgp = t->bgp;
+  for (guint cls = 0; cls < bgp->classes->len; cls++)
+    {
+      const RwBgpClass *bc = bgp->classes->pdata[cls];
+      gboolean tagged = FALSE;
+      if (bc == NULL)
+        continue;
+      for (guint o = 0; o < t->topo->prefixes->len && !tagged; o++)
+        {
+          RwOrigination *org = t->topo->prefixes->pdata[o];
+          if (rw_prefix_equal (&org->prefix, &bc->repr))
+            for (guint q = 0; q < org->communities->len; q++)
+              tagged |= g_array_index (org->communities, guint32, q) == c;
+        }
+      if (!tagged)
+        continue;
+      for (guint u = 0; u < t->net->n_nodes; u++)
+        {
+          const RwRib *rib = &bc->ribs[u];
+          const RwRoute *best;
+          gboolean has = FALSE;
+          if (!rw_net_is_ours (t->net, u) || rib->best < 0)
+            continue;
+          best = rib->routes->pdata[rib->best];
+          for (guint q = 0; q < best->n_communities && !has; q++)
+            has = best->communities[q] == c;
+          if (!has)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* Whether the rules verify_state_into asks Z3 about all hold in @after's own state, evaluated
+ * in C with the encoding's formulas. FALSE also when a rule is out of its reach here (protected
+ * communities, blast radius) or too close to call. */
+static gboolean
+rules_hold_concretely (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p)
+{
+  const RwTraffic *tr = after->traffic;
+  for (guint i = 0; p->protected_communities && i < p->protected_communities->len; i++)
+    if (!community_kept (after, g_array_index (p->protected_communities, guint32, i)))
+      return FALSE;
+  if (p->max_blast_radius < 1.0 && before != NULL)
+    return FALSE;
+  for (guint d = 0; d < after->topo->demands->len; d++)
+    {
+      const RwDemand *dm = after->topo->demands->pdata[d];
+      const RwDemandResult *r = tr->demands->pdata[d];
+      RwSlaClass *sla = rw_topology_find_sla_class (after->topo, dm->sla_class);
+      double lat, loss;
+      if (r->status != RW_DEMAND_OK)
+        return FALSE; /* reachable or no_loop: the full check words it */
+      if (p->rules_relative && before != NULL && d < before->traffic->demands->len &&
+          !((RwDemandResult *) before->traffic->demands->pdata[d])->sla_ok)
+        continue;
+      if (sla == NULL)
+        continue;
+      rw_sym_concrete_sla_terms (after, d, &lat, &loss);
+      if (!clearly_within (lat, sla->latency_ms) || !clearly_within (loss, sla->loss_pct))
+        return FALSE;
+    }
+  for (guint d = 0; d < 2 * after->topo->links->len; d++)
+    {
+      RwLink *l = after->topo->links->pdata[d / 2];
+      if (l->up && !clearly_within (tr->dirs[d].load_mbps, p->headroom * l->capacity_mbps))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether @twin's stable state is, in every prefix group, the one and only stable state of the
+ * routing encoding (nothing failed): per group, Z3 finds the twin's choices a solution
+ * (assumed for that one check) and then no other. Forwarding, loads, latency and loss follow
+ * from the choices, so the rules then hold in every state exactly when they hold in the
+ * twin's. One solver for all groups: what they share is asserted once, each group in its own
+ * frame. FALSE when a group has another state, a check fails or gives no answer (the caller
+ * falls back to the full encoding). */
+static gboolean
+twin_state_unique (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
+{
+  RwZ3 *z = rw_z3_new (p->timeout_ms);
+  RwSymOptions so = { 0, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom, TRUE };
+  RwSym *sym = rw_sym_new (z, twin, &so);
+  Z3_solver cs = rw_z3_solver (z);
+  gboolean unique = TRUE;
+
+  rw_sym_assert_class_only (sym, cs, RW_SYM_SHARED);
+  Z3_solver_assert (z->ctx, cs, igp_of (sym, twin->net));
+  for (guint slot = 0; slot < sym->classes->len && unique; slot++)
+    {
+      g_autoptr(GPtrArray) pin = g_ptr_array_new ();
+      Z3_ast here;
+      if (!rw_sym_twin_class_state (sym, twin, slot, pin))
+        {
+          unique = FALSE;
+          break;
+        }
+      here = zandv (z, pin);
+      Z3_solver_push (z->ctx, cs);
+      rw_sym_assert_class_only (sym, cs, (gint) slot);
+      unique = rw_z3_check_assuming (z, cs, 1, &here) == Z3_L_TRUE;
+      v->checks++;
+      if (unique)
+        {
+          Z3_solver_assert (z->ctx, cs, znot (z, here));
+          unique = rw_z3_check (z, cs) == Z3_L_FALSE;
+          v->checks++;
+        }
+      Z3_solver_pop (z->ctx, cs, 1);
+    }
+  rw_z3_solver_free (z, cs);
+  rw_sym_free (sym);
+  rw_z3_free (z);
+  return unique;
+}
+
 static void
-verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p, RwVerdict *v)
+verify_state_full (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p, RwVerdict *v)
 {
   RwZ3 *z = rw_z3_new (p->timeout_ms);
   RwSymOptions so = { 0, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom };
@@ -290,6 +440,7 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
        * point (the agreement test holds the two together), so this is a check, not a search.
        * No push: Z3 simplifies a formula it need not keep open for retraction much better. */
       g_autoptr(GPtrArray) pin = rw_sym_twin_state (sym, after);
+      g_ptr_array_add (pin, igp_of (sym, after->net));
       for (guint i = 0; i < pin->len; i++)
         Z3_solver_assert (z->ctx, s, pin->pdata[i]);
       res = rw_z3_check (z, s);
@@ -507,6 +658,17 @@ out:
   rw_z3_free (z);
 }
 
+/* The rules on the state after the change. When the twin's state meets them all (checked in
+ * C) and Z3 proves that state the only stable one, that is the verdict; otherwise the whole
+ * network, forwarding and traffic included, goes to Z3, which finds and words the violations. */
+static void
+verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p, RwVerdict *v)
+{
+  if (after->bgp->converged && rules_hold_concretely (before, after, p) && twin_state_unique (after, p, v))
+    return;
+  verify_state_full (before, after, p, v);
+}
+
 /* ---- robustness ---- */
 
 /* "link-down:R1-ISPA" -> "link R1-ISPA"; "session-down:R3:R1" -> "the R3–R1 session" */
@@ -574,20 +736,10 @@ static void
 assert_igp (RwSym *sym, Z3_solver cs, GArray *cases)
 {
   RwZ3 *z = sym->z;
-  guint n = sym->n_nodes;
   for (guint i = 0; i < cases->len; i++)
     {
       const Case *c = &g_array_index (cases, Case, i);
-      const RwNet *net = c->state->net;
-      g_autoptr(GPtrArray) eqs = g_ptr_array_new ();
-      for (guint u = 0; u < n; u++)
-        for (guint t = 0; t < n; t++)
-          if (u != t && net->nodes[u]->asn == net->nodes[t]->asn)
-            {
-              guint d = rw_net_igp_dist (net, u, t);
-              g_ptr_array_add (eqs, zeq (z, sym->dist[u * n + t], zint (z, d == RW_IGP_UNREACHABLE ? RW_SYM_INF : (gint64) d)));
-            }
-      Z3_solver_assert (z->ctx, cs, zimp (z, case_holds (sym, c), zandv (z, eqs)));
+      Z3_solver_assert (z->ctx, cs, zimp (z, case_holds (sym, c), igp_of (sym, c->state->net)));
     }
 }
 
@@ -671,24 +823,19 @@ static void
 robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
 {
   RwZ3 *z = rw_z3_new (p->timeout_ms);
-  RwSymOptions so = { p->k, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom };
+  /* Routing alone first: the concrete cases need only the failures' names, and the proof that
+   * no other stable state exists only the routing. Forwarding and traffic are encoded only
+   * when Z3 must search all states. */
+  RwSymOptions so = { p->k, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom, TRUE };
   RwSym *sym = rw_sym_new (z, twin, &so);
-  Z3_solver s = rw_z3_solver (z);
+  Z3_solver s = NULL;
   g_autoptr(GPtrArray) bad = g_ptr_array_new ();
   g_autoptr(GArray) cases = g_array_new (FALSE, FALSE, sizeof (Case));
+  g_autoptr(GArray) left_out = g_array_new (FALSE, FALSE, sizeof (guint));
   gboolean cases_ok = TRUE;
   guint nd = 2 * sym->n_links;
 
   g_array_set_clear_func (cases, (GDestroyNotify) case_clear);
-  rw_sym_assert_model (sym, s);
-  for (guint d = 0; d < sym->n_demands; d++)
-    g_ptr_array_add (bad, znot (z, rw_sym_sla_ok (sym, d)));
-  for (guint dir = 0; dir < nd; dir++)
-    {
-      RwLink *l = twin->topo->links->pdata[dir / 2];
-      g_ptr_array_add (bad, zlt (z, zreal (z, l->capacity_mbps), sym->load[dir]));
-    }
-  Z3_solver_assert (z->ctx, s, zorv (z, bad));
 
   /* Nothing failed, then every single failure, on the concrete twin first (a few milliseconds
    * each). A case that breaks something in the twin's state is a counterexample, confirmed
@@ -711,7 +858,8 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
           problem_clear (&pre);
           if (already && i >= 0)
             {
-              Z3_solver_assert (z->ctx, s, znot (z, sym->failure_vars->pdata[i]));
+              guint fi = (guint) i;
+              g_array_append_val (left_out, fi);
               v->preexisting++;
               continue;
             }
@@ -751,6 +899,23 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
     goto done;
   if (v->unknown)
     goto done;
+
+  /* the full encoding, with the same failure variables in the same order */
+  rw_sym_free (sym);
+  so.routing_only = FALSE;
+  sym = rw_sym_new (z, twin, &so);
+  s = rw_z3_solver (z);
+  rw_sym_assert_model (sym, s);
+  for (guint d = 0; d < sym->n_demands; d++)
+    g_ptr_array_add (bad, znot (z, rw_sym_sla_ok (sym, d)));
+  for (guint dir = 0; dir < nd; dir++)
+    {
+      RwLink *l = twin->topo->links->pdata[dir / 2];
+      g_ptr_array_add (bad, zlt (z, zreal (z, l->capacity_mbps), sym->load[dir]));
+    }
+  Z3_solver_assert (z->ctx, s, zorv (z, bad));
+  for (guint i = 0; i < left_out->len; i++)
+    Z3_solver_assert (z->ctx, s, znot (z, sym->failure_vars->pdata[g_array_index (left_out, guint, i)]));
 
   for (guint round = 0; round < MAX_ROUNDS; round++)
     {

@@ -586,6 +586,42 @@ queue_factor (RwSym *sym, Z3_ast rho)
   return e;
 }
 
+/* queue_factor and the loss term of encode_traffic, on a number */
+static double
+queue_factor_value (double rho)
+{
+  guint n = G_N_ELEMENTS (rho_points);
+  for (guint i = 0; i + 1 < n; i++)
+    if (rho <= rho_points[i + 1])
+      {
+        double x0 = rho_points[i], x1 = rho_points[i + 1];
+        double y0 = MIN (x0 / (1 - x0), RW_QUEUE_CAP), y1 = MIN (x1 / (1 - x1), RW_QUEUE_CAP);
+        return y0 + (y1 - y0) / (x1 - x0) * (rho - x0);
+      }
+  return RW_QUEUE_CAP;
+}
+
+void
+rw_sym_concrete_sla_terms (const RwTwin *twin, guint demand, double *latency_ms, double *loss_pct)
+{
+  const RwDemandResult *r = twin->traffic->demands->pdata[demand];
+  guint nd = 2 * twin->topo->links->len;
+  *latency_ms = 0;
+  *loss_pct = 0;
+  for (guint d = 0; d < nd; d++)
+    {
+      const RwLink *link = twin->topo->links->pdata[d / 2];
+      double rho = twin->traffic->dirs[d].load_mbps * (1.0 / link->capacity_mbps);
+      gboolean on = FALSE;
+      for (guint h = 0; h < r->hops->len && !on; h++)
+        on = g_array_index (r->hops, guint, h) == d;
+      if (!on)
+        continue;
+      *latency_ms += link->latency_ms * (1 + queue_factor_value (rho));
+      *loss_pct += link->loss_pct + 100 * MIN (1, MAX (0, rho - 1));
+    }
+}
+
 static void
 encode_traffic (RwSym *sym)
 {

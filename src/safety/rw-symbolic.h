@@ -88,6 +88,11 @@ void rw_sym_assert_model (RwSym *sym, Z3_solver s);
 /* The stable state @twin (the encoded one, or a fork of it with the same classes) landed in,
  * as one formula per encoded class and node: "no route", or "valid and taken from N". */
 GPtrArray *rw_sym_twin_state (RwSym *sym, const RwTwin *twin);
+
+/* What the encoding says of a demand in @twin's own state, in plain C with the encoding's
+ * formulas (the queueing chords and the loss tangent, not the twin's exact curves): its
+ * latency and loss along its hops, for the SLA rule. */
+void rw_sym_concrete_sla_terms (const RwTwin *twin, guint demand, double *latency_ms, double *loss_pct);
 /* The same for one encoded class, appended to @out; @twin may be a fork of the encoded twin
  * (failures applied): its class is found by the encoded class's prefix. FALSE when it has none. */
 gboolean rw_sym_twin_class_state (RwSym *sym, const RwTwin *twin, guint slot, GPtrArray *out);

@@ -295,8 +295,14 @@ rw_z3_solver (RwZ3 *z)
 Z3_lbool
 rw_z3_check (RwZ3 *z, Z3_solver s)
 {
+  return rw_z3_check_assuming (z, s, 0, NULL);
+}
+
+Z3_lbool
+rw_z3_check_assuming (RwZ3 *z, Z3_solver s, guint n, Z3_ast *assumptions)
+{
   gint64 t0 = g_get_monotonic_time ();
-  Z3_lbool res = Z3_solver_check (z->ctx, s);
+  Z3_lbool res = n ? Z3_solver_check_assumptions (z->ctx, s, n, assumptions) : Z3_solver_check (z->ctx, s);
   /* measured only to report the net: the answer itself never depends on the clock unless the
    * net fired, and then the verdict says so */
   if (res == Z3_L_UNDEF && (g_get_monotonic_time () - t0) / 1000 >= (gint64) wall_limit_ms (z) * 95 / 100)

@@ -70,6 +70,9 @@ void rw_z3_solver_free (RwZ3 *z, Z3_solver s);
 /* Z3_solver_check, noting in z->wall_stops a check that gave no answer because the wall-clock
  * safety net stopped it (the one place where the machine's load can change an answer). */
 Z3_lbool rw_z3_check (RwZ3 *z, Z3_solver s);
+/* The same, with @n assumptions that hold for this check only (the solver keeps what it
+ * learnt for the next one). */
+Z3_lbool rw_z3_check_assuming (RwZ3 *z, Z3_solver s, guint n, Z3_ast *assumptions);
 /* Why the last check of @s gave no answer, as a sentence that says when the wall-clock safety
  * net, not the budget, was the cause. */
 char *rw_z3_unknown_reason (RwZ3 *z, Z3_solver s);
