@@ -41,6 +41,10 @@ typedef struct {
    * in rank order until one is proven (0 = none: the caller proves the best one itself). */
   guint synth_budget;
   guint synth_proofs;
+  /* When TRUE, verify always hands the whole network (forwarding and traffic included) to Z3,
+   * as before the routing-only proof of the twin's state; for the test that holds the two
+   * paths to the same verdicts. */
+  gboolean full_encoding;
 } RwSafetyParams;
 
 #define RW_SYNTH_DEFAULT_BUDGET 1500
