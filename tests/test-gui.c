@@ -10,6 +10,7 @@
 #include <string.h>
 #include "rw-application.h"
 #include "rw-clab.h"
+#include "rw-frr.h"
 #include "rw-preferences-window.h"
 #include "rw-timeline-item.h"
 #include "rw-window.h"
@@ -1332,16 +1333,17 @@ sample_request (RwWindow *win)
   a->tier = g_strdup ("T2");
   a->hypothesis_kind = g_strdup ("congestion");
   a->entity = g_strdup ("R1-ISPA");
-  a->explains = g_strdup ("R1→ISP-A runs hot; the traffic can leave through ISP-B");
+  a->explains = g_strdup ("R1→ISP-A runs hot; Google's traffic can leave through ISP-B");
   a->action_kind = g_strdup ("local_pref");
-  a->verdict = g_strdup ("local-pref:R2:ISP-B:200: safe");
-  a->frr_diff = g_strdup ("router bgp 65001\n neighbor ISP-B route-map RW-IN-ISPB in\n!\nroute-map RW-IN-ISPB permit 10\n set local-preference 200\n");
-  a->changes = g_strsplit ("local-pref:R2:ISP-B:200", " ", -1);
+  a->verdict = g_strdup ("local-pref:R1:ISP-B:150:142.250.0.0/15: safe");
+  a->changes = g_strsplit ("local-pref:R1:ISP-B:150:142.250.0.0/15", " ", -1);
   a->mode = RW_MODE_SUPERVISED;
   a->confidence = 0.9;
   a->model = rw_twin_fork (rw_document_get_twin (rw_window_get_document (win)));
   after = rw_twin_fork_apply (a->model, (const char *const *) a->changes, NULL);
   g_assert_nonnull (after);
+  a->frr_diff = rw_frr_changes_diff (a->model->topo, (const char *const *) a->changes, NULL);
+  g_assert_nonnull (a->frr_diff);
   diff = rw_twin_diff (a->model, after);
   a->blast_radius = diff->blast_radius;
   a->max_util_before = diff->max_util_before;
