@@ -1975,6 +1975,16 @@ problem_gone (RwAgent *ag, Hypothesis *h, GError **error)
 /* Whether the link a congestion or degradation is about does harm now: it carries more than it
  * can (measured), or a demand crossing it is lost or misses its SLA in the model. Growth that
  * no policy can place is then a human's problem, not something to note once and forget. */
+#define HARM_NO_FIX "no policy change can help and the link does harm now"
+
+/* Whether @h went to a human for @why within the last reevaluate_ticks: a problem that flickers
+ * around a threshold comes back every few ticks, and each return is not news. */
+static gboolean
+escalated_lately (const RwAgent *ag, const Hypothesis *h, const char *why)
+{
+  return g_strcmp0 (h->paged_for, why) == 0 && ag->tick < h->escalated_tick + MAX (ag->cfg.reevaluate_ticks, 1);
+}
+
 static gboolean
 link_harms_now (const RwAgent *ag, const RwTwin *model, const Hypothesis *h)
 {
@@ -2050,8 +2060,8 @@ decide (RwAgent *ag, GError **error)
       if (((Candidate *) cands->pdata[0])->changes->len == 0 && h->handled_tick != SETTLE_NONE)
         {
           h->handled_tick = ag->tick; /* still nothing worth doing: said once already */
-          if (!h->escalated && link_harms_now (ag, model, h) &&
-              !escalate (ag, h, model, "no policy change can help and the link does harm now", error))
+          if (!h->escalated && link_harms_now (ag, model, h) && !escalated_lately (ag, h, HARM_NO_FIX) &&
+              !escalate (ag, h, model, HARM_NO_FIX, error))
             return FALSE;
           continue;
         }
@@ -2292,7 +2302,7 @@ decide (RwAgent *ag, GError **error)
             return FALSE;
         }
       if (chosen == NULL && ((Candidate *) cands->pdata[0])->changes->len == 0 && link_harms_now (ag, model, h) &&
-          !escalate (ag, h, model, "no policy change can help and the link does harm now", error))
+          !escalated_lately (ag, h, HARM_NO_FIX) && !escalate (ag, h, model, HARM_NO_FIX, error))
         return FALSE;
       if (chosen)
         break; /* one change per tick */
