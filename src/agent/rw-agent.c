@@ -1985,25 +1985,61 @@ escalated_lately (const RwAgent *ag, const Hypothesis *h, const char *why)
   return g_strcmp0 (h->paged_for, why) == 0 && ag->tick < h->escalated_tick + MAX (ag->cfg.reevaluate_ticks, 1);
 }
 
+static gint
+hyp_link (const RwTwin *model, const Hypothesis *h)
+{
+  if (g_strcmp0 (h->kind, "congestion") != 0 && g_strcmp0 (h->kind, "degradation") != 0)
+    return -1;
+  for (guint i = 0; i < model->topo->links->len; i++)
+    if (g_strcmp0 (((RwLink *) model->topo->links->pdata[i])->id, h->entity) == 0)
+      return (gint) i;
+  return -1;
+}
+
+static gboolean
+crosses (const RwDemandResult *r, gint l)
+{
+  return l >= 0 && (hops_contain (r->hops, 2 * (guint) l) || hops_contain (r->hops, 2 * (guint) l + 1));
+}
+
+/* Whether the link a congestion or degradation is about does harm now that no open escalation
+ * already covers: it carries more than it can (measured), or a demand crossing it is lost or
+ * misses its SLA in the model and crosses no other link already with a human. Growth that no
+ * policy can place is then a human's problem, not something to note once and forget; and one
+ * flood over two links is one page, not two. */
 static gboolean
 link_harms_now (const RwAgent *ag, const RwTwin *model, const Hypothesis *h)
 {
-  gint l = -1;
-  if (g_strcmp0 (h->kind, "congestion") != 0 && g_strcmp0 (h->kind, "degradation") != 0)
-    return FALSE;
-  for (guint i = 0; i < model->topo->links->len && l < 0; i++)
-    if (g_strcmp0 (((RwLink *) model->topo->links->pdata[i])->id, h->entity) == 0)
-      l = (gint) i;
+  gint l = hyp_link (model, h);
   if (l < 0)
     return FALSE;
-  if (ag->observed_util[2 * l] >= 1.0 || ag->observed_util[2 * l + 1] >= 1.0)
-    return TRUE;
   for (guint d = 0; d < model->traffic->demands->len; d++)
     {
       const RwDemandResult *r = model->traffic->demands->pdata[d];
-      if ((r->status != RW_DEMAND_OK || !r->sla_ok) &&
-          (hops_contain (r->hops, 2 * (guint) l) || hops_contain (r->hops, 2 * (guint) l + 1)))
+      gboolean covered = FALSE;
+      if ((r->status == RW_DEMAND_OK && r->sla_ok) || !crosses (r, l))
+        continue;
+      for (guint i = 0; i < ag->hyp_order->len && !covered; i++)
+        {
+          const Hypothesis *o = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
+          covered = o != h && o->escalated && crosses (r, hyp_link (model, o));
+        }
+      if (!covered)
         return TRUE;
+    }
+  if (ag->observed_util[2 * l] >= 1.0 || ag->observed_util[2 * l + 1] >= 1.0)
+    {
+      /* overloaded with no demand of its own harmed: still news unless another open escalation
+       * carries the same traffic */
+      for (guint i = 0; i < ag->hyp_order->len; i++)
+        {
+          const Hypothesis *o = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
+          gint ol = o != h && o->escalated ? hyp_link (model, o) : -1;
+          for (guint d = 0; ol >= 0 && d < model->traffic->demands->len; d++)
+            if (crosses (model->traffic->demands->pdata[d], l) && crosses (model->traffic->demands->pdata[d], ol))
+              return FALSE;
+        }
+      return TRUE;
     }
   return FALSE;
 }
