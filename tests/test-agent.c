@@ -515,22 +515,28 @@ test_guard_config_mid_run (void)
       steps++;
     }
   g_test_message ("first decision after %u ticks: %s, confidence %.2f, blast radius %.3f", steps, tier, confidence, blast);
-  g_assert_cmpstr (tier, ==, "T1");
+  g_assert_true (g_strcmp0 (tier, "T1") == 0 || g_strcmp0 (tier, "T2") == 0);
   g_assert_cmpfloat (blast, >, 0.0);
 
   for (guint i = 0; i + 1 < steps; i++)
     g_assert_true (rw_agent_step (second, NULL));
   g_assert_false (first_guard (second, 0, &tier2, &confidence2, &blast2));
   lowered = *rw_agent_get_guard_config (second);
-  lowered.t1_blast = 0.0;
+  if (g_strcmp0 (tier, "T1") == 0)
+    lowered.t1_blast = 0.0; /* nothing may act alone now */
+  else
+    {
+      lowered.t1_blast = 1.0; /* the same change may act alone now */
+      lowered.t1_confidence = 0.0;
+    }
   rw_agent_set_guard_config (second, &lowered);
-  g_assert_cmpfloat (rw_agent_get_guard_config (second)->t1_blast, ==, 0.0);
+  g_assert_cmpfloat (rw_agent_get_guard_config (second)->t1_blast, ==, lowered.t1_blast);
   g_assert_true (rw_agent_step (second, NULL));
   g_assert_true (first_guard (second, 0, &tier2, &confidence2, &blast2));
   /* the same candidate, judged against the new limit */
   g_assert_cmpfloat (confidence2, ==, confidence);
   g_assert_cmpfloat (blast2, ==, blast);
-  g_assert_cmpstr (tier2, !=, "T1");
+  g_assert_cmpstr (tier2, !=, tier);
   g_assert_cmpstr (tier2, ==, rw_tier_to_string (rw_guard_tier (&lowered, confidence2, blast2)));
 }
 
