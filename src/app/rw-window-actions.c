@@ -1360,31 +1360,13 @@ incident_progress_show (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* Tasks (RwTask) as plan_dot reads them: [{"task_id", "type", "target", "assigned_to",
- * "dependencies"}]. */
+/* Tasks (RwTask) as plan_dot reads them: an array of rw_task_to_json () objects. */
 static void
 build_tasks (JsonBuilder *b, const GPtrArray *tasks)
 {
   json_builder_begin_array (b);
   for (guint i = 0; i < tasks->len; i++)
-    {
-      const RwTask *t = tasks->pdata[i];
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "task_id");
-      json_builder_add_string_value (b, t->task_id);
-      json_builder_set_member_name (b, "type");
-      json_builder_add_string_value (b, t->type);
-      json_builder_set_member_name (b, "target");
-      json_builder_add_string_value (b, t->target);
-      json_builder_set_member_name (b, "assigned_to");
-      json_builder_add_string_value (b, t->assigned_to);
-      json_builder_set_member_name (b, "dependencies");
-      json_builder_begin_array (b);
-      for (guint k = 0; k < t->dependencies->len; k++)
-        json_builder_add_string_value (b, t->dependencies->pdata[k]);
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
+    json_builder_add_value (b, rw_task_to_json (tasks->pdata[i]));
   json_builder_end_array (b);
 }
 
