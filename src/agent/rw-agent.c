@@ -2011,37 +2011,36 @@ static gboolean
 link_harms_now (const RwAgent *ag, const RwTwin *model, const Hypothesis *h)
 {
   gint l = hyp_link (model, h);
+  g_autoptr(GArray) others = NULL; /* gint: links of the other problems already with a human */
   if (l < 0)
     return FALSE;
+  others = g_array_new (FALSE, FALSE, sizeof (gint));
+  for (guint i = 0; i < ag->hyp_order->len; i++)
+    {
+      const Hypothesis *o = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
+      gint ol = o != h && o->escalated ? hyp_link (model, o) : -1;
+      if (ol >= 0)
+        g_array_append_val (others, ol);
+    }
   for (guint d = 0; d < model->traffic->demands->len; d++)
     {
       const RwDemandResult *r = model->traffic->demands->pdata[d];
+      gboolean harmed = (r->status != RW_DEMAND_OK || !r->sla_ok) && crosses (r, l);
       gboolean covered = FALSE;
-      if ((r->status == RW_DEMAND_OK && r->sla_ok) || !crosses (r, l))
-        continue;
-      for (guint i = 0; i < ag->hyp_order->len && !covered; i++)
-        {
-          const Hypothesis *o = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
-          covered = o != h && o->escalated && crosses (r, hyp_link (model, o));
-        }
-      if (!covered)
+      for (guint i = 0; harmed && i < others->len && !covered; i++)
+        covered = crosses (r, g_array_index (others, gint, i));
+      if (harmed && !covered)
         return TRUE;
     }
-  if (ag->observed_util[2 * l] >= 1.0 || ag->observed_util[2 * l + 1] >= 1.0)
-    {
-      /* overloaded with no demand of its own harmed: still news unless another open escalation
-       * carries the same traffic */
-      for (guint i = 0; i < ag->hyp_order->len; i++)
-        {
-          const Hypothesis *o = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
-          gint ol = o != h && o->escalated ? hyp_link (model, o) : -1;
-          for (guint d = 0; ol >= 0 && d < model->traffic->demands->len; d++)
-            if (crosses (model->traffic->demands->pdata[d], l) && crosses (model->traffic->demands->pdata[d], ol))
-              return FALSE;
-        }
-      return TRUE;
-    }
-  return FALSE;
+  if (ag->observed_util[2 * l] < 1.0 && ag->observed_util[2 * l + 1] < 1.0)
+    return FALSE;
+  /* overloaded with no demand of its own harmed: still news unless another open escalation
+   * carries the same traffic */
+  for (guint d = 0; d < model->traffic->demands->len; d++)
+    for (guint i = 0; i < others->len; i++)
+      if (crosses (model->traffic->demands->pdata[d], l) && crosses (model->traffic->demands->pdata[d], g_array_index (others, gint, i)))
+        return FALSE;
+  return TRUE;
 }
 
 static gboolean

@@ -433,10 +433,10 @@ same_matchers (GArray *a, GArray *b)
   return TRUE;
 }
 
-static gint
-prefix_table_index (const RwPrefixTable *tb, const RwPrefix *p)
+/* The first prefix whose key is not below @k (n_prefixes when there is none). */
+static guint
+lower_bound (const RwPrefixTable *tb, gint64 k)
 {
-  gint64 k = prefix_key (p);
   guint lo = 0, hi = tb->n_prefixes;
   while (lo < hi)
     {
@@ -446,7 +446,15 @@ prefix_table_index (const RwPrefixTable *tb, const RwPrefix *p)
       else
         hi = mid;
     }
-  return lo < tb->n_prefixes && tb->keys[lo] == k ? (gint) lo : -1;
+  return lo;
+}
+
+static gint
+prefix_table_index (const RwPrefixTable *tb, const RwPrefix *p)
+{
+  gint64 k = prefix_key (p);
+  guint i = lower_bound (tb, k);
+  return i < tb->n_prefixes && tb->keys[i] == k ? (gint) i : -1;
 }
 
 /* Prefixes with identical originations and identical answers from every prefix match fall in
@@ -587,17 +595,7 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
       const RwPrefixMatch *pm = &g_array_index (extra, RwPrefixMatch, m);
       guint32 first = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
       guint32 last = first | ~rw_prefix_mask (pm->prefix.len);
-      gint64 k = (gint64) first << 8;
-      guint i = 0, top = n;
-      while (i < top)
-        {
-          guint mid = i + (top - i) / 2;
-          if (tb->keys[mid] < k)
-            i = mid + 1;
-          else
-            top = mid;
-        }
-      for (; i < n && tb->prefixes[i].addr <= last; i++)
+      for (guint i = lower_bound (tb, (gint64) first << 8); i < n && tb->prefixes[i].addr <= last; i++)
         if (rw_prefix_match_accepts (pm, &tb->prefixes[i]))
           {
             bits[i] |= 1u << m;
