@@ -580,6 +580,35 @@ test_stable_states (void)
   g_assert_cmpuint (single, >, wedgies);
 }
 
+/* Asking a prefix group over its route space (a Boolean per route a node could hold) gives
+ * the same answer as the routing encoding, on random networks with and without a second
+ * stable state; and the space is what answers most groups. */
+static void
+test_stable_states_space (void)
+{
+  guint agree = 0, wedgies = 0, groups = 0, by_space = 0;
+  for (guint seed = 1; seed <= 160; seed++)
+    {
+      g_autoptr(RwTwin) rt = tb_solve (rt_random_topology (seed));
+      g_autoptr(RwStableStates) fast = rw_safety_stable_states_with (rt, 20000, FALSE);
+      g_autoptr(RwStableStates) whole = rw_safety_stable_states_with (rt, 20000, TRUE);
+      if (!rt->bgp->converged)
+        continue;
+      if (fast->count != whole->count || g_strcmp0 (fast->prefix, whole->prefix) != 0)
+        g_error ("seed %u: over the route space %d state(s) (%s), with the encoding %d (%s)", seed, fast->count,
+                 fast->prefix ? fast->prefix : "-", whole->count, whole->prefix ? whole->prefix : "-");
+      g_assert_cmpint (fast->count, >=, 1); /* a second state found either way is confirmed stable */
+      agree++;
+      wedgies += fast->count == 2;
+      groups += fast->groups;
+      by_space += fast->by_space;
+    }
+  g_test_message ("%u random networks agree (%u with two stable states); %u of %u prefix groups answered over "
+                  "their route space", agree, wedgies, by_space, groups);
+  g_assert_cmpuint (wedgies, >, 0);
+  g_assert_cmpuint (by_space * 2, >, groups);
+}
+
 static gint
 by_text (gconstpointer a, gconstpointer b)
 {
@@ -661,5 +690,6 @@ main (int argc, char **argv)
   g_test_add_func ("/safety/verify/relative-other-fault", test_verify_relative_other_fault);
   g_test_add_func ("/safety/verify/timeout-unsafe", test_timeout_is_unsafe);
   g_test_add_func ("/safety/stable-states", test_stable_states);
+  g_test_add_func ("/safety/stable-states/space-equals-encoding", test_stable_states_space);
   return g_test_run ();
 }

@@ -370,36 +370,209 @@ rules_hold_concretely (const RwTwin *before, const RwTwin *after, const RwSafety
   return TRUE;
 }
 
-/* Whether @twin's stable state is, in every prefix group, the one and only stable state of the
- * routing encoding (nothing failed): per group, Z3 finds the twin's choices a solution
- * (assumed for that one check) and then no other. Forwarding, loads, latency and loss follow
- * from the choices, so the rules then hold in every state exactly when they hold in the
- * twin's. One solver for all groups: what they share is asserted once, each group in its own
- * frame. FALSE when a group has another state, a check fails or gives no answer (the caller
- * falls back to the full encoding). */
+/* Routes a group's route space may hold before its question goes to the whole encoding. */
+#define SPACE_MAX_ROUTES 4096
+
+/* Whether route @i beats route @j at @u when both are offered: the decision process on the
+ * pair, in the order the solver gathers them (originated first, then by adjacency). */
+static gboolean
+space_beats (const RwNet *net, guint u, const RwSpaceRoute *i, const RwSpaceRoute *j)
+{
+  RwRoute *pair[2];
+  gboolean i_first = i->adj < j->adj;
+  pair[0] = i_first ? i->route : j->route;
+  pair[1] = i_first ? j->route : i->route;
+  return rw_bgp_decide (net, u, pair, 2, NULL) == (i_first ? 0u : 1u);
+}
+
+/* Whether the decision at @u among any routes of @at that arrive together is that of the pairs:
+ * true unless MED is compared only within a neighbour AS and two routes from one AS differ in it
+ * (the winner of a set then need not win each pair). */
+static gboolean
+space_pairwise (const RwNet *net, GPtrArray *at)
+{
+  if (net->topo->always_compare_med)
+    return TRUE;
+  for (guint i = 0; i < at->len; i++)
+    for (guint j = i + 1; j < at->len; j++)
+      {
+        const RwRoute *a = ((RwSpaceRoute *) at->pdata[i])->route, *b = ((RwSpaceRoute *) at->pdata[j])->route;
+        if (rw_route_neighbor_as (a) == rw_route_neighbor_as (b) && (a->has_med ? a->med : 0) != (b->has_med ? b->med : 0))
+          return FALSE;
+      }
+  return TRUE;
+}
+
+/* Whether class @cls of @twin has no stable state but the twin's, asked over its route space:
+ * a Boolean "node u holds route i" per route, each held route offered by its sender and better
+ * than every other route offered with it. Z3 first finds the twin's choices a solution, then
+ * proves there is no other. Z3_L_FALSE: no other state (proven); Z3_L_TRUE: another state
+ * exists (where each node then takes its route from goes to @other_from when not NULL: a
+ * node, -1 originated, -2 nothing); Z3_L_UNDEF: this way does not apply (space too large, MED
+ * by neighbour AS, the twin's route missing) or Z3 gave no answer — the caller asks the whole
+ * encoding. */
+static Z3_lbool
+space_other_state (RwZ3 *z, const RwTwin *twin, guint cls, guint *checks, gint *other_from)
+{
+  const RwNet *net = twin->net;
+  const RwBgpClass *bc = twin->bgp->classes->pdata[cls];
+  g_autoptr(RwRouteSpace) space = rw_bgp_route_space (net, &bc->repr, SPACE_MAX_ROUTES);
+  g_autoptr(GPtrArray) here = g_ptr_array_new ();
+  g_autofree Z3_ast **held = NULL;
+  Z3_solver s;
+  Z3_ast pin;
+  Z3_lbool res;
+
+  if (space == NULL)
+    return Z3_L_UNDEF;
+  held = g_new0 (Z3_ast *, net->n_nodes);
+  for (guint u = 0; u < net->n_nodes; u++)
+    {
+      GPtrArray *at = space->routes[u];
+      const RwRib *rib = &bc->ribs[u];
+      const RwRoute *best = rib->best >= 0 ? rib->routes->pdata[rib->best] : NULL;
+      gboolean found = best == NULL;
+      if (!space_pairwise (net, at))
+        return Z3_L_UNDEF;
+      held[u] = g_new0 (Z3_ast, at->len + 1);
+      for (guint i = 0; i < at->len; i++)
+        {
+          const RwSpaceRoute *sr = at->pdata[i];
+          held[u][i] = zvar_bool (z, "held.c%u.%u.%u", cls, u, i);
+          if (best && sr->adj == best->adj && rw_route_equal (sr->route, best))
+            {
+              g_ptr_array_add (here, held[u][i]);
+              found = TRUE;
+            }
+          else
+            g_ptr_array_add (here, znot (z, held[u][i]));
+        }
+      if (!found)
+        {
+          for (guint k = 0; k <= u; k++)
+            g_free (held[k]);
+          return Z3_L_UNDEF;
+        }
+    }
+
+  s = rw_z3_solver (z);
+  for (guint u = 0; u < net->n_nodes; u++)
+    {
+      GPtrArray *at = space->routes[u];
+      g_autofree Z3_ast *offered = g_new0 (Z3_ast, at->len + 1);
+      g_autoptr(GPtrArray) all = g_ptr_array_new ();
+      for (guint i = 0; i < at->len; i++)
+        {
+          const RwSpaceRoute *sr = at->pdata[i];
+          if (sr->adj < 0)
+            offered[i] = zbool (z, TRUE);
+          else
+            {
+              guint from = net->adjs[sr->adj].peer;
+              g_autoptr(GPtrArray) by = g_ptr_array_new ();
+              for (guint k = 0; k < sr->parents->len; k++)
+                g_ptr_array_add (by, held[from][g_array_index (sr->parents, guint, k)]);
+              offered[i] = zorv (z, by);
+            }
+          g_ptr_array_add (all, held[u][i]);
+        }
+      for (guint i = 0; i < at->len; i++)
+        {
+          const RwSpaceRoute *sr = at->pdata[i];
+          g_autoptr(GPtrArray) wins = g_ptr_array_new ();
+          g_ptr_array_add (wins, offered[i]);
+          for (guint j = 0; j < at->len; j++)
+            {
+              const RwSpaceRoute *other = at->pdata[j];
+              /* one route per adjacency at a time: routes on the same one never compete */
+              if (other->adj != sr->adj && space_beats (net, u, other, sr))
+                g_ptr_array_add (wins, znot (z, offered[j]));
+            }
+          Z3_solver_assert (z->ctx, s, ziff (z, held[u][i], zandv (z, wins)));
+        }
+      Z3_solver_assert (z->ctx, s, zatmost (z, all, 1));
+    }
+  pin = zandv (z, here);
+  res = rw_z3_check_assuming (z, s, 1, &pin);
+  (*checks)++;
+  if (res == Z3_L_TRUE)
+    {
+      Z3_solver_assert (z->ctx, s, znot (z, pin));
+      res = rw_z3_check (z, s);
+      (*checks)++;
+      if (res == Z3_L_TRUE && other_from != NULL)
+        {
+          Z3_model m = Z3_solver_get_model (z->ctx, s);
+          Z3_model_inc_ref (z->ctx, m);
+          for (guint u = 0; u < net->n_nodes; u++)
+            {
+              GPtrArray *at = space->routes[u];
+              other_from[u] = -2;
+              for (guint i = 0; i < at->len; i++)
+                if (rw_z3_eval_bool (z, m, held[u][i]))
+                  other_from[u] = ((RwSpaceRoute *) at->pdata[i])->route->from;
+            }
+          Z3_model_dec_ref (z->ctx, m);
+        }
+    }
+  else
+    res = Z3_L_UNDEF; /* the twin's state should be one: ask the whole encoding */
+  rw_z3_solver_free (z, s);
+  for (guint u = 0; u < net->n_nodes; u++)
+    g_free (held[u]);
+  return res;
+}
+
+/* Whether @twin's stable state is, in every prefix group a demand can use, the one and only
+ * stable state (nothing failed). Forwarding, loads, latency and loss follow from the routing
+ * choices, so the rules then hold in every state exactly when they hold in the twin's. Each
+ * group is asked over its route space first (small and Boolean); a group that way does not
+ * fit goes to the routing encoding: Z3 finds the twin's choices a solution (assumed for that
+ * one check) and then no other, one solver for those groups, each in its own frame. FALSE
+ * when a group has another state, a check fails or gives no answer (the caller falls back to
+ * the full encoding). */
 static gboolean
 twin_state_unique (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
 {
   RwZ3 *z = rw_z3_new (p->timeout_ms);
+  g_autoptr(GArray) classes = rw_sym_demand_classes (twin);
+  g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (guint));
   RwSymOptions so = { 0, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom, TRUE };
-  RwSym *sym = rw_sym_new (z, twin, &so);
-  Z3_solver cs = rw_z3_solver (z);
+  RwSym *sym;
+  Z3_solver cs;
   gboolean unique = TRUE;
 
+  for (guint i = 0; i < classes->len && unique; i++)
+    {
+      guint cls = g_array_index (classes, guint, i);
+      Z3_lbool res = space_other_state (z, twin, cls, &v->checks, NULL);
+      if (res == Z3_L_UNDEF)
+        g_array_append_val (rest, cls);
+      unique = res != Z3_L_TRUE;
+    }
+  if (!unique || rest->len == 0)
+    {
+      rw_z3_free (z);
+      return unique;
+    }
+
+  sym = rw_sym_new (z, twin, &so);
+  cs = rw_z3_solver (z);
   rw_sym_assert_class_only (sym, cs, RW_SYM_SHARED);
   Z3_solver_assert (z->ctx, cs, igp_of (sym, twin->net));
-  for (guint slot = 0; slot < sym->classes->len && unique; slot++)
+  for (guint i = 0; i < rest->len && unique; i++)
     {
+      gint slot = sym->class_slot[g_array_index (rest, guint, i)];
       g_autoptr(GPtrArray) pin = g_ptr_array_new ();
       Z3_ast here;
-      if (!rw_sym_twin_class_state (sym, twin, slot, pin))
+      if (slot < 0 || !rw_sym_twin_class_state (sym, twin, (guint) slot, pin))
         {
           unique = FALSE;
           break;
         }
       here = zandv (z, pin);
       Z3_solver_push (z->ctx, cs);
-      rw_sym_assert_class_only (sym, cs, (gint) slot);
+      rw_sym_assert_class_only (sym, cs, slot);
       unique = rw_z3_check_assuming (z, cs, 1, &here) == Z3_L_TRUE;
       v->checks++;
       if (unique)
@@ -999,16 +1172,38 @@ from_name (const RwNet *net, gint from)
   return from == -1 ? "itself" : from == -2 ? "no route" : net->nodes[from]->id;
 }
 
+/* Records in @st the other stable state @from of class @cls (found by Z3), with the routers
+ * that move; the BGP rules must agree that it is stable. */
+static void
+note_other_state (RwStableStates *st, const RwTwin *twin, guint cls, const gint *from)
+{
+  const RwBgpClass *bc = twin->bgp->classes->pdata[cls];
+  st->count = 2;
+  st->prefix = rw_prefix_to_string (&bc->repr);
+  for (guint u = 0; u < twin->net->n_nodes; u++)
+    {
+      const RwRib *rib = &bc->ribs[u];
+      gint was = rib->best >= 0 ? ((RwRoute *) rib->routes->pdata[rib->best])->from : -2;
+      if (from[u] != was)
+        g_ptr_array_add (st->moves, g_strdup_printf ("%s: via %s instead of %s", twin->net->nodes[u]->id,
+                                                     from_name (twin->net, from[u]), from_name (twin->net, was)));
+    }
+  if (!rw_bgp_is_stable (twin->net, &bc->repr, from, &st->reason))
+    st->count = -1;
+}
+
 RwStableStates *
-rw_safety_stable_states (const RwTwin *twin, guint timeout_ms)
+rw_safety_stable_states_with (const RwTwin *twin, guint timeout_ms, gboolean whole_encoding)
 {
   RwStableStates *st = g_new0 (RwStableStates, 1);
   gint64 t0 = g_get_monotonic_time ();
   RwZ3 *z;
   RwSymOptions so = { 0, FALSE, 0, 300, 5, 0.9, TRUE }; /* routing only: no traffic asked */
-  RwSym *sym;
-  Z3_solver cs;
+  RwSym *sym = NULL;
+  Z3_solver cs = NULL;
   g_autoptr(GArray) cases = g_array_new (FALSE, FALSE, sizeof (Case));
+  g_autoptr(GArray) classes = NULL;
+  g_autofree gint *from = NULL;
   Case none = { -1, (RwTwin *) twin };
 
   st->moves = g_ptr_array_new_with_free_func (g_free);
@@ -1020,14 +1215,33 @@ rw_safety_stable_states (const RwTwin *twin, guint timeout_ms)
     }
   st->count = 1;
   z = rw_z3_new (timeout_ms);
-  sym = rw_sym_new (z, twin, &so);
+  classes = rw_sym_demand_classes (twin);
+  from = g_new (gint, twin->net->n_nodes + 1);
   g_array_append_val (cases, none); /* borrowed: no clear function */
-  cs = class_solver (sym, cases);
-  for (guint slot = 0; slot < sym->classes->len && st->count == 1; slot++)
+  for (guint i = 0; i < classes->len && st->count == 1; i++)
     {
+      guint cls = g_array_index (classes, guint, i);
+      guint checks = 0;
       Z3_model other = NULL;
       g_autofree char *why = NULL;
-      Z3_lbool res = class_other_state (sym, cs, cases, slot, &other, &why);
+      Z3_lbool res = whole_encoding ? Z3_L_UNDEF : space_other_state (z, twin, cls, &checks, from);
+      st->groups++;
+      if (res != Z3_L_UNDEF)
+        st->by_space++;
+      if (res == Z3_L_TRUE)
+        {
+          note_other_state (st, twin, cls, from);
+          continue;
+        }
+      if (res == Z3_L_FALSE)
+        continue;
+      /* the route space does not fit this group: the routing encoding decides */
+      if (sym == NULL)
+        {
+          sym = rw_sym_new (z, twin, &so);
+          cs = class_solver (sym, cases);
+        }
+      res = class_other_state (sym, cs, cases, (guint) sym->class_slot[cls], &other, &why);
       if (res == Z3_L_UNDEF)
         {
           st->count = -1;
@@ -1035,23 +1249,9 @@ rw_safety_stable_states (const RwTwin *twin, guint timeout_ms)
         }
       else if (res == Z3_L_TRUE)
         {
-          guint cls = g_array_index (sym->classes, guint, slot);
-          const RwBgpClass *bc = twin->bgp->classes->pdata[cls];
-          g_autofree gint *from = g_new (gint, sym->n_nodes + 1);
-          st->count = 2;
-          st->prefix = rw_prefix_to_string (&bc->repr);
           for (guint u = 0; u < sym->n_nodes; u++)
-            {
-              const RwRib *rib = &bc->ribs[u];
-              gint was = rib->best >= 0 ? ((RwRoute *) rib->routes->pdata[rib->best])->from : -2;
-              from[u] = rw_sym_model_from (sym, other, cls, u);
-              if (from[u] != was)
-                g_ptr_array_add (st->moves, g_strdup_printf ("%s: via %s instead of %s", twin->net->nodes[u]->id,
-                                                             from_name (twin->net, from[u]), from_name (twin->net, was)));
-            }
-          /* the concrete rules must agree that the other state is stable */
-          if (!rw_bgp_is_stable (twin->net, &bc->repr, from, &st->reason))
-            st->count = -1;
+            from[u] = rw_sym_model_from (sym, other, cls, u);
+          note_other_state (st, twin, cls, from);
           Z3_model_dec_ref (z->ctx, other);
         }
     }
@@ -1064,11 +1264,19 @@ rw_safety_stable_states (const RwTwin *twin, guint timeout_ms)
         st->reason = g_steal_pointer (&err);
       }
   }
-  rw_z3_solver_free (z, cs);
-  rw_sym_free (sym);
+  if (cs)
+    rw_z3_solver_free (z, cs);
+  if (sym)
+    rw_sym_free (sym);
   rw_z3_free (z);
   st->seconds = (g_get_monotonic_time () - t0) / 1e6;
   return st;
+}
+
+RwStableStates *
+rw_safety_stable_states (const RwTwin *twin, guint timeout_ms)
+{
+  return rw_safety_stable_states_with (twin, timeout_ms, FALSE);
 }
 
 RwVerdict *

@@ -82,17 +82,23 @@ RwVerdict *rw_safety_robustness (const RwTwin *twin, const RwSafetyParams *p);
 
 /* How many stable states BGP has for the twin's network (RFC 4264: a "wedgie" has two, and
  * which one the routers land in depends on the order sessions come up). Z3 is asked, prefix
- * group by prefix group, for a stable state other than the twin's. */
+ * group by prefix group, for a stable state other than the twin's: over the group's route
+ * space (every route a node could hold, a Boolean per route) when it fits, else with the
+ * routing encoding. */
 typedef struct {
   gint count;                 /* 1; 2 = at least two; 0 = none (the twin did not converge);
                                * -1 = not known (Z3 gave no answer: @reason) */
   char *prefix;               /* where a second state exists: the group's first prefix */
   GPtrArray *moves;           /* char*: "R1: via ISP-B instead of ISP-A", per router that differs */
   char *reason;
+  guint groups, by_space;     /* prefix groups asked, and how many of them over their route space */
   double seconds;
 } RwStableStates;
 
 RwStableStates *rw_safety_stable_states (const RwTwin *twin, guint timeout_ms);
+/* The same; @whole_encoding asks every group with the routing encoding instead of over its
+ * route space first (tests compare the two). */
+RwStableStates *rw_safety_stable_states_with (const RwTwin *twin, guint timeout_ms, gboolean whole_encoding);
 void rw_stable_states_free (RwStableStates *st);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwStableStates, rw_stable_states_free)
 

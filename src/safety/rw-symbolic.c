@@ -785,6 +785,33 @@ rw_sym_sla_ok (RwSym *sym, guint di)
 
 /* ---- assembly ---- */
 
+GArray *
+rw_sym_demand_classes (const RwTwin *twin)
+{
+  const RwBgpResult *bgp = twin->bgp;
+  GArray *out = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autofree gboolean *seen = g_new0 (gboolean, bgp->classes->len + 1);
+  for (guint di = 0; di < twin->topo->demands->len; di++)
+    {
+      const RwDemand *dm = twin->topo->demands->pdata[di];
+      for (gint len = dm->dst.len; len >= 0; len--)
+        {
+          RwPrefix q = { dm->dst.addr & rw_prefix_mask ((guint8) len), (guint8) len };
+          gint idx = rw_bgp_prefix_index (bgp, &q);
+          guint cls;
+          if (idx < 0)
+            continue;
+          cls = bgp->prefix_class[idx];
+          if (!seen[cls])
+            {
+              seen[cls] = TRUE;
+              g_array_append_val (out, cls);
+            }
+        }
+    }
+  return out;
+}
+
 RwSym *
 rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
 {
@@ -886,28 +913,12 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
     }
 
   /* classes some demand can use */
-  sym->classes = g_array_new (FALSE, FALSE, sizeof (guint));
+  sym->classes = rw_sym_demand_classes (twin);
   sym->class_slot = g_new (gint, bgp->classes->len + 1);
   for (guint c = 0; c < bgp->classes->len; c++)
     sym->class_slot[c] = -1;
-  for (guint di = 0; di < topo->demands->len; di++)
-    {
-      const RwDemand *dm = topo->demands->pdata[di];
-      for (gint len = dm->dst.len; len >= 0; len--)
-        {
-          RwPrefix q = { dm->dst.addr & rw_prefix_mask ((guint8) len), (guint8) len };
-          gint idx = rw_bgp_prefix_index (bgp, &q);
-          guint cls;
-          if (idx < 0)
-            continue;
-          cls = bgp->prefix_class[idx];
-          if (sym->class_slot[cls] < 0)
-            {
-              sym->class_slot[cls] = (gint) sym->classes->len;
-              g_array_append_val (sym->classes, cls);
-            }
-        }
-    }
+  for (guint s = 0; s < sym->classes->len; s++)
+    sym->class_slot[g_array_index (sym->classes, guint, s)] = (gint) s;
 
   /* synthesis variables: LOCAL_PREF on import at our edge from each eBGP neighbour for classes
    * from outside, prepend on export for classes we originate */

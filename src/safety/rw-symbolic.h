@@ -81,6 +81,9 @@ typedef struct {
 #define RW_SYM_SHARED (-1)
 #define RW_SYM_TRAFFIC (-2)
 
+/* The prefix classes (indices into twin->bgp->classes) some demand can use: its destination's
+ * and every covering prefix's, in demand order; the classes the encoding holds. */
+GArray *rw_sym_demand_classes (const RwTwin *twin);
 RwSym *rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options);
 void rw_sym_free (RwSym *sym);
 void rw_sym_assert_model (RwSym *sym, Z3_solver s);

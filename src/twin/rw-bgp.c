@@ -899,3 +899,115 @@ rw_bgp_is_stable (const RwNet *net, const RwPrefix *repr, const gint *from, char
   g_free (cs.local);
   return ok;
 }
+
+/* ---- the route space ---- */
+
+static void
+space_route_free (RwSpaceRoute *sr)
+{
+  rw_route_free (sr->route);
+  g_array_unref (sr->parents);
+  g_free (sr);
+}
+
+void
+rw_route_space_free (RwRouteSpace *space)
+{
+  if (space == NULL)
+    return;
+  for (guint u = 0; u < space->n_nodes; u++)
+    g_ptr_array_unref (space->routes[u]);
+  g_free (space->routes);
+  g_free (space);
+}
+
+/* Adds @r (taken) to @u's routes with @parent (-1: originated); the index of the new route, or
+ * -1 when an equal route was there already (the parent is then added to it). */
+static gint
+space_add (RwRouteSpace *space, guint u, RwRoute *r, gint parent)
+{
+  GPtrArray *at = space->routes[u];
+  RwSpaceRoute *sr;
+  guint p = (guint) parent;
+  for (guint i = 0; i < at->len; i++)
+    {
+      RwSpaceRoute *old = at->pdata[i];
+      if (old->adj != r->adj || !rw_route_equal (old->route, r))
+        continue;
+      rw_route_free (r);
+      if (parent >= 0)
+        {
+          guint k = 0;
+          while (k < old->parents->len && g_array_index (old->parents, guint, k) != p)
+            k++;
+          if (k == old->parents->len)
+            g_array_append_val (old->parents, p);
+        }
+      return -1;
+    }
+  sr = g_new0 (RwSpaceRoute, 1);
+  sr->route = r;
+  sr->adj = r->adj;
+  sr->parents = g_array_new (FALSE, FALSE, sizeof (guint));
+  if (parent >= 0)
+    g_array_append_val (sr->parents, p);
+  g_ptr_array_add (at, sr);
+  space->total++;
+  return (gint) at->len - 1;
+}
+
+RwRouteSpace *
+rw_bgp_route_space (const RwNet *net, const RwPrefix *repr, guint max_routes)
+{
+  guint n = net->n_nodes;
+  ClassSolve cs = { net, repr };
+  g_autoptr(RwRouteSpace) space = g_new0 (RwRouteSpace, 1);
+  g_autoptr(GArray) work = g_array_new (FALSE, FALSE, sizeof (guint) * 2);
+  gboolean *has_local = g_new0 (gboolean, n);
+
+  space->n_nodes = n;
+  space->routes = g_new0 (GPtrArray *, n);
+  for (guint u = 0; u < n; u++)
+    space->routes[u] = g_ptr_array_new_with_free_func ((GDestroyNotify) space_route_free);
+  for (guint i = 0; i < net->topo->prefixes->len; i++)
+    {
+      const RwOrigination *o = net->topo->prefixes->pdata[i];
+      gint node;
+      guint item[2];
+      if (!rw_prefix_equal (&o->prefix, repr))
+        continue;
+      node = rw_net_node (net, o->origin_node);
+      if (node < 0 || has_local[node]) /* as the solver: the first origination counts */
+        continue;
+      has_local[node] = TRUE;
+      item[0] = (guint) node;
+      item[1] = (guint) space_add (space, (guint) node, originate (net, (guint) node, o), -1);
+      g_array_append_val (work, item);
+    }
+  g_free (has_local);
+  /* Each new route is advertised once to every peer; the advertisement rules only ever lengthen
+   * AS paths and cluster lists and loop prevention bounds both, so this ends. */
+  for (guint w = 0; w < work->len; w++)
+    {
+      guint v = ((guint *) work->data)[2 * w], pi = ((guint *) work->data)[2 * w + 1];
+      const RwRoute *r = ((RwSpaceRoute *) space->routes[v]->pdata[pi])->route;
+      for (guint a = net->adj_first[v]; a < net->adj_first[v + 1]; a++)
+        {
+          const RwAdj *adj = &net->adjs[a];
+          RwRoute *in = import_route (&cs, &net->adjs[adj->reverse], export_route (&cs, v, adj, r));
+          gint idx;
+          guint item[2];
+          if (in == NULL)
+            continue;
+          idx = space_add (space, adj->peer, in, (gint) pi);
+          if (idx < 0)
+            continue;
+          if (space->total > max_routes)
+            return NULL;
+          item[0] = adj->peer;
+          item[1] = (guint) idx;
+          g_array_append_val (work, item);
+        }
+    }
+  return g_steal_pointer (&space);
+}

@@ -95,6 +95,28 @@ guint rw_bgp_decide (const RwNet *net, guint node, RwRoute **cands, guint n, RwD
  * found by Z3, e.g. a second stable state (a BGP wedgie). */
 gboolean rw_bgp_is_stable (const RwNet *net, const RwPrefix *repr, const gint *from, char **why);
 
+/* Every route a node could ever hold for prefixes like @repr, whatever the other nodes choose:
+ * the closure of the originations under the advertisement rules (export, import, loop
+ * prevention, reflection). Every stable state picks, at each node, one of these or nothing.
+ * A route remembers which routes of its sender yield it, so "u holds route i" can be tied to
+ * "the sender holds one of i's parents". */
+typedef struct {
+  RwRoute *route;
+  gint adj;                 /* adjacency at the holder it arrived on (its peer sent it), -1 originated */
+  GArray *parents;          /* guint: indices into the sender's routes */
+} RwSpaceRoute;
+
+typedef struct {
+  guint n_nodes;
+  GPtrArray **routes;       /* per node: RwSpaceRoute, originated first */
+  guint total;
+} RwRouteSpace;
+
+/* NULL when the space holds more than @max_routes routes (the caller then asks otherwise). */
+RwRouteSpace *rw_bgp_route_space (const RwNet *net, const RwPrefix *repr, guint max_routes);
+void rw_route_space_free (RwRouteSpace *space);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwRouteSpace, rw_route_space_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwBgpResult, rw_bgp_result_free)
 
 G_END_DECLS
