@@ -966,21 +966,37 @@ class_other_state (RwSym *sym, Z3_solver cs, GArray *cases, guint slot, Z3_model
 /* Whether every encoded class has no stable state under any of @cases but the one the twin
  * lands in. BGP chooses per class (given the failures, the IGP and the sessions are fixed), so
  * the network then has exactly the twin's state in every case, and the twin's verdict on it is
- * the proof's. One small check per class instead of one search over all classes and traffic.
- * FALSE when some class has another stable state (a wedgie: the full search decides) or Z3
- * gave no answer (@v says so). */
+ * the proof's. Each class is asked in each case over its route space first (the case's own
+ * network: the failed element is gone from it); a class that does not fit there gets one
+ * check over all cases with the routing encoding. FALSE when some class has another stable
+ * state (a wedgie: the full search decides) or Z3 gave no answer (@v says so). */
 static gboolean
 states_unique (RwSym *sym, GArray *cases, RwVerdict *v)
 {
+  Z3_solver cs = NULL;
+  gboolean unique = TRUE;
   for (guint i = 0; i < cases->len; i++)
     if (!g_array_index (cases, Case, i).state->bgp->converged)
       return FALSE;
-  Z3_solver cs = class_solver (sym, cases);
-  gboolean unique = TRUE;
   for (guint slot = 0; slot < sym->classes->len && unique; slot++)
     {
+      const RwBgpClass *enc = sym->twin->bgp->classes->pdata[g_array_index (sym->classes, guint, slot)];
+      gboolean by_space = TRUE;
       g_autofree char *why = NULL;
-      Z3_lbool res = class_other_state (sym, cs, cases, slot, NULL, &why);
+      Z3_lbool res;
+      for (guint i = 0; i < cases->len && by_space && unique; i++)
+        {
+          const RwTwin *state = g_array_index (cases, Case, i).state;
+          gint idx = rw_bgp_prefix_index (state->bgp, &enc->repr);
+          res = idx < 0 ? Z3_L_UNDEF : space_other_state (sym->z, state, state->bgp->prefix_class[idx], &v->checks, NULL);
+          by_space = res != Z3_L_UNDEF;
+          unique = res != Z3_L_TRUE;
+        }
+      if (by_space || !unique)
+        continue;
+      if (cs == NULL)
+        cs = class_solver (sym, cases);
+      res = class_other_state (sym, cs, cases, slot, NULL, &why);
       v->checks++;
       if (res == Z3_L_UNDEF && why != NULL)
         {
@@ -989,7 +1005,8 @@ states_unique (RwSym *sym, GArray *cases, RwVerdict *v)
         }
       unique = res == Z3_L_FALSE;
     }
-  rw_z3_solver_free (sym->z, cs);
+  if (cs)
+    rw_z3_solver_free (sym->z, cs);
   return unique;
 }
 
@@ -1069,7 +1086,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
     }
   /* Z3 then proves that no other stable state exists in any case; only if one does, or for
    * more than one failure, it searches all states for one that breaks a demand or a link. */
-  if (p->k <= 1 && cases_ok && states_unique (sym, cases, v))
+  if (p->k <= 1 && cases_ok && !p->full_encoding && states_unique (sym, cases, v))
     goto done;
   if (v->unknown)
     goto done;

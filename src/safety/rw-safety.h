@@ -42,8 +42,9 @@ typedef struct {
   guint synth_budget;
   guint synth_proofs;
   /* When TRUE, verify always hands the whole network (forwarding and traffic included) to Z3,
-   * as before the routing-only proof of the twin's state; for the test that holds the two
-   * paths to the same verdicts. */
+   * as before the routing-only proofs of the twin's state (nothing failed, and each failure
+   * case of the robustness check); for the test that holds the two paths to the same
+   * verdicts. */
   gboolean full_encoding;
 } RwSafetyParams;
 
