@@ -2119,6 +2119,129 @@ test_german_small_screen (void)
   g_assert_cmpstr (_("All kinds"), ==, "All kinds");
 }
 
+/* ---- issue 14: in the app while proving ---- */
+
+static GtkWidget *
+proving_part (RwWindow *win, const char *id)
+{
+  GtkWidget *w = find_id (find_id (GTK_WIDGET (win), "proving_bar"), id);
+  g_assert_nonnull (w);
+  return w;
+}
+
+static gboolean
+proving_shown (gpointer data)
+{
+  RwRunner *r = rw_window_get_runner (data);
+  return r && rw_runner_get_proving (r) &&
+         gtk_revealer_get_child_revealed (GTK_REVEALER (proving_part (data, "revealer")));
+}
+
+static gboolean
+proof_cleared (gpointer data)
+{
+  RwRunner *r = rw_window_get_runner (data);
+  RwSnapshot *s = rw_runner_get_snapshot (r);
+  return rw_runner_get_proving (r) == NULL && !rw_runner_is_playing (r) && s && !s->mid_tick &&
+         !gtk_revealer_get_reveal_child (GTK_REVEALER (proving_part (data, "revealer")));
+}
+
+static void
+resize (RwWindow *win, int w, int h)
+{
+  gtk_window_set_default_size (GTK_WINDOW (win), w, h);
+  for (int i = 0; i < 100 && gtk_widget_get_width (GTK_WIDGET (win)) < w - 24; i++)
+    spin (0.05);
+}
+
+/* While Z3 proves a change, the window shows the network of that tick (the fibre cut in) and a
+ * "Proving …" bar naming the change, with the time it has taken and a Cancel that stops Z3:
+ * the decision is recorded as cancelled by the operator, nothing is applied, the run pauses
+ * and the bar goes away; Play goes on from there. */
+static void
+test_proving_cancel (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
+  RwWindow *win;
+  RwRunner *runner;
+  const RwProving *p;
+  RwSnapshot *s;
+  g_autofree char *change = NULL;
+  g_autofree char *tick_text = NULL;
+  guint tick;
+  g_settings_set_uint (settings, "tick-interval-ms", 50);
+  win = open_window_sized (TOPO, 1024, 700);
+  runner = rw_window_get_runner (win);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (proving_part (win, "revealer"))));
+  g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (35));
+  rw_runner_play_until (runner, 35);
+  g_assert_true (wait_for (reached_tick, win, 300));
+  activate (win, "win.fail-link", g_variant_new_string ("R2-ISPB"));
+  activate (win, "win.play", NULL);
+  g_assert_true (wait_for (proving_shown, win, 300));
+
+  /* the bar names what Z3 proves */
+  p = rw_runner_get_proving (runner);
+  g_assert_false (p->synthesis);
+  g_assert_nonnull (p->changes[0]);
+  change = g_strdup (p->changes[0]);
+  tick = p->tick;
+  g_test_message ("proving %s at tick %u", change, tick);
+  g_assert_nonnull (strchr (change, ':'));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (proving_part (win, "title_label"))), change));
+  g_assert_true (gtk_widget_is_sensitive (proving_part (win, "cancel_button")));
+  /* the window shows the network of the tick being decided, the cut fibre included */
+  s = rw_runner_get_snapshot (runner);
+  g_assert_true (s->mid_tick);
+  g_assert_cmpuint (s->tick, ==, tick);
+  g_assert_false (rw_topology_find_link (s->live->topo, "R2-ISPB")->up);
+  tick_text = g_strdup_printf ("Tick %u of", tick);
+  g_assert_nonnull (strstr (rw_window_get_status (win), tick_text));
+
+  /* the elapsed time counts on the GUI thread while the worker is in Z3 */
+  spin (1.2);
+  g_assert_nonnull (rw_runner_get_proving (runner));
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (proving_part (win, "elapsed_label"))), "elapsed"));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (proving_part (win, "elapsed_label"))), !=, "0:00 elapsed");
+  screenshot (win, "proving-1024x700");
+  assert_inside (proving_part (win, "cancel_button"), GTK_WIDGET (win));
+  resize (win, 1920, 1080);
+  screenshot (win, "proving-1920x1080");
+  assert_inside (proving_part (win, "cancel_button"), GTK_WIDGET (win));
+  g_assert_nonnull (rw_runner_get_proving (runner));
+
+  /* Cancel, as the operator presses it */
+  {
+    gint64 t0 = g_get_monotonic_time ();
+    g_signal_emit_by_name (proving_part (win, "cancel_button"), "clicked");
+    /* the click returns at once: the GUI thread never waits for the solver */
+    g_test_message ("the click took %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+    g_assert_false (gtk_widget_is_sensitive (proving_part (win, "cancel_button")));
+    g_assert_true (wait_for (proof_cleared, win, 60));
+    g_test_message ("proof stopped and the tick ended %.0f ms after Cancel", (g_get_monotonic_time () - t0) / 1e3);
+  }
+  {
+    GListModel *all = rw_window_get_timeline_all (win);
+    g_autofree char *said = g_strdup_printf ("the operator cancelled the proof of %s", change);
+    g_assert_cmpuint (count_kind (all, "cancel", said), ==, 1);
+    g_assert_cmpuint (count_kind (all, "act", NULL), ==, 0);
+    g_assert_cmpuint (count_kind (all, "verify", change), ==, 0);
+  }
+  s = rw_runner_get_snapshot (runner);
+  g_assert_true (s->paused);
+  g_assert_cmpuint (s->result->actions, ==, 0);
+  g_assert_cmpuint (s->tick, ==, tick + 1);
+  g_assert_false (rw_runner_cancel_proof (runner));
+  screenshot (win, "proving-cancelled");
+
+  /* the run goes on from there */
+  g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (tick + 2));
+  rw_runner_play_until (runner, tick + 2);
+  g_assert_true (wait_for (reached_tick, win, 300));
+  close_window (win);
+  g_settings_reset (settings, "tick-interval-ms");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2155,5 +2278,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/recent-files", test_recent_files);
   g_test_add_func ("/gui/tables", test_tables);
   g_test_add_func ("/gui/german-small-screen", test_german_small_screen);
+  g_test_add_func ("/gui/proving-cancel", test_proving_cancel);
   return g_test_run ();
 }
