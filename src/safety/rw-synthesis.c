@@ -14,6 +14,7 @@
  * found only once Z3 has proven it safe.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-safety.h"
+#include "rw-z3.h"
 
 #include <math.h>
 
@@ -272,21 +273,14 @@ typedef struct {
   GPtrArray *fixes;        /* Fix */
 } Search;
 
-/* The search also stops when the thread's current cancellable (the app's Cancel, see
- * rw_z3_check) is cancelled. */
-static gboolean
-cancelled (void)
-{
-  return g_cancellable_is_cancelled (g_cancellable_get_current ());
-}
-
-/* Whether one more candidate may be evaluated. */
+/* Whether one more candidate may be evaluated: not once the budget is spent or the proof
+ * cancelled (the app's Cancel, see rw_z3_check). */
 static gboolean
 out_of_budget (Search *s)
 {
   if (s->res->evaluated >= s->budget)
     s->res->budget_spent = TRUE;
-  return s->res->budget_spent || cancelled ();
+  return s->res->budget_spent || rw_z3_cancelled ();
 }
 
 /* Forks the twin with @set applied and solves it: one unit of the budget. The state, or NULL
@@ -430,7 +424,7 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
         g_ptr_array_add (pool, a);
     }
   g_ptr_array_sort (pool, compare_atoms);
-  for (guint size = 2; fixes->len == 0 && !res->budget_spent && !cancelled () && size <= MAX_SET_SIZE; size++)
+  for (guint size = 2; fixes->len == 0 && !res->budget_spent && !rw_z3_cancelled () && size <= MAX_SET_SIZE; size++)
     try_sets (&s, pool, size);
   g_ptr_array_sort (fixes, compare_fixes);
   res->confirmed = fixes->len;

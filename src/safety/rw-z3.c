@@ -298,6 +298,12 @@ rw_z3_check (RwZ3 *z, Z3_solver s)
   return rw_z3_check_assuming (z, s, 0, NULL);
 }
 
+gboolean
+rw_z3_cancelled (void)
+{
+  return g_cancellable_is_cancelled (g_cancellable_get_current ());
+}
+
 /* On the cancelling thread: the context's owner is inside Z3_solver_check (or about to be);
  * nothing else of the context is touched here. */
 static void
@@ -314,7 +320,7 @@ rw_z3_check_assuming (RwZ3 *z, Z3_solver s, guint n, Z3_ast *assumptions)
   gulong handler = 0;
   gint64 t0;
   Z3_lbool res;
-  if (z->cancelled || g_cancellable_is_cancelled (cancel))
+  if (z->cancelled || rw_z3_cancelled ())
     {
       z->cancelled = TRUE;
       return Z3_L_UNDEF;
@@ -347,7 +353,7 @@ rw_z3_unknown_reason (RwZ3 *z, Z3_solver s)
 {
   const char *why;
   if (z->cancelled)
-    return g_strdup ("the proof was cancelled before Z3 gave an answer");
+    return g_strdup (RW_Z3_CANCELLED);
   why = Z3_solver_get_reason_unknown (z->ctx, s);
   if (z->wall_stops > 0)
     return g_strdup_printf ("Z3 gave no answer: the wall-clock safety net (%u ms) stopped it before its resource budget "

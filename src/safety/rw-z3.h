@@ -80,6 +80,10 @@ Z3_lbool rw_z3_check (RwZ3 *z, Z3_solver s);
 /* The same, with @n assumptions that hold for this check only (the solver keeps what it
  * learnt for the next one). */
 Z3_lbool rw_z3_check_assuming (RwZ3 *z, Z3_solver s, guint n, Z3_ast *assumptions);
+/* Whether the thread's current proof was cancelled (see rw_z3_check): work whose answer can
+ * no longer come may stop early, and say so with RW_Z3_CANCELLED. */
+gboolean rw_z3_cancelled (void);
+#define RW_Z3_CANCELLED "the proof was cancelled before Z3 gave an answer"
 /* Why the last check of @s gave no answer, as a sentence that says when the wall-clock safety
  * net, not the budget, was the cause. */
 char *rw_z3_unknown_reason (RwZ3 *z, Z3_solver s);
