@@ -107,6 +107,107 @@ timeline_has (RwAgent *ag, const char *kind, const char *text)
   return FALSE;
 }
 
+typedef struct {
+  guint started, ended;
+  gboolean open;
+  guint cancelled_tick;
+  char *cancelled_change;
+} ProofLog;
+
+/* The operator's Cancel, pressed as the first proof starts. */
+static void
+cancel_first_proof (const RwProof *proof, gpointer data)
+{
+  ProofLog *log = data;
+  if (proof == NULL)
+    {
+      g_assert_true (log->open);
+      log->open = FALSE;
+      log->ended++;
+      return;
+    }
+  g_assert_false (log->open);
+  log->open = TRUE;
+  if (log->started++ > 0)
+    return;
+  g_assert_nonnull (proof->changes);
+  g_assert_true (proof->synthesis || proof->changes[0] != NULL);
+  log->cancelled_tick = proof->tick;
+  log->cancelled_change = g_strdup (proof->changes[0]);
+  g_cancellable_cancel (proof->cancellable);
+}
+
+/* A proof the operator cancels: the decision is recorded as cancelled by the operator, nothing
+ * is applied in that tick, and the agent goes on (it proves and acts later). */
+static void
+test_proof_cancelled (void)
+{
+  g_autoptr(RwScenario) sc = load ("flagship-growth-and-cut.json");
+  g_autofree char *dir = g_dir_make_tmp ("rw-agent-XXXXXX", NULL);
+  g_autofree char *db = g_build_filename (dir, "audit.db", NULL);
+  g_autoptr(RwStore) store = NULL;
+  g_autoptr(RwAgent) ag = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) events = NULL;
+  g_autoptr(RwRunResult) r = NULL;
+  ProofLog log = { 0 };
+  guint acted_at = 0;
+  gboolean cancel_seen = FALSE;
+  store = rw_store_open (db, &error);
+  g_assert_no_error (error);
+  ag = rw_agent_new (sc, store, NULL, &error);
+  g_assert_no_error (error);
+  rw_agent_set_proof_watch (ag, cancel_first_proof, &log);
+  while (log.started == 0 && rw_agent_step (ag, &error))
+    ;
+  g_assert_no_error (error);
+  g_assert_cmpuint (log.started, ==, 1);
+  g_assert_cmpuint (log.ended, ==, 1);
+  g_assert_nonnull (log.cancelled_change);
+  /* the cancelled tick: the cancel, recorded, and no verdict, no act */
+  for (guint i = 0; i < rw_agent_timeline (ag)->len; i++)
+    {
+      const RwTimelineEvent *e = rw_agent_timeline (ag)->pdata[i];
+      if (e->tick != log.cancelled_tick)
+        continue;
+      g_assert_cmpstr (e->kind, !=, "act");
+      g_assert_false (g_strcmp0 (e->kind, "verify") == 0 && strstr (e->summary, log.cancelled_change));
+      if (g_strcmp0 (e->kind, "cancel") == 0)
+        {
+          g_assert_nonnull (strstr (e->summary, log.cancelled_change));
+          g_assert_nonnull (strstr (e->summary, "cancelled"));
+          cancel_seen = TRUE;
+        }
+    }
+  g_assert_true (cancel_seen);
+  r = rw_agent_result (ag);
+  g_assert_cmpuint (r->actions, ==, 0);
+  events = rw_store_events (store, rw_agent_run_id (ag), &error);
+  g_assert_no_error (error);
+  {
+    const RwAuditEvent *last_cancel = NULL;
+    for (guint i = 0; i < events->len; i++)
+      if (g_strcmp0 (((RwAuditEvent *) events->pdata[i])->kind, "cancel") == 0)
+        last_cancel = events->pdata[i];
+    g_assert_nonnull (last_cancel);
+    g_assert_cmpstr (last_cancel->actor, ==, "operator");
+    g_assert_cmpstr (last_cancel->decision_tag, ==, "OPERATOR");
+    g_assert_nonnull (strstr (last_cancel->payload, log.cancelled_change));
+  }
+  /* the run goes on: later proofs run to their end and the agent acts */
+  while (acted_at == 0 && rw_agent_step (ag, &error))
+    if (timeline_has (ag, "act", "applied"))
+      acted_at = rw_agent_tick (ag);
+  g_assert_no_error (error);
+  g_assert_cmpuint (acted_at, >, log.cancelled_tick);
+  g_assert_cmpuint (log.started, >, 1);
+  g_assert_cmpuint (log.ended, ==, log.started);
+  g_assert_true (timeline_has (ag, "verify", ": safe"));
+  g_free (log.cancelled_change);
+  g_clear_pointer (&store, rw_store_close);
+  g_assert_cmpint (g_remove (db), ==, 0);
+}
+
 /* Detection and reasoning without acting: a quiet network stays quiet (no hypothesis worth
  * acting on, no action), whatever the noise does. */
 static void
@@ -548,6 +649,7 @@ main (int argc, char **argv)
   g_test_add_func ("/agent/loop/quiet", test_quiet_network);
   g_test_add_func ("/agent/loop/flagship", test_flagship_end_to_end);
   g_test_add_func ("/agent/loop/escalation", test_escalates_when_nothing_is_safe);
+  g_test_add_func ("/agent/loop/proof-cancelled", test_proof_cancelled);
   g_test_add_func ("/agent/detect/spike", test_spike_is_not_confident);
   g_test_add_func ("/agent/loop/deterministic", test_deterministic);
   g_test_add_func ("/agent/loop/guard-config-mid-run", test_guard_config_mid_run);

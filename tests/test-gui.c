@@ -2119,6 +2119,160 @@ test_german_small_screen (void)
   g_assert_cmpstr (_("All kinds"), ==, "All kinds");
 }
 
+/* ---- issue 14: in the app while proving ---- */
+
+static GtkWidget *
+proving_part (RwWindow *win, const char *id)
+{
+  GtkWidget *w = find_id (find_id (GTK_WIDGET (win), "proving_bar"), id);
+  g_assert_nonnull (w);
+  return w;
+}
+
+static gboolean
+proving_shown (gpointer data)
+{
+  RwRunner *r = rw_window_get_runner (data);
+  return r && rw_runner_get_proving (r) && gtk_revealer_get_reveal_child (GTK_REVEALER (proving_part (data, "revealer")));
+}
+
+static gboolean
+proof_over (gpointer data)
+{
+  return rw_runner_get_proving (rw_window_get_runner (data)) == NULL;
+}
+
+static gboolean
+proof_cleared (gpointer data)
+{
+  RwRunner *r = rw_window_get_runner (data);
+  RwSnapshot *s = rw_runner_get_snapshot (r);
+  return rw_runner_get_proving (r) == NULL && !rw_runner_is_playing (r) && s && !s->mid_tick &&
+         !gtk_revealer_get_child_revealed (GTK_REVEALER (proving_part (data, "revealer")));
+}
+
+static gboolean
+acted (gpointer data)
+{
+  return count_kind (rw_window_get_timeline_all (data), "act", "applied") > 0;
+}
+
+static gboolean
+elapsed_counted_or_over (gpointer data)
+{
+  return rw_runner_get_proving (rw_window_get_runner (data)) == NULL ||
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (proving_part (data, "elapsed_label"))), "0:00 elapsed") != 0;
+}
+
+static void
+resize (RwWindow *win, int w, int h)
+{
+  gtk_window_set_default_size (GTK_WINDOW (win), w, h);
+  for (int i = 0; i < 100 && gtk_widget_get_width (GTK_WIDGET (win)) < w - 24; i++)
+    spin (0.05);
+}
+
+/* The bar and the window as a proof starts: the bar names the change, the window shows the
+ * network of the tick being decided (the fibre cut in). Returns the change. */
+static char *
+assert_proving_state (RwWindow *win)
+{
+  RwRunner *runner = rw_window_get_runner (win);
+  const RwProving *p = rw_runner_get_proving (runner);
+  RwSnapshot *s = rw_runner_get_snapshot (runner);
+  g_autofree char *tick_text = g_strdup_printf ("Tick %u of", p->tick);
+  g_assert_false (p->synthesis);
+  g_assert_nonnull (p->changes[0]);
+  g_assert_nonnull (strchr (p->changes[0], ':'));
+  g_test_message ("proving %s at tick %u", p->changes[0], p->tick);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (proving_part (win, "title_label"))), p->changes[0]));
+  g_assert_true (gtk_widget_is_sensitive (proving_part (win, "cancel_button")));
+  g_assert_true (s->mid_tick);
+  g_assert_cmpuint (s->tick, ==, p->tick);
+  g_assert_false (rw_topology_find_link (s->live->topo, "R2-ISPB")->up);
+  g_assert_nonnull (strstr (rw_window_get_status (win), tick_text));
+  return g_strdup (p->changes[0]);
+}
+
+/* While Z3 proves a change, the window shows the network of that tick (the fibre cut in) and a
+ * "Proving …" bar naming the change, with the time it has taken and a Cancel that stops Z3:
+ * the decision is recorded as cancelled by the operator, nothing is applied, the run pauses
+ * and the bar goes away. Play goes on from there: the agent proves the change again and acts.
+ * Cancel is pressed as soon as the bar shows, so the test holds however fast proofs become. */
+static void
+test_proving_cancel (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
+  RwWindow *win;
+  RwRunner *runner;
+  RwSnapshot *s;
+  g_autofree char *change = NULL;
+  g_autofree char *again = NULL;
+  guint tick;
+  g_settings_set_uint (settings, "tick-interval-ms", 50);
+  win = open_window_sized (TOPO, 1024, 700);
+  rw_window_set_auto_answer (win, RW_ANSWER_APPROVE);
+  runner = rw_window_get_runner (win);
+  g_assert_false (gtk_revealer_get_reveal_child (GTK_REVEALER (proving_part (win, "revealer"))));
+  g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (35));
+  rw_runner_play_until (runner, 35);
+  g_assert_true (wait_for (reached_tick, win, 300));
+  activate (win, "win.fail-link", g_variant_new_string ("R2-ISPB"));
+  activate (win, "win.play", NULL);
+  g_assert_true (wait_for (proving_shown, win, 300));
+  change = assert_proving_state (win);
+  tick = rw_runner_get_proving (runner)->tick;
+
+  /* Cancel, as the operator presses it */
+  {
+    gint64 t0 = g_get_monotonic_time ();
+    g_signal_emit_by_name (proving_part (win, "cancel_button"), "clicked");
+    /* the click returns at once: the GUI thread never waits for the solver */
+    g_test_message ("the click took %.1f ms", (g_get_monotonic_time () - t0) / 1e3);
+    g_assert_false (gtk_widget_is_sensitive (proving_part (win, "cancel_button")));
+    g_assert_true (wait_for (proof_over, win, 60));
+    g_test_message ("the proof ended %.0f ms after Cancel", (g_get_monotonic_time () - t0) / 1e3);
+    g_assert_true (wait_for (proof_cleared, win, 60));
+    g_test_message ("proof stopped and the tick ended %.0f ms after Cancel", (g_get_monotonic_time () - t0) / 1e3);
+  }
+  {
+    GListModel *all = rw_window_get_timeline_all (win);
+    g_autofree char *said = g_strdup_printf ("the operator cancelled the proof of %s", change);
+    g_assert_cmpuint (count_kind (all, "cancel", said), ==, 1);
+    g_assert_cmpuint (count_kind (all, "act", NULL), ==, 0);
+    g_assert_cmpuint (count_kind (all, "verify", change), ==, 0);
+  }
+  s = rw_runner_get_snapshot (runner);
+  g_assert_true (s->paused);
+  g_assert_cmpuint (s->result->actions, ==, 0);
+  g_assert_cmpuint (s->tick, ==, tick + 1);
+  g_assert_false (rw_runner_cancel_proof (runner));
+  screenshot_window (GTK_WIDGET (win), "proving-cancelled"); /* with retries: the bar animates */
+
+  /* Play: the agent looks at the problem again, proves a change to its end and acts */
+  activate (win, "win.play", NULL);
+  g_assert_true (wait_for (proving_shown, win, 300));
+  again = assert_proving_state (win);
+  g_assert_true (g_str_has_suffix (gtk_label_get_text (GTK_LABEL (proving_part (win, "elapsed_label"))), "elapsed"));
+  g_assert_true (wait_for (elapsed_counted_or_over, win, 30));
+  if (rw_runner_get_proving (runner))
+    {
+      /* the elapsed time counted on the GUI thread while the worker was in Z3 */
+      screenshot_window (GTK_WIDGET (win), "proving-1024x700"); /* with retries: the bar animates */
+      assert_inside (proving_part (win, "cancel_button"), GTK_WIDGET (win));
+      resize (win, 1920, 1080);
+      screenshot_window (GTK_WIDGET (win), "proving-1920x1080"); /* with retries: the bar animates */
+      assert_inside (proving_part (win, "cancel_button"), GTK_WIDGET (win));
+    }
+  else
+    g_test_message ("the proof of %s was over within a second: no screenshot of it", again);
+  g_assert_true (wait_for (acted, win, 300));
+  rw_runner_pause (runner);
+  g_assert_cmpuint (count_kind (rw_window_get_timeline_all (win), "verify", ": safe"), >=, 1);
+  close_window (win);
+  g_settings_reset (settings, "tick-interval-ms");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2155,5 +2309,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/recent-files", test_recent_files);
   g_test_add_func ("/gui/tables", test_tables);
   g_test_add_func ("/gui/german-small-screen", test_german_small_screen);
+  g_test_add_func ("/gui/proving-cancel", test_proving_cancel);
   return g_test_run ();
 }

@@ -7,6 +7,7 @@
 #include "rw-symbolic.h"
 
 #include <math.h>
+#include <string.h>
 
 static guint
 n_random (void)
@@ -545,6 +546,116 @@ test_timeout_is_unsafe (void)
   g_assert_nonnull (v->unknown_reason);
 }
 
+/* n + 1 pigeons in n holes: unsatisfiable, and far beyond a few seconds for Z3's plain SMT core
+ * once n is a dozen. */
+static Z3_solver
+pigeonhole (RwZ3 *z, guint n)
+{
+  Z3_solver s = rw_z3_solver (z);
+  g_autoptr(GPtrArray) in = g_ptr_array_new ();
+  for (guint i = 0; i <= n; i++)
+    {
+      g_ptr_array_set_size (in, 0);
+      for (guint j = 0; j < n; j++)
+        g_ptr_array_add (in, zvar_bool (z, "p%u_%u", i, j));
+      Z3_solver_assert (z->ctx, s, zorv (z, in));
+    }
+  for (guint j = 0; j < n; j++)
+    for (guint i = 0; i <= n; i++)
+      for (guint k = i + 1; k <= n; k++)
+        Z3_solver_assert (z->ctx, s, znot (z, zand2 (z, zvar_bool (z, "p%u_%u", i, j), zvar_bool (z, "p%u_%u", k, j))));
+  return s;
+}
+
+typedef struct {
+  GCancellable *cancel;
+  gint started;
+  Z3_lbool res;
+  char *z3_reason, *reason;
+  gboolean cancelled;
+  guint wall_stops;
+  Z3_lbool again;
+} HardCheck;
+
+static gpointer
+hard_check (gpointer data)
+{
+  HardCheck *h = data;
+  /* a budget of a minute of solving: should the interrupt not arrive, the budget ends the
+   * check, and Z3 then gives another reason */
+  RwZ3 *z = rw_z3_new (60000);
+  Z3_solver s = pigeonhole (z, 12);
+  g_cancellable_push_current (h->cancel);
+  g_atomic_int_set (&h->started, 1);
+  h->res = rw_z3_check (z, s);
+  h->z3_reason = g_strdup (Z3_solver_get_reason_unknown (z->ctx, s));
+  h->reason = rw_z3_unknown_reason (z, s);
+  h->cancelled = z->cancelled;
+  h->wall_stops = z->wall_stops;
+  /* an interrupted context answers nothing more */
+  h->again = rw_z3_check (z, s);
+  g_cancellable_pop_current (h->cancel);
+  rw_z3_solver_free (z, s);
+  rw_z3_free (z);
+  return NULL;
+}
+
+/* The app's Cancel: a check running on its worker thread is stopped from another thread with
+ * Z3_interrupt (Z3 itself says "canceled", not the budget or the clock), its context gives no
+ * answer after that, and a new context on that thread solves as before. */
+static void
+test_z3_interrupt (void)
+{
+  HardCheck h = { g_cancellable_new () };
+  GThread *t = g_thread_new ("hard-check", hard_check, &h);
+  while (!g_atomic_int_get (&h.started))
+    g_usleep (1000);
+  g_usleep (300 * 1000); /* well inside Z3_solver_check by now */
+  g_cancellable_cancel (h.cancel);
+  g_thread_join (t);
+  g_assert_cmpint (h.res, ==, Z3_L_UNDEF);
+  g_assert_cmpstr (h.z3_reason, ==, "canceled");
+  g_assert_true (h.cancelled);
+  g_assert_cmpuint (h.wall_stops, ==, 0);
+  g_assert_nonnull (strstr (h.reason, "cancelled"));
+  g_assert_cmpint (h.again, ==, Z3_L_UNDEF);
+  {
+    RwZ3 *z = rw_z3_new (20000);
+    Z3_solver s = pigeonhole (z, 4);
+    g_assert_cmpint (rw_z3_check (z, s), ==, Z3_L_FALSE);
+    g_assert_false (z->cancelled);
+    rw_z3_solver_free (z, s);
+    rw_z3_free (z);
+  }
+  g_free (h.z3_reason);
+  g_free (h.reason);
+  g_object_unref (h.cancel);
+}
+
+/* A proof whose cancellable is already cancelled proves nothing: unknown, so unsafe, and it
+ * says why. Without it the same change is proven safe. */
+static void
+test_verify_cancelled (void)
+{
+  g_autoptr(RwTwin) tw = enterprise ();
+  g_autoptr(GCancellable) cancel = g_cancellable_new ();
+  const char *fine[] = { "igp-cost:R1-R2:12", NULL };
+  g_autoptr(RwVerdict) proven = NULL, stopped = NULL;
+  RwSafetyParams p;
+  rw_safety_params_init (&p);
+  p.k = 0;
+  proven = rw_safety_verify (tw, fine, &p, NULL);
+  g_assert_true (proven->safe);
+  g_cancellable_cancel (cancel);
+  g_cancellable_push_current (cancel);
+  stopped = rw_safety_verify (tw, fine, &p, NULL);
+  g_cancellable_pop_current (cancel);
+  rw_safety_params_clear (&p);
+  g_assert_false (stopped->safe);
+  g_assert_true (stopped->unknown);
+  g_assert_nonnull (strstr (stopped->unknown_reason, "cancelled"));
+}
+
 /* The default network has one stable state; random networks with a second one (a wedgie) are
  * found, with the routes that differ, and the BGP rules confirm the other state. */
 static void
@@ -689,6 +800,8 @@ main (int argc, char **argv)
   g_test_add_func ("/safety/verify/sla-exact", test_verify_sla_exact);
   g_test_add_func ("/safety/verify/relative-other-fault", test_verify_relative_other_fault);
   g_test_add_func ("/safety/verify/timeout-unsafe", test_timeout_is_unsafe);
+  g_test_add_func ("/safety/verify/cancelled", test_verify_cancelled);
+  g_test_add_func ("/safety/z3/interrupt", test_z3_interrupt);
   g_test_add_func ("/safety/stable-states", test_stable_states);
   g_test_add_func ("/safety/stable-states/space-equals-encoding", test_stable_states_space);
   return g_test_run ();

@@ -80,6 +80,9 @@ struct _RwAgent {
   GPtrArray *injected;            /* RwScenarioEvent owned: the operator's faults */
   RwApproveFunc approver;
   gpointer approver_data;
+  RwProofWatch proof_watch;
+  gpointer proof_watch_data;
+  gboolean proof_cancelled;       /* the operator cancelled a proof in this decision */
   RwStore *store;
   gint64 run_id;
   RwGuardConfig cfg;
@@ -1745,9 +1748,60 @@ settle (RwAgent *ag, GError **error)
 
 /* ---- one decision: candidates -> debate -> verify -> guard -> (approval) -> act ---- */
 
+/* A proof the watcher sees and may cancel: its cancellable is the thread's current one while it
+ * runs, which Z3's checks (rw_z3_check) and the synthesis search obey. @changes is
+ * NULL-terminated (NULL for the search). */
+static GCancellable *
+proof_begin (RwAgent *ag, const Hypothesis *h, const char *const *changes)
+{
+  GCancellable *c = g_cancellable_new ();
+  static const char *const none[] = { NULL };
+  g_cancellable_push_current (c);
+  if (ag->proof_watch)
+    {
+      RwProof p = { ag->tick, h->kind, h->entity, changes ? changes : none, changes == NULL, c };
+      ag->proof_watch (&p, ag->proof_watch_data);
+    }
+  return c;
+}
+
+/* Ends the proof; when the operator cancelled it, records so (ag->proof_cancelled is then set
+ * and the decision stops: nothing is applied). @verdict is what Z3 said by then, if anything. */
+static gboolean
+proof_end (RwAgent *ag, GCancellable *proof, const Hypothesis *h, const char *const *changes, const RwVerdict *verdict,
+           GError **error)
+{
+  g_autoptr(GCancellable) c = proof;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_cancellable_pop_current (c);
+  if (ag->proof_watch)
+    ag->proof_watch (NULL, ag->proof_watch_data);
+  if (!g_cancellable_is_cancelled (c))
+    return TRUE;
+  ag->proof_cancelled = TRUE;
+  b = payload_strings ("hypothesis", h->kind, "entity", h->entity, "stage", changes ? "verify" : "synthesis", NULL);
+  json_builder_set_member_name (b, "changes");
+  json_builder_begin_array (b);
+  for (guint i = 0; changes && changes[i]; i++)
+    json_builder_add_string_value (b, changes[i]);
+  json_builder_end_array (b);
+  if (verdict)
+    {
+      json_builder_set_member_name (b, "verdict");
+      json_builder_add_value (b, rw_verdict_to_json (verdict));
+    }
+  if (changes && changes[0])
+    return record (ag, "cancel", "operator", "OPERATOR", g_steal_pointer (&b), error,
+                   "the operator cancelled the proof of %s: nothing applied", changes[0]);
+  return record (ag, "cancel", "operator", "OPERATOR", g_steal_pointer (&b), error,
+                 "the operator cancelled the search for a minimal change: nothing applied");
+}
+
 static gboolean
 verify_candidate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, gboolean *safe, GError **error)
 {
+  GCancellable *proof;
+  gboolean ended;
   RwSafetyParams p;
   g_autoptr(RwVerdict) v = NULL;
   g_autoptr(JsonBuilder) b = payload_new ();
@@ -1762,9 +1816,18 @@ verify_candidate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candida
   p.rules_relative = TRUE;
   p.stop_at_violation = TRUE;
   g_ptr_array_add (c->changes, NULL);
+  proof = proof_begin (ag, h, (const char *const *) c->changes->pdata);
   v = rw_safety_verify (model, (const char *const *) c->changes->pdata, &p, &bad);
+  ended = proof_end (ag, proof, h, (const char *const *) c->changes->pdata, v, error);
   g_ptr_array_remove_index (c->changes, c->changes->len - 1);
   rw_safety_params_clear (&p);
+  if (!ended)
+    return FALSE;
+  if (ag->proof_cancelled)
+    {
+      *safe = FALSE;
+      return TRUE;
+    }
   if (v == NULL)
     {
       *safe = FALSE;
@@ -2052,6 +2115,7 @@ decide (RwAgent *ag, GError **error)
     pending |= !((Applied *) ag->applied->pdata[i])->judged;
   if (pending)
     return TRUE; /* one change at a time: wait for the last one to settle */
+  ag->proof_cancelled = FALSE;
   model = model_twin (ag);
   for (guint hi = 0; hi < 4 * ag->hyp_order->len; hi++)
     {
@@ -2191,6 +2255,8 @@ decide (RwAgent *ag, GError **error)
             {
               if (!verify_candidate (ag, model, h, c, &safe, error))
                 return FALSE;
+              if (ag->proof_cancelled)
+                return TRUE;
             }
           else
             safe = c->new_problems == 0;
@@ -2249,6 +2315,8 @@ decide (RwAgent *ag, GError **error)
                   {
                     if (!verify_candidate (ag, model, h, mc, &msafe, error))
                       return FALSE;
+                    if (ag->proof_cancelled)
+                      return TRUE;
                   }
                 else
                   msafe = mc->new_problems == 0;
@@ -2296,10 +2364,16 @@ decide (RwAgent *ag, GError **error)
           /* heuristics fell short: ask Z3 for the minimal change */
           RwSafetyParams p;
           g_autoptr(RwSynthResult) r = NULL;
+          GCancellable *proof;
           rw_safety_params_init (&p);
           p.synth_proofs = 0; /* verify_candidate proves it below, with the agent's rules */
+          proof = proof_begin (ag, h, NULL);
           r = rw_safety_synthesise (model, &p);
           rw_safety_params_clear (&p);
+          if (!proof_end (ag, proof, h, NULL, NULL, error))
+            return FALSE;
+          if (ag->proof_cancelled)
+            return TRUE;
           if (!record (ag, "decision", "z3", "DETERMINISTIC", NULL, error, "synthesis: %s",
                        r->found && r->changes->len ? "found a minimal change" : r->reason ? r->reason : "nothing"))
             return FALSE;
@@ -2314,6 +2388,8 @@ decide (RwAgent *ag, GError **error)
               g_ptr_array_add (cands, sc);
               if (!verify_candidate (ag, model, h, sc, &safe, error))
                 return FALSE;
+              if (ag->proof_cancelled)
+                return TRUE;
               if (safe)
                 {
                   RwTier st;
@@ -2839,6 +2915,13 @@ rw_agent_set_approver (RwAgent *ag, RwApproveFunc func, gpointer user_data)
 {
   ag->approver = func;
   ag->approver_data = user_data;
+}
+
+void
+rw_agent_set_proof_watch (RwAgent *ag, RwProofWatch func, gpointer user_data)
+{
+  ag->proof_watch = func;
+  ag->proof_watch_data = user_data;
 }
 
 void

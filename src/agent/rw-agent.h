@@ -98,6 +98,24 @@ typedef struct {
  * string (newly allocated), which the agent evaluates and verifies again before applying. */
 typedef RwAnswer (*RwApproveFunc) (const RwApprovalRequest *request, char **modified, gpointer user_data);
 
+/* A proof the agent runs inside a decision: Z3 verifying a change, or the synthesis search for
+ * the smallest one. */
+typedef struct {
+  guint tick;
+  const char *hypothesis_kind, *entity;
+  const char *const *changes;       /* what is proved, NULL-terminated; empty for the search */
+  gboolean synthesis;
+  /* Cancel it, from any thread, to stop the proof: Z3 is interrupted (rw_z3_check), the agent
+   * records a "cancel" event by the operator, applies nothing and decides nothing more in
+   * that tick. */
+  GCancellable *cancellable;
+} RwProof;
+
+/* Called on the stepping thread as a proof starts (@proof) and as it ends (@proof NULL). */
+typedef void (*RwProofWatch) (const RwProof *proof, gpointer user_data);
+
+void rw_agent_set_proof_watch (RwAgent *agent, RwProofWatch func, gpointer user_data);
+
 /* Without an approver the scenario's scripted operator answers. */
 void rw_agent_set_approver (RwAgent *agent, RwApproveFunc func, gpointer user_data);
 void rw_agent_set_mode (RwAgent *agent, RwMode mode);

@@ -33,7 +33,11 @@ struct _RwRunner {
   gint quitting;             /* atomic */
   gboolean playing;          /* GUI-side view of the state */
   RwSnapshot *snapshot;      /* GUI thread */
+  RwProving *proving;        /* GUI thread */
+  GMutex proof_lock;
+  GCancellable *proof;       /* proof_lock: the agent's proof under way, NULL between proofs */
   /* worker-only */
+  gboolean proof_cancelled;  /* a proof was cancelled in the step under way */
   RwAgent *agent;
   RwStore *store;
   gint64 last_seq;
@@ -41,7 +45,7 @@ struct _RwRunner {
 
 G_DEFINE_FINAL_TYPE (RwRunner, rw_runner, G_TYPE_OBJECT)
 
-enum { SIG_SNAPSHOT, SIG_APPROVAL, SIG_RUNNING_CHANGED, N_SIGNALS };
+enum { SIG_SNAPSHOT, SIG_APPROVAL, SIG_RUNNING_CHANGED, SIG_PROVING, N_SIGNALS };
 static guint signals[N_SIGNALS];
 
 RwSnapshot *
@@ -82,6 +86,17 @@ rw_approval_free (RwApproval *a)
   g_free (a);
 }
 
+void
+rw_proving_free (RwProving *p)
+{
+  if (p == NULL)
+    return;
+  g_free (p->hypothesis_kind);
+  g_free (p->entity);
+  g_strfreev (p->changes);
+  g_free (p);
+}
+
 /* ---- messages to the GUI thread ---- */
 
 typedef struct {
@@ -105,6 +120,13 @@ deliver (gpointer data)
           r->playing = FALSE;
           g_signal_emit (r, signals[SIG_RUNNING_CHANGED], 0);
         }
+    }
+  else if (m->signal == SIG_PROVING)
+    {
+      g_clear_pointer (&r->proving, rw_proving_free);
+      r->proving = g_steal_pointer (&m->payload);
+      g_signal_emit (r, signals[SIG_PROVING], 0, r->proving);
+      return G_SOURCE_REMOVE;
     }
   g_signal_emit (r, signals[m->signal], 0, m->payload);
   return G_SOURCE_REMOVE;
@@ -142,6 +164,7 @@ post (RwRunner *r, guint signal, gpointer payload, GDestroyNotify free_payload)
 /* ---- the worker ---- */
 
 static void publish (RwRunner *r, gboolean finished, gboolean paused, const char *error);
+static void publish_mid_tick (RwRunner *r);
 
 static RwAnswer
 approve_on_gui (const RwApprovalRequest *req, char **modified, gpointer data)
@@ -172,7 +195,7 @@ approve_on_gui (const RwApprovalRequest *req, char **modified, gpointer data)
   a->model = req->model ? rw_twin_fork (req->model) : NULL;
   g_atomic_int_set (&r->pending, 1);
   /* the window shows the network as the agent sees it while it waits */
-  publish (r, FALSE, FALSE, NULL);
+  publish_mid_tick (r);
   post (r, SIG_APPROVAL, a, (GDestroyNotify) rw_approval_free);
   /* the loop waits for the operator; the GUI counts the T2 timeout down and answers for them */
   ans = g_async_queue_pop (r->answers);
@@ -248,6 +271,51 @@ publish (RwRunner *r, gboolean finished, gboolean paused, const char *error)
   post (r, SIG_SNAPSHOT, s, (GDestroyNotify) rw_snapshot_unref);
 }
 
+/* During a tick: the network as it is now (the tick's faults in), before a long wait. */
+static void
+publish_mid_tick (RwRunner *r)
+{
+  RwSnapshot *s = snapshot_new (r, FALSE, NULL);
+  s->mid_tick = TRUE;
+  post (r, SIG_SNAPSHOT, s, (GDestroyNotify) rw_snapshot_unref);
+}
+
+/* The agent's proofs, on the worker: the GUI sees the tick's network and what is proved, and
+ * may cancel it (rw_runner_cancel_proof) while the worker is inside Z3. */
+static void
+watch_proof (const RwProof *proof, gpointer data)
+{
+  RwRunner *r = data;
+  RwProving *p;
+  if (proof == NULL)
+    {
+      g_mutex_lock (&r->proof_lock);
+      if (r->proof && g_cancellable_is_cancelled (r->proof))
+        r->proof_cancelled = TRUE;
+      g_clear_object (&r->proof);
+      g_mutex_unlock (&r->proof_lock);
+      post (r, SIG_PROVING, NULL, (GDestroyNotify) rw_proving_free);
+      return;
+    }
+  g_mutex_lock (&r->proof_lock);
+  g_set_object (&r->proof, proof->cancellable);
+  g_mutex_unlock (&r->proof_lock);
+  if (g_atomic_int_get (&r->quitting))
+    {
+      g_cancellable_cancel (proof->cancellable); /* closing: no proof worth waiting for */
+      return;
+    }
+  publish_mid_tick (r);
+  p = g_new0 (RwProving, 1);
+  p->tick = proof->tick;
+  p->hypothesis_kind = g_strdup (proof->hypothesis_kind);
+  p->entity = g_strdup (proof->entity);
+  p->changes = g_strdupv ((char **) proof->changes);
+  p->synthesis = proof->synthesis;
+  p->started_us = g_get_monotonic_time ();
+  post (r, SIG_PROVING, p, (GDestroyNotify) rw_proving_free);
+}
+
 static gpointer
 worker (gpointer data)
 {
@@ -269,6 +337,7 @@ worker (gpointer data)
   if (r->agent)
     {
       rw_agent_set_approver (r->agent, approve_on_gui, r);
+      rw_agent_set_proof_watch (r->agent, watch_proof, r);
       publish (r, FALSE, FALSE, NULL);
     }
   else
@@ -344,6 +413,13 @@ worker (gpointer data)
           gboolean paused = FALSE;
           if (playing && rw_agent_tick (r->agent) >= until)
             playing = FALSE, paused = TRUE;
+          if (r->proof_cancelled)
+            {
+              /* the operator stopped the agent's thinking: the run waits for them */
+              r->proof_cancelled = FALSE;
+              playing = FALSE;
+              paused = TRUE;
+            }
           if (g_atomic_int_get (&r->quitting))
             break;
           publish (r, finished, paused, local ? local->message : NULL);
@@ -453,6 +529,27 @@ rw_runner_has_pending_approval (RwRunner *r)
   return g_atomic_int_get (&r->pending);
 }
 
+const RwProving *
+rw_runner_get_proving (RwRunner *r)
+{
+  return r->proving;
+}
+
+gboolean
+rw_runner_cancel_proof (RwRunner *r)
+{
+  g_autoptr(GCancellable) proof = NULL;
+  g_mutex_lock (&r->proof_lock);
+  if (r->proof)
+    proof = g_object_ref (r->proof);
+  g_mutex_unlock (&r->proof_lock);
+  if (proof == NULL)
+    return FALSE;
+  /* Z3_interrupt runs here, on this thread: it only flags the worker's check, never waits */
+  g_cancellable_cancel (proof);
+  return TRUE;
+}
+
 RwSnapshot *
 rw_runner_get_snapshot (RwRunner *r)
 {
@@ -478,6 +575,7 @@ rw_runner_shutdown (RwRunner *r)
     return;
   g_atomic_int_set (&r->quitting, 1);
   send (r, CMD_QUIT, 0, NULL);
+  rw_runner_cancel_proof (r); /* a proof under way would hold the join for its whole budget */
   if (g_atomic_int_get (&r->pending))
     rw_runner_answer (r, RW_ANSWER_REJECT, NULL);
   g_thread_join (g_steal_pointer (&r->thread));
@@ -514,6 +612,9 @@ rw_runner_finalize (GObject *object)
   g_async_queue_unref (r->commands);
   g_async_queue_unref (r->answers);
   g_clear_pointer (&r->snapshot, rw_snapshot_unref);
+  g_clear_pointer (&r->proving, rw_proving_free);
+  g_clear_object (&r->proof);
+  g_mutex_clear (&r->proof_lock);
   g_clear_pointer (&r->scenario, rw_scenario_free);
   g_clear_pointer (&r->context, g_main_context_unref);
   g_free (r->db_path);
@@ -530,6 +631,8 @@ rw_runner_class_init (RwRunnerClass *klass)
                                         G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIG_APPROVAL] = g_signal_new ("approval", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                                         G_TYPE_NONE, 1, G_TYPE_POINTER);
+  signals[SIG_PROVING] = g_signal_new ("proving", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                       G_TYPE_NONE, 1, G_TYPE_POINTER);
   signals[SIG_RUNNING_CHANGED] = g_signal_new ("running-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                                                NULL, NULL, G_TYPE_NONE, 0);
 }
@@ -539,6 +642,7 @@ rw_runner_init (RwRunner *r)
 {
   r->commands = g_async_queue_new_full (cmd_free);
   r->answers = g_async_queue_new_full (answer_free);
+  g_mutex_init (&r->proof_lock);
 }
 
 RwRunner *

@@ -23,7 +23,10 @@ typedef struct {
   JsonNode *hypotheses;      /* rw_agent_hypotheses_to_json */
   RwRunResult *result;       /* the run's metrics so far */
   gboolean finished;
-  gboolean paused;            /* the run paused by itself (play_until reached) */
+  gboolean paused;            /* the run paused by itself (play_until reached, or a proof cancelled) */
+  gboolean mid_tick;          /* published during the tick (a proof or an approval is under way):
+                               * the tick's network and events so far; the tick's telemetry comes
+                               * again in the snapshot that ends it */
   char *error;               /* the loop stopped on this error */
 } RwSnapshot;
 
@@ -45,12 +48,27 @@ typedef struct {
 void rw_approval_free (RwApproval *a);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwApproval, rw_approval_free)
 
+/* A proof under way in the agent's decision, as the GUI keeps it. */
+typedef struct {
+  guint tick;
+  char *hypothesis_kind, *entity;
+  GStrv changes;             /* what is proved; empty while synthesis searches */
+  gboolean synthesis;
+  gint64 started_us;         /* g_get_monotonic_time () at its start: for the elapsed time shown
+                              * only, never an input to a decision */
+} RwProving;
+
+void rw_proving_free (RwProving *p);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (RwProving, rw_proving_free)
+
 #define RW_TYPE_RUNNER (rw_runner_get_type ())
 G_DECLARE_FINAL_TYPE (RwRunner, rw_runner, RW, RUNNER, GObject)
 
 /* Takes ownership of @scenario. @db_path may be NULL (nothing persisted). The run starts paused
  * at tick 0; the agent is built on the worker. Signals arrive on the thread-default main context
- * of the caller: "snapshot" (RwSnapshot*), "approval" (RwApproval*), "running-changed". */
+ * of the caller: "snapshot" (RwSnapshot*), "approval" (RwApproval*), "running-changed",
+ * "proving" (RwProving* as a proof starts, after a snapshot of the tick's network; NULL as it
+ * ends). */
 RwRunner *rw_runner_new (RwScenario *scenario, const char *db_path, const RwGuardConfig *config, GError **error);
 
 const RwScenario *rw_runner_get_scenario (RwRunner *r);
@@ -70,6 +88,12 @@ void rw_runner_set_guard_config (RwRunner *r, const RwGuardConfig *config);
 /* The operator's answer to the pending approval (@modified for RW_ANSWER_MODIFY). */
 void rw_runner_answer (RwRunner *r, RwAnswer answer, const char *modified);
 gboolean rw_runner_has_pending_approval (RwRunner *r);
+/* The proof under way (NULL when none), as the last "proving" signal said. */
+const RwProving *rw_runner_get_proving (RwRunner *r);
+/* Stops the proof under way without waiting for it: Z3 is interrupted on the worker, the agent
+ * records the decision as cancelled by the operator and applies nothing, and the run pauses
+ * after that tick. FALSE when no proof was under way. */
+gboolean rw_runner_cancel_proof (RwRunner *r);
 /* The newest snapshot (NULL before the first tick). */
 RwSnapshot *rw_runner_get_snapshot (RwRunner *r);
 /* The database of this run (NULL without one) and its run id. */

@@ -4,6 +4,7 @@
 
 #include "rw-window.h"
 #include "rw-link-table.h"
+#include "rw-proving-bar.h"
 #include "rw-session-table.h"
 #include "rw-sparkline.h"
 
@@ -16,6 +17,7 @@ struct _RwWindow {
   GtkDropDown *mode_dropdown;
   GtkButton *play_button;
   GtkLabel *status_label;
+  RwProvingBar *proving_bar;
   GMenu *recent_section;          /* Open Recent in the primary menu */
   RwLinkTable *link_table;        /* in their windows while open (weak) */
   RwSessionTable *session_table;

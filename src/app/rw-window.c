@@ -834,7 +834,7 @@ on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
     }
   flush_timeline (win);
   live = s->live;
-  if (live && s->observed_util)
+  if (live && s->observed_util && !s->mid_tick) /* one point per tick: a mid-tick snapshot's values come again at its end */
     for (guint i = 0; i < live->topo->links->len; i++)
       {
         const RwLink *l = live->topo->links->pdata[i];
@@ -956,6 +956,7 @@ rw_window_start_runner (RwWindow *win, RwScenario *scenario)
   if (win->runner)
     {
       g_signal_handlers_disconnect_by_data (win->runner, win);
+      rw_proving_bar_set_runner (win->proving_bar, NULL);
       rw_runner_shutdown (win->runner);
       g_clear_object (&win->runner);
     }
@@ -978,6 +979,7 @@ rw_window_start_runner (RwWindow *win, RwScenario *scenario)
   g_signal_connect (runner, "snapshot", G_CALLBACK (on_snapshot), win);
   g_signal_connect (runner, "approval", G_CALLBACK (on_approval), win);
   g_signal_connect (runner, "running-changed", G_CALLBACK (on_running_changed), win);
+  rw_proving_bar_set_runner (win->proving_bar, runner);
   rw_runner_set_interval (runner, (guint) gtk_adjustment_get_value (win->speed_adjustment));
   win->updating_mode = TRUE;
   gtk_drop_down_set_selected (win->mode_dropdown, mode);
@@ -1584,6 +1586,7 @@ rw_window_class_init (RwWindowClass *klass)
                                    g_param_spec_string ("tool", NULL, NULL, "select", G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_type_ensure (RW_TYPE_CANVAS);
   g_type_ensure (RW_TYPE_SPARKLINE);
+  g_type_ensure (RW_TYPE_PROVING_BAR);
   gtk_widget_class_set_template_from_resource (wc, "/io/github/routewise/Routewise/rw-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (wc, RwWindow, name)
   BIND (toasts); BIND (window_title); BIND (mode_dropdown); BIND (play_button); BIND (status_label); BIND (recent_section);
@@ -1595,6 +1598,7 @@ rw_window_class_init (RwWindowClass *klass)
   BIND (kind_dropdown);
   BIND (timeline_search); BIND (timeline_count); BIND (timeline_view); BIND (event_detail);
   BIND (warnings_button); BIND (blast_box); BIND (hpaned); BIND (vpaned); BIND (timeline_paned);
+  BIND (proving_bar);
 #undef BIND
   gtk_widget_class_bind_template_callback (wc, on_change_entry_activate);
   rw_window_install_actions (wc);

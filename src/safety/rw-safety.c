@@ -840,6 +840,13 @@ verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyPara
   if (!p->full_encoding && after->bgp->converged && rules_hold_concretely (before, after, p) &&
       twin_state_unique (after, p, v))
     return;
+  if (rw_z3_cancelled ())
+    {
+      /* the short proof stopped for the operator: no second, longer one */
+      v->unknown = TRUE;
+      v->unknown_reason = g_strdup (RW_Z3_CANCELLED);
+      return;
+    }
   verify_state_full (before, after, p, v);
 }
 

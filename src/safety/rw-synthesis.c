@@ -14,6 +14,7 @@
  * found only once Z3 has proven it safe.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-safety.h"
+#include "rw-z3.h"
 
 #include <math.h>
 
@@ -272,6 +273,16 @@ typedef struct {
   GPtrArray *fixes;        /* Fix */
 } Search;
 
+/* Whether one more candidate may be evaluated: not once the budget is spent or the proof
+ * cancelled (the app's Cancel, see rw_z3_check). */
+static gboolean
+out_of_budget (Search *s)
+{
+  if (s->res->evaluated >= s->budget)
+    s->res->budget_spent = TRUE;
+  return s->res->budget_spent || rw_z3_cancelled ();
+}
+
 /* Forks the twin with @set applied and solves it: one unit of the budget. The state, or NULL
  * when the set cannot be applied. */
 static RwTwin *
@@ -336,11 +347,8 @@ try_sets (Search *s, GPtrArray *pool, guint size)
       if (!clash)
         {
           g_autoptr(RwTwin) after = NULL;
-          if (s->res->evaluated >= s->budget)
-            {
-              s->res->budget_spent = TRUE;
-              return;
-            }
+          if (out_of_budget (s))
+            return;
           after = evaluate (s, set);
           if (after && problems_of (after, s->p->headroom) == 0)
             keep_fix (s, set, after);
@@ -401,11 +409,8 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
       Atom *a = atoms->pdata[i];
       g_autoptr(GPtrArray) one = g_ptr_array_new ();
       g_autoptr(RwTwin) after = NULL;
-      if (res->evaluated >= s.budget)
-        {
-          res->budget_spent = TRUE;
-          break;
-        }
+      if (out_of_budget (&s))
+        break;
       g_ptr_array_add (one, a);
       after = evaluate (&s, one);
       if (after == NULL)
@@ -419,7 +424,7 @@ rw_safety_synthesise (const RwTwin *twin, const RwSafetyParams *p)
         g_ptr_array_add (pool, a);
     }
   g_ptr_array_sort (pool, compare_atoms);
-  for (guint size = 2; fixes->len == 0 && !res->budget_spent && size <= MAX_SET_SIZE; size++)
+  for (guint size = 2; fixes->len == 0 && !res->budget_spent && !rw_z3_cancelled () && size <= MAX_SET_SIZE; size++)
     try_sets (&s, pool, size);
   g_ptr_array_sort (fixes, compare_fixes);
   res->confirmed = fixes->len;

@@ -298,11 +298,49 @@ rw_z3_check (RwZ3 *z, Z3_solver s)
   return rw_z3_check_assuming (z, s, 0, NULL);
 }
 
+gboolean
+rw_z3_cancelled (void)
+{
+  return g_cancellable_is_cancelled (g_cancellable_get_current ());
+}
+
+/* On the cancelling thread: the context's owner is inside Z3_solver_check (or about to be);
+ * nothing else of the context is touched here. */
+static void
+interrupt_check (GCancellable *cancellable, gpointer data)
+{
+  RwZ3 *z = data;
+  Z3_interrupt (z->ctx);
+}
+
 Z3_lbool
 rw_z3_check_assuming (RwZ3 *z, Z3_solver s, guint n, Z3_ast *assumptions)
 {
-  gint64 t0 = g_get_monotonic_time ();
-  Z3_lbool res = n ? Z3_solver_check_assumptions (z->ctx, s, n, assumptions) : Z3_solver_check (z->ctx, s);
+  GCancellable *cancel = g_cancellable_get_current ();
+  gulong handler = 0;
+  gint64 t0;
+  Z3_lbool res;
+  if (z->cancelled || rw_z3_cancelled ())
+    {
+      z->cancelled = TRUE;
+      return Z3_L_UNDEF;
+    }
+  /* disconnecting waits for a handler running on the other thread, so the context outlives it */
+  if (cancel)
+    handler = g_cancellable_connect (cancel, G_CALLBACK (interrupt_check), z, NULL);
+  t0 = g_get_monotonic_time ();
+  res = n ? Z3_solver_check_assumptions (z->ctx, s, n, assumptions) : Z3_solver_check (z->ctx, s);
+  if (cancel)
+    {
+      g_cancellable_disconnect (cancel, handler);
+      if (g_cancellable_is_cancelled (cancel))
+        {
+          /* an interrupt that came as the check ended leaves the context unreliable: whatever
+           * it said, no answer */
+          z->cancelled = TRUE;
+          return Z3_L_UNDEF;
+        }
+    }
   /* measured only to report the net: the answer itself never depends on the clock unless the
    * net fired, and then the verdict says so */
   if (res == Z3_L_UNDEF && (g_get_monotonic_time () - t0) / 1000 >= (gint64) wall_limit_ms (z) * 95 / 100)
@@ -313,7 +351,10 @@ rw_z3_check_assuming (RwZ3 *z, Z3_solver s, guint n, Z3_ast *assumptions)
 char *
 rw_z3_unknown_reason (RwZ3 *z, Z3_solver s)
 {
-  const char *why = Z3_solver_get_reason_unknown (z->ctx, s);
+  const char *why;
+  if (z->cancelled)
+    return g_strdup (RW_Z3_CANCELLED);
+  why = Z3_solver_get_reason_unknown (z->ctx, s);
   if (z->wall_stops > 0)
     return g_strdup_printf ("Z3 gave no answer: the wall-clock safety net (%u ms) stopped it before its resource budget "
                             "(%u ms of solving) ran out, so on a less busy machine the answer may differ (%s)",

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 #include <z3.h>
 
 G_BEGIN_DECLS
@@ -15,6 +15,8 @@ typedef struct {
   Z3_sort int_sort, real_sort, bool_sort;
   guint timeout_ms;
   guint wall_stops;      /* checks the wall-clock safety net stopped before the budget ran out */
+  gboolean cancelled;    /* a check was skipped or stopped because the proof was cancelled: the
+                          * context gives no more answers (see rw_z3_check) */
 } RwZ3;
 
 /* One per thread: Z3 contexts must not be shared. The error handler records errors instead
@@ -68,11 +70,20 @@ guint rw_z3_rlimit (guint budget_ms);
 Z3_solver rw_z3_solver (RwZ3 *z);
 void rw_z3_solver_free (RwZ3 *z, Z3_solver s);
 /* Z3_solver_check, noting in z->wall_stops a check that gave no answer because the wall-clock
- * safety net stopped it (the one place where the machine's load can change an answer). */
+ * safety net stopped it (the one place where the machine's load can change an answer).
+ * Cancelling: the thread's current GCancellable (g_cancellable_push_current), when there is
+ * one, may be cancelled from any thread while a proof runs (the app's Cancel). A check under
+ * way is then stopped with Z3_interrupt, the one Z3 call made for another thread, and every
+ * later check of the context gives no answer without running (an interrupted Z3 4.8 context
+ * stays interrupted and may answer wrongly after it); z->cancelled says so. */
 Z3_lbool rw_z3_check (RwZ3 *z, Z3_solver s);
 /* The same, with @n assumptions that hold for this check only (the solver keeps what it
  * learnt for the next one). */
 Z3_lbool rw_z3_check_assuming (RwZ3 *z, Z3_solver s, guint n, Z3_ast *assumptions);
+/* Whether the thread's current proof was cancelled (see rw_z3_check): work whose answer can
+ * no longer come may stop early, and say so with RW_Z3_CANCELLED. */
+gboolean rw_z3_cancelled (void);
+#define RW_Z3_CANCELLED "the proof was cancelled before Z3 gave an answer"
 /* Why the last check of @s gave no answer, as a sentence that says when the wall-clock safety
  * net, not the budget, was the cause. */
 char *rw_z3_unknown_reason (RwZ3 *z, Z3_solver s);
