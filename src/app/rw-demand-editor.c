@@ -7,7 +7,8 @@
 #include "rw-sla-class-row.h"
 #include "rw-table-model.h"
 
-enum { COL_ID, COL_SRC, COL_DST, COL_MBPS, COL_CLASS, COL_STATUS, COL_PATH, COL_LATENCY, COL_LOSS, COL_SLA, N_COLS };
+/* the verdict before the path: on a small screen the path is the column that scrolls away */
+enum { COL_ID, COL_SRC, COL_DST, COL_MBPS, COL_CLASS, COL_STATUS, COL_SLA, COL_LATENCY, COL_LOSS, COL_PATH, N_COLS };
 
 struct _RwDemandEditor {
   AdwWindow parent_instance;
@@ -63,7 +64,7 @@ demand_row (const RwDemand *d, const RwTwin *twin)
     {
       /* the twin of this configuration is still being solved */
       cells[COL_STATUS] = g_strdup (_("solving…"));
-      for (guint i = COL_PATH; i < N_COLS; i++)
+      for (guint i = COL_SLA; i < N_COLS; i++)
         cells[i] = g_strdup ("–");
       return rw_table_row_new (cells, keys);
     }

@@ -129,7 +129,7 @@ static void
 on_doc_changed (RwDocument *doc, RwRouteMapEditor *ed)
 {
   if (ed->refresh_id == 0)
-    ed->refresh_id = g_idle_add (refresh_idle, ed);
+    ed->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT, refresh_idle, ed, NULL);
 }
 
 /* ---- editing the entries ---- */

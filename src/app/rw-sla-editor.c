@@ -52,7 +52,7 @@ static void
 on_doc_changed (RwDocument *doc, RwSlaEditor *ed)
 {
   if (ed->refresh_id == 0)
-    ed->refresh_id = g_idle_add (refresh_idle, ed);
+    ed->refresh_id = g_idle_add_full (G_PRIORITY_DEFAULT, refresh_idle, ed, NULL);
 }
 
 static char *
