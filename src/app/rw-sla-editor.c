@@ -128,6 +128,13 @@ action_add (GtkWidget *w, const char *name, GVariant *param)
   gtk_editable_set_text (GTK_EDITABLE (ed->new_loss), "");
 }
 
+/* Enter in any of the new class's rows adds it */
+static void
+on_new_activated (AdwEntryRow *row, RwSlaEditor *ed)
+{
+  gtk_widget_activate_action (GTK_WIDGET (ed), "sla.add", NULL);
+}
+
 static void
 rw_sla_editor_dispose (GObject *object)
 {
@@ -160,6 +167,7 @@ rw_sla_editor_class_init (RwSlaEditorClass *klass)
   gtk_widget_class_bind_template_child (wc, RwSlaEditor, new_latency);
   gtk_widget_class_bind_template_child (wc, RwSlaEditor, new_loss);
   gtk_widget_class_bind_template_child (wc, RwSlaEditor, classes);
+  gtk_widget_class_bind_template_callback (wc, on_new_activated);
   gtk_widget_class_install_action (wc, "sla.add", NULL, action_add);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "window.close", NULL);
 }
