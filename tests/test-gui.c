@@ -2230,7 +2230,21 @@ test_route_map_editor (void)
   g_assert_nonnull (strstr (message, "unknown policy 'from-cogent'"));
   g_assert_false (rw_document_can_undo (doc));
 
-  activate (win, "win.edit-route-maps", NULL);
+  /* opened from the main menu, where the three editors are */
+  {
+    GtkMenuButton *menu = primary_menu_button (GTK_WIDGET (win));
+    GtkWidget *popover, *label;
+    gtk_menu_button_popup (menu);
+    popover = GTK_WIDGET (gtk_menu_button_get_popover (menu));
+    g_assert_true (wait_for (mapped, popover, 10));
+    g_assert_nonnull (find_labelled (popover, "Demands"));
+    g_assert_nonnull (find_labelled (popover, "SLA Classes"));
+    label = find_labelled (popover, "Route-Maps");
+    g_assert_nonnull (label);
+    screenshot_window (popover, "editors-menu");
+    g_signal_emit_by_name (gtk_widget_get_ancestor (label, g_type_from_name ("GtkModelButton")), "clicked");
+    spin (0.3);
+  }
   ed = rw_window_get_route_map_editor (win);
   g_assert_nonnull (ed);
   g_assert_true (wait_for (has_size, ed, 10));
