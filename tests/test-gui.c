@@ -2323,6 +2323,13 @@ test_route_map_editor (void)
   activate (win, "win.redo", NULL);
   spin (0.2);
   g_assert_true (policy_entry (win, "from-cogent", 0)->permit);
+  /* the editor's own Ctrl+Z and Shift+Ctrl+Z do the same */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "editor.undo", NULL));
+  spin (0.2);
+  g_assert_false (policy_entry (win, "from-cogent", 0)->permit);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "editor.redo", NULL));
+  spin (0.2);
+  g_assert_true (policy_entry (win, "from-cogent", 0)->permit);
 
   /* now the import the inspector refused is taken, and the editor says who uses the map */
   message = inspector_replace (win, "Session R2–ISP-C", "\"r2-from-isp-c\"", "\"from-cogent\"");
