@@ -2363,6 +2363,14 @@ test_route_map_editor (void)
   adw_expander_row_set_expanded (ADW_EXPANDER_ROW (entry_row (ed, 0)), TRUE);
   spin (0.2);
   screenshot_sizes (GTK_WIDGET (ed), "route-map-editor");
+  /* the editor follows the window to another network: a new one has no route-map */
+  {
+    g_autoptr(RwDocument) fresh = rw_document_new ();
+    rw_window_set_document (win, fresh);
+    spin (0.2);
+    g_assert_null (rw_route_map_editor_get_selected (ed));
+    g_assert_null (gtk_list_box_get_row_at_index (rw_route_map_editor_get_entries (ed), 0));
+  }
   g_remove (path);
   close_window (win);
 }
