@@ -2338,9 +2338,28 @@ test_route_map_editor (void)
                    "from-cogent");
   spin (0.2);
   g_assert_cmpstr (adw_action_row_get_subtitle (rw_route_map_editor_get_used_row (ed)), ==, "R2–ISP-C (import at R2)");
+  /* and on a second session from the editor itself: "Use on" R1–ISP-A's import at R1 */
+  {
+    AdwComboRow *use = rw_route_map_editor_get_use_row (ed);
+    GListModel *ends = adw_combo_row_get_model (use);
+    guint found = GTK_INVALID_LIST_POSITION;
+    for (guint i = 0; i < g_list_model_get_n_items (ends); i++)
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (ends), i), "R1–ISP-A: import at R1 (now r1-from-isp-a)"))
+        found = i;
+    g_assert_cmpuint (found, !=, GTK_INVALID_LIST_POSITION);
+    adw_combo_row_set_selected (use, found);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "route-maps.use", NULL));
+    spin (0.2);
+    g_assert_null (rw_route_map_editor_get_error (ed));
+    g_assert_cmpstr (rw_session_end_for (rw_topology_find_session (rw_document_get_topology (doc), "R1", "ISP-A"), "R1")->import, ==,
+                     "from-cogent");
+    g_assert_cmpstr (adw_action_row_get_subtitle (rw_route_map_editor_get_used_row (ed)), ==,
+                     "R1–ISP-A (import at R1), R2–ISP-C (import at R2)");
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (ends), found), ==, "R1–ISP-A: import at R1 (now from-cogent)");
+  }
   /* a map in use is not deleted: the error names the session */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "route-maps.delete", NULL));
-  g_assert_nonnull (strstr (rw_route_map_editor_get_error (ed), "R2–ISP-C (import at R2)"));
+  g_assert_nonnull (strstr (rw_route_map_editor_get_error (ed), "R1–ISP-A (import at R1), R2–ISP-C (import at R2)"));
   g_assert_nonnull (rw_topology_find_policy (rw_document_get_topology (doc), "from-cogent"));
 
   /* saved: the file holds the map, in order, and the session's import */

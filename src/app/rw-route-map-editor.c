@@ -14,11 +14,14 @@ struct _RwRouteMapEditor {
   GtkStack *stack;
   AdwEntryRow *name_row;
   AdwActionRow *used_row;
+  AdwComboRow *use_row;
   GtkListBox *entries;
 
   GtkStringList *map_names;   /* the sidebar: the topology's route-maps in file order */
   GtkStringList *entry_model; /* the shown map's entries, each as its JSON text */
   GHashTable *expanded;       /* entry index + 1 of the rows open, kept across refreshes */
+  GtkStringList *ends;        /* "Use on": every session end's import and export, in words */
+  GPtrArray *end_targets;     /* RwUseTarget, parallel to @ends */
   RwDocument *doc;
   char *selected;
   gboolean refreshing;
@@ -27,6 +30,20 @@ struct _RwRouteMapEditor {
 };
 
 G_DEFINE_FINAL_TYPE (RwRouteMapEditor, rw_route_map_editor, ADW_TYPE_WINDOW)
+
+/* Where "Use on" puts the map: sessions[session].ends.NODE.import or .export */
+typedef struct {
+  guint session;
+  char *node;
+  gboolean export;
+} RwUseTarget;
+
+static void
+use_target_free (RwUseTarget *t)
+{
+  g_free (t->node);
+  g_free (t);
+}
 
 static void
 show_error (RwRouteMapEditor *ed, const GError *error)
@@ -104,6 +121,34 @@ refresh (RwRouteMapEditor *ed)
       selected_index = names->len ? 0 : -1;
       g_hash_table_remove_all (ed->expanded);
     }
+  /* every session end, twice: what it imports and what it exports, and which map does it now */
+  {
+    g_autoptr(GPtrArray) ends = g_ptr_array_new_with_free_func (g_free);
+    guint keep = adw_combo_row_get_selected (ed->use_row);
+    g_ptr_array_set_size (ed->end_targets, 0);
+    for (guint i = 0; i < t->sessions->len; i++)
+      {
+        const RwSession *s = t->sessions->pdata[i];
+        for (guint e = 0; e < 4; e++)
+          {
+            const RwSessionEnd *end = &s->ends[e / 2];
+            gboolean export = e % 2;
+            const char *now = export ? end->export : end->import;
+            RwUseTarget *target = g_new0 (RwUseTarget, 1);
+            g_autofree char *what = export ? g_strdup_printf (_("%s–%s: export at %s"), s->a, s->b, end->node)
+                                           : g_strdup_printf (_("%s–%s: import at %s"), s->a, s->b, end->node);
+            target->session = i;
+            target->node = g_strdup (end->node);
+            target->export = export;
+            g_ptr_array_add (ed->end_targets, target);
+            g_ptr_array_add (ends, now ? g_strdup_printf (_("%s (now %s)"), what, now) : g_steal_pointer (&what));
+          }
+      }
+    g_ptr_array_add (ends, NULL);
+    gtk_string_list_splice (ed->ends, 0, g_list_model_get_n_items (G_LIST_MODEL (ed->ends)), (const char *const *) ends->pdata);
+    if (keep < ed->end_targets->len)
+      adw_combo_row_set_selected (ed->use_row, keep);
+  }
   g_ptr_array_add (names, NULL);
   gtk_string_list_splice (ed->map_names, 0, g_list_model_get_n_items (G_LIST_MODEL (ed->map_names)),
                           (const char *const *) names->pdata);
@@ -391,6 +436,35 @@ action_add_entry (GtkWidget *w, const char *name, GVariant *param)
   replace_entries (ed, entries);
 }
 
+/* The shown map as the import or export of the session end chosen in "Use on". */
+static void
+action_use (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwRouteMapEditor *ed = RW_ROUTE_MAP_EDITOR (w);
+  guint i = adw_combo_row_get_selected (ed->use_row);
+  const RwUseTarget *target;
+  g_autofree char *path = NULL;
+  g_autoptr(JsonNode) session = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *o, *ends, *end;
+  if (ed->selected == NULL || i >= ed->end_targets->len)
+    return;
+  target = ed->end_targets->pdata[i];
+  path = g_strdup_printf ("sessions[%u]", target->session);
+  session = rw_document_dup_json (ed->doc, path);
+  if (session == NULL)
+    return;
+  o = json_node_get_object (session);
+  if (!json_object_has_member (o, "ends"))
+    json_object_set_object_member (o, "ends", json_object_new ());
+  ends = json_object_get_object_member (o, "ends");
+  if (!json_object_has_member (ends, target->node))
+    json_object_set_object_member (ends, target->node, json_object_new ());
+  end = json_object_get_object_member (ends, target->node);
+  json_object_set_string_member (end, target->export ? "export" : "import", ed->selected);
+  show_error (ed, rw_document_replace_json (ed->doc, path, session, &error) ? NULL : error);
+}
+
 static void
 on_name_apply (AdwEntryRow *row, RwRouteMapEditor *ed)
 {
@@ -438,6 +512,8 @@ rw_route_map_editor_finalize (GObject *object)
   g_clear_object (&ed->map_names);
   g_clear_object (&ed->entry_model);
   g_clear_pointer (&ed->expanded, g_hash_table_unref);
+  g_clear_object (&ed->ends);
+  g_clear_pointer (&ed->end_targets, g_ptr_array_unref);
   g_free (ed->selected);
   G_OBJECT_CLASS (rw_route_map_editor_parent_class)->finalize (object);
 }
@@ -457,10 +533,12 @@ rw_route_map_editor_class_init (RwRouteMapEditorClass *klass)
   gtk_widget_class_bind_template_child (wc, RwRouteMapEditor, stack);
   gtk_widget_class_bind_template_child (wc, RwRouteMapEditor, name_row);
   gtk_widget_class_bind_template_child (wc, RwRouteMapEditor, used_row);
+  gtk_widget_class_bind_template_child (wc, RwRouteMapEditor, use_row);
   gtk_widget_class_bind_template_child (wc, RwRouteMapEditor, entries);
   gtk_widget_class_install_action (wc, "route-maps.add", NULL, action_add_map);
   gtk_widget_class_install_action (wc, "route-maps.delete", NULL, action_delete_map);
   gtk_widget_class_install_action (wc, "route-maps.add-entry", NULL, action_add_entry);
+  gtk_widget_class_install_action (wc, "route-maps.use", NULL, action_use);
   gtk_widget_class_install_action (wc, "editor.undo", NULL, action_history);
   gtk_widget_class_install_action (wc, "editor.redo", NULL, action_history);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
@@ -482,6 +560,9 @@ rw_route_map_editor_init (RwRouteMapEditor *ed)
   ed->entry_model = gtk_string_list_new (NULL);
   ed->expanded = g_hash_table_new (g_direct_hash, g_direct_equal);
   ed->focus_index = -1;
+  ed->ends = gtk_string_list_new (NULL);
+  ed->end_targets = g_ptr_array_new_with_free_func ((GDestroyNotify) use_target_free);
+  adw_combo_row_set_model (ed->use_row, G_LIST_MODEL (ed->ends));
   gtk_list_box_bind_model (ed->maps, G_LIST_MODEL (ed->map_names), create_map_row, ed, NULL);
   gtk_list_box_bind_model (ed->entries, G_LIST_MODEL (ed->entry_model), create_entry_row, ed, NULL);
   g_signal_connect (ed->maps, "row-selected", G_CALLBACK (on_map_selected), ed);
@@ -546,6 +627,12 @@ GtkListBox *
 rw_route_map_editor_get_entries (RwRouteMapEditor *ed)
 {
   return ed->entries;
+}
+
+AdwComboRow *
+rw_route_map_editor_get_use_row (RwRouteMapEditor *ed)
+{
+  return ed->use_row;
 }
 
 AdwActionRow *

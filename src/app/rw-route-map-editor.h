@@ -25,6 +25,9 @@ GtkEditable *rw_route_map_editor_get_new_name (RwRouteMapEditor *ed);
 AdwEntryRow *rw_route_map_editor_get_name_row (RwRouteMapEditor *ed);
 GtkListBox *rw_route_map_editor_get_entries (RwRouteMapEditor *ed);
 AdwActionRow *rw_route_map_editor_get_used_row (RwRouteMapEditor *ed);
+/* "Use on": a session end's import or export ("R2–ISP-C: import at R2 (now r2-from-isp-c)");
+ * action "route-maps.use" makes the shown map that end's policy. */
+AdwComboRow *rw_route_map_editor_get_use_row (RwRouteMapEditor *ed);
 const char *rw_route_map_editor_get_error (RwRouteMapEditor *ed);
 
 G_END_DECLS
