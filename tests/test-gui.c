@@ -2310,6 +2310,30 @@ test_route_map_editor (void)
   g_assert_cmpuint (policy_entry (win, "from-cogent", 0)->seq, ==, 10);
   g_assert_true (policy_entry (win, "from-cogent", 1)->permit);
   g_assert_cmpuint (policy_entry (win, "from-cogent", 1)->seq, ==, 20);
+  /* the keyboard's way: Alt+↑ and Alt+↓ on an entry row are its Move Up and Move Down */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (entry_row (ed, 1)));
+    guint bound = 0;
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+        for (guint k = 0; GTK_IS_SHORTCUT_CONTROLLER (c) && k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++)
+          {
+            g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), k);
+            GtkShortcutTrigger *t = gtk_shortcut_get_trigger (sc);
+            GtkShortcutAction *act = gtk_shortcut_get_action (sc);
+            if (GTK_IS_KEYVAL_TRIGGER (t) && GTK_IS_NAMED_ACTION (act) &&
+                gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (t)) == GDK_ALT_MASK)
+              {
+                guint key = gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (t));
+                const char *name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (act));
+                bound += (key == GDK_KEY_Up && g_str_equal (name, "entry.move-up")) ||
+                         (key == GDK_KEY_Down && g_str_equal (name, "entry.move-down"));
+              }
+          }
+      }
+    g_assert_cmpuint (bound, ==, 2);
+  }
   /* and back with the permit entry's Move Up (a button, and Alt+↑) */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (entry_row (ed, 1)), "entry.move-up", NULL));
   spin (0.2);
