@@ -12,6 +12,8 @@
 #include "rw-clab.h"
 #include "rw-frr.h"
 #include "rw-preferences-window.h"
+#include "rw-route-map-entry-row.h"
+#include "rw-sla-class-row.h"
 #include "rw-timeline-item.h"
 #include "rw-window.h"
 
@@ -2271,6 +2273,505 @@ test_proving_cancel (void)
   g_assert_cmpuint (count_kind (rw_window_get_timeline_all (win), "verify", ": safe"), >=, 1);
   close_window (win);
   g_settings_reset (settings, "tick-interval-ms");
+/* ---- the editors: route-maps, demands, SLA classes (issue 16) ---- */
+
+/* @window at each of the three screen sizes, a PNG each: NAME-1024x700.png and so on. */
+static void
+screenshot_sizes (GtkWidget *window, const char *name)
+{
+  static const int sizes[][2] = { { 1024, 700 }, { 1366, 768 }, { 1920, 1080 } };
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      g_autofree char *png = g_strdup_printf ("%s-%dx%d", name, sizes[i][0], sizes[i][1]);
+      gtk_widget_set_visible (window, FALSE);
+      gtk_window_set_default_size (GTK_WINDOW (window), sizes[i][0], sizes[i][1]);
+      gtk_window_present (GTK_WINDOW (window));
+      g_assert_true (wait_for (has_size, window, 10));
+      spin (0.4);
+      screenshot_window (window, png);
+      /* the size asked for, less what the frame takes (no window manager under Xvfb) */
+      g_assert_cmpint (ABS (gtk_widget_get_width (window) - sizes[i][0]), <=, 24);
+      g_assert_cmpint (ABS (gtk_widget_get_height (window) - sizes[i][1]), <=, 24);
+    }
+}
+
+/* Types @text into an entry row and presses its apply button (what Enter does too). */
+static void
+apply_text (AdwEntryRow *row, const char *text)
+{
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+  spin (0.2); /* the editor shows the document again once the row's signal returned */
+}
+
+static RwRouteMapEntryRow *
+entry_row (RwRouteMapEditor *ed, int i)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (rw_route_map_editor_get_entries (ed), i);
+  g_assert_nonnull (row);
+  return RW_ROUTE_MAP_ENTRY_ROW (row);
+}
+
+static const RwPolicyEntry *
+policy_entry (RwWindow *win, const char *map, guint i)
+{
+  const RwPolicy *p = rw_topology_find_policy (rw_document_get_topology (rw_window_get_document (win)), map);
+  g_assert_nonnull (p);
+  g_assert_cmpuint (i, <, p->entries->len);
+  return p->entries->pdata[i];
+}
+
+/* Edits the inspector's JSON of @entity ("Session R2–ISP-C"): @from replaced by @to, then Apply.
+ * The inspector's error, or NULL when the edit was taken. */
+static const char *
+inspector_replace (RwWindow *win, const char *entity, const char *from, const char *to)
+{
+  GtkDropDown *dropdown = GTK_DROP_DOWN (find_id (GTK_WIDGET (win), "entity_dropdown"));
+  GtkTextView *view = GTK_TEXT_VIEW (find_id (GTK_WIDGET (win), "entity_text"));
+  GtkWidget *error = find_id (GTK_WIDGET (win), "entity_error");
+  GListModel *names = gtk_drop_down_get_model (dropdown);
+  GtkTextBuffer *buf = gtk_text_view_get_buffer (view);
+  GtkTextIter a, b;
+  g_autofree char *text = NULL;
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *edited = NULL;
+  guint found = GTK_INVALID_LIST_POSITION;
+  for (guint i = 0; i < g_list_model_get_n_items (names); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (names), i), entity) == 0)
+      found = i;
+  g_assert_cmpuint (found, !=, GTK_INVALID_LIST_POSITION);
+  gtk_drop_down_set_selected (dropdown, found);
+  spin (0.2);
+  gtk_text_buffer_get_bounds (buf, &a, &b);
+  text = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
+  g_assert_nonnull (strstr (text, from));
+  parts = g_strsplit (text, from, -1);
+  edited = g_strjoinv (to, parts);
+  gtk_text_buffer_set_text (buf, edited, -1);
+  activate (win, "win.inspector-apply", NULL);
+  spin (0.2);
+  return gtk_widget_get_visible (error) ? gtk_label_get_text (GTK_LABEL (error)) : NULL;
+}
+
+static JsonObject *
+saved_object (JsonParser *parser, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_assert_true (json_parser_load_from_file (parser, path, &error));
+  g_assert_no_error (error);
+  return json_node_get_object (json_parser_get_root (parser));
+}
+
+/* Issue 16: "from-cogent" is made in the route-map editor with two entries, reordered by a drag
+ * and by the keyboard's move, used as a session's import in the inspector (which said "unknown
+ * policy" before the map existed), refused when a value is wrong, saved, and undone one step. */
+static void
+test_route_map_editor (void)
+{
+  RwWindow *win = open_window_sized (TOPO, 1366, 768);
+  RwDocument *doc = rw_window_get_document (win);
+  RwRouteMapEditor *ed;
+  g_autofree char *before = NULL, *path = g_build_filename (g_get_user_data_dir (), "route-maps.json", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  const char *message;
+
+  /* the complaint: typed in the JSON, the import names a map that does not exist */
+  message = inspector_replace (win, "Session R2–ISP-C", "\"r2-from-isp-c\"", "\"from-cogent\"");
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "unknown policy 'from-cogent'"));
+  g_assert_false (rw_document_can_undo (doc));
+
+  /* opened from the main menu, where the three editors are */
+  {
+    GtkMenuButton *menu = primary_menu_button (GTK_WIDGET (win));
+    GtkWidget *popover, *label;
+    gtk_menu_button_popup (menu);
+    popover = GTK_WIDGET (gtk_menu_button_get_popover (menu));
+    g_assert_true (wait_for (mapped, popover, 10));
+    g_assert_nonnull (find_labelled (popover, "Demands"));
+    g_assert_nonnull (find_labelled (popover, "SLA Classes"));
+    label = find_labelled (popover, "Route-Maps");
+    g_assert_nonnull (label);
+    screenshot_window (popover, "editors-menu");
+    g_signal_emit_by_name (gtk_widget_get_ancestor (label, g_type_from_name ("GtkModelButton")), "clicked");
+    spin (0.3);
+  }
+  ed = rw_window_get_route_map_editor (win);
+  g_assert_nonnull (ed);
+  g_assert_true (wait_for (has_size, ed, 10));
+  /* a second activation brings the same editor forward */
+  activate (win, "win.edit-route-maps", NULL);
+  g_assert_true (rw_window_get_route_map_editor (win) == ed);
+
+  gtk_editable_set_text (rw_route_map_editor_get_new_name (ed), "from-cogent");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "route-maps.add", NULL));
+  spin (0.2);
+  g_assert_cmpstr (rw_route_map_editor_get_selected (ed), ==, "from-cogent");
+  g_assert_nonnull (rw_topology_find_policy (rw_document_get_topology (doc), "from-cogent"));
+  g_assert_cmpstr (rw_document_get_undo_label (doc), ==, "Add from-cogent");
+  /* two entries: 10 permits Microsoft's /11 with LOCAL_PREF 150, 20 denies the rest */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "route-maps.add-entry", NULL));
+  spin (0.2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "route-maps.add-entry", NULL));
+  spin (0.2);
+  apply_text (rw_route_map_entry_row_get_field (entry_row (ed, 0), "prefixes"), "13.64.0.0/11 le 24");
+  apply_text (rw_route_map_entry_row_get_field (entry_row (ed, 0), "local_pref"), "150");
+  apply_text (rw_route_map_entry_row_get_field (entry_row (ed, 0), "community_add"), "65001:120, no-export");
+  adw_combo_row_set_selected (rw_route_map_entry_row_get_action_row (entry_row (ed, 1)), 1);
+  spin (0.2);
+  g_assert_null (rw_route_map_editor_get_error (ed));
+  g_assert_cmpuint (policy_entry (win, "from-cogent", 0)->seq, ==, 10);
+  g_assert_true (policy_entry (win, "from-cogent", 0)->permit);
+  g_assert_cmpuint (policy_entry (win, "from-cogent", 0)->set_local_pref, ==, 150);
+  g_assert_cmpuint (policy_entry (win, "from-cogent", 0)->match_prefixes->len, ==, 1);
+  g_assert_cmpuint (policy_entry (win, "from-cogent", 0)->community_add->len, ==, 2);
+  g_assert_cmpuint (policy_entry (win, "from-cogent", 1)->seq, ==, 20);
+  g_assert_false (policy_entry (win, "from-cogent", 1)->permit);
+
+  /* a wrong value is refused with the loader's words, naming the entry; nothing changes */
+  before = doc_text (win);
+  apply_text (rw_route_map_entry_row_get_field (entry_row (ed, 0), "prepend"), "lots");
+  g_assert_nonnull (rw_route_map_editor_get_error (ed));
+  g_test_message ("refused: %s", rw_route_map_editor_get_error (ed));
+  g_assert_nonnull (strstr (rw_route_map_editor_get_error (ed), "policies.from-cogent[0].set.prepend"));
+  {
+    g_autofree char *now = doc_text (win);
+    g_assert_cmpstr (now, ==, before);
+  }
+  g_assert_cmpstr (rw_document_get_undo_label (doc), ==, "Edit policies.from-cogent");
+
+  /* drag the deny entry onto the first: it goes first and takes sequence number 10 */
+  {
+    GtkWidget *first = GTK_WIDGET (entry_row (ed, 0)), *second = GTK_WIDGET (entry_row (ed, 1));
+    GtkEventController *source = controller (second, GTK_TYPE_DRAG_SOURCE, 0);
+    GtkEventController *target = controller (first, GTK_TYPE_DROP_TARGET, 0);
+    g_autoptr(GdkContentProvider) content = NULL;
+    g_auto(GValue) value = G_VALUE_INIT;
+    gboolean dropped = FALSE;
+    g_signal_emit_by_name (source, "prepare", 8.0, 8.0, &content);
+    g_assert_nonnull (content);
+    g_value_init (&value, RW_TYPE_ROUTE_MAP_ENTRY_ROW);
+    g_assert_true (gdk_content_provider_get_value (content, &value, NULL));
+    g_assert_true (g_value_get_object (&value) == second);
+    g_signal_emit_by_name (target, "drop", &value, 8.0, 8.0, &dropped);
+    g_assert_true (dropped);
+  }
+  spin (0.2);
+  g_assert_false (policy_entry (win, "from-cogent", 0)->permit);
+  g_assert_cmpuint (policy_entry (win, "from-cogent", 0)->seq, ==, 10);
+  g_assert_true (policy_entry (win, "from-cogent", 1)->permit);
+  g_assert_cmpuint (policy_entry (win, "from-cogent", 1)->seq, ==, 20);
+  /* the keyboard's way: Alt+↑ and Alt+↓ on an entry row are its Move Up and Move Down */
+  {
+    g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (entry_row (ed, 1)));
+    guint bound = 0;
+    for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+      {
+        g_autoptr(GtkEventController) c = g_list_model_get_item (controllers, i);
+        for (guint k = 0; GTK_IS_SHORTCUT_CONTROLLER (c) && k < g_list_model_get_n_items (G_LIST_MODEL (c)); k++)
+          {
+            g_autoptr(GtkShortcut) sc = g_list_model_get_item (G_LIST_MODEL (c), k);
+            GtkShortcutTrigger *t = gtk_shortcut_get_trigger (sc);
+            GtkShortcutAction *act = gtk_shortcut_get_action (sc);
+            if (GTK_IS_KEYVAL_TRIGGER (t) && GTK_IS_NAMED_ACTION (act) &&
+                gtk_keyval_trigger_get_modifiers (GTK_KEYVAL_TRIGGER (t)) == GDK_ALT_MASK)
+              {
+                guint key = gtk_keyval_trigger_get_keyval (GTK_KEYVAL_TRIGGER (t));
+                const char *name = gtk_named_action_get_action_name (GTK_NAMED_ACTION (act));
+                bound += (key == GDK_KEY_Up && g_str_equal (name, "entry.move-up")) ||
+                         (key == GDK_KEY_Down && g_str_equal (name, "entry.move-down"));
+              }
+          }
+      }
+    g_assert_cmpuint (bound, ==, 2);
+  }
+  /* and back with the permit entry's Move Up (a button, and Alt+↑) */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (entry_row (ed, 1)), "entry.move-up", NULL));
+  spin (0.2);
+  g_assert_true (policy_entry (win, "from-cogent", 0)->permit);
+  g_assert_false (policy_entry (win, "from-cogent", 1)->permit);
+  /* undo reverts that one move: the dragged order again */
+  activate (win, "win.undo", NULL);
+  spin (0.2);
+  g_assert_false (policy_entry (win, "from-cogent", 0)->permit);
+  g_assert_false (rw_route_map_entry_row_get_seq (entry_row (ed, 0)) != 10);
+  activate (win, "win.redo", NULL);
+  spin (0.2);
+  g_assert_true (policy_entry (win, "from-cogent", 0)->permit);
+  /* the editor's own Ctrl+Z and Shift+Ctrl+Z do the same */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "editor.undo", NULL));
+  spin (0.2);
+  g_assert_false (policy_entry (win, "from-cogent", 0)->permit);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "editor.redo", NULL));
+  spin (0.2);
+  g_assert_true (policy_entry (win, "from-cogent", 0)->permit);
+
+  /* now the import the inspector refused is taken, and the editor says who uses the map */
+  message = inspector_replace (win, "Session R2–ISP-C", "\"r2-from-isp-c\"", "\"from-cogent\"");
+  g_assert_null (message);
+  g_assert_cmpstr (rw_session_end_for (rw_topology_find_session (rw_document_get_topology (doc), "R2", "ISP-C"), "R2")->import, ==,
+                   "from-cogent");
+  spin (0.2);
+  g_assert_cmpstr (adw_action_row_get_subtitle (rw_route_map_editor_get_used_row (ed)), ==, "R2–ISP-C (import at R2)");
+  /* and on a second session from the editor itself: "Use on" R1–ISP-A's import at R1 */
+  {
+    AdwComboRow *use = rw_route_map_editor_get_use_row (ed);
+    GListModel *ends = adw_combo_row_get_model (use);
+    guint found = GTK_INVALID_LIST_POSITION;
+    for (guint i = 0; i < g_list_model_get_n_items (ends); i++)
+      if (g_str_equal (gtk_string_list_get_string (GTK_STRING_LIST (ends), i), "R1–ISP-A: import at R1 (now r1-from-isp-a)"))
+        found = i;
+    g_assert_cmpuint (found, !=, GTK_INVALID_LIST_POSITION);
+    adw_combo_row_set_selected (use, found);
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "route-maps.use", NULL));
+    spin (0.2);
+    g_assert_null (rw_route_map_editor_get_error (ed));
+    g_assert_cmpstr (rw_session_end_for (rw_topology_find_session (rw_document_get_topology (doc), "R1", "ISP-A"), "R1")->import, ==,
+                     "from-cogent");
+    g_assert_cmpstr (adw_action_row_get_subtitle (rw_route_map_editor_get_used_row (ed)), ==,
+                     "R1–ISP-A (import at R1), R2–ISP-C (import at R2)");
+    g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (ends), found), ==, "R1–ISP-A: import at R1 (now from-cogent)");
+  }
+  /* a map in use is not deleted: the error names the session */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "route-maps.delete", NULL));
+  g_assert_nonnull (strstr (rw_route_map_editor_get_error (ed), "R1–ISP-A (import at R1), R2–ISP-C (import at R2)"));
+  g_assert_nonnull (rw_topology_find_policy (rw_document_get_topology (doc), "from-cogent"));
+
+  /* saved: the file holds the map, in order, and the session's import */
+  g_assert_true (rw_document_save (doc, file, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root = saved_object (parser, path);
+    JsonArray *map = json_object_get_array_member (json_object_get_object_member (root, "policies"), "from-cogent");
+    JsonObject *e0 = json_array_get_object_element (map, 0), *e1 = json_array_get_object_element (map, 1);
+    JsonObject *session = json_array_get_object_element (json_object_get_array_member (root, "sessions"), 7);
+    g_assert_cmpuint (json_array_get_length (map), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (e0, "action"), ==, "permit");
+    g_assert_cmpint (json_object_get_int_member (e0, "seq"), ==, 10);
+    g_assert_cmpint (json_object_get_int_member (json_object_get_object_member (e0, "set"), "local_pref"), ==, 150);
+    g_assert_cmpstr (json_object_get_string_member (e1, "action"), ==, "deny");
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (json_object_get_object_member (session, "ends"), "R2"),
+                                                    "import"), ==, "from-cogent");
+  }
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (entry_row (ed, 0)), TRUE);
+  spin (0.2);
+  screenshot_sizes (GTK_WIDGET (ed), "route-map-editor");
+  /* the editor follows the window to another network: a new one has no route-map */
+  {
+    g_autoptr(RwDocument) fresh = rw_document_new ();
+    rw_window_set_document (win, fresh);
+    spin (0.2);
+    g_assert_null (rw_route_map_editor_get_selected (ed));
+    g_assert_null (gtk_list_box_get_row_at_index (rw_route_map_editor_get_entries (ed), 0));
+  }
+  g_remove (path);
+  close_window (win);
+}
+
+static RwSlaClassRow *
+sla_row (RwSlaEditor *ed, const char *name)
+{
+  GtkListBox *box = rw_sla_editor_get_classes (ed);
+  for (int i = 0; gtk_list_box_get_row_at_index (box, i); i++)
+    {
+      RwSlaClassRow *row = RW_SLA_CLASS_ROW (gtk_list_box_get_row_at_index (box, i));
+      if (g_strcmp0 (rw_sla_class_row_get_name (row), name) == 0)
+        return row;
+    }
+  return NULL;
+}
+
+static void
+combo_choose (AdwComboRow *row, const char *name)
+{
+  GListModel *m = adw_combo_row_get_model (row);
+  for (guint i = 0; i < g_list_model_get_n_items (m); i++)
+    if (g_strcmp0 (gtk_string_list_get_string (GTK_STRING_LIST (m), i), name) == 0)
+      {
+        adw_combo_row_set_selected (row, i);
+        return;
+      }
+  g_assert_not_reached ();
+}
+
+static gboolean
+demand_solved (gpointer data)
+{
+  RwDemandEditor *ed = data;
+  g_autofree char *csv = rw_demand_editor_to_csv (ed);
+  return strstr (csv, "dc-to-cogent,") && !strstr (csv, "solving");
+}
+
+static gboolean
+filtered_to_one (gpointer data)
+{
+  g_autofree char *csv = rw_demand_editor_to_csv (data);
+  g_auto(GStrv) lines = csv_lines (csv);
+  return g_strv_length (lines) == 2;
+}
+
+/* Issue 16: a new SLA class in its editor, a demand in that class in the demand editor, its
+ * status from the twin in the table (sorted, filtered, exported), wrong values refused with the
+ * loader's message and nothing changed, a class in use kept naming its demands, saved, undone
+ * one step at a time. */
+static void
+test_demand_and_sla_editors (void)
+{
+  RwWindow *win = open_window_sized (TOPO, 1366, 768);
+  RwDocument *doc = rw_window_get_document (win);
+  RwSlaEditor *sla;
+  RwDemandEditor *ed;
+  g_autofree char *before = NULL, *csv = NULL, *exported = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "demands.json", NULL);
+  g_autofree char *csv_path = g_build_filename (g_get_user_data_dir (), "demands.csv", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint n = rw_document_get_topology (doc)->demands->len;
+
+  activate (win, "win.edit-sla-classes", NULL);
+  sla = rw_window_get_sla_editor (win);
+  g_assert_nonnull (sla);
+  g_assert_true (wait_for (has_size, sla, 10));
+  /* a latency that is not a number: refused, named, nothing changes */
+  before = doc_text (win);
+  gtk_editable_set_text (GTK_EDITABLE (rw_sla_editor_get_new_field (sla, "name")), "platinum");
+  gtk_editable_set_text (GTK_EDITABLE (rw_sla_editor_get_new_field (sla, "latency_ms")), "fast");
+  gtk_editable_set_text (GTK_EDITABLE (rw_sla_editor_get_new_field (sla, "loss_pct")), "0.1");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sla), "sla.add", NULL));
+  g_assert_nonnull (rw_sla_editor_get_error (sla));
+  g_test_message ("refused: %s", rw_sla_editor_get_error (sla));
+  g_assert_nonnull (strstr (rw_sla_editor_get_error (sla), "sla_classes.platinum.latency_ms"));
+  {
+    g_autofree char *now = doc_text (win);
+    g_assert_cmpstr (now, ==, before);
+  }
+  /* Enter in a row of the new class adds it */
+  gtk_editable_set_text (GTK_EDITABLE (rw_sla_editor_get_new_field (sla, "latency_ms")), "40");
+  g_signal_emit_by_name (rw_sla_editor_get_new_field (sla, "latency_ms"), "entry-activated");
+  spin (0.2);
+  g_assert_null (rw_sla_editor_get_error (sla));
+  g_assert_cmpfloat (rw_topology_find_sla_class (rw_document_get_topology (doc), "platinum")->latency_ms, ==, 40);
+  g_assert_nonnull (sla_row (sla, "platinum"));
+  /* gold is used: its Remove is refused and says by which demands */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sla_row (sla, "gold")), "sla-class.remove", NULL));
+  g_assert_nonnull (strstr (rw_sla_editor_get_error (sla), "dc-web-to-google-dns, dc-web-to-cloudflare-dns"));
+  g_assert_nonnull (rw_topology_find_sla_class (rw_document_get_topology (doc), "gold"));
+  /* bronze renamed economy: its demands follow */
+  apply_text (rw_sla_class_row_get_field (sla_row (sla, "bronze"), "name"), "economy");
+  g_assert_null (rw_sla_editor_get_error (sla));
+  g_assert_cmpstr (rw_topology_find_demand (rw_document_get_topology (doc), "dc-web-to-akamai")->sla_class, ==, "economy");
+  /* a limit changed in place */
+  apply_text (rw_sla_class_row_get_field (sla_row (sla, "platinum"), "loss_pct"), "0.2");
+  g_assert_cmpfloat (rw_topology_find_sla_class (rw_document_get_topology (doc), "platinum")->loss_pct, ==, 0.2);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (sla_row (sla, "platinum")), TRUE);
+  screenshot_sizes (GTK_WIDGET (sla), "sla-editor");
+
+  activate (win, "win.edit-demands", NULL);
+  ed = rw_window_get_demand_editor (win);
+  g_assert_nonnull (ed);
+  g_assert_true (wait_for (has_size, ed, 10));
+  gtk_editable_set_text (GTK_EDITABLE (rw_demand_editor_get_field (ed, "id")), "dc-to-cogent");
+  combo_choose (ADW_COMBO_ROW (rw_demand_editor_get_field (ed, "src")), "R4");
+  gtk_editable_set_text (GTK_EDITABLE (rw_demand_editor_get_field (ed, "dst")), "13.64.0.0/11");
+  gtk_editable_set_text (GTK_EDITABLE (rw_demand_editor_get_field (ed, "mbps")), "-5");
+  combo_choose (ADW_COMBO_ROW (rw_demand_editor_get_field (ed, "class")), "platinum");
+  /* -5 Mb/s: refused with the loader's message naming the new demand; nothing changes */
+  g_clear_pointer (&before, g_free);
+  before = doc_text (win);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "demands.add", NULL));
+  g_assert_nonnull (rw_demand_editor_get_error (ed));
+  g_test_message ("refused: %s", rw_demand_editor_get_error (ed));
+  {
+    g_autofree char *where = g_strdup_printf ("demands[%u].mbps", n);
+    g_autofree char *now = doc_text (win);
+    g_assert_nonnull (strstr (rw_demand_editor_get_error (ed), where));
+    g_assert_cmpstr (now, ==, before);
+  }
+  gtk_editable_set_text (GTK_EDITABLE (rw_demand_editor_get_field (ed, "mbps")), "250");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "demands.add", NULL));
+  g_assert_null (rw_demand_editor_get_error (ed));
+  g_assert_cmpuint (rw_document_get_topology (doc)->demands->len, ==, n + 1);
+  g_assert_cmpstr (rw_topology_find_demand (rw_document_get_topology (doc), "dc-to-cogent")->sla_class, ==, "platinum");
+  /* its status comes from the twin once solved: a path from R4 out to the internet */
+  g_assert_true (wait_for (demand_solved, ed, 30));
+  gtk_editable_set_text (GTK_EDITABLE (rw_demand_editor_get_search (ed)), "cogent");
+  g_assert_true (wait_for (filtered_to_one, ed, 10));
+  csv = rw_demand_editor_to_csv (ed);
+  lines = csv_lines (csv);
+  g_test_message ("%s\n%s", lines[0], lines[1]);
+  g_assert_cmpstr (lines[0], ==, "ID,Source,Destination,Mb/s,Class,Status,SLA,Latency (ms),Loss (%),Path");
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_true (g_str_has_prefix (lines[1], "dc-to-cogent,R4,13.64.0.0/11,250,platinum,ok,met,") ||
+                 g_str_has_prefix (lines[1], "dc-to-cogent,R4,13.64.0.0/11,250,platinum,ok,missed,"));
+  g_assert_nonnull (strstr (lines[1], ",R4 → "));
+  g_assert_true (rw_demand_editor_export (ed, csv_path, NULL));
+  g_assert_true (g_file_get_contents (csv_path, &exported, NULL, NULL));
+  g_assert_cmpstr (exported, ==, csv);
+  g_remove (csv_path);
+  gtk_editable_set_text (GTK_EDITABLE (rw_demand_editor_get_search (ed)), "");
+  spin (0.6);
+  /* sorted by latency, slowest first: every row's latency at most the one above */
+  gtk_column_view_sort_by_column (rw_demand_editor_get_view (ed), column_titled (rw_demand_editor_get_view (ed), "Latency (ms)"),
+                                  GTK_SORT_DESCENDING);
+  spin (0.2);
+  g_clear_pointer (&csv, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  csv = rw_demand_editor_to_csv (ed);
+  lines = csv_lines (csv);
+  g_assert_cmpuint (g_strv_length (lines), ==, n + 2);
+  for (guint i = 2; lines[i]; i++)
+    {
+      g_auto(GStrv) above = g_strsplit (lines[i - 1], ",", -1), here = g_strsplit (lines[i], ",", -1);
+      double a = g_ascii_strtod (above[7], NULL), h = g_ascii_strtod (here[7], NULL);
+      g_assert_cmpstr (here[7], !=, "–"); /* every demand has a path in this network */
+      g_assert_cmpfloat (h, <=, a);
+    }
+  /* the selected demand changed in place: more traffic */
+  g_assert_true (rw_demand_editor_select (ed, "dc-to-cogent"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (rw_demand_editor_get_field (ed, "mbps"))), ==, "250");
+  gtk_editable_set_text (GTK_EDITABLE (rw_demand_editor_get_field (ed, "mbps")), "400");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (ed), "demands.apply", NULL));
+  g_assert_cmpfloat (rw_topology_find_demand (rw_document_get_topology (doc), "dc-to-cogent")->mbps, ==, 400);
+  /* platinum is in use now: the SLA editor will not remove it */
+  spin (0.2);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sla_row (sla, "platinum")), "sla-class.remove", NULL));
+  g_assert_nonnull (strstr (rw_sla_editor_get_error (sla), "used by the demands dc-to-cogent;"));
+  g_assert_true (wait_for (demand_solved, ed, 30));
+  screenshot_sizes (GTK_WIDGET (ed), "demand-editor");
+
+  /* saved: the class and the demand in the file */
+  g_assert_true (rw_document_save (doc, file, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    JsonObject *root = saved_object (parser, path);
+    JsonArray *demands = json_object_get_array_member (root, "demands");
+    JsonObject *d = json_array_get_object_element (demands, n);
+    JsonObject *platinum = json_object_get_object_member (json_object_get_object_member (root, "sla_classes"), "platinum");
+    g_assert_cmpuint (json_array_get_length (demands), ==, n + 1);
+    g_assert_cmpstr (json_object_get_string_member (d, "id"), ==, "dc-to-cogent");
+    g_assert_cmpstr (json_object_get_string_member (d, "src"), ==, "R4");
+    g_assert_cmpstr (json_object_get_string_member (d, "dst"), ==, "13.64.0.0/11");
+    g_assert_cmpfloat (json_object_get_double_member (d, "mbps"), ==, 400);
+    g_assert_cmpstr (json_object_get_string_member (d, "class"), ==, "platinum");
+    g_assert_cmpfloat (json_object_get_double_member (platinum, "latency_ms"), ==, 40);
+  }
+  /* undo: one edit each — the 400 Mb/s, then the demand; the class stays until its own undo */
+  activate (win, "win.undo", NULL);
+  g_assert_cmpfloat (rw_topology_find_demand (rw_document_get_topology (doc), "dc-to-cogent")->mbps, ==, 250);
+  activate (win, "win.undo", NULL);
+  g_assert_null (rw_topology_find_demand (rw_document_get_topology (doc), "dc-to-cogent"));
+  g_assert_nonnull (rw_topology_find_sla_class (rw_document_get_topology (doc), "platinum"));
+  spin (0.2);
+  g_clear_pointer (&csv, g_free);
+  csv = rw_demand_editor_to_csv (ed);
+  g_assert_null (strstr (csv, "dc-to-cogent"));
+  g_assert_true (wait_for (solved, win, 30));
+  g_remove (path);
+  close_window (win);
 }
 
 int
@@ -2310,5 +2811,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/tables", test_tables);
   g_test_add_func ("/gui/german-small-screen", test_german_small_screen);
   g_test_add_func ("/gui/proving-cancel", test_proving_cancel);
+  g_test_add_func ("/gui/route-map-editor", test_route_map_editor);
+  g_test_add_func ("/gui/demand-and-sla-editors", test_demand_and_sla_editors);
   return g_test_run ();
 }

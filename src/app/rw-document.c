@@ -474,6 +474,228 @@ rw_document_replace_json (RwDocument *doc, const char *path, JsonNode *value, GE
   return commit (doc, t, label, error);
 }
 
+/* ---- adding, removing and renaming entities (the route-map, demand and SLA editors) ---- */
+
+/* Commits the whole topology @root when the loader accepts it, as one step named @label. */
+static gboolean
+commit_json (RwDocument *doc, JsonNode *root, const char *label, GError **error)
+{
+  g_autofree char *text = json_to_string (root, FALSE);
+  RwTopology *t = rw_topology_load_data (text, -1, _("the editor"), error);
+  return t != NULL && commit (doc, t, label, error);
+}
+
+/* The topology's member @collection, created empty (an object or an array) when missing. */
+static JsonNode *
+collection_of (JsonNode *root, const char *collection, gboolean array)
+{
+  JsonObject *o = json_node_get_object (root);
+  if (!json_object_has_member (o, collection))
+    {
+      if (array)
+        json_object_set_array_member (o, collection, json_array_new ());
+      else
+        json_object_set_object_member (o, collection, json_object_new ());
+    }
+  return json_object_get_member (o, collection);
+}
+
+static gboolean
+named_collection (const char *collection)
+{
+  return g_strcmp0 (collection, "policies") == 0 || g_strcmp0 (collection, "sla_classes") == 0;
+}
+
+gboolean
+rw_document_insert_json (RwDocument *doc, const char *path, JsonNode *value, GError **error)
+{
+  g_autoptr(JsonNode) root = topology_json (doc->topo);
+  g_autofree char *collection = NULL, *name = NULL, *label = NULL;
+  gint index;
+  JsonNode *member;
+  if (root != NULL && g_strcmp0 (path, "demands") == 0)
+    {
+      member = collection_of (root, "demands", TRUE);
+      json_array_add_element (json_node_get_array (member), json_node_copy (value));
+      label = g_strdup_printf (_("Add %s"), path);
+      return commit_json (doc, root, label, error);
+    }
+  if (root == NULL || !split_path (path, &collection, &index, &name) || name == NULL || !named_collection (collection))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s: cannot add an entity here"), path);
+      return FALSE;
+    }
+  if (*g_strstrip (name) == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s: the name must not be empty"), collection);
+      return FALSE;
+    }
+  member = collection_of (root, collection, FALSE);
+  if (json_object_has_member (json_node_get_object (member), name))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("%s.%s: the name is already used"), collection, name);
+      return FALSE;
+    }
+  json_object_set_member (json_node_get_object (member), name, json_node_copy (value));
+  label = g_strdup_printf (_("Add %s"), name);
+  return commit_json (doc, root, label, error);
+}
+
+/* Who refers to route-map @name ("R1–ISP-A (import at R1)"), or to SLA class @name (demand ids). */
+static GPtrArray *
+users_of (const RwTopology *t, const char *collection, const char *name)
+{
+  GPtrArray *users = g_ptr_array_new_with_free_func (g_free);
+  if (g_strcmp0 (collection, "policies") == 0)
+    for (guint i = 0; i < t->sessions->len; i++)
+      {
+        const RwSession *s = t->sessions->pdata[i];
+        for (guint e = 0; e < 2; e++)
+          {
+            if (g_strcmp0 (s->ends[e].import, name) == 0)
+              g_ptr_array_add (users, g_strdup_printf (_("%s–%s (import at %s)"), s->a, s->b, s->ends[e].node));
+            if (g_strcmp0 (s->ends[e].export, name) == 0)
+              g_ptr_array_add (users, g_strdup_printf (_("%s–%s (export at %s)"), s->a, s->b, s->ends[e].node));
+          }
+      }
+  else
+    for (guint i = 0; i < t->demands->len; i++)
+      if (g_strcmp0 (((RwDemand *) t->demands->pdata[i])->sla_class, name) == 0)
+        g_ptr_array_add (users, g_strdup (((RwDemand *) t->demands->pdata[i])->id));
+  g_ptr_array_add (users, NULL);
+  return users;
+}
+
+GStrv
+rw_document_dup_users (RwDocument *doc, const char *path)
+{
+  g_autofree char *collection = NULL, *name = NULL;
+  gint index;
+  GPtrArray *users;
+  if (!split_path (path, &collection, &index, &name) || name == NULL || !named_collection (collection))
+    return g_new0 (char *, 1);
+  users = users_of (doc->topo, collection, name);
+  return (GStrv) g_ptr_array_free (users, FALSE);
+}
+
+gboolean
+rw_document_delete_json (RwDocument *doc, const char *path, GError **error)
+{
+  g_autoptr(JsonNode) root = topology_json (doc->topo);
+  g_autofree char *collection = NULL, *name = NULL, *label = NULL;
+  gint index;
+  JsonNode *member;
+  if (root == NULL || !split_path (path, &collection, &index, &name) ||
+      (member = json_object_get_member (json_node_get_object (root), collection)) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: no such entity"), path);
+      return FALSE;
+    }
+  if (name && named_collection (collection) && JSON_NODE_HOLDS_OBJECT (member) &&
+      json_object_has_member (json_node_get_object (member), name))
+    {
+      g_auto(GStrv) users = rw_document_dup_users (doc, path);
+      if (users[0] != NULL)
+        {
+          g_autofree char *list = g_strjoinv (", ", users);
+          if (g_strcmp0 (collection, "policies") == 0)
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("%s: route-map “%s” is used by the sessions %s; take it off them first"),
+                         path, name, list);
+          else
+            g_set_error (error, G_IO_ERROR, G_IO_ERROR_BUSY, _("%s: SLA class “%s” is used by the demands %s; give them another class first"),
+                         path, name, list);
+          return FALSE;
+        }
+      json_object_remove_member (json_node_get_object (member), name);
+    }
+  else if (index >= 0 && JSON_NODE_HOLDS_ARRAY (member) && (guint) index < json_array_get_length (json_node_get_array (member)))
+    json_array_remove_element (json_node_get_array (member), index);
+  else
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: no such entity"), path);
+      return FALSE;
+    }
+  label = g_strdup_printf (_("Remove %s"), path);
+  return commit_json (doc, root, label, error);
+}
+
+/* @o's members in order, @from renamed @to. */
+static JsonObject *
+rename_member (JsonObject *o, const char *from, const char *to)
+{
+  JsonObject *out = json_object_new ();
+  g_autoptr(GList) members = json_object_get_members (o);
+  for (GList *m = members; m; m = m->next)
+    json_object_set_member (out, g_strcmp0 (m->data, from) == 0 ? to : m->data,
+                            json_node_copy (json_object_get_member (o, m->data)));
+  return out;
+}
+
+static void
+rename_string (JsonObject *o, const char *key, const char *from, const char *to)
+{
+  JsonNode *n = json_object_get_member (o, key);
+  if (n && JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING &&
+      g_strcmp0 (json_node_get_string (n), from) == 0)
+    json_object_set_string_member (o, key, to);
+}
+
+gboolean
+rw_document_rename_json (RwDocument *doc, const char *path, const char *new_name, GError **error)
+{
+  g_autoptr(JsonNode) root = topology_json (doc->topo);
+  g_autofree char *collection = NULL, *name = NULL, *label = NULL, *to = g_strstrip (g_strdup (new_name ? new_name : ""));
+  gint index;
+  JsonNode *member;
+  JsonObject *o;
+  if (root == NULL || !split_path (path, &collection, &index, &name) || name == NULL || !named_collection (collection) ||
+      (member = json_object_get_member (json_node_get_object (root), collection)) == NULL ||
+      !JSON_NODE_HOLDS_OBJECT (member) || !json_object_has_member (json_node_get_object (member), name))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: no such entity"), path);
+      return FALSE;
+    }
+  if (*to == '\0')
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s: the name must not be empty"), path);
+      return FALSE;
+    }
+  if (g_strcmp0 (to, name) == 0)
+    return TRUE;
+  if (json_object_has_member (json_node_get_object (member), to))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS, _("%s.%s: the name is already used"), collection, to);
+      return FALSE;
+    }
+  json_node_take_object (member, rename_member (json_node_get_object (member), name, to));
+  o = json_node_get_object (root);
+  /* every reference follows: a session end's import and export, a demand's class */
+  if (g_strcmp0 (collection, "policies") == 0 && json_object_has_member (o, "sessions"))
+    {
+      JsonArray *sessions = json_object_get_array_member (o, "sessions");
+      for (guint i = 0; i < json_array_get_length (sessions); i++)
+        {
+          JsonObject *s = json_array_get_object_element (sessions, i);
+          JsonObject *ends = json_object_has_member (s, "ends") ? json_object_get_object_member (s, "ends") : NULL;
+          g_autoptr(GList) members = ends ? json_object_get_members (ends) : NULL;
+          for (GList *m = members; m; m = m->next)
+            {
+              JsonObject *end = json_object_get_object_member (ends, m->data);
+              rename_string (end, "import", name, to);
+              rename_string (end, "export", name, to);
+            }
+        }
+    }
+  if (g_strcmp0 (collection, "sla_classes") == 0 && json_object_has_member (o, "demands"))
+    {
+      JsonArray *demands = json_object_get_array_member (o, "demands");
+      for (guint i = 0; i < json_array_get_length (demands); i++)
+        rename_string (json_array_get_object_element (demands, i), "class", name, to);
+    }
+  label = g_strdup_printf (_("Rename %s to %s"), name, to);
+  return commit_json (doc, root, label, error);
+}
+
 gboolean
 rw_document_apply_changes (RwDocument *doc, const char *const *changes, GError **error)
 {

@@ -47,6 +47,17 @@ gboolean rw_document_delete (RwDocument *doc, GPtrArray *node_ids, GPtrArray *li
 gboolean rw_document_replace_json (RwDocument *doc, const char *path, JsonNode *value, GError **error);
 /* The entity's JSON at @path (see above), or NULL. */
 JsonNode *rw_document_dup_json (RwDocument *doc, const char *path);
+/* Adds an entity, one undo step, validated like replace: @path "policies.NAME" or
+ * "sla_classes.NAME" (refused when NAME is taken), or "demands" (appended). */
+gboolean rw_document_insert_json (RwDocument *doc, const char *path, JsonNode *value, GError **error);
+/* Removes the entity at @path ("demands[2]", "policies.NAME", "sla_classes.NAME"). A route-map
+ * that sessions use or an SLA class that demands use is refused, naming them. */
+gboolean rw_document_delete_json (RwDocument *doc, const char *path, GError **error);
+/* Renames "policies.NAME" or "sla_classes.NAME" and every reference to it (sessions' import and
+ * export, demands' class) in one undo step. */
+gboolean rw_document_rename_json (RwDocument *doc, const char *path, const char *new_name, GError **error);
+/* Who uses "policies.NAME" ("R1–ISP-A (import at R1)") or "sla_classes.NAME" (demand ids). */
+GStrv rw_document_dup_users (RwDocument *doc, const char *path);
 /* Applies what-if change strings to the configuration itself (an operator's decision). */
 gboolean rw_document_apply_changes (RwDocument *doc, const char *const *changes, GError **error);
 

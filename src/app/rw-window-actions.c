@@ -1232,6 +1232,7 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_install_action (wc, "win.change-template", "s", action_change_template);
   gtk_widget_class_install_action (wc, "win.verify-chain", NULL, action_verify_chain);
   rw_window_install_incident_action (wc);
+  _rw_window_install_editor_actions (wc);
 
   gtk_widget_class_add_binding_action (wc, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_o, GDK_CONTROL_MASK, "win.open", NULL);

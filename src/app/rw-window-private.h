@@ -7,6 +7,9 @@
 #include "rw-proving-bar.h"
 #include "rw-session-table.h"
 #include "rw-sparkline.h"
+#include "rw-route-map-editor.h"
+#include "rw-demand-editor.h"
+#include "rw-sla-editor.h"
 
 struct _RwWindow {
   AdwApplicationWindow parent_instance;
@@ -87,6 +90,10 @@ struct _RwWindow {
   gboolean updating_mode;
   guint layout_id;               /* the panes' first split, once the window has a size */
   char *last_toast;              /* the newest toast's text (tests read it) */
+  /* the editors in their windows while open (weak; rw-window-editors.c) */
+  RwRouteMapEditor *route_map_editor;
+  RwDemandEditor *demand_editor;
+  RwSlaEditor *sla_editor;
 };
 
 /* rw-window-actions.c */
@@ -98,6 +105,10 @@ void _rw_window_add_toast (RwWindow *win, AdwToast *toast, const char *text);
 void _rw_window_note_recent (RwWindow *win, GFile *file);
 void _rw_window_refresh_tables (RwWindow *win);
 void _rw_window_setup_drop (RwWindow *win);
+
+/* rw-window-editors.c */
+void _rw_window_install_editor_actions (GtkWidgetClass *klass);
+void _rw_window_editors_follow_document (RwWindow *win);
 
 /* rw-window.c */
 /* An error the user must read in full (a file and line): a dialog over the window, shown once

@@ -1179,6 +1179,7 @@ rw_window_set_document (RwWindow *win, RwDocument *doc)
   update_title (win);
   update_import_warnings (win);
   rw_window_update_actions (win);
+  _rw_window_editors_follow_document (win);
 }
 
 RwDocument *

@@ -11,6 +11,9 @@
 #include "rw-runner.h"
 #include "rw-approval-dialog.h"
 #include "rw-import-warnings-window.h"
+#include "rw-route-map-editor.h"
+#include "rw-demand-editor.h"
+#include "rw-sla-editor.h"
 
 G_BEGIN_DECLS
 
@@ -81,6 +84,11 @@ const char *rw_window_get_paths_summary (RwWindow *win);
 GtkEntry *rw_window_get_whatif_entry (RwWindow *win);
 /* Opens @file as a dropped or file-manager file: after asking about unsaved changes. */
 void rw_window_open_file_interactive (RwWindow *win, GFile *file);
+/* The route-map, demand and SLA class editors (win.edit-route-maps, win.edit-demands,
+ * win.edit-sla-classes) while open, else NULL. */
+RwRouteMapEditor *rw_window_get_route_map_editor (RwWindow *win);
+RwDemandEditor *rw_window_get_demand_editor (RwWindow *win);
+RwSlaEditor *rw_window_get_sla_editor (RwWindow *win);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
 
