@@ -2273,6 +2273,8 @@ test_proving_cancel (void)
   g_assert_cmpuint (count_kind (rw_window_get_timeline_all (win), "verify", ": safe"), >=, 1);
   close_window (win);
   g_settings_reset (settings, "tick-interval-ms");
+}
+
 /* ---- the editors: route-maps, demands, SLA classes (issue 16) ---- */
 
 /* @window at each of the three screen sizes, a PNG each: NAME-1024x700.png and so on. */
