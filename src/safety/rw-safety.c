@@ -226,10 +226,11 @@ static_rules (const RwSafetyParams *p, const char *const *changes, RwVerdict *v)
                    g_strdup_printf ("confidence %.2f is below the tier minimum %.2f", p->confidence, p->min_confidence));
 }
 
+/* A violated rule in words. @sym and @m are needed only for the blast radius (the other figures
+ * are the twin's own), so a rule judged in C passes NULL. */
 static char *
 rule_message (RwSym *sym, Z3_model m, const Rule *r, const RwSafetyParams *p, const RwTwin *after)
 {
-  RwZ3 *z = sym->z;
   const RwNet *net = after->net;
   switch (r->kind)
     {
@@ -259,7 +260,7 @@ rule_message (RwSym *sym, Z3_model m, const Rule *r, const RwSafetyParams *p, co
     case R_COMMUNITY:
       return g_strdup_printf ("protected community %s would be removed inside our AS", r->entity);
     case R_BLAST:
-      return g_strdup_printf ("blast radius %.0f %% exceeds the tier limit of %.0f %%", 100 * rw_z3_eval_real (z, m, r->value_expr),
+      return g_strdup_printf ("blast radius %.0f %% exceeds the tier limit of %.0f %%", 100 * rw_z3_eval_real (sym->z, m, r->value_expr),
                               100 * p->max_blast_radius);
     default:
       return g_strdup (r->rule);
@@ -332,42 +333,90 @@ community_kept (const RwTwin *t, guint32 c)
   return TRUE;
 }
 
-/* Whether the rules verify_state_into asks Z3 about all hold in @after's own state, evaluated
- * in C with the encoding's formulas. FALSE also when a rule is out of its reach here (protected
- * communities, blast radius) or too close to call. */
+/* Whether @x is over its limit beyond doubt (see clearly_within). */
 static gboolean
-rules_hold_concretely (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p)
+clearly_over (double x, double limit)
+{
+  return x >= limit + 1e-6 * MAX (1.0, fabs (limit));
+}
+
+typedef enum { JUDGE_HOLD, JUDGE_BROKEN, JUDGE_UNSURE } Judgement;
+
+/* Adds to @v the violation of @rule by @entity (demand or direction @index), worded as the full
+ * check words it. */
+static void
+add_judged (RwVerdict *v, const RwTwin *after, const RwSafetyParams *p, const char *rule, const char *entity, gint kind,
+            guint index)
+{
+  Rule r = { (char *) rule, (char *) entity, NULL, NULL, kind, index, 0 };
+  add_violation (v, rule, entity, rule_message (NULL, NULL, &r, p, after));
+}
+
+/* The rules verify_state_full asks Z3 about, judged in C on @after's own stable state with the
+ * encoding's formulas: JUDGE_HOLD; JUDGE_BROKEN, the violations added to @v as the full check
+ * words them (the twin's state is a stable state, so a rule it breaks is broken, no search
+ * needed); JUDGE_UNSURE when a figure is too close to call or a rule is out of C's reach
+ * (protected communities, blast radius), and Z3 judges. */
+static Judgement
+rules_judged (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p, RwVerdict *v)
 {
   const RwTraffic *tr = after->traffic;
   for (guint i = 0; p->protected_communities && i < p->protected_communities->len; i++)
     if (!community_kept (after, g_array_index (p->protected_communities, guint32, i)))
-      return FALSE;
+      return JUDGE_UNSURE;
   if (p->max_blast_radius < 1.0 && before != NULL)
-    return FALSE;
+    return JUDGE_UNSURE;
+  /* the links first: an overload is usually the cause of the SLA misses below */
+  for (guint d = 0; d < 2 * after->topo->links->len; d++)
+    {
+      RwLink *l = after->topo->links->pdata[d / 2];
+      double limit = p->headroom * l->capacity_mbps, load = tr->dirs[d].load_mbps;
+      if (!l->up)
+        continue;
+      if (p->rules_relative && before != NULL && d < 2 * before->traffic->n_links)
+        {
+          /* a direction another fault already pushed beyond the headroom, left as it was */
+          double was = before->traffic->dirs[d].load_mbps;
+          if (was > limit && fabs (load - was) <= 1e-9 * MAX (1.0, was))
+            limit = was;
+        }
+      if (clearly_within (load, limit))
+        continue;
+      if (!clearly_over (load, limit))
+        return JUDGE_UNSURE;
+      {
+        g_autofree char *name = rw_traffic_dir_name (after->net, d);
+        add_judged (v, after, p, "headroom", name, R_HEADROOM, d);
+      }
+    }
   for (guint d = 0; d < after->topo->demands->len; d++)
     {
       const RwDemand *dm = after->topo->demands->pdata[d];
       const RwDemandResult *r = tr->demands->pdata[d];
+      const RwDemandResult *was = p->rules_relative && before != NULL && d < before->traffic->demands->len
+                                    ? before->traffic->demands->pdata[d] : NULL;
       RwSlaClass *sla = rw_topology_find_sla_class (after->topo, dm->sla_class);
       double lat, loss;
-      if (r->status != RW_DEMAND_OK)
-        return FALSE; /* reachable or no_loop: the full check words it */
-      if (p->rules_relative && before != NULL && d < before->traffic->demands->len &&
-          !((RwDemandResult *) before->traffic->demands->pdata[d])->sla_ok)
-        continue;
-      if (sla == NULL)
-        continue;
+      /* as the full check: a demand already blackholed or looping before is not held against
+       * the change, except a blackhole the change turns into a loop */
+      if (was == NULL || was->status == RW_DEMAND_OK)
+        {
+          if (r->status == RW_DEMAND_BLACKHOLE)
+            add_judged (v, after, p, "reachable", dm->id, R_REACH, d);
+          else if (r->status == RW_DEMAND_LOOP)
+            add_judged (v, after, p, "no_loop", dm->id, R_LOOP, d);
+        }
+      else if (was->status == RW_DEMAND_BLACKHOLE && r->status == RW_DEMAND_LOOP)
+        add_judged (v, after, p, "no_loop", dm->id, R_LOOP, d);
+      if ((was != NULL && !was->sla_ok) || r->status != RW_DEMAND_OK || sla == NULL || r->sla_ok)
+        continue; /* missed before, not delivered (the SLA rule asks nothing), or met exactly */
       rw_sym_concrete_sla_terms (after, d, &lat, &loss);
-      if (!clearly_within (lat, sla->latency_ms) || !clearly_within (loss, sla->loss_pct))
-        return FALSE;
+      if (clearly_over (lat, sla->latency_ms) || clearly_over (loss, sla->loss_pct))
+        add_judged (v, after, p, "sla", dm->id, R_SLA, d);
+      else
+        return JUDGE_UNSURE;
     }
-  for (guint d = 0; d < 2 * after->topo->links->len; d++)
-    {
-      RwLink *l = after->topo->links->pdata[d / 2];
-      if (l->up && !clearly_within (tr->dirs[d].load_mbps, p->headroom * l->capacity_mbps))
-        return FALSE;
-    }
-  return TRUE;
+  return v->violations->len ? JUDGE_BROKEN : JUDGE_HOLD;
 }
 
 /* Routes a group's route space may hold before its question goes to the whole encoding. */
@@ -837,9 +886,25 @@ out:
 static void
 verify_state_into (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p, RwVerdict *v)
 {
-  if (!p->full_encoding && after->bgp->converged && rules_hold_concretely (before, after, p) &&
-      twin_state_unique (after, p, v))
-    return;
+  if (!p->full_encoding && after->bgp->converged)
+    {
+      g_autoptr(RwVerdict) judged = verdict_new ();
+      switch (rules_judged (before, after, p, judged))
+        {
+        case JUDGE_BROKEN:
+          /* broken in a state BGP can be in: that is the answer, whatever other states exist */
+          for (guint i = 0; i < judged->violations->len; i++)
+            g_ptr_array_add (v->violations, g_steal_pointer (&judged->violations->pdata[i]));
+          g_ptr_array_set_free_func (judged->violations, NULL);
+          return;
+        case JUDGE_HOLD:
+          if (twin_state_unique (after, p, v))
+            return;
+          break;
+        case JUDGE_UNSURE:
+          break;
+        }
+    }
   if (rw_z3_cancelled ())
     {
       /* the short proof stopped for the operator: no second, longer one */
