@@ -375,10 +375,11 @@ rules_judged (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p
         continue;
       if (p->rules_relative && before != NULL && d < 2 * before->traffic->n_links)
         {
-          /* a direction another fault already pushed beyond the headroom, left as it was */
+          /* a direction another fault already pushed beyond the headroom, left as it was, is
+           * not held against the change */
           double was = before->traffic->dirs[d].load_mbps;
           if (was > limit && fabs (load - was) <= 1e-9 * MAX (1.0, was))
-            limit = was;
+            continue;
         }
       if (clearly_within (load, limit))
         continue;
