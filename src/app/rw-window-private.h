@@ -6,6 +6,9 @@
 #include "rw-link-table.h"
 #include "rw-session-table.h"
 #include "rw-sparkline.h"
+#include "rw-router-editor.h"
+#include "rw-prefix-editor.h"
+#include "rw-bgp-table.h"
 
 struct _RwWindow {
   AdwApplicationWindow parent_instance;
@@ -85,6 +88,9 @@ struct _RwWindow {
   gboolean updating_mode;
   guint layout_id;               /* the panes' first split, once the window has a size */
   char *last_toast;              /* the newest toast's text (tests read it) */
+  RwRouterEditor *router_editor; /* the editors and the BGP table while open (weak) */
+  RwPrefixEditor *prefix_editor;
+  RwBgpTable *bgp_table;
 };
 
 /* rw-window-actions.c */
@@ -106,3 +112,7 @@ void rw_window_show_whatif (RwWindow *win, const char *changes_text);
 void rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation);
 RwScenario *rw_window_live_scenario (RwWindow *win, GError **error);
 void rw_window_start_runner (RwWindow *win, RwScenario *scenario);
+
+/* rw-window-editors.c */
+void _rw_window_install_editor_actions (GtkWidgetClass *klass);
+void _rw_window_close_editors (RwWindow *win);

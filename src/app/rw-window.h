@@ -11,6 +11,9 @@
 #include "rw-runner.h"
 #include "rw-approval-dialog.h"
 #include "rw-import-warnings-window.h"
+#include "rw-router-editor.h"
+#include "rw-prefix-editor.h"
+#include "rw-bgp-table.h"
 
 G_BEGIN_DECLS
 
@@ -83,5 +86,11 @@ GtkEntry *rw_window_get_whatif_entry (RwWindow *win);
 void rw_window_open_file_interactive (RwWindow *win, GFile *file);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
+
+/* The router editor, the prefix editor and the BGP table while open (win.edit-node,
+ * win.edit-prefixes, win.bgp-table), else NULL. */
+RwRouterEditor *rw_window_get_router_editor (RwWindow *win);
+RwPrefixEditor *rw_window_get_prefix_editor (RwWindow *win);
+RwBgpTable *rw_window_get_bgp_table (RwWindow *win);
 
 G_END_DECLS
