@@ -25,6 +25,7 @@ struct _RwPrefixEditor {
 G_DEFINE_FINAL_TYPE (RwPrefixEditor, rw_prefix_editor, ADW_TYPE_PREFERENCES_WINDOW)
 
 static void rebuild (RwPrefixEditor *self);
+static void clear_error (RwPrefixEditor *self);
 
 static gboolean
 rebuild_idle (gpointer data)
@@ -43,8 +44,6 @@ schedule_rebuild (RwPrefixEditor *self)
     self->rebuild_id = g_idle_add_full (G_PRIORITY_DEFAULT, rebuild_idle, self, NULL); /* before the run's updates */
 }
 
-static void clear_error (RwPrefixEditor *self);
-
 /* Any accepted change (here, on the canvas, an undo) makes an old refusal moot. */
 static void
 on_doc_changed (RwDocument *doc, RwPrefixEditor *self)
@@ -53,9 +52,11 @@ on_doc_changed (RwDocument *doc, RwPrefixEditor *self)
   schedule_rebuild (self);
 }
 
+/* The newest refusal only: its message, and the error style on the row it concerns. */
 static void
 show_error (RwPrefixEditor *self, GtkWidget *where, const char *message)
 {
+  clear_error (self);
   g_free (self->error);
   self->error = g_strdup (message);
   gtk_label_set_text (self->error_label, message);

@@ -44,9 +44,13 @@ current_node (RwRouterEditor *self)
   return n;
 }
 
+static void clear_error (RwRouterEditor *self);
+
+/* The newest refusal only: its message, and the error style on the row it concerns. */
 static void
 show_error (RwRouterEditor *self, GtkWidget *where, const char *message)
 {
+  clear_error (self);
   g_free (self->error);
   self->error = g_strdup (message);
   gtk_label_set_text (self->error_label, message);
@@ -210,10 +214,15 @@ create_session_row (gpointer item, gpointer data)
   return row;
 }
 
+/* The document's value; not a change of the user's, so no apply button for it. */
 static void
 set_entry (AdwEntryRow *row, const char *text)
 {
+  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (row)), text ? text : "") == 0)
+    return;
+  adw_entry_row_set_show_apply_button (row, FALSE);
   gtk_editable_set_text (GTK_EDITABLE (row), text ? text : "");
+  adw_entry_row_set_show_apply_button (row, TRUE);
 }
 
 /* Everything shown, from the document. */
