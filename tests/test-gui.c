@@ -2133,6 +2133,16 @@ enterprise_copy (void)
   return path;
 }
 
+/* Scrolls the page that holds @w to its end. */
+static void
+scroll_to_end (GtkWidget *w)
+{
+  GtkWidget *sw = gtk_widget_get_ancestor (w, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  spin (0.3);
+}
+
 static void
 type_and_apply (GtkWidget *root, const char *id, const char *text)
 {
@@ -2268,6 +2278,7 @@ test_router_editor (void)
   g_assert_false (rw_session_is_ebgp (t, rw_topology_find_session (t, new_id, "R3")));
   g_assert_true (rw_session_end_for (rw_topology_find_session (t, new_id, "R3"), "R3")->rr_client);
   g_assert_nonnull (rw_router_editor_get_session_row (editor, "R3"));
+  scroll_to_end (find_id (GTK_WIDGET (editor), "sessions_list"));
   screenshot_window (GTK_WIDGET (editor), "router-editor-ibgp");
   /* remove it through its row's button action; undo brings it back: one step each */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-session", "s", "R3"));
@@ -2533,12 +2544,8 @@ test_editor_screens (void)
           if (k == 0)
             {
               /* the sessions, further down the page */
-              GtkWidget *list = find_id (windows[0], "sessions_list");
-              GtkWidget *sw = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
-              GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
               g_autofree char *sname = g_strdup_printf ("router-editor-sessions-%dx%d", w, h);
-              gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
-              spin (0.3);
+              scroll_to_end (find_id (windows[0], "sessions_list"));
               screenshot_window (windows[0], sname);
             }
         }
