@@ -2505,6 +2505,63 @@ test_bgp_table (void)
   close_window (win);
 }
 
+/* The target of the item with @action in @menu or its sections, or NULL. */
+static char *
+menu_target (GMenuModel *menu, const char *action)
+{
+  for (gint i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL;
+      if (section)
+        {
+          char *found = menu_target (section, action);
+          if (found)
+            return found;
+        }
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) && g_str_equal (name, action))
+        {
+          g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+          return target ? g_variant_dup_string (target, NULL) : NULL;
+        }
+    }
+  return NULL;
+}
+
+/* A router's context menu on the canvas opens its editor, its prefixes and its BGP table. */
+static void
+test_node_menu_opens_editors (void)
+{
+  RwWindow *win = open_window (TOPO);
+  GtkWidget *canvas = GTK_WIDGET (rw_window_get_canvas (win));
+  GtkEventController *c = controller (canvas, GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY);
+  GMenuModel *menu = NULL;
+  const char *actions[] = { "win.edit-node", "win.edit-prefixes", "win.bgp-table" };
+  double x, y;
+  node_xy (win, "R2", &x, &y);
+  g_signal_emit_by_name (c, "pressed", 1, x, y);
+  spin (0.2);
+  for (GtkWidget *w = gtk_widget_get_first_child (canvas); w; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_POPOVER_MENU (w))
+      menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (w));
+  g_assert_nonnull (menu);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autofree char *target = menu_target (menu, actions[i]);
+      g_assert_cmpstr (target, ==, "R2");
+      activate (win, actions[i], g_variant_new_string (target));
+    }
+  g_assert_cmpstr (rw_router_editor_get_node (rw_window_get_router_editor (win)), ==, "R2");
+  g_assert_cmpstr (rw_prefix_editor_get_node (rw_window_get_prefix_editor (win)), ==, "R2");
+  g_assert_cmpstr (rw_bgp_table_get_node (rw_window_get_bgp_table (win)), ==, "R2");
+  /* a new document closes the editors of the old one */
+  activate (win, "win.new", NULL);
+  spin (0.3);
+  g_assert_null (rw_window_get_router_editor (win));
+  g_assert_null (rw_window_get_prefix_editor (win));
+  close_window (win);
+}
+
 /* Each editor and the BGP table on the three screen sizes, sized as a maximised window. */
 static void
 test_editor_screens (void)
@@ -2667,5 +2724,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/prefix-editor", test_prefix_editor);
   g_test_add_func ("/gui/bgp-table", test_bgp_table);
   g_test_add_func ("/gui/editor-screens", test_editor_screens);
+  g_test_add_func ("/gui/node-menu-opens-editors", test_node_menu_opens_editors);
   return g_test_run ();
 }
