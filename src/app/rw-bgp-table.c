@@ -14,6 +14,7 @@ struct _RwBgpTable {
   GtkColumnView *view;
   GtkSearchEntry *search;
   GtkLabel *count;
+  GtkLabel *capped_label;
   RwTableModel model;
   GtkStringList *nodes;
   char *node;
@@ -21,6 +22,10 @@ struct _RwBgpTable {
 };
 
 G_DEFINE_FINAL_TYPE (RwBgpTable, rw_bgp_table, GTK_TYPE_BOX)
+
+/* Rows built on the GUI thread: a router of a million-prefix network shows the lowest prefixes
+ * (the CSV of the whole table is `routewise-cli`'s job). */
+#define MAX_ROWS 100000
 
 enum { PROP_0, PROP_NODE, N_PROPS };
 static GParamSpec *props[N_PROPS];
@@ -85,6 +90,7 @@ rw_bgp_table_class_init (RwBgpTableClass *klass)
   gtk_widget_class_bind_template_child (wc, RwBgpTable, view);
   gtk_widget_class_bind_template_child (wc, RwBgpTable, search);
   gtk_widget_class_bind_template_child (wc, RwBgpTable, count);
+  gtk_widget_class_bind_template_child (wc, RwBgpTable, capped_label);
   gtk_widget_class_install_action (wc, "table.export", NULL, export_action);
 }
 
@@ -180,7 +186,7 @@ rw_bgp_table_set_twin (RwBgpTable *t, const RwTwin *twin)
   const RwBgpResult *bgp = twin ? twin->bgp : NULL;
   g_autoptr(GPtrArray) ids = g_ptr_array_new ();
   gint node = -1;
-  guint selected = GTK_INVALID_LIST_POSITION;
+  guint selected = GTK_INVALID_LIST_POSITION, p = 0;
 
   /* the routers to choose from */
   for (guint i = 0; net && i < net->n_nodes; i++)
@@ -197,7 +203,7 @@ rw_bgp_table_set_twin (RwBgpTable *t, const RwTwin *twin)
   if (net && t->node)
     node = rw_net_node (net, t->node);
 
-  for (guint p = 0; bgp && node >= 0 && p < bgp->n_prefixes; p++)
+  for (p = 0; bgp && node >= 0 && p < bgp->n_prefixes && rows->len < MAX_ROWS; p++)
     {
       const RwRib *rib = rw_bgp_rib (bgp, p, (guint) node);
       g_autofree RwRoute **others = NULL;
@@ -226,6 +232,13 @@ rw_bgp_table_set_twin (RwBgpTable *t, const RwTwin *twin)
           }
     }
   rw_table_model_set_rows (&t->model, rows);
+  if (bgp && p < bgp->n_prefixes)
+    {
+      g_autofree char *text = g_strdup_printf (_("The routes of the first %u prefixes in address order are listed, not of all %u."), p,
+                                               bgp->n_prefixes);
+      gtk_label_set_text (t->capped_label, text);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (t->capped_label), bgp && node >= 0 && p < bgp->n_prefixes);
 }
 
 GtkColumnView *
