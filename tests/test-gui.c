@@ -12,6 +12,7 @@
 #include "rw-clab.h"
 #include "rw-frr.h"
 #include "rw-preferences-window.h"
+#include "rw-synth.h"
 #include "rw-timeline-item.h"
 #include "rw-window.h"
 
@@ -2562,6 +2563,31 @@ test_node_menu_opens_editors (void)
   close_window (win);
 }
 
+/* A router of a large network: the table stops at its row limit, on a prefix boundary, and
+ * says how many prefixes it lists. */
+static void
+test_bgp_table_large (void)
+{
+  RwSynthParams params = { .routers = 8, .isps = 4, .prefixes = 120000, .seed = 7 };
+  RwTwin *twin = rw_twin_new (rw_synth_enterprise (&params));
+  GtkWidget *table = g_object_ref_sink (rw_bgp_table_new ());
+  g_autofree char *csv = NULL;
+  guint lines = 0;
+  rw_bgp_table_set_node (RW_BGP_TABLE (table), "RR1");
+  rw_bgp_table_set_twin (RW_BGP_TABLE (table), twin);
+  csv = rw_bgp_table_to_csv (RW_BGP_TABLE (table));
+  for (const char *c = csv; *c; c++)
+    lines += *c == '\n';
+  g_test_message ("%u rows for %u prefixes: %s", lines - 1, twin->bgp->n_prefixes,
+                  gtk_label_get_text (GTK_LABEL (find_id (table, "capped_label"))));
+  g_assert_cmpuint (lines - 1, >=, 100000);
+  g_assert_cmpuint (lines - 1, <, 100000 + 16);
+  g_assert_true (gtk_widget_get_visible (find_id (table, "capped_label")));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find_id (table, "capped_label"))), "not of all"));
+  g_object_unref (table);
+  rw_twin_free (twin);
+}
+
 /* Each editor and the BGP table on the three screen sizes, sized as a maximised window. */
 static void
 test_editor_screens (void)
@@ -2725,5 +2751,6 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/bgp-table", test_bgp_table);
   g_test_add_func ("/gui/editor-screens", test_editor_screens);
   g_test_add_func ("/gui/node-menu-opens-editors", test_node_menu_opens_editors);
+  g_test_add_func ("/gui/bgp-table-large", test_bgp_table_large);
   return g_test_run ();
 }
