@@ -2256,6 +2256,18 @@ test_router_editor (void)
   before = doc_text (win);
   type_and_apply (GTK_WIDGET (row), "weight_row", "70000");
   g_assert_nonnull (strstr (rw_router_editor_get_error (editor), "sessions[5].ends.R1.weight"));
+  /* the typed value stays, marked, to be corrected */
+  g_assert_true (gtk_widget_has_css_class (find_id (GTK_WIDGET (row), "weight_row"), "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_id (GTK_WIDGET (row), "weight_row"))), ==, "70000");
+  /* a switch that would break the network springs back: route reflection on an eBGP session */
+  gtk_switch_set_active (GTK_SWITCH (find_id (GTK_WIDGET (row), "rr_switch")), TRUE);
+  spin (0.1);
+  g_assert_nonnull (strstr (rw_router_editor_get_error (editor), "sessions[5].ends.R1.rr_client"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (find_id (GTK_WIDGET (row), "rr_switch"))));
+  {
+    g_autofree char *now = doc_text (win);
+    g_assert_cmpstr (now, ==, before);
+  }
   {
     g_autofree char *now = doc_text (win);
     g_assert_cmpstr (now, ==, before);

@@ -66,7 +66,7 @@ static void
 edit (RwPrefixRow *row, GtkWidget *field)
 {
   gint i;
-  g_autofree char *path = NULL;
+  g_autofree char *path = NULL, *before = NULL, *after = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   JsonObject *o;
@@ -76,13 +76,23 @@ edit (RwPrefixRow *row, GtkWidget *field)
   node = rw_document_dup_json (row->doc, path);
   if (node == NULL)
     return;
+  before = json_to_string (node, FALSE);
   o = json_node_get_object (node);
   if (field == GTK_WIDGET (row->origin_row))
     json_object_set_string_member (o, "origin", origins[MIN (adw_combo_row_get_selected (row->origin_row), G_N_ELEMENTS (origins) - 1)]);
   else if (field == GTK_WIDGET (row->communities_row))
     set_communities (o, gtk_editable_get_text (GTK_EDITABLE (row->communities_row)));
-  if ((field == GTK_WIDGET (row->med_row) && !set_med (o, gtk_editable_get_text (GTK_EDITABLE (row->med_row)), &error)) ||
-      !rw_document_replace_json (row->doc, path, node, &error))
+  if (field == GTK_WIDGET (row->med_row) && !set_med (o, gtk_editable_get_text (GTK_EDITABLE (row->med_row)), &error))
+    {
+      gtk_widget_add_css_class (field, "error");
+      g_signal_emit (row, signals[EDIT_FAILED], 0, error->message);
+      return;
+    }
+  /* the value the document has already is no edit (and no undo step) */
+  after = json_to_string (node, FALSE);
+  if (g_strcmp0 (before, after) == 0)
+    return;
+  if (!rw_document_replace_json (row->doc, path, node, &error))
     {
       gtk_widget_add_css_class (field, "error");
       g_signal_emit (row, signals[EDIT_FAILED], 0, error->message);

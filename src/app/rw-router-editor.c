@@ -74,7 +74,7 @@ clear_error (RwRouterEditor *self)
 static gboolean
 edit_node (RwRouterEditor *self, const char *key, JsonNode *value, GtkWidget *where)
 {
-  g_autofree char *path = NULL;
+  g_autofree char *path = NULL, *before = NULL, *after = NULL;
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) owned = value;
@@ -85,11 +85,18 @@ edit_node (RwRouterEditor *self, const char *key, JsonNode *value, GtkWidget *wh
   node = rw_document_dup_json (self->doc, path);
   if (node == NULL)
     return FALSE;
+  before = json_to_string (node, FALSE);
   o = json_node_get_object (node);
   if (owned)
     json_object_set_member (o, key, g_steal_pointer (&owned));
   else if (json_object_has_member (o, key))
     json_object_remove_member (o, key);
+  after = json_to_string (node, FALSE);
+  if (g_strcmp0 (before, after) == 0)
+    {
+      clear_error (self); /* the value the document has: nothing to change */
+      return TRUE;
+    }
   if (!rw_document_replace_json (self->doc, path, node, &error))
     {
       show_error (self, where, error->message);
@@ -185,8 +192,6 @@ static void
 on_session_edit_failed (RwSessionRow *row, const char *message, RwRouterEditor *self)
 {
   show_error (self, NULL, message);
-  /* the row shows the document again, not the refused value */
-  schedule_rebuild (self);
 }
 
 static void

@@ -46,12 +46,50 @@ own_end (JsonObject *session, const char *node)
   return json_object_get_object_member (ends, node);
 }
 
+/* This router's end as the document has it now, or NULL. A widget set back to the document's
+ * value (a refusal's revert can arrive after the refusal) is no edit. */
+static const RwSessionEnd *
+current_end (RwSessionRow *row, const RwSession **session)
+{
+  RwSession *s = rw_topology_find_session (rw_document_get_topology (row->doc), row->node, row->peer);
+  *session = s;
+  return s ? rw_session_end_for (s, row->node) : NULL;
+}
+
 static void
 fail (RwSessionRow *row, GtkWidget *where, const char *message)
 {
   if (where)
     gtk_widget_add_css_class (where, "error");
   g_signal_emit (row, signals[EDIT_FAILED], 0, message);
+}
+
+/* After a refused change: the route-maps and switches show the document's values again (a
+ * typed weight stays, marked, for the user to correct). */
+static void
+revert (RwSessionRow *row)
+{
+  const RwTopology *t = rw_document_get_topology (row->doc);
+  RwSession *s = rw_topology_find_session (t, row->node, row->peer);
+  const RwSessionEnd *end;
+  guint sel_import = 0, sel_export = 0;
+  if (s == NULL)
+    return;
+  end = rw_session_end_for (s, row->node);
+  for (guint i = 0; i < t->policies->len; i++)
+    {
+      const char *name = ((RwPolicy *) t->policies->pdata[i])->name;
+      if (g_strcmp0 (name, end->import) == 0)
+        sel_import = i + 1;
+      if (g_strcmp0 (name, end->export) == 0)
+        sel_export = i + 1;
+    }
+  row->loading = TRUE;
+  adw_combo_row_set_selected (row->import_row, sel_import);
+  adw_combo_row_set_selected (row->export_row, sel_export);
+  gtk_switch_set_active (row->rr_switch, end->rr_client);
+  gtk_switch_set_active (row->up_switch, s->up);
+  row->loading = FALSE;
 }
 
 /* Sets (or with @value NULL removes) @key at this router's end, or of the session itself when
@@ -81,7 +119,10 @@ edit (RwSessionRow *row, const char *key, JsonNode *value, gboolean session_wide
   else if (json_object_has_member (target, key))
     json_object_remove_member (target, key);
   if (!rw_document_replace_json (row->doc, path, node, &error))
-    fail (row, where, error->message);
+    {
+      revert (row);
+      fail (row, where, error->message);
+    }
 }
 
 static void
@@ -91,7 +132,10 @@ on_policy_selected (AdwComboRow *combo, GParamSpec *pspec, RwSessionRow *row)
   GtkStringList *names = combo == row->import_row ? row->imports : row->exports;
   const char *key = combo == row->import_row ? "import" : "export";
   JsonNode *value = NULL;
-  if (i == GTK_INVALID_LIST_POSITION)
+  const RwSession *s;
+  const RwSessionEnd *end = current_end (row, &s);
+  if (i == GTK_INVALID_LIST_POSITION || end == NULL ||
+      g_strcmp0 (i > 0 ? gtk_string_list_get_string (names, i) : NULL, combo == row->import_row ? end->import : end->export) == 0)
     return;
   if (i > 0)
     {
@@ -115,6 +159,12 @@ on_weight_apply (RwSessionRow *row)
       return;
     }
   gtk_widget_remove_css_class (GTK_WIDGET (row->weight_row), "error");
+  {
+    const RwSession *s;
+    const RwSessionEnd *now = current_end (row, &s);
+    if (now == NULL || now->weight == v)
+      return;
+  }
   value = json_node_new (JSON_NODE_VALUE);
   json_node_set_int (value, v);
   edit (row, "weight", value, FALSE, GTK_WIDGET (row->weight_row));
@@ -132,12 +182,19 @@ static void
 on_rr_toggled (RwSessionRow *row)
 {
   gboolean on = gtk_switch_get_active (row->rr_switch);
+  const RwSession *s;
+  const RwSessionEnd *end = current_end (row, &s);
+  if (end == NULL || end->rr_client == on)
+    return;
   edit (row, "rr_client", on ? boolean_node (TRUE) : NULL, FALSE, GTK_WIDGET (row->rr_switch));
 }
 
 static void
 on_up_toggled (RwSessionRow *row)
 {
+  const RwSession *s;
+  if (current_end (row, &s) == NULL || s->up == gtk_switch_get_active (row->up_switch))
+    return;
   edit (row, "up", boolean_node (gtk_switch_get_active (row->up_switch)), TRUE, GTK_WIDGET (row->up_switch));
 }
 
