@@ -2329,6 +2329,10 @@ test_router_editor (void)
                        "import"), ==, "r1-from-isp-a");
   close_window (win);
   g_remove (path);
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_rmdir (dir);
+  }
 }
 
 /* The prefix editor: a prefix with MED and communities added at R4, changed, refused when
@@ -2438,6 +2442,10 @@ test_prefix_editor (void)
   }
   close_window (win);
   g_remove (path);
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_rmdir (dir);
+  }
 }
 
 /* A router's BGP table: every prefix with best and backup, the deciding step, sorted, filtered
