@@ -12,6 +12,7 @@
 #include "rw-clab.h"
 #include "rw-frr.h"
 #include "rw-preferences-window.h"
+#include "rw-synth.h"
 #include "rw-route-map-entry-row.h"
 #include "rw-sla-class-row.h"
 #include "rw-timeline-item.h"
@@ -2776,6 +2777,615 @@ test_demand_and_sla_editors (void)
   close_window (win);
 }
 
+/* ---- the editors (issue 16: build a whole network without touching JSON) ---- */
+
+/* A copy of the enterprise network in a fresh folder, so Save writes there. */
+static char *
+enterprise_copy (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("routewise-editor-XXXXXX", NULL);
+  g_autofree char *text = NULL;
+  char *path = g_build_filename (dir, "network.json", NULL);
+  g_assert_true (g_file_get_contents (TOPO, &text, NULL, NULL));
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+/* Scrolls the page that holds @w to its end. */
+static void
+scroll_to_end (GtkWidget *w)
+{
+  GtkWidget *sw = gtk_widget_get_ancestor (w, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (sw));
+  gtk_adjustment_set_value (adj, gtk_adjustment_get_upper (adj) - gtk_adjustment_get_page_size (adj));
+  spin (0.3);
+}
+
+static void
+type_and_apply (GtkWidget *root, const char *id, const char *text)
+{
+  GtkWidget *row = find_id (root, id);
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_signal_emit_by_name (row, "apply");
+  spin (0.1);
+}
+
+static void
+select_in_combo (GtkWidget *combo, const char *item)
+{
+  GListModel *m = adw_combo_row_get_model (ADW_COMBO_ROW (combo));
+  for (guint i = 0; i < g_list_model_get_n_items (m); i++)
+    {
+      g_autoptr(GtkStringObject) o = g_list_model_get_item (m, i);
+      if (g_strcmp0 (gtk_string_object_get_string (o), item) == 0)
+        {
+          adw_combo_row_set_selected (ADW_COMBO_ROW (combo), i);
+          spin (0.1);
+          return;
+        }
+    }
+  g_error ("no '%s' in the combo", item);
+}
+
+static JsonObject *
+saved_session (JsonNode *root, const char *a, const char *b)
+{
+  JsonArray *sessions = json_object_get_array_member (json_node_get_object (root), "sessions");
+  for (guint i = 0; i < json_array_get_length (sessions); i++)
+    {
+      JsonObject *s = json_array_get_object_element (sessions, i);
+      const char *x = json_object_get_string_member (s, "a"), *y = json_object_get_string_member (s, "b");
+      if ((!g_strcmp0 (x, a) && !g_strcmp0 (y, b)) || (!g_strcmp0 (x, b) && !g_strcmp0 (y, a)))
+        return s;
+    }
+  return NULL;
+}
+
+static JsonObject *
+saved_node (JsonNode *root, const char *id)
+{
+  JsonArray *nodes = json_object_get_array_member (json_node_get_object (root), "nodes");
+  for (guint i = 0; i < json_array_get_length (nodes); i++)
+    if (!g_strcmp0 (json_object_get_string_member (json_array_get_object_element (nodes, i), "id"), id))
+      return json_array_get_object_element (nodes, i);
+  return NULL;
+}
+
+/* The router editor, driven through its rows and actions: an ISP's ASN, an iBGP session to the
+ * reflector without a link, a route-map on a session, refused values with their message and no
+ * change, undo of one edit, a rename; then Save and the file. */
+static void
+test_router_editor (void)
+{
+  g_autofree char *path = enterprise_copy ();
+  RwWindow *win = open_window_sized (path, 1366, 768);
+  RwDocument *doc = rw_window_get_document (win);
+  const RwTopology *t;
+  RwRouterEditor *editor;
+  RwSessionRow *row;
+  g_autofree char *new_id = NULL, *before = NULL, *saved = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  GMenuModel *menu;
+  gboolean r3_offered = FALSE;
+
+  /* from the main menu's action, on the node chosen: ISP-A gets another AS number */
+  activate (win, "win.edit-node", g_variant_new_string ("ISP-A"));
+  editor = rw_window_get_router_editor (win);
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (rw_router_editor_get_node (editor), ==, "ISP-A");
+  spin (0.3);
+  type_and_apply (GTK_WIDGET (editor), "asn_row", "AS3356");
+  g_assert_null (rw_router_editor_get_error (editor));
+  g_assert_cmpuint (rw_topology_find_node (rw_document_get_topology (doc), "ISP-A")->asn, ==, 3356);
+
+  /* refused: text that is no number, and an AS the loader refuses (R1 would leave the reflector's
+   * AS, so R3's client flag on their session is wrong); the message names it, nothing changes */
+  before = doc_text (win);
+  type_and_apply (GTK_WIDGET (editor), "asn_row", "thirty");
+  g_assert_nonnull (rw_router_editor_get_error (editor));
+  g_assert_nonnull (strstr (rw_router_editor_get_error (editor), "not a number"));
+  g_assert_true (gtk_widget_get_visible (find_id (GTK_WIDGET (editor), "error_group")));
+  g_assert_true (gtk_widget_has_css_class (find_id (GTK_WIDGET (editor), "asn_row"), "error"));
+  activate (win, "win.edit-node", g_variant_new_string ("R1"));
+  g_assert_true (editor == rw_window_get_router_editor (win));
+  type_and_apply (GTK_WIDGET (editor), "asn_row", "65002");
+  g_test_message ("refused: %s", rw_router_editor_get_error (editor));
+  g_assert_nonnull (strstr (rw_router_editor_get_error (editor), "sessions[0].ends.R3.rr_client"));
+  {
+    g_autofree char *now = doc_text (win);
+    g_assert_cmpstr (now, ==, before);
+  }
+  screenshot_window (GTK_WIDGET (editor), "router-editor-refused");
+
+  /* a route-map on a session: R1 imports from ISP-B through another policy */
+  row = rw_router_editor_get_session_row (editor, "ISP-B");
+  g_assert_nonnull (row);
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  select_in_combo (find_id (GTK_WIDGET (row), "import_row"), "r1-from-isp-a");
+  g_assert_cmpstr (rw_session_end_for (rw_topology_find_session (rw_document_get_topology (doc), "R1", "ISP-B"), "R1")->import, ==,
+                   "r1-from-isp-a");
+  g_assert_cmpstr (rw_document_get_undo_label (doc), ==, "Edit sessions[5]");
+  /* a weight out of range is refused by the loader, with the session's path */
+  row = rw_router_editor_get_session_row (editor, "ISP-B");
+  g_assert_true (adw_expander_row_get_expanded (ADW_EXPANDER_ROW (row)));
+  g_clear_pointer (&before, g_free);
+  before = doc_text (win);
+  type_and_apply (GTK_WIDGET (row), "weight_row", "70000");
+  g_assert_nonnull (strstr (rw_router_editor_get_error (editor), "sessions[5].ends.R1.weight"));
+  /* the typed value stays, marked, to be corrected */
+  g_assert_true (gtk_widget_has_css_class (find_id (GTK_WIDGET (row), "weight_row"), "error"));
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (find_id (GTK_WIDGET (row), "weight_row"))), ==, "70000");
+  /* a switch that would break the network springs back: route reflection on an eBGP session */
+  gtk_switch_set_active (GTK_SWITCH (find_id (GTK_WIDGET (row), "rr_switch")), TRUE);
+  spin (0.1);
+  g_assert_nonnull (strstr (rw_router_editor_get_error (editor), "sessions[5].ends.R1.rr_client"));
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (find_id (GTK_WIDGET (row), "rr_switch"))));
+  {
+    g_autofree char *now = doc_text (win);
+    g_assert_cmpstr (now, ==, before);
+  }
+  {
+    g_autofree char *now = doc_text (win);
+    g_assert_cmpstr (now, ==, before);
+  }
+
+  /* a new router, and an iBGP session from it to the reflector R3: no link needed */
+  g_assert_true (rw_document_add_node (doc, RW_ROLE_EDGE, 480, 700, &new_id, NULL));
+  activate (win, "win.edit-node", g_variant_new_string (new_id));
+  spin (0.2);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (find_id (GTK_WIDGET (editor), "add_ibgp_button")));
+  for (gint i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+      r3_offered |= target && g_strcmp0 (g_variant_get_string (target, NULL), "R3") == 0;
+    }
+  g_assert_true (r3_offered);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-ibgp", "s", "R3"));
+  spin (0.2);
+  t = rw_document_get_topology (doc);
+  g_assert_nonnull (rw_topology_find_session (t, new_id, "R3"));
+  g_assert_false (rw_session_is_ebgp (t, rw_topology_find_session (t, new_id, "R3")));
+  g_assert_true (rw_session_end_for (rw_topology_find_session (t, new_id, "R3"), "R3")->rr_client);
+  g_assert_nonnull (rw_router_editor_get_session_row (editor, "R3"));
+  scroll_to_end (find_id (GTK_WIDGET (editor), "sessions_list"));
+  screenshot_window (GTK_WIDGET (editor), "router-editor-ibgp");
+  /* remove it through its row's button action; undo brings it back: one step each */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-session", "s", "R3"));
+  g_assert_null (rw_topology_find_session (rw_document_get_topology (doc), new_id, "R3"));
+  activate (win, "win.undo", NULL);
+  g_assert_nonnull (rw_topology_find_session (rw_document_get_topology (doc), new_id, "R3"));
+  /* the session shut down with its switch */
+  spin (0.2);
+  row = rw_router_editor_get_session_row (editor, "R3");
+  gtk_switch_set_active (GTK_SWITCH (find_id (GTK_WIDGET (row), "up_switch")), FALSE);
+  spin (0.2);
+  g_assert_false (rw_topology_find_session (rw_document_get_topology (doc), new_id, "R3")->up);
+  /* renamed: the session follows */
+  type_and_apply (GTK_WIDGET (editor), "id_row", "R-NEW");
+  spin (0.2);
+  t = rw_document_get_topology (doc);
+  g_assert_null (rw_topology_find_node (t, new_id));
+  g_assert_nonnull (rw_topology_find_session (t, "R-NEW", "R3"));
+  g_assert_cmpstr (rw_router_editor_get_node (editor), ==, "R-NEW");
+
+  /* Save, and the file says it all */
+  activate (win, "win.save", NULL);
+  g_assert_false (rw_document_get_modified (doc));
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  root = json_from_string (saved, NULL);
+  g_assert_nonnull (root);
+  g_assert_cmpint (json_object_get_int_member (saved_node (root, "ISP-A"), "asn"), ==, 3356);
+  g_assert_cmpint (json_object_get_int_member (saved_node (root, "R1"), "asn"), ==, 65001);
+  g_assert_nonnull (saved_node (root, "R-NEW"));
+  g_assert_false (json_object_get_boolean_member (saved_session (root, "R-NEW", "R3"), "up"));
+  g_assert_true (json_object_get_boolean_member (
+      json_object_get_object_member (json_object_get_object_member (saved_session (root, "R-NEW", "R3"), "ends"), "R3"), "rr_client"));
+  g_assert_cmpstr (json_object_get_string_member (
+                       json_object_get_object_member (json_object_get_object_member (saved_session (root, "R1", "ISP-B"), "ends"), "R1"),
+                       "import"), ==, "r1-from-isp-a");
+  close_window (win);
+  g_remove (path);
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_rmdir (dir);
+  }
+}
+
+/* The prefix editor: a prefix with MED and communities added at R4, changed, refused when
+ * wrong, removed; undo; Save and the file. */
+static void
+test_prefix_editor (void)
+{
+  g_autofree char *path = enterprise_copy ();
+  RwWindow *win = open_window_sized (path, 1366, 768);
+  RwDocument *doc = rw_window_get_document (win);
+  RwPrefixEditor *editor;
+  RwPrefixRow *row;
+  const RwOrigination *o;
+  gint i;
+  guint32 c;
+  g_autofree char *before = NULL, *saved = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  activate (win, "win.edit-prefixes", g_variant_new_string ("R4"));
+  editor = rw_window_get_prefix_editor (win);
+  g_assert_nonnull (editor);
+  g_assert_cmpstr (rw_prefix_editor_get_node (editor), ==, "R4");
+  spin (0.3);
+  g_assert_nonnull (rw_prefix_editor_get_row (editor, "203.0.113.0/24"));
+
+  /* add through the form and its action */
+  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "new_prefix_row")), "192.0.2.0/24");
+  adw_combo_row_set_selected (ADW_COMBO_ROW (find_id (GTK_WIDGET (editor), "new_origin_row")), 1);
+  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "new_med_row")), "50");
+  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "new_communities_row")), "65001:120, no-export");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-prefix", NULL));
+  g_assert_null (rw_prefix_editor_get_error (editor));
+  i = rw_document_find_prefix (doc, "192.0.2.0/24", "R4");
+  g_assert_cmpint (i, >=, 0);
+  o = rw_document_get_topology (doc)->prefixes->pdata[i];
+  g_assert_cmpint (o->origin, ==, RW_ORIGIN_EGP);
+  g_assert_true (o->has_med);
+  g_assert_cmpuint (o->med, ==, 50);
+  g_assert_cmpuint (o->communities->len, ==, 2);
+  g_assert_true (rw_community_parse ("65001:120", &c));
+  g_assert_cmpuint (g_array_index (o->communities, guint32, 0), ==, c);
+  g_assert_cmpstr (rw_document_get_undo_label (doc), ==, "Add prefix 192.0.2.0/24 at R4");
+  spin (0.2);
+  row = rw_prefix_editor_get_row (editor, "192.0.2.0/24");
+  g_assert_nonnull (row);
+
+  /* refused: the same prefix again, a MED that is no number, a community that is none */
+  before = doc_text (win);
+  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "new_prefix_row")), "192.0.2.0/24");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-prefix", NULL));
+  g_test_message ("refused: %s", rw_prefix_editor_get_error (editor));
+  g_assert_nonnull (strstr (rw_prefix_editor_get_error (editor), "already originated by 'R4'"));
+  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "new_prefix_row")), "192.0.2.128/25");
+  gtk_editable_set_text (GTK_EDITABLE (find_id (GTK_WIDGET (editor), "new_med_row")), "fifty");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.add-prefix", NULL));
+  g_assert_nonnull (strstr (rw_prefix_editor_get_error (editor), "not a whole number"));
+  g_assert_true (gtk_widget_has_css_class (find_id (GTK_WIDGET (editor), "new_med_row"), "error"));
+  adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+  type_and_apply (GTK_WIDGET (row), "communities_row", "65001:120 not-a-community");
+  g_test_message ("refused: %s", rw_prefix_editor_get_error (editor));
+  g_assert_nonnull (strstr (rw_prefix_editor_get_error (editor), "prefixes["));
+  {
+    g_autofree char *now = doc_text (win);
+    g_assert_cmpstr (now, ==, before);
+  }
+  screenshot_window (GTK_WIDGET (editor), "prefix-editor-refused");
+
+  /* changed in its row: the MED */
+  type_and_apply (GTK_WIDGET (row), "med_row", "75");
+  g_assert_null (rw_prefix_editor_get_error (editor));
+  o = rw_document_get_topology (doc)->prefixes->pdata[rw_document_find_prefix (doc, "192.0.2.0/24", "R4")];
+  g_assert_cmpuint (o->med, ==, 75);
+  /* undo reverts that one edit (Ctrl+Z in the editor is the document's undo) */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL));
+  o = rw_document_get_topology (doc)->prefixes->pdata[rw_document_find_prefix (doc, "192.0.2.0/24", "R4")];
+  g_assert_cmpuint (o->med, ==, 50);
+  /* removed with its row's action */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (editor), "editor.remove-prefix", "s", "10.20.0.0/16"));
+  g_assert_cmpint (rw_document_find_prefix (doc, "10.20.0.0/16", "R4"), <, 0);
+  spin (0.2);
+  g_assert_null (rw_prefix_editor_get_row (editor, "10.20.0.0/16"));
+
+  activate (win, "win.save", NULL);
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  root = json_from_string (saved, NULL);
+  {
+    JsonArray *prefixes = json_object_get_array_member (json_node_get_object (root), "prefixes");
+    gboolean found = FALSE;
+    for (guint k = 0; k < json_array_get_length (prefixes); k++)
+      {
+        JsonObject *p = json_array_get_object_element (prefixes, k);
+        g_assert_false (g_str_equal (json_object_get_string_member (p, "prefix"), "10.20.0.0/16") &&
+                        g_str_equal (json_object_get_string_member (p, "origin_node"), "R4"));
+        if (g_str_equal (json_object_get_string_member (p, "prefix"), "192.0.2.0/24"))
+          {
+            JsonArray *comms = json_object_get_array_member (p, "communities");
+            found = TRUE;
+            g_assert_cmpstr (json_object_get_string_member (p, "origin_node"), ==, "R4");
+            g_assert_cmpstr (json_object_get_string_member (p, "origin"), ==, "egp");
+            g_assert_cmpint (json_object_get_int_member (p, "med"), ==, 50);
+            g_assert_cmpuint (json_array_get_length (comms), ==, 2);
+            g_assert_cmpstr (json_array_get_string_element (comms, 0), ==, "65001:120");
+            g_assert_cmpstr (json_array_get_string_element (comms, 1), ==, "no-export");
+          }
+      }
+    g_assert_true (found);
+  }
+  close_window (win);
+  g_remove (path);
+  {
+    g_autofree char *dir = g_path_get_dirname (path);
+    g_rmdir (dir);
+  }
+}
+
+/* A router's BGP table: every prefix with best and backup, the deciding step, sorted, filtered
+ * and exported as shown. */
+static void
+test_bgp_table (void)
+{
+  RwWindow *win = open_window_sized (TOPO, 1366, 768);
+  const RwTwin *twin = rw_document_get_twin (rw_window_get_document (win));
+  RwBgpTable *table;
+  g_autofree char *csv = NULL, *exported = NULL, *path = g_build_filename (g_get_user_data_dir (), "bgp.csv", NULL);
+  g_auto(GStrv) lines = NULL;
+  gint r1 = rw_net_node (twin->net, "R1");
+  guint n_routes = 0, n_prefixes = 0;
+  gboolean saw_backup = FALSE;
+
+  activate (win, "win.bgp-table", g_variant_new_string ("R1"));
+  table = rw_window_get_bgp_table (win);
+  g_assert_nonnull (table);
+  spin (0.5);
+  for (guint p = 0; p < twin->bgp->n_prefixes; p++)
+    {
+      const RwRib *rib = rw_bgp_rib (twin->bgp, p, (guint) r1);
+      n_routes += rib->routes ? rib->routes->len : 0;
+      n_prefixes += rib->best >= 0;
+    }
+  csv = rw_bgp_table_to_csv (table);
+  lines = csv_lines (csv);
+  g_test_message ("%s\n%s\n%s", lines[0], lines[1], lines[2]);
+  g_assert_cmpstr (lines[0], ==, "Prefix,Route,Decided by,From,Next hop,AS path,LOCAL_PREF,MED,Weight,Origin,Communities");
+  g_assert_cmpuint (g_strv_length (lines), ==, n_routes + 1);
+  {
+    /* one best per prefix; each best names its deciding step; a backup wherever there are two */
+    guint best = 0;
+    for (guint i = 1; lines[i]; i++)
+      {
+        g_auto(GStrv) f = g_strsplit (lines[i], ",", -1);
+        g_assert_cmpuint (g_strv_length (f), ==, 11);
+        if (g_str_equal (f[1], "best"))
+          {
+            best++;
+            g_assert_cmpstr (f[2], !=, "");
+          }
+        saw_backup |= g_str_equal (f[1], "backup");
+      }
+    g_assert_cmpuint (best, ==, n_prefixes);
+    g_assert_true (saw_backup);
+  }
+  screenshot_window (gtk_widget_get_ancestor (GTK_WIDGET (table), GTK_TYPE_WINDOW), "bgp-table");
+  /* sorted by LOCAL_PREF, highest first; filtered to the routes through AS 55836 (ISP-A) */
+  gtk_column_view_sort_by_column (rw_bgp_table_get_view (table), column_titled (rw_bgp_table_get_view (table), "LOCAL_PREF"),
+                                  GTK_SORT_DESCENDING);
+  gtk_editable_set_text (GTK_EDITABLE (rw_bgp_table_get_search (table)), "55836");
+  g_signal_emit_by_name (rw_bgp_table_get_search (table), "search-changed"); /* now, not after the entry's delay */
+  spin (0.2);
+  g_clear_pointer (&csv, g_free);
+  g_clear_pointer (&lines, g_strfreev);
+  csv = rw_bgp_table_to_csv (table);
+  lines = csv_lines (csv);
+  g_assert_cmpuint (g_strv_length (lines), >, 1);
+  for (guint i = 1; lines[i]; i++)
+    {
+      g_assert_nonnull (strstr (lines[i], "55836"));
+      if (lines[i + 1])
+        {
+          g_auto(GStrv) f = g_strsplit (lines[i], ",", -1), g = g_strsplit (lines[i + 1], ",", -1);
+          g_assert_cmpint (atoi (f[6]), >=, atoi (g[6]));
+        }
+    }
+  g_assert_true (rw_bgp_table_export (table, path, NULL));
+  g_assert_true (g_file_get_contents (path, &exported, NULL, NULL));
+  g_assert_cmpstr (exported, ==, csv);
+  g_remove (path);
+  /* another router from the table's own chooser */
+  rw_bgp_table_set_node (table, "R3");
+  spin (0.3);
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (table), GTK_TYPE_WINDOW))), ==, "BGP Table of R3");
+  close_window (win);
+}
+
+/* The target of the item with @action in @menu or its sections, or NULL. */
+static char *
+menu_target (GMenuModel *menu, const char *action)
+{
+  for (gint i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autoptr(GMenuModel) section = g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+      g_autofree char *name = NULL;
+      if (section)
+        {
+          char *found = menu_target (section, action);
+          if (found)
+            return found;
+        }
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_ACTION, "s", &name) && g_str_equal (name, action))
+        {
+          g_autoptr(GVariant) target = g_menu_model_get_item_attribute_value (menu, i, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+          return target ? g_variant_dup_string (target, NULL) : NULL;
+        }
+    }
+  return NULL;
+}
+
+/* A router's context menu on the canvas opens its editor, its prefixes and its BGP table. */
+static void
+test_node_menu_opens_editors (void)
+{
+  RwWindow *win = open_window (TOPO);
+  GtkWidget *canvas = GTK_WIDGET (rw_window_get_canvas (win));
+  GtkEventController *c = controller (canvas, GTK_TYPE_GESTURE_CLICK, GDK_BUTTON_SECONDARY);
+  GMenuModel *menu = NULL;
+  const char *actions[] = { "win.edit-node", "win.edit-prefixes", "win.bgp-table" };
+  double x, y;
+  node_xy (win, "R2", &x, &y);
+  g_signal_emit_by_name (c, "pressed", 1, x, y);
+  spin (0.2);
+  for (GtkWidget *w = gtk_widget_get_first_child (canvas); w; w = gtk_widget_get_next_sibling (w))
+    if (GTK_IS_POPOVER_MENU (w))
+      menu = gtk_popover_menu_get_menu_model (GTK_POPOVER_MENU (w));
+  g_assert_nonnull (menu);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    {
+      g_autofree char *target = menu_target (menu, actions[i]);
+      g_assert_cmpstr (target, ==, "R2");
+      activate (win, actions[i], g_variant_new_string (target));
+    }
+  g_assert_cmpstr (rw_router_editor_get_node (rw_window_get_router_editor (win)), ==, "R2");
+  g_assert_cmpstr (rw_prefix_editor_get_node (rw_window_get_prefix_editor (win)), ==, "R2");
+  g_assert_cmpstr (rw_bgp_table_get_node (rw_window_get_bgp_table (win)), ==, "R2");
+  /* a new document closes the editors of the old one */
+  activate (win, "win.new", NULL);
+  spin (0.3);
+  g_assert_null (rw_window_get_router_editor (win));
+  g_assert_null (rw_window_get_prefix_editor (win));
+  close_window (win);
+}
+
+/* A router of a large network: the table stops at its row limit, on a prefix boundary, and
+ * says how many prefixes it lists. */
+static void
+test_bgp_table_large (void)
+{
+  RwSynthParams params = { .routers = 8, .isps = 4, .prefixes = 120000, .seed = 7 };
+  RwTwin *twin = rw_twin_new (rw_synth_enterprise (&params));
+  GtkWidget *table = g_object_ref_sink (rw_bgp_table_new ());
+  g_autofree char *csv = NULL;
+  guint lines = 0;
+  rw_bgp_table_set_node (RW_BGP_TABLE (table), "RR1");
+  rw_bgp_table_set_twin (RW_BGP_TABLE (table), twin);
+  csv = rw_bgp_table_to_csv (RW_BGP_TABLE (table));
+  for (const char *c = csv; *c; c++)
+    lines += *c == '\n';
+  g_test_message ("%u rows for %u prefixes: %s", lines - 1, twin->bgp->n_prefixes,
+                  gtk_label_get_text (GTK_LABEL (find_id (table, "capped_label"))));
+  g_assert_cmpuint (lines - 1, >=, 100000);
+  g_assert_cmpuint (lines - 1, <, 100000 + 16);
+  g_assert_true (gtk_widget_get_visible (find_id (table, "capped_label")));
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (find_id (table, "capped_label"))), "not of all"));
+  g_object_unref (table);
+  rw_twin_free (twin);
+}
+
+/* Each editor and the BGP table on the three screen sizes, sized as a maximised window. */
+static void
+test_editor_screens (void)
+{
+  static const int sizes[][2] = { { 1024, 700 }, { 1366, 768 }, { 1920, 1080 } };
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      int w = sizes[i][0], h = sizes[i][1];
+      RwWindow *win = open_window_sized (TOPO, w, h);
+      GtkWidget *windows[3];
+      const char *names[] = { "router-editor", "prefix-editor", "bgp-table" };
+      RwSessionRow *row;
+      activate (win, "win.bgp-table", g_variant_new_string ("R1"));
+      activate (win, "win.edit-prefixes", g_variant_new_string ("R4"));
+      activate (win, "win.edit-node", g_variant_new_string ("R1"));
+      windows[0] = GTK_WIDGET (rw_window_get_router_editor (win));
+      windows[1] = GTK_WIDGET (rw_window_get_prefix_editor (win));
+      windows[2] = gtk_widget_get_ancestor (GTK_WIDGET (rw_window_get_bgp_table (win)), GTK_TYPE_WINDOW);
+      spin (0.3);
+      row = rw_router_editor_get_session_row (RW_ROUTER_EDITOR (windows[0]), "ISP-A");
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (row), TRUE);
+      adw_expander_row_set_expanded (ADW_EXPANDER_ROW (rw_prefix_editor_get_row (RW_PREFIX_EDITOR (windows[1]), "203.0.113.0/24")), TRUE);
+      for (guint k = 0; k < G_N_ELEMENTS (windows); k++)
+        {
+          g_autofree char *name = g_strdup_printf ("%s-%dx%d", names[k], w, h);
+          /* as a maximised window would be (the router editor keeps its default size on X
+           * without a window manager, so the size is asked for; 10 px go to the shadow) */
+          gtk_widget_set_size_request (windows[k], w - 10, h - 10);
+          gtk_window_set_default_size (GTK_WINDOW (windows[k]), w, h);
+          gtk_window_present (GTK_WINDOW (windows[k]));
+          for (int tries = 0; tries < 50 && gtk_widget_get_width (windows[k]) < w - 24; tries++)
+            spin (0.1);
+
+          screenshot_window (windows[k], name);
+          g_assert_cmpint (gtk_widget_get_height (windows[k]), <=, h);
+          g_assert_cmpint (gtk_widget_get_width (windows[k]), <=, w);
+          if (k == 0)
+            {
+              /* the sessions, further down the page */
+              g_autofree char *sname = g_strdup_printf ("router-editor-sessions-%dx%d", w, h);
+              scroll_to_end (find_id (windows[0], "sessions_list"));
+              screenshot_window (windows[0], sname);
+            }
+        }
+      close_window (win);
+    }
+}
+
+/* The document's additions and removals for the editors: validated like the loader, one undo
+ * step each, a refused one changes nothing. */
+static void
+test_document_entities (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (TOPO);
+  g_autoptr(RwDocument) doc = rw_document_new_from_file (file, NULL);
+  g_autofree char *original = rw_topology_to_data (rw_document_get_topology (doc), NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) bad = json_from_string ("{\"a\": \"R4\", \"b\": \"R9\", \"up\": true}", NULL);
+  g_autoptr(JsonNode) ibgp = json_from_string ("{\"a\": \"R4\", \"b\": \"R5\", \"up\": true}", NULL);
+  g_autoptr(JsonNode) dup = json_from_string ("{\"a\": \"R5\", \"b\": \"R4\", \"up\": true}", NULL);
+  g_autoptr(JsonNode) policy = json_from_string ("{\"a\": \"R1\", \"b\": \"R2\", \"up\": true,"
+                                                 " \"ends\": {\"R1\": {\"import\": \"from-cogent\"}}}", NULL);
+  g_autoptr(JsonNode) prefix = json_from_string ("{\"prefix\": \"192.0.2.0/24\", \"origin_node\": \"R5\", \"origin\": \"igp\","
+                                                 " \"med\": 20, \"communities\": [\"65001:7\"]}", NULL);
+  const RwTopology *t;
+  g_assert_nonnull (doc);
+#define UNCHANGED() G_STMT_START { g_autofree char *now_ = rw_topology_to_data (rw_document_get_topology (doc), NULL); \
+                                   g_assert_cmpstr (now_, ==, original); } G_STMT_END
+  /* refused, with the path and the entity, and nothing changes */
+  g_assert_false (rw_document_add_session (doc, bad, &error));
+  g_assert_nonnull (strstr (error->message, "unknown node 'R9'"));
+  g_clear_error (&error);
+  g_assert_false (rw_document_add_session (doc, policy, &error));
+  g_assert_nonnull (strstr (error->message, "ends.R1.import: unknown policy 'from-cogent'"));
+  g_clear_error (&error);
+  g_assert_false (rw_document_remove_session (doc, "R4", "ISP-A", &error));
+  g_clear_error (&error);
+  g_assert_false (rw_document_rename_node (doc, "R4", "R5", &error));
+  g_assert_nonnull (strstr (error->message, "duplicate node 'R5'"));
+  g_clear_error (&error);
+  g_assert_false (rw_document_can_undo (doc));
+  UNCHANGED ();
+  /* an iBGP session without a link; the same pair again is refused */
+  g_assert_true (rw_document_add_session (doc, ibgp, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (rw_document_find_session (doc, "R5", "R4"), >=, 0);
+  g_assert_cmpstr (rw_document_get_undo_label (doc), ==, "Add session R4–R5");
+  g_assert_false (rw_document_add_session (doc, dup, &error));
+  g_assert_nonnull (strstr (error->message, "already exists"));
+  g_clear_error (&error);
+  g_assert_true (rw_document_remove_session (doc, "R5", "R4", NULL));
+  g_assert_cmpint (rw_document_find_session (doc, "R4", "R5"), <, 0);
+  /* a prefix, then the same again */
+  g_assert_true (rw_document_add_prefix (doc, prefix, NULL));
+  g_assert_cmpint (rw_document_find_prefix (doc, "192.0.2.0/24", "R5"), >=, 0);
+  g_assert_false (rw_document_add_prefix (doc, prefix, &error));
+  g_assert_nonnull (strstr (error->message, "already originated by 'R5'"));
+  g_clear_error (&error);
+  g_assert_true (rw_document_remove_prefix (doc, "192.0.2.0/24", "R5", NULL));
+  g_assert_false (rw_document_remove_prefix (doc, "192.0.2.0/24", "R5", NULL));
+  /* a rename reaches links, sessions, originations and demands */
+  g_assert_true (rw_document_rename_node (doc, "R4", "DC1", NULL));
+  t = rw_document_get_topology (doc);
+  g_assert_null (rw_topology_find_node (t, "R4"));
+  g_assert_nonnull (rw_topology_find_session (t, "R3", "DC1"));
+  g_assert_cmpint (rw_document_find_prefix (doc, "203.0.113.0/24", "DC1"), >=, 0);
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      g_assert_cmpstr (((RwLink *) t->links->pdata[i])->a, !=, "R4");
+      g_assert_cmpstr (((RwLink *) t->links->pdata[i])->b, !=, "R4");
+    }
+  for (guint i = 0; i < t->demands->len; i++)
+    g_assert_cmpstr (((RwDemand *) t->demands->pdata[i])->src, !=, "R4");
+  /* five steps, undone one at a time, back to the file as loaded */
+  for (int i = 0; i < 5; i++)
+    g_assert_true (rw_document_undo (doc));
+  g_assert_false (rw_document_can_undo (doc));
+  UNCHANGED ();
+#undef UNCHANGED
+}
+
 int
 main (int argc, char **argv)
 {
@@ -2815,5 +3425,12 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/proving-cancel", test_proving_cancel);
   g_test_add_func ("/gui/route-map-editor", test_route_map_editor);
   g_test_add_func ("/gui/demand-and-sla-editors", test_demand_and_sla_editors);
+  g_test_add_func ("/gui/document-entities", test_document_entities);
+  g_test_add_func ("/gui/router-editor", test_router_editor);
+  g_test_add_func ("/gui/prefix-editor", test_prefix_editor);
+  g_test_add_func ("/gui/bgp-table", test_bgp_table);
+  g_test_add_func ("/gui/editor-screens", test_editor_screens);
+  g_test_add_func ("/gui/node-menu-opens-editors", test_node_menu_opens_editors);
+  g_test_add_func ("/gui/bgp-table-large", test_bgp_table_large);
   return g_test_run ();
 }

@@ -688,6 +688,9 @@ on_context_pressed (GtkGestureClick *g, int n_press, double x, double y, RwCanva
     {
       add_item (run, _("Ramp Demands From Here"), "win.ramp-demand", hit);
       add_item (whatif, _("Show Paths From Here"), "win.show-paths", hit);
+      add_item (edit, _("Edit Router…"), "win.edit-node", hit);
+      add_item (edit, _("Prefixes…"), "win.edit-prefixes", hit);
+      add_item (edit, _("BGP Table…"), "win.bgp-table", hit);
     }
   g_menu_append (edit, _("Delete"), "win.delete");
   g_menu_append (edit, _("Arrange"), "win.arrange");

@@ -431,14 +431,25 @@ rw_document_dup_json (RwDocument *doc, const char *path)
   return NULL;
 }
 
+/* Accepts the topology file @root as the new configuration when it loads: the file loader is
+ * the validator, so an edit is accepted exactly when the file would load. */
+static gboolean
+commit_json (RwDocument *doc, JsonNode *root, const char *source, const char *label, GError **error)
+{
+  g_autofree char *text = json_to_string (root, FALSE);
+  RwTopology *t = rw_topology_load_data (text, -1, source, error);
+  if (t == NULL)
+    return FALSE;
+  return commit (doc, t, label, error);
+}
+
 gboolean
 rw_document_replace_json (RwDocument *doc, const char *path, JsonNode *value, GError **error)
 {
   g_autoptr(JsonNode) root = topology_json (doc->topo);
-  g_autofree char *collection = NULL, *name = NULL, *text = NULL, *label = NULL;
+  g_autofree char *collection = NULL, *name = NULL, *label = NULL;
   gint index;
   JsonNode *member;
-  RwTopology *t;
   if (root == NULL || !split_path (path, &collection, &index, &name) ||
       (member = json_object_get_member (json_node_get_object (root), collection)) == NULL)
     {
@@ -465,25 +476,186 @@ rw_document_replace_json (RwDocument *doc, const char *path, JsonNode *value, GE
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: no such entity"), path);
       return FALSE;
     }
-  text = json_to_string (root, FALSE);
-  /* the file loader is the validator: an edit is accepted exactly when the file would load */
-  t = rw_topology_load_data (text, -1, _("the inspector"), error);
-  if (t == NULL)
-    return FALSE;
   label = g_strdup_printf (_("Edit %s"), path);
+  return commit_json (doc, root, _("the network"), label, error);
+}
+
+/* ---- entities added and removed by the editors ---- */
+
+/* The topology file with @value appended to the array @collection, committed when it loads. */
+static gboolean
+append_json (RwDocument *doc, const char *collection, JsonNode *value, const char *label, GError **error)
+{
+  g_autoptr(JsonNode) root = topology_json (doc->topo);
+  JsonObject *top;
+  JsonNode *member;
+  if (root == NULL || value == NULL || !JSON_NODE_HOLDS_OBJECT (value))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s: expected an object"), collection);
+      return FALSE;
+    }
+  top = json_node_get_object (root);
+  member = json_object_get_member (top, collection);
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
+    {
+      json_object_set_array_member (top, collection, json_array_new ());
+      member = json_object_get_member (top, collection);
+    }
+  json_array_add_element (json_node_get_array (member), json_node_copy (value));
+  return commit_json (doc, root, _("the network"), label, error);
+}
+
+/* The topology file without element @index of the array @collection, committed when it loads. */
+static gboolean
+remove_json (RwDocument *doc, const char *collection, guint index, const char *label, GError **error)
+{
+  g_autoptr(JsonNode) root = topology_json (doc->topo);
+  JsonNode *member = root ? json_object_get_member (json_node_get_object (root), collection) : NULL;
+  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member) || index >= json_array_get_length (json_node_get_array (member)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s[%u]: no such entity"), collection, index);
+      return FALSE;
+    }
+  json_array_remove_element (json_node_get_array (member), index);
+  return commit_json (doc, root, _("the network"), label, error);
+}
+
+gboolean
+rw_document_add_session (RwDocument *doc, JsonNode *session, GError **error)
+{
+  JsonObject *o = session && JSON_NODE_HOLDS_OBJECT (session) ? json_node_get_object (session) : NULL;
+  g_autofree char *label = g_strdup_printf (_("Add session %s–%s"), o ? json_object_get_string_member_with_default (o, "a", "?") : "?",
+                                            o ? json_object_get_string_member_with_default (o, "b", "?") : "?");
+  return append_json (doc, "sessions", session, label, error);
+}
+
+gint
+rw_document_find_session (RwDocument *doc, const char *a, const char *b)
+{
+  for (guint i = 0; i < doc->topo->sessions->len; i++)
+    {
+      const RwSession *s = doc->topo->sessions->pdata[i];
+      if ((g_strcmp0 (s->a, a) == 0 && g_strcmp0 (s->b, b) == 0) || (g_strcmp0 (s->a, b) == 0 && g_strcmp0 (s->b, a) == 0))
+        return (gint) i;
+    }
+  return -1;
+}
+
+gboolean
+rw_document_remove_session (RwDocument *doc, const char *a, const char *b, GError **error)
+{
+  gint i = rw_document_find_session (doc, a, b);
+  g_autofree char *label = g_strdup_printf (_("Remove session %s–%s"), a, b);
+  if (i < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No session between “%s” and “%s”"), a, b);
+      return FALSE;
+    }
+  return remove_json (doc, "sessions", (guint) i, label, error);
+}
+
+gboolean
+rw_document_add_prefix (RwDocument *doc, JsonNode *origination, GError **error)
+{
+  JsonObject *o = origination && JSON_NODE_HOLDS_OBJECT (origination) ? json_node_get_object (origination) : NULL;
+  g_autofree char *label = g_strdup_printf (_("Add prefix %s at %s"), o ? json_object_get_string_member_with_default (o, "prefix", "?") : "?",
+                                            o ? json_object_get_string_member_with_default (o, "origin_node", "?") : "?");
+  return append_json (doc, "prefixes", origination, label, error);
+}
+
+gint
+rw_document_find_prefix (RwDocument *doc, const char *prefix, const char *origin_node)
+{
+  RwPrefix p;
+  if (!rw_prefix_parse (prefix, &p))
+    return -1;
+  for (guint i = 0; i < doc->topo->prefixes->len; i++)
+    {
+      const RwOrigination *o = doc->topo->prefixes->pdata[i];
+      if (o->prefix.addr == p.addr && o->prefix.len == p.len && g_strcmp0 (o->origin_node, origin_node) == 0)
+        return (gint) i;
+    }
+  return -1;
+}
+
+gboolean
+rw_document_remove_prefix (RwDocument *doc, const char *prefix, const char *origin_node, GError **error)
+{
+  gint i = rw_document_find_prefix (doc, prefix, origin_node);
+  g_autofree char *label = g_strdup_printf (_("Remove prefix %s at %s"), prefix, origin_node);
+  if (i < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s does not originate %s"), origin_node, prefix);
+      return FALSE;
+    }
+  return remove_json (doc, "prefixes", (guint) i, label, error);
+}
+
+gint
+rw_document_find_node (RwDocument *doc, const char *id)
+{
+  for (guint i = 0; i < doc->topo->nodes->len; i++)
+    if (g_strcmp0 (((RwNode *) doc->topo->nodes->pdata[i])->id, id) == 0)
+      return (gint) i;
+  return -1;
+}
+
+static void
+rename_in (char **field, const char *id, const char *new_id)
+{
+  if (g_strcmp0 (*field, id) == 0)
+    {
+      g_free (*field);
+      *field = g_strdup (new_id);
+    }
+}
+
+gboolean
+rw_document_rename_node (RwDocument *doc, const char *id, const char *new_id, GError **error)
+{
+  RwTopology *t;
+  g_autofree char *label = NULL;
+  gboolean originates = FALSE;
+  if (rw_topology_find_node (doc->topo, id) == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No node “%s”"), id);
+      return FALSE;
+    }
+  if (g_strcmp0 (id, new_id) == 0)
+    return TRUE;
+  t = rw_topology_copy (doc->topo);
+  for (guint i = 0; i < t->nodes->len; i++)
+    rename_in (&((RwNode *) t->nodes->pdata[i])->id, id, new_id);
+  for (guint i = 0; i < t->links->len; i++)
+    {
+      RwLink *l = t->links->pdata[i];
+      rename_in (&l->a, id, new_id);
+      rename_in (&l->b, id, new_id);
+    }
+  for (guint i = 0; i < t->sessions->len; i++)
+    {
+      RwSession *s = t->sessions->pdata[i];
+      rename_in (&s->a, id, new_id);
+      rename_in (&s->b, id, new_id);
+      rename_in (&s->ends[0].node, id, new_id);
+      rename_in (&s->ends[1].node, id, new_id);
+    }
+  /* the originations are shared between copies: unshare them only when this node has some */
+  for (guint i = 0; i < t->prefixes->len && !originates; i++)
+    originates = g_strcmp0 (((RwOrigination *) t->prefixes->pdata[i])->origin_node, id) == 0;
+  if (originates)
+    {
+      GPtrArray *prefixes = rw_topology_prefixes_writable (t);
+      for (guint i = 0; i < prefixes->len; i++)
+        rename_in (&((RwOrigination *) prefixes->pdata[i])->origin_node, id, new_id);
+    }
+  for (guint i = 0; i < t->demands->len; i++)
+    rename_in (&((RwDemand *) t->demands->pdata[i])->src, id, new_id);
+  label = g_strdup_printf (_("Rename %s to %s"), id, new_id ? new_id : "");
   return commit (doc, t, label, error);
 }
 
 /* ---- adding, removing and renaming entities (the route-map, demand and SLA editors) ---- */
-
-/* Commits the whole topology @root when the loader accepts it, as one step named @label. */
-static gboolean
-commit_json (RwDocument *doc, JsonNode *root, const char *label, GError **error)
-{
-  g_autofree char *text = json_to_string (root, FALSE);
-  RwTopology *t = rw_topology_load_data (text, -1, _("the editor"), error);
-  return t != NULL && commit (doc, t, label, error);
-}
 
 /* The topology's member @collection, created empty (an object or an array) when missing. */
 static JsonNode *
@@ -518,7 +690,7 @@ rw_document_insert_json (RwDocument *doc, const char *path, JsonNode *value, GEr
       member = collection_of (root, "demands", TRUE);
       json_array_add_element (json_node_get_array (member), json_node_copy (value));
       label = g_strdup_printf (_("Add %s"), path);
-      return commit_json (doc, root, label, error);
+      return commit_json (doc, root, _("the network"), label, error);
     }
   if (root == NULL || !split_path (path, &collection, &index, &name) || name == NULL || !named_collection (collection))
     {
@@ -538,7 +710,7 @@ rw_document_insert_json (RwDocument *doc, const char *path, JsonNode *value, GEr
     }
   json_object_set_member (json_node_get_object (member), name, json_node_copy (value));
   label = g_strdup_printf (_("Add %s"), name);
-  return commit_json (doc, root, label, error);
+  return commit_json (doc, root, _("the network"), label, error);
 }
 
 /* Who refers to route-map @name ("R1–ISP-A (import at R1)"), or to SLA class @name (demand ids). */
@@ -616,7 +788,7 @@ rw_document_delete_json (RwDocument *doc, const char *path, GError **error)
       return FALSE;
     }
   label = g_strdup_printf (_("Remove %s"), path);
-  return commit_json (doc, root, label, error);
+  return commit_json (doc, root, _("the network"), label, error);
 }
 
 /* @o's members in order, @from renamed @to. */
@@ -693,7 +865,7 @@ rw_document_rename_json (RwDocument *doc, const char *path, const char *new_name
         rename_string (json_array_get_object_element (demands, i), "class", name, to);
     }
   label = g_strdup_printf (_("Rename %s to %s"), name, to);
-  return commit_json (doc, root, label, error);
+  return commit_json (doc, root, _("the network"), label, error);
 }
 
 gboolean

@@ -58,6 +58,19 @@ gboolean rw_document_delete_json (RwDocument *doc, const char *path, GError **er
 gboolean rw_document_rename_json (RwDocument *doc, const char *path, const char *new_name, GError **error);
 /* Who uses "policies.NAME" ("R1–ISP-A (import at R1)") or "sla_classes.NAME" (demand ids). */
 GStrv rw_document_dup_users (RwDocument *doc, const char *path);
+/* The editors' additions and removals, each one undo step validated like the loader (a
+ * rejected edit changes nothing; the message names the JSON path). @session and @origination
+ * are objects as the topology file has them under "sessions" and "prefixes". */
+gboolean rw_document_add_session (RwDocument *doc, JsonNode *session, GError **error);
+gboolean rw_document_remove_session (RwDocument *doc, const char *a, const char *b, GError **error);
+gboolean rw_document_add_prefix (RwDocument *doc, JsonNode *origination, GError **error);
+gboolean rw_document_remove_prefix (RwDocument *doc, const char *prefix, const char *origin_node, GError **error);
+/* Renames a node everywhere it is named: links, sessions, originations, demands. */
+gboolean rw_document_rename_node (RwDocument *doc, const char *id, const char *new_id, GError **error);
+/* Indices into the topology's arrays ("nodes[i]", "sessions[i]", "prefixes[i]"), or -1. */
+gint rw_document_find_node (RwDocument *doc, const char *id);
+gint rw_document_find_session (RwDocument *doc, const char *a, const char *b);
+gint rw_document_find_prefix (RwDocument *doc, const char *prefix, const char *origin_node);
 /* Applies what-if change strings to the configuration itself (an operator's decision). */
 gboolean rw_document_apply_changes (RwDocument *doc, const char *const *changes, GError **error);
 

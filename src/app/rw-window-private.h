@@ -10,6 +10,9 @@
 #include "rw-route-map-editor.h"
 #include "rw-demand-editor.h"
 #include "rw-sla-editor.h"
+#include "rw-router-editor.h"
+#include "rw-prefix-editor.h"
+#include "rw-bgp-table.h"
 
 struct _RwWindow {
   AdwApplicationWindow parent_instance;
@@ -94,6 +97,9 @@ struct _RwWindow {
   RwRouteMapEditor *route_map_editor;
   RwDemandEditor *demand_editor;
   RwSlaEditor *sla_editor;
+  RwRouterEditor *router_editor; /* the editors and the BGP table while open (weak) */
+  RwPrefixEditor *prefix_editor;
+  RwBgpTable *bgp_table;
 };
 
 /* rw-window-actions.c */
@@ -119,3 +125,7 @@ void rw_window_show_whatif (RwWindow *win, const char *changes_text);
 void rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation);
 RwScenario *rw_window_live_scenario (RwWindow *win, GError **error);
 void rw_window_start_runner (RwWindow *win, RwScenario *scenario);
+
+/* rw-window-editors.c */
+void _rw_window_install_editor_actions (GtkWidgetClass *klass);
+void _rw_window_close_editors (RwWindow *win);

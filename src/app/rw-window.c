@@ -349,6 +349,8 @@ _rw_window_refresh_tables (RwWindow *win)
     rw_link_table_set_twin (win->link_table, twin, observed);
   if (win->session_table)
     rw_session_table_set_twin (win->session_table, twin);
+  if (win->bgp_table)
+    rw_bgp_table_set_twin (win->bgp_table, twin);
 }
 
 static void
@@ -1163,6 +1165,8 @@ rw_window_set_document (RwWindow *win, RwDocument *doc)
 {
   if (win->doc)
     g_signal_handlers_disconnect_by_data (win->doc, win);
+  if (win->doc != doc)
+    _rw_window_close_editors (win);
   g_set_object (&win->doc, doc);
   g_signal_connect (doc, "changed", G_CALLBACK (on_doc_changed), win);
   g_signal_connect (doc, "solved", G_CALLBACK (on_doc_solved), win);
@@ -1603,6 +1607,7 @@ rw_window_class_init (RwWindowClass *klass)
 #undef BIND
   gtk_widget_class_bind_template_callback (wc, on_change_entry_activate);
   rw_window_install_actions (wc);
+  _rw_window_install_editor_actions (wc);
 }
 
 /* The panes' first split, from the window's size: the map gets most of a small screen, the side

@@ -14,6 +14,9 @@
 #include "rw-route-map-editor.h"
 #include "rw-demand-editor.h"
 #include "rw-sla-editor.h"
+#include "rw-router-editor.h"
+#include "rw-prefix-editor.h"
+#include "rw-bgp-table.h"
 
 G_BEGIN_DECLS
 
@@ -91,5 +94,11 @@ RwDemandEditor *rw_window_get_demand_editor (RwWindow *win);
 RwSlaEditor *rw_window_get_sla_editor (RwWindow *win);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
+
+/* The router editor, the prefix editor and the BGP table while open (win.edit-node,
+ * win.edit-prefixes, win.bgp-table), else NULL. */
+RwRouterEditor *rw_window_get_router_editor (RwWindow *win);
+RwPrefixEditor *rw_window_get_prefix_editor (RwWindow *win);
+RwBgpTable *rw_window_get_bgp_table (RwWindow *win);
 
 G_END_DECLS
