@@ -115,6 +115,7 @@ void _rw_window_setup_drop (RwWindow *win);
 /* rw-window-editors.c */
 void _rw_window_install_editor_actions (GtkWidgetClass *klass);
 void _rw_window_editors_follow_document (RwWindow *win);
+void _rw_window_close_editors (RwWindow *win);
 
 /* rw-window.c */
 /* An error the user must read in full (a file and line): a dialog over the window, shown once
@@ -126,6 +127,3 @@ void rw_window_render_view (RwWindow *win, const char *name, char *dot, const ch
 RwScenario *rw_window_live_scenario (RwWindow *win, GError **error);
 void rw_window_start_runner (RwWindow *win, RwScenario *scenario);
 
-/* rw-window-editors.c */
-void _rw_window_install_editor_actions (GtkWidgetClass *klass);
-void _rw_window_close_editors (RwWindow *win);

@@ -1607,7 +1607,6 @@ rw_window_class_init (RwWindowClass *klass)
 #undef BIND
   gtk_widget_class_bind_template_callback (wc, on_change_entry_activate);
   rw_window_install_actions (wc);
-  _rw_window_install_editor_actions (wc);
 }
 
 /* The panes' first split, from the window's size: the map gets most of a small screen, the side
