@@ -774,7 +774,7 @@ test_import_error_keeps_document (void)
 static gboolean
 exported (gpointer data)
 {
-  return g_object_get_data (G_OBJECT (data), "export-result") != NULL;
+  return rw_window_get_export_result (data) != NULL;
 }
 
 static void
@@ -791,7 +791,7 @@ test_export_clab (void)
   /* the lab, and every node's frr.conf and daemons */
   activate (win, "win.export-clab-to", g_variant_new_string (dir));
   g_assert_true (wait_for (exported, win, 60));
-  clab = g_strdup (g_object_get_data (G_OBJECT (win), "export-result"));
+  clab = g_strdup (rw_window_get_export_result (win));
   g_test_message ("exported: %s", clab);
   g_assert_true (g_str_has_prefix (clab, dir));
   g_assert_true (g_str_has_suffix (clab, ".clab.yml"));
@@ -1024,9 +1024,9 @@ test_fibre_cut_with_approval (void)
   activate (win, "win.verify-chain", NULL);
   {
     gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-    while (g_object_get_data (G_OBJECT (win), "verify-result") == NULL && g_get_monotonic_time () < end)
+    while (rw_window_get_verify_result (win) == NULL && g_get_monotonic_time () < end)
       g_main_context_iteration (NULL, TRUE);
-    g_assert_nonnull (strstr (g_object_get_data (G_OBJECT (win), "verify-result"), "verifies"));
+    g_assert_nonnull (strstr (rw_window_get_verify_result (win), "verifies"));
   }
   close_window (win);
   g_settings_reset (settings, "t1-blast-radius");

@@ -226,10 +226,10 @@ on_export_response (GtkNativeDialog *dialog, int response, RwTableModel *m)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
-      GtkWidget *parent = g_object_get_data (G_OBJECT (dialog), "parent");
       if (g_file_peek_path (file) && !rw_table_model_export (m, g_file_peek_path (file), &error))
         {
-          GtkWidget *msg = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (parent)), _("Export Failed"), error->message);
+          /* over the table's window, which the chooser was opened for */
+          GtkWidget *msg = adw_message_dialog_new (gtk_native_dialog_get_transient_for (dialog), _("Export Failed"), error->message);
           adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (msg), "close", _("_Close"));
           gtk_window_present (GTK_WINDOW (msg));
         }
@@ -243,7 +243,6 @@ rw_table_model_export_interactive (RwTableModel *m, GtkWidget *parent, const cha
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Export as CSV"), GTK_WINDOW (gtk_widget_get_root (parent)),
                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
-  g_object_set_data (G_OBJECT (dialog), "parent", parent);
   g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), m);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

@@ -81,6 +81,10 @@ const char *rw_window_get_paths_summary (RwWindow *win);
 GtkEntry *rw_window_get_whatif_entry (RwWindow *win);
 /* Opens @file as a dropped or file-manager file: after asking about unsaved changes. */
 void rw_window_open_file_interactive (RwWindow *win, GFile *file);
+/* The last Containerlab export's .clab.yml, or why it failed (NULL while one runs) — for tests. */
+const char *rw_window_get_export_result (RwWindow *win);
+/* The last Verify Chain's verdict (NULL before one finished) — for tests. */
+const char *rw_window_get_verify_result (RwWindow *win);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
 
