@@ -3,6 +3,7 @@
 #include "rw-paths-page.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include "rw-render.h"
 
 struct _RwPathsPage {
@@ -83,6 +84,14 @@ rw_paths_page_refresh (RwPathsPage *page)
     g_string_free (hops, TRUE);
   }
   dot = rw_dot_paths (twin, demand, &error);
+  if (dot)
+    {
+      /* the side pane is narrow and tall: the routers' tables one under the other, not in a
+       * row that only fits the pane at a size no one can read */
+      char *lr = strstr (dot, "rankdir=LR");
+      if (lr)
+        memcpy (lr, "rankdir=TB", strlen ("rankdir=TB"));
+    }
   if (dot && page->views)
     rw_views_render (page->views, "paths", dot, "dot", page->paths_picture);
   else
