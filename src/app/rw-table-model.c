@@ -116,6 +116,37 @@ on_search_changed (GtkSearchEntry *entry, RwTableModel *m)
   update_count (m);
 }
 
+/* The view moves to follow its top row when it is next laid out, a frame after the sort: once it
+ * has, it is scrolled back (a few frames at most). */
+static gboolean
+restore_scroll (GtkWidget *view, GdkFrameClock *clock, gpointer data)
+{
+  RwTableModel *m = data;
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  if (adj && fabs (gtk_adjustment_get_value (adj) - m->kept_scroll) < 0.5 && ++m->restore_frames < 5)
+    return G_SOURCE_CONTINUE;
+  m->restore_id = 0;
+  if (adj)
+    gtk_adjustment_set_value (adj, m->kept_scroll);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sorted by another column: the view would follow the row at its top to wherever that row is
+ * sorted to, a jump across the table. It stays scrolled where it was instead, as a sheet does. */
+static void
+on_sort_changed (GtkSorter *sorter, GtkSorterChange change, RwTableModel *m)
+{
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (m->view));
+  if (adj == NULL)
+    return;
+  if (m->restore_id == 0)
+    {
+      m->kept_scroll = gtk_adjustment_get_value (adj);
+      m->restore_frames = 0;
+      m->restore_id = gtk_widget_add_tick_callback (GTK_WIDGET (m->view), restore_scroll, m, NULL);
+    }
+}
+
 void
 rw_table_model_init (RwTableModel *m, GtkColumnView *view, GtkSearchEntry *search, GtkLabel *count)
 {
@@ -140,6 +171,7 @@ rw_table_model_init (RwTableModel *m, GtkColumnView *view, GtkSearchEntry *searc
       gtk_column_view_column_set_sorter (col, sorter);
     }
   g_signal_connect (search, "search-changed", G_CALLBACK (on_search_changed), m);
+  g_signal_connect (gtk_column_view_get_sorter (view), "changed", G_CALLBACK (on_sort_changed), m);
   update_count (m);
 }
 
@@ -148,6 +180,11 @@ rw_table_model_clear (RwTableModel *m)
 {
   if (m->search)
     g_signal_handlers_disconnect_by_data (m->search, m);
+  if (m->view)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (m->view), m);
+  if (m->restore_id)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (m->view), m->restore_id);
+  m->restore_id = 0;
   g_clear_object (&m->store);
   g_clear_object (&m->filter);
   g_clear_object (&m->sorted);
