@@ -82,9 +82,6 @@ void _rw_window_setup_drop (RwWindow *win);
 /* An error the user must read in full (a file and line): a dialog over the window, shown once
  * the window is on screen. */
 void _rw_window_show_error (RwWindow *win, const char *heading, const char *message);
-void rw_window_refresh_inspector (RwWindow *win);
 void rw_window_show_whatif (RwWindow *win, const char *changes_text);
-/* The network on the canvas: the run's live one when it is this document's, else the document's. */
-const RwTwin *_rw_window_shown_twin (RwWindow *win, const double **observed);
 RwScenario *rw_window_live_scenario (RwWindow *win, GError **error);
 void rw_window_start_runner (RwWindow *win, RwScenario *scenario);

@@ -74,8 +74,8 @@ rw_window_get_view (RwWindow *win, const char *name)
 
 /* The twin on the canvas: the run's live network when it is this document's, else the
  * document's own. */
-const RwTwin *
-_rw_window_shown_twin (RwWindow *win, const double **observed)
+static const RwTwin *
+shown_twin (RwWindow *win, const double **observed)
 {
   const RwTopology *t = rw_document_get_topology (win->doc);
   *observed = NULL;
@@ -102,7 +102,7 @@ update_status (RwWindow *win)
 {
   g_autofree char *text = NULL;
   const double *observed;
-  const RwTwin *twin = _rw_window_shown_twin (win, &observed);
+  const RwTwin *twin = shown_twin (win, &observed);
   RwSnapshot *s = win->snapshot;
   if (s && s->error && s->live == NULL)
     text = g_strdup_printf (_("The run could not start: %s"), s->error);
@@ -134,7 +134,7 @@ void
 _rw_window_refresh_tables (RwWindow *win)
 {
   const double *observed;
-  const RwTwin *twin = _rw_window_shown_twin (win, &observed);
+  const RwTwin *twin = shown_twin (win, &observed);
   if (win->link_table)
     rw_link_table_set_twin (win->link_table, twin, observed);
   if (win->session_table)
@@ -145,7 +145,7 @@ static void
 refresh_canvas (RwWindow *win)
 {
   const double *observed;
-  const RwTwin *twin = _rw_window_shown_twin (win, &observed);
+  const RwTwin *twin = shown_twin (win, &observed);
   rw_canvas_set_twin (win->canvas, twin, observed);
   /* the pages keep the network shown, and are given the new one before the old one goes */
   rw_inspector_page_set_twin (win->inspector_page, twin);
@@ -195,7 +195,7 @@ void
 rw_window_show_whatif (RwWindow *win, const char *text)
 {
   const double *observed;
-  const RwTwin *twin = _rw_window_shown_twin (win, &observed);
+  const RwTwin *twin = shown_twin (win, &observed);
   if (twin == NULL)
     return;
   adw_view_stack_set_visible_child_name (win->side_stack, "whatif");
@@ -301,7 +301,7 @@ static void
 draw_approval_blast (RwWindow *win, RwApprovalDialog *d, const char *const *changes)
 {
   const double *observed;
-  const RwTwin *twin = rw_approval_dialog_get_model (d) ? rw_approval_dialog_get_model (d) : _rw_window_shown_twin (win, &observed);
+  const RwTwin *twin = rw_approval_dialog_get_model (d) ? rw_approval_dialog_get_model (d) : shown_twin (win, &observed);
   g_autoptr(RwTwin) after = twin && changes[0] ? rw_twin_fork_apply (twin, changes, NULL) : NULL;
   if (after)
     rw_views_render (win->views, "approval", rw_dot_blast_radius (twin, after, changes[0]), "neato",
