@@ -1248,4 +1248,3 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_add_binding_action (wc, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
   g_signal_override_class_handler ("close-request", G_TYPE_FROM_CLASS (wc), G_CALLBACK (on_close_request));
 }
-
