@@ -1533,6 +1533,15 @@ test_pages_at_sizes (void)
       g_assert_true (wait_for (has_incident_view, win, 240));
       spin (0.3);
       assert_in_pane (win, "incident_picture");
+      {
+        /* the plan's top is in sight, under the summary, whatever the height */
+        graphene_rect_t pr, sr;
+        g_assert_true (gtk_widget_compute_bounds (find_id (GTK_WIDGET (win), "incident_picture"), GTK_WIDGET (win), &pr));
+        g_assert_true (gtk_widget_compute_bounds (find_id (GTK_WIDGET (win), "side_pane"), GTK_WIDGET (win), &sr));
+        g_test_message ("incident plan at y %.0f, side pane %.0f+%.0f", pr.origin.y, sr.origin.y, sr.size.height);
+        g_assert_cmpfloat (pr.origin.y, >=, sr.origin.y - 0.5);
+        g_assert_cmpfloat (pr.origin.y + 40, <=, sr.origin.y + sr.size.height);
+      }
       screenshot (win, incident);
       close_window (win);
     }

@@ -24,12 +24,51 @@ struct _RwIncidentPage {
   guint updates;                 /* live plan views shown during the last run */
   char *dot;                     /* the last incident's final plan graph (DOT) */
   JsonNode *result;              /* the last incident's `incident --json` document */
+  guint scroll_id;               /* a tick callback that brings the plan into sight */
+  guint scroll_frames;           /* frames it waited for the plan's picture */
+  gboolean plan_shown;           /* the plan was brought into sight during this run */
 };
 
 G_DEFINE_FINAL_TYPE (RwIncidentPage, rw_incident_page, ADW_TYPE_BIN)
 
 enum { PROP_0, PROP_RUNNING, N_PROPS };
 static GParamSpec *props[N_PROPS];
+
+/* Once the picture is laid out with its plan: the page scrolls so the plan's top is in sight. */
+static gboolean
+scroll_to_plan (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
+{
+  RwIncidentPage *page = RW_INCIDENT_PAGE (widget);
+  /* the page's child is the scrolled window (the template) */
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (adw_bin_get_child (ADW_BIN (page)));
+  GtkWidget *content = gtk_scrolled_window_get_child (scroller);
+  GtkAdjustment *adj = gtk_scrolled_window_get_vadjustment (scroller);
+  graphene_rect_t r;
+  /* the picture has no height until its drawing is back from the worker (a few seconds at most) */
+  if (gtk_widget_get_height (GTK_WIDGET (page->incident_picture)) <= 1 && ++page->scroll_frames < 600)
+    return G_SOURCE_CONTINUE;
+  page->scroll_id = 0;
+  if (content && gtk_widget_compute_bounds (GTK_WIDGET (page->incident_picture), content, &r))
+    {
+      double page_size = gtk_adjustment_get_page_size (adj), value = gtk_adjustment_get_value (adj);
+      /* only when it is out of sight: a plan already on screen stays where the user put it */
+      if (r.origin.y < value || r.origin.y + MIN (r.size.height, page_size) > value + page_size)
+        gtk_adjustment_set_value (adj, MIN (r.origin.y, gtk_adjustment_get_upper (adj) - page_size));
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* The first picture of a run's plan: brought into sight (on a small screen it is below the
+ * summary), once a run. */
+static void
+show_plan (RwIncidentPage *page)
+{
+  if (page->plan_shown || page->scroll_id)
+    return;
+  page->plan_shown = TRUE;
+  page->scroll_frames = 0;
+  page->scroll_id = gtk_widget_add_tick_callback (GTK_WIDGET (page), scroll_to_plan, NULL, NULL);
+}
 
 typedef struct {
   char *text, *db_path;
@@ -138,6 +177,7 @@ incident_progress_show (gpointer data)
   gtk_widget_set_visible (GTK_WIDGET (page->incident_legend), TRUE);
   if (page->views)
     rw_views_render (page->views, "incident", plan_dot (json_node_get_object (pr->snapshot)), "dot", page->incident_picture);
+  show_plan (page);
   return G_SOURCE_REMOVE;
 }
 
@@ -495,6 +535,7 @@ incident_done (GObject *source, GAsyncResult *result, gpointer data)
       page->dot = plan_dot (view);
       if (page->views)
         rw_views_render (page->views, "incident", g_strdup (page->dot), "dot", page->incident_picture);
+      show_plan (page);
       g_clear_pointer (&page->result, json_node_unref);
       page->result = json_node_ref (out->doc);
       incident_outcome_free (out);
@@ -537,6 +578,7 @@ rw_incident_page_run (RwIncidentPage *page, const char *text, const RwTopology *
   j->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_task_free);
   page->running = TRUE;
   page->updates = 0;
+  page->plan_shown = FALSE;
   g_clear_pointer (&page->result, json_node_unref);
   g_clear_pointer (&page->dot, g_free);
   /* the last run's plan must not pass for this one's */
@@ -601,6 +643,9 @@ rw_incident_page_dispose (GObject *object)
 {
   RwIncidentPage *page = RW_INCIDENT_PAGE (object);
   g_cancellable_cancel (page->cancellable);
+  if (page->scroll_id)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (page), page->scroll_id);
+  page->scroll_id = 0;
   g_clear_object (&page->views);
   gtk_widget_dispose_template (GTK_WIDGET (object), RW_TYPE_INCIDENT_PAGE);
   G_OBJECT_CLASS (rw_incident_page_parent_class)->dispose (object);
