@@ -11,6 +11,7 @@
 #include "rw-application.h"
 #include "rw-clab.h"
 #include "rw-frr.h"
+#include "rw-inspector-page.h"
 #include "rw-preferences-window.h"
 #include "rw-synth.h"
 #include "rw-route-map-entry-row.h"
@@ -777,7 +778,7 @@ test_import_error_keeps_document (void)
 static gboolean
 exported (gpointer data)
 {
-  return g_object_get_data (G_OBJECT (data), "export-result") != NULL;
+  return rw_window_get_export_result (data) != NULL;
 }
 
 static void
@@ -794,7 +795,7 @@ test_export_clab (void)
   /* the lab, and every node's frr.conf and daemons */
   activate (win, "win.export-clab-to", g_variant_new_string (dir));
   g_assert_true (wait_for (exported, win, 60));
-  clab = g_strdup (g_object_get_data (G_OBJECT (win), "export-result"));
+  clab = g_strdup (rw_window_get_export_result (win));
   g_test_message ("exported: %s", clab);
   g_assert_true (g_str_has_prefix (clab, dir));
   g_assert_true (g_str_has_suffix (clab, ".clab.yml"));
@@ -1027,9 +1028,9 @@ test_fibre_cut_with_approval (void)
   activate (win, "win.verify-chain", NULL);
   {
     gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-    while (g_object_get_data (G_OBJECT (win), "verify-result") == NULL && g_get_monotonic_time () < end)
+    while (rw_window_get_verify_result (win) == NULL && g_get_monotonic_time () < end)
       g_main_context_iteration (NULL, TRUE);
-    g_assert_nonnull (strstr (g_object_get_data (G_OBJECT (win), "verify-result"), "verifies"));
+    g_assert_nonnull (strstr (rw_window_get_verify_result (win), "verifies"));
   }
   close_window (win);
   g_settings_reset (settings, "t1-blast-radius");
@@ -1439,6 +1440,114 @@ test_fits_screens (void)
     }
   /* a large screen gives the side pane more room */
   g_assert_cmpint (side_widths[2], >, side_widths[0] + 100);
+}
+
+static gboolean has_paths_view (gpointer data);
+static gboolean has_whatif_view (gpointer data);
+
+static gboolean
+has_hypotheses_view (gpointer data)
+{
+  return rw_window_get_view (data, "hypotheses") != NULL;
+}
+
+static gboolean
+has_incident_view (gpointer data)
+{
+  return rw_window_get_incident (data) != NULL && rw_window_get_view (data, "incident") != NULL;
+}
+
+/* @picture is drawn and lies within the side pane's width (a picture wider than the pane is
+ * cut off by it). */
+static void
+assert_in_pane (RwWindow *win, const char *picture_id)
+{
+  GtkWidget *side = find_id (GTK_WIDGET (win), "side_pane");
+  GtkWidget *picture = find_id (GTK_WIDGET (win), picture_id);
+  graphene_rect_t pr, sr;
+  g_assert_nonnull (picture);
+  g_assert_nonnull (gtk_picture_get_paintable (GTK_PICTURE (picture)));
+  g_assert_true (gtk_widget_compute_bounds (picture, GTK_WIDGET (win), &pr));
+  g_assert_true (gtk_widget_compute_bounds (side, GTK_WIDGET (win), &sr));
+  g_test_message ("%s: %.0f+%.0f×%.0f, side pane %.0f+%.0f", picture_id, pr.origin.x, pr.size.width, pr.size.height, sr.origin.x,
+                  sr.size.width);
+  g_assert_cmpfloat (pr.size.width, >, 50);
+  g_assert_cmpfloat (pr.origin.x, >=, sr.origin.x - 0.5);
+  g_assert_cmpfloat (pr.origin.x + pr.size.width, <=, sr.origin.x + sr.size.width + 0.5);
+}
+
+/* Each side page with something on it, at the sizes of issue 16 (screenshots page-NAME-WxH). */
+static void
+test_pages_at_sizes (void)
+{
+  static const int sizes[][2] = { { 1024, 700 }, { 1366, 768 }, { 1920, 1080 } };
+  g_autoptr(GSettings) settings = g_settings_new ("io.github.routewise.Routewise");
+  g_settings_set_uint (settings, "tick-interval-ms", 50);
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    {
+      int w = sizes[i][0], h = sizes[i][1];
+      RwWindow *win = open_window_sized (TOPO, w, h);
+      g_autoptr(GError) error = NULL;
+      g_autofree char *inspector = g_strdup_printf ("page-inspector-%dx%d", w, h);
+      g_autofree char *paths = g_strdup_printf ("page-paths-%dx%d", w, h);
+      g_autofree char *whatif = g_strdup_printf ("page-whatif-%dx%d", w, h);
+      g_autofree char *reasoning = g_strdup_printf ("page-reasoning-%dx%d", w, h);
+      g_autofree char *incident = g_strdup_printf ("page-incident-%dx%d", w, h);
+      GtkEntry *entry = rw_window_get_whatif_entry (win);
+      RwInspectorPage *page = RW_INSPECTOR_PAGE (find_id (GTK_WIDGET (win), "inspector_page"));
+      /* the flagship run past its congestion, every request approved, so the agent has reasons */
+      g_assert_true (rw_window_load_scenario (win, FLAGSHIP, &error));
+      g_assert_no_error (error);
+      g_assert_true (wait_for (has_snapshot, win, 30));
+      rw_window_set_auto_answer (win, RW_ANSWER_APPROVE);
+      rw_runner_set_interval (rw_window_get_runner (win), 1);
+      g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (60));
+      rw_runner_play_until (rw_window_get_runner (win), 60);
+      g_assert_true (wait_for (reached_tick, win, 300));
+
+      /* the Inspector on a link: its figures and its recent load */
+      rw_window_show_page (win, "inspector");
+      g_assert_true (rw_inspector_page_inspect_id (page, "R1-ISPA"));
+      g_assert_true (gtk_widget_get_visible (find_id (GTK_WIDGET (win), "sparkline_box")));
+      screenshot (win, inspector);
+
+      rw_window_show_page (win, "paths");
+      g_assert_true (wait_for (has_paths_view, win, 30));
+      spin (0.3);
+      assert_in_pane (win, "paths_picture");
+      screenshot (win, paths);
+
+      rw_window_show_page (win, "whatif");
+      gtk_editable_set_text (GTK_EDITABLE (entry), "link-down:R2-ISPB");
+      g_signal_emit_by_name (entry, "activate");
+      g_assert_true (wait_for (has_whatif_view, win, 30));
+      spin (0.3);
+      assert_in_pane (win, "blast_picture");
+      assert_inside (find_id (GTK_WIDGET (win), "simulate_button"), GTK_WIDGET (win));
+      screenshot (win, whatif);
+
+      rw_window_show_page (win, "hypotheses");
+      g_assert_true (wait_for (has_hypotheses_view, win, 30));
+      spin (0.3);
+      assert_in_pane (win, "hypotheses_picture");
+      screenshot (win, reasoning);
+
+      rw_window_run_incident (win, "R2 lost the Idea uplink after the fibre cut, users see slow pages");
+      g_assert_true (wait_for (has_incident_view, win, 240));
+      spin (0.3);
+      assert_in_pane (win, "incident_picture");
+      {
+        /* the plan's top is in sight, under the summary, whatever the height */
+        graphene_rect_t pr, sr;
+        g_assert_true (gtk_widget_compute_bounds (find_id (GTK_WIDGET (win), "incident_picture"), GTK_WIDGET (win), &pr));
+        g_assert_true (gtk_widget_compute_bounds (find_id (GTK_WIDGET (win), "side_pane"), GTK_WIDGET (win), &sr));
+        g_test_message ("incident plan at y %.0f, side pane %.0f+%.0f", pr.origin.y, sr.origin.y, sr.size.height);
+        g_assert_cmpfloat (pr.origin.y, >=, sr.origin.y - 0.5);
+        g_assert_cmpfloat (pr.origin.y + 40, <=, sr.origin.y + sr.size.height);
+      }
+      screenshot (win, incident);
+      close_window (win);
+    }
 }
 
 static void
@@ -1962,6 +2071,60 @@ column_titled (GtkColumnView *view, const char *title)
         return c;
     }
   return NULL;
+}
+
+/* A table scrolled down stays where it is when it is sorted by another column (it followed its
+ * top row across the table: issue 16, long tables jumped when sorted) and while the run
+ * refreshes its rows every tick. */
+static void
+test_table_keeps_scroll (void)
+{
+  RwWindow *win = open_window_sized (TOPO, 1366, 768);
+  RwLinkTable *links;
+  GtkAdjustment *adj;
+  GtkWindow *table_window;
+  double before, upper;
+  activate (win, "win.show-link-table", NULL);
+  links = rw_window_get_link_table (win);
+  g_assert_nonnull (links);
+  table_window = GTK_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (links), GTK_TYPE_WINDOW));
+  /* short enough that the links do not all fit */
+  gtk_window_set_default_size (table_window, 900, 300);
+  spin (0.5);
+  gtk_column_view_sort_by_column (rw_link_table_get_view (links), column_titled (rw_link_table_get_view (links), "Utilisation A→B"),
+                                  GTK_SORT_DESCENDING);
+  spin (0.3);
+  adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (rw_link_table_get_view (links)));
+  upper = gtk_adjustment_get_upper (adj);
+  g_test_message ("table: upper %.0f, page %.0f", upper, gtk_adjustment_get_page_size (adj));
+  g_assert_cmpfloat (upper, >, gtk_adjustment_get_page_size (adj) + 40);
+  gtk_adjustment_set_value (adj, (upper - gtk_adjustment_get_page_size (adj)) / 2);
+  spin (0.3);
+  before = gtk_adjustment_get_value (adj);
+  g_assert_cmpfloat (before, >, 20);
+  /* ticks with noise: every row is refreshed, and their order may change */
+  rw_runner_set_interval (rw_window_get_runner (win), 1);
+  g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (5));
+  rw_runner_play_until (rw_window_get_runner (win), 5);
+  g_assert_true (wait_for (reached_tick, win, 60));
+  spin (0.5);
+  g_test_message ("scrolled to %.0f, after the ticks %.0f", before, gtk_adjustment_get_value (adj));
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - before), <, 1);
+  /* sorted by another column while scrolled */
+  gtk_column_view_sort_by_column (rw_link_table_get_view (links), column_titled (rw_link_table_get_view (links), "Link"),
+                                  GTK_SORT_ASCENDING);
+  spin (0.5);
+  g_test_message ("after sorting by Link: %.0f", gtk_adjustment_get_value (adj));
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - before), <, 1);
+  g_object_set_data (G_OBJECT (win), "target", GUINT_TO_POINTER (40));
+  rw_runner_play_until (rw_window_get_runner (win), 40);
+  g_assert_true (wait_for (reached_tick, win, 60));
+  spin (0.5);
+  g_test_message ("after 40 ticks: %.0f", gtk_adjustment_get_value (adj));
+  g_assert_cmpfloat (fabs (gtk_adjustment_get_value (adj) - before), <, 1);
+  screenshot_window (GTK_WIDGET (table_window), "link-table-scrolled");
+  gtk_window_destroy (table_window);
+  close_window (win);
 }
 
 /* The link and session tables: one row per link and per session of the network on the canvas,
@@ -3412,6 +3575,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/incident-escalated", test_incident_escalated);
   g_test_add_func ("/gui/flagship-dark", test_flagship_dark);
   g_test_add_func ("/gui/fits-screens", test_fits_screens);
+  g_test_add_func ("/gui/pages-at-sizes", test_pages_at_sizes);
   g_test_add_func ("/gui/approval-modify-asks-again", test_approval_modify_asks_again);
   g_test_add_func ("/gui/whatif-page", test_whatif_page);
   g_test_add_func ("/gui/new-network-clears-paths", test_new_network_clears_paths);
@@ -3421,6 +3585,7 @@ main (int argc, char **argv)
   g_test_add_func ("/gui/open-dropped-and-command-line", test_open_dropped_and_command_line);
   g_test_add_func ("/gui/recent-files", test_recent_files);
   g_test_add_func ("/gui/tables", test_tables);
+  g_test_add_func ("/gui/table-keeps-scroll", test_table_keeps_scroll);
   g_test_add_func ("/gui/german-small-screen", test_german_small_screen);
   g_test_add_func ("/gui/proving-cancel", test_proving_cancel);
   g_test_add_func ("/gui/route-map-editor", test_route_map_editor);

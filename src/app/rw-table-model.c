@@ -116,6 +116,37 @@ on_search_changed (GtkSearchEntry *entry, RwTableModel *m)
   update_count (m);
 }
 
+/* The view moves to follow its top row when it is next laid out, a frame after the sort: once it
+ * has, it is scrolled back (a few frames at most). */
+static gboolean
+restore_scroll (GtkWidget *view, GdkFrameClock *clock, gpointer data)
+{
+  RwTableModel *m = data;
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  if (adj && fabs (gtk_adjustment_get_value (adj) - m->kept_scroll) < 0.5 && ++m->restore_frames < 5)
+    return G_SOURCE_CONTINUE;
+  m->restore_id = 0;
+  if (adj)
+    gtk_adjustment_set_value (adj, m->kept_scroll);
+  return G_SOURCE_REMOVE;
+}
+
+/* Sorted by another column: the view would follow the row at its top to wherever that row is
+ * sorted to, a jump across the table. It stays scrolled where it was instead, as a sheet does. */
+static void
+on_sort_changed (GtkSorter *sorter, GtkSorterChange change, RwTableModel *m)
+{
+  GtkAdjustment *adj = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (m->view));
+  if (adj == NULL)
+    return;
+  if (m->restore_id == 0)
+    {
+      m->kept_scroll = gtk_adjustment_get_value (adj);
+      m->restore_frames = 0;
+      m->restore_id = gtk_widget_add_tick_callback (GTK_WIDGET (m->view), restore_scroll, m, NULL);
+    }
+}
+
 void
 rw_table_model_init (RwTableModel *m, GtkColumnView *view, GtkSearchEntry *search, GtkLabel *count)
 {
@@ -140,6 +171,7 @@ rw_table_model_init (RwTableModel *m, GtkColumnView *view, GtkSearchEntry *searc
       gtk_column_view_column_set_sorter (col, sorter);
     }
   g_signal_connect (search, "search-changed", G_CALLBACK (on_search_changed), m);
+  g_signal_connect (gtk_column_view_get_sorter (view), "changed", G_CALLBACK (on_sort_changed), m);
   update_count (m);
 }
 
@@ -148,6 +180,11 @@ rw_table_model_clear (RwTableModel *m)
 {
   if (m->search)
     g_signal_handlers_disconnect_by_data (m->search, m);
+  if (m->view)
+    g_signal_handlers_disconnect_by_data (gtk_column_view_get_sorter (m->view), m);
+  if (m->restore_id)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (m->view), m->restore_id);
+  m->restore_id = 0;
   g_clear_object (&m->store);
   g_clear_object (&m->filter);
   g_clear_object (&m->sorted);
@@ -226,10 +263,10 @@ on_export_response (GtkNativeDialog *dialog, int response, RwTableModel *m)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
-      GtkWidget *parent = g_object_get_data (G_OBJECT (dialog), "parent");
       if (g_file_peek_path (file) && !rw_table_model_export (m, g_file_peek_path (file), &error))
         {
-          GtkWidget *msg = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (parent)), _("Export Failed"), error->message);
+          /* over the table's window, which the chooser was opened for */
+          GtkWidget *msg = adw_message_dialog_new (gtk_native_dialog_get_transient_for (dialog), _("Export Failed"), error->message);
           adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (msg), "close", _("_Close"));
           gtk_window_present (GTK_WINDOW (msg));
         }
@@ -243,7 +280,6 @@ rw_table_model_export_interactive (RwTableModel *m, GtkWidget *parent, const cha
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Export as CSV"), GTK_WINDOW (gtk_widget_get_root (parent)),
                                                               GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
   gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (dialog), suggested_name);
-  g_object_set_data (G_OBJECT (dialog), "parent", parent);
   g_signal_connect (dialog, "response", G_CALLBACK (on_export_response), m);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }

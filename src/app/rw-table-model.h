@@ -23,6 +23,9 @@ typedef struct {
   GListStore *store;           /* RwTableRow */
   GtkCustomFilter *filter;
   GtkSortListModel *sorted;    /* what is shown */
+  double kept_scroll;          /* where the view was scrolled when the sort order changed */
+  guint restore_id;            /* a tick callback that scrolls it back there */
+  guint restore_frames;        /* frames it has waited for the view to move */
 } RwTableModel;
 
 /* Sets the view's model, a factory and a sorter on each of its columns, and the filter. */

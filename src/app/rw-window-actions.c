@@ -6,10 +6,6 @@
 #include <math.h>
 #include <string.h>
 #include "rw-clab.h"
-#include "rw-datadir.h"
-#include "rw-incident.h"
-#include "rw-json-util.h"
-#include "rw-llm.h"
 #include "rw-render.h"
 
 /* ---- unsaved changes ---- */
@@ -145,15 +141,41 @@ add_filter (GtkFileChooser *chooser, GtkFileFilter *filter)
 
 G_GNUC_BEGIN_IGNORE_DEPRECATIONS /* GtkFileChooserNative is the 4.8 API (GtkFileDialog is 4.10) */
 
-static void
-on_open_response (GtkNativeDialog *dialog, int response, RwWindow *win)
+/* What a file chooser was opened for. */
+typedef struct {
+  RwWindow *win;
+  gboolean scenario;   /* a scenario for the agent, not a network */
+  Pending *after;      /* Save As: what runs once saved (owned; NULL: nothing) */
+} ChooserRequest;
+
+static ChooserRequest *
+chooser_request_new (RwWindow *win, gboolean scenario, Pending *after)
 {
+  ChooserRequest *r = g_new0 (ChooserRequest, 1);
+  r->win = win;
+  r->scenario = scenario;
+  r->after = after;
+  return r;
+}
+
+static void
+chooser_request_free (gpointer data, GClosure *closure)
+{
+  ChooserRequest *r = data;
+  if (r->after)
+    pending_free (r->after);
+  g_free (r);
+}
+
+static void
+on_open_response (GtkNativeDialog *dialog, int response, ChooserRequest *req)
+{
+  RwWindow *win = req->win;
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
       g_autoptr(GError) error = NULL;
-      gboolean scenario = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (dialog), "scenario"));
-      if (scenario)
+      if (req->scenario)
         {
           if (!rw_window_load_scenario (win, g_file_peek_path (file), &error))
             rw_window_toast (win, error->message);
@@ -186,8 +208,8 @@ choose_file (RwWindow *win, gpointer data)
       add_filter (chooser, clab_filter ());
       add_filter (chooser, frr_filter ());
     }
-  g_object_set_data (G_OBJECT (dialog), "scenario", data);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), win);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_open_response), chooser_request_new (win, scenario, NULL),
+                         chooser_request_free, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -197,14 +219,16 @@ choose_folder (RwWindow *win, gpointer data)
 {
   GtkFileChooserNative *dialog = gtk_file_chooser_native_new (_("Open a Configuration Folder"), GTK_WINDOW (win),
                                                               GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, _("_Open"), _("_Cancel"));
-  g_signal_connect (dialog, "response", G_CALLBACK (on_open_response), win);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_open_response), chooser_request_new (win, FALSE, NULL),
+                         chooser_request_free, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
 static void
-on_save_response (GtkNativeDialog *dialog, int response, RwWindow *win)
+on_save_response (GtkNativeDialog *dialog, int response, ChooserRequest *req)
 {
-  Pending *after = g_object_get_data (G_OBJECT (dialog), "after");
+  RwWindow *win = req->win;
+  Pending *after = req->after;
   if (response == GTK_RESPONSE_ACCEPT)
     {
       g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
@@ -244,9 +268,8 @@ save_as (RwWindow *win, Pending *after)
       if (parent)
         gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), parent, NULL);
     }
-  if (after)
-    g_object_set_data_full (G_OBJECT (dialog), "after", after, (GDestroyNotify) pending_free);
-  g_signal_connect (dialog, "response", G_CALLBACK (on_save_response), win);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_save_response), chooser_request_new (win, FALSE, after),
+                         chooser_request_free, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (dialog));
 }
 
@@ -343,7 +366,8 @@ export_done (GObject *source, GAsyncResult *result, gpointer data)
       _rw_window_add_toast (win, toast, text);
     }
   /* for tests: the .clab.yml written, or why not */
-  g_object_set_data_full (G_OBJECT (win), "export-result", g_strdup (clab_path ? clab_path : error->message), g_free);
+  g_free (win->export_result);
+  win->export_result = g_strdup (clab_path ? clab_path : error->message);
   g_object_unref (win);
 }
 
@@ -359,7 +383,7 @@ rw_window_export_clab (RwWindow *win, const char *dir)
   j->dir = g_strdup (dir);
   win->exporting = TRUE;
   rw_window_update_actions (win);
-  g_object_set_data (G_OBJECT (win), "export-result", NULL);
+  g_clear_pointer (&win->export_result, g_free);
   task = g_task_new (NULL, win->cancellable, export_done, g_object_ref (win));
   g_task_set_task_data (task, j, (GDestroyNotify) export_job_free);
   g_task_run_in_thread (task, export_thread);
@@ -532,7 +556,7 @@ static void
 close_now (RwWindow *win, gpointer data)
 {
   g_signal_handlers_disconnect_by_data (win->doc, win);
-  g_object_set_data (G_OBJECT (win), "may-close", GINT_TO_POINTER (TRUE));
+  win->may_close = TRUE;
   gtk_window_destroy (GTK_WINDOW (win));
 }
 
@@ -540,7 +564,7 @@ static gboolean
 on_close_request (GtkWindow *window, gpointer data)
 {
   RwWindow *win = RW_WINDOW (window);
-  if (g_object_get_data (G_OBJECT (win), "may-close") || !rw_document_get_modified (win->doc))
+  if (win->may_close || !rw_document_get_modified (win->doc))
     return FALSE;
   maybe_discard (win, close_now, NULL, NULL);
   return TRUE;
@@ -847,39 +871,13 @@ action_arrange (GtkWidget *w, const char *name, GVariant *param)
 static void
 action_inspector_apply (GtkWidget *w, const char *name, GVariant *param)
 {
-  RwWindow *win = RW_WINDOW (w);
-  GtkTextBuffer *buf = gtk_text_view_get_buffer (win->entity_text);
-  GtkTextIter a, b;
-  g_autofree char *text = NULL, *bad = NULL;
-  g_autoptr(JsonNode) node = NULL;
-  g_autoptr(GError) error = NULL;
-  gboolean not_json;
-  if (win->inspected == NULL)
-    return;
-  gtk_text_buffer_get_bounds (buf, &a, &b);
-  text = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
-  /* the user's text: checked before json-glib, which reads non-standard text and can be
-   * crashed by deep nesting */
-  if ((bad = rw_json_check_text (text, -1, &not_json)) != NULL)
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, not_json ? _("%s: not valid JSON: %s") : "%s: %s",
-                 win->inspected, bad);
-  else
-    node = json_from_string (text, &error);
-  if (node == NULL && error == NULL)
-    g_set_error (&error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, _("%s: the text is empty"), win->inspected);
-  if (node == NULL || !rw_document_replace_json (win->doc, win->inspected, node, &error))
-    {
-      /* the edit is refused and the text stays, so the user can fix it */
-      gtk_label_set_text (win->entity_error, error->message);
-      gtk_widget_set_visible (GTK_WIDGET (win->entity_error), TRUE);
-      return;
-    }
+  rw_inspector_page_apply (RW_WINDOW (w)->inspector_page);
 }
 
 static void
 action_inspector_revert (GtkWidget *w, const char *name, GVariant *param)
 {
-  rw_window_refresh_inspector (RW_WINDOW (w));
+  rw_inspector_page_refresh (RW_WINDOW (w)->inspector_page);
 }
 
 /* ---- the run ---- */
@@ -1067,13 +1065,7 @@ static void
 action_show_paths (GtkWidget *w, const char *name, GVariant *param)
 {
   RwWindow *win = RW_WINDOW (w);
-  const RwTopology *t = rw_document_get_topology (win->doc);
-  for (guint i = 0; i < t->demands->len; i++)
-    if (g_strcmp0 (((RwDemand *) t->demands->pdata[i])->src, g_variant_get_string (param, NULL)) == 0)
-      {
-        gtk_drop_down_set_selected (win->demand_dropdown, i);
-        break;
-      }
+  rw_paths_page_select_demand_from (win->paths_page, g_variant_get_string (param, NULL));
   adw_view_stack_set_visible_child_name (win->side_stack, "paths");
 }
 
@@ -1081,7 +1073,7 @@ static void
 action_whatif (GtkWidget *w, const char *name, GVariant *param)
 {
   RwWindow *win = RW_WINDOW (w);
-  g_autofree char *text = g_strdup (gtk_editable_get_text (GTK_EDITABLE (win->change_entry)));
+  g_autofree char *text = g_strdup (rw_whatif_page_get_text (win->whatif_page));
   rw_window_show_whatif (win, text);
 }
 
@@ -1097,8 +1089,7 @@ action_change_template (GtkWidget *w, const char *name, GVariant *param)
       g_free (text);
       text = g_strconcat (parts[0], (char *) links->pdata[0], parts[1], NULL);
     }
-  gtk_editable_set_text (GTK_EDITABLE (win->change_entry), text);
-  gtk_widget_grab_focus (GTK_WIDGET (win->change_entry));
+  rw_whatif_page_edit (win->whatif_page, text);
 }
 
 static void
@@ -1106,9 +1097,10 @@ action_whatif_apply (GtkWidget *w, const char *name, GVariant *param)
 {
   RwWindow *win = RW_WINDOW (w);
   g_autoptr(GError) error = NULL;
-  if (win->whatif_changes == NULL)
+  const char *const *changes = rw_whatif_page_get_changes (win->whatif_page);
+  if (changes == NULL)
     return;
-  if (!rw_document_apply_changes (win->doc, (const char *const *) win->whatif_changes, &error))
+  if (!rw_document_apply_changes (win->doc, changes, &error))
     rw_window_toast (win, error->message);
   else
     rw_window_toast (win, _("Applied to the network (undo reverts it)"));
@@ -1150,7 +1142,8 @@ verify_done (GObject *source, GAsyncResult *result, gpointer data)
   if (!g_cancellable_is_cancelled (win->cancellable))
     {
       rw_window_toast (win, text ? text : error->message);
-      g_object_set_data_full (G_OBJECT (win), "verify-result", g_strdup (text ? text : error->message), g_free);
+      g_free (win->verify_result);
+      win->verify_result = g_strdup (text ? text : error->message);
     }
   g_object_unref (win);
 }
@@ -1170,7 +1163,15 @@ action_verify_chain (GtkWidget *w, const char *name, GVariant *param)
   g_task_run_in_thread (task, verify_thread);
 }
 
-static void rw_window_install_incident_action (GtkWidgetClass *wc);
+/* ---- incidents ---- */
+
+static void
+action_incident (GtkWidget *w, const char *name, GVariant *param)
+{
+  RwWindow *win = RW_WINDOW (w);
+  g_autofree char *text = rw_incident_page_dup_text (win->incident_page);
+  rw_window_run_incident (win, text);
+}
 
 /* ---- state ---- */
 
@@ -1183,7 +1184,7 @@ rw_window_update_actions (RwWindow *win)
   gtk_widget_action_set_enabled (w, "win.undo", win->doc && rw_document_can_undo (win->doc));
   gtk_widget_action_set_enabled (w, "win.redo", win->doc && rw_document_can_redo (win->doc));
   gtk_widget_action_set_enabled (w, "win.delete", sel);
-  gtk_widget_action_set_enabled (w, "win.whatif-apply", win->whatif_changes != NULL);
+  gtk_widget_action_set_enabled (w, "win.whatif-apply", rw_whatif_page_get_changes (win->whatif_page) != NULL);
   gtk_widget_action_set_enabled (w, "win.play", !finished);
   gtk_widget_action_set_enabled (w, "win.step", !finished && !(win->runner && rw_runner_is_playing (win->runner)));
   gtk_widget_action_set_enabled (w, "win.export-clab", !win->exporting);
@@ -1231,7 +1232,7 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_install_action (wc, "win.whatif-apply", NULL, action_whatif_apply);
   gtk_widget_class_install_action (wc, "win.change-template", "s", action_change_template);
   gtk_widget_class_install_action (wc, "win.verify-chain", NULL, action_verify_chain);
-  rw_window_install_incident_action (wc);
+  gtk_widget_class_install_action (wc, "win.incident", NULL, action_incident);
   _rw_window_install_editor_actions (wc);
 
   gtk_widget_class_add_binding_action (wc, GDK_KEY_n, GDK_CONTROL_MASK, "win.new", NULL);
@@ -1247,563 +1248,4 @@ rw_window_install_actions (GtkWidgetClass *wc)
   gtk_widget_class_add_binding_action (wc, GDK_KEY_space, GDK_CONTROL_MASK, "win.play", NULL);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_period, GDK_CONTROL_MASK, "win.step", NULL);
   g_signal_override_class_handler ("close-request", G_TYPE_FROM_CLASS (wc), G_CALLBACK (on_close_request));
-}
-
-/* ---- incidents ---- */
-
-typedef struct {
-  char *text, *db_path;
-  RwTopology *topo;
-  char *llm_endpoint, *llm_model;  /* from the settings, read on the GUI thread; endpoint NULL: the rulebook */
-  /* for live progress, used by the worker only */
-  RwWindow *win;                   /* borrowed: the task's callback holds a reference until it is done */
-  GMainContext *context;           /* the GUI thread's */
-  GCancellable *cancellable;
-  JsonArray *results;              /* {"task_id", "status"} so far, every plan version */
-  GPtrArray *seen;                 /* RwTask: every task of every plan version, first seen first */
-} IncidentJob;
-
-static void
-incident_job_free (IncidentJob *j)
-{
-  g_free (j->text);
-  g_free (j->db_path);
-  rw_topology_free (j->topo);
-  g_free (j->llm_endpoint);
-  g_free (j->llm_model);
-  g_main_context_unref (j->context);
-  g_object_unref (j->cancellable);
-  json_array_unref (j->results);
-  g_ptr_array_unref (j->seen);
-  g_free (j);
-}
-
-/* What the worker hands back: the `incident --json` document and where the plan came from,
- * which that document (a fixed contract) does not carry. */
-typedef struct {
-  JsonNode *doc;
-  char *origin;      /* rulebook, llm, fallback; NULL without a valid plan */
-  char *rejection;   /* why the first plan was refused, if one was */
-  char *reason;      /* why the ticket went to a person (or stays open), NULL when resolved */
-  JsonNode *seen;    /* every task of every plan version (see build_tasks) */
-} IncidentOutcome;
-
-static void
-incident_outcome_free (IncidentOutcome *o)
-{
-  json_node_unref (o->doc);
-  g_free (o->origin);
-  g_free (o->rejection);
-  g_free (o->reason);
-  g_clear_pointer (&o->seen, json_node_unref);
-  g_free (o);
-}
-
-/* One live update: an immutable snapshot in the shape plan_dot reads, made on the worker. */
-typedef struct {
-  RwWindow *win;       /* a reference */
-  JsonNode *snapshot;  /* {"plan": {...}, "results": [...]} */
-  char *origin;
-  guint version, total, finished;
-  char *task_id, *type, *target, *status;   /* the result just in; NULL for a new plan version */
-} IncidentProgress;
-
-static void
-incident_progress_free (IncidentProgress *pr)
-{
-  g_object_unref (pr->win);
-  json_node_unref (pr->snapshot);
-  g_free (pr->origin);
-  g_free (pr->task_id);
-  g_free (pr->type);
-  g_free (pr->target);
-  g_free (pr->status);
-  g_free (pr);
-}
-
-static char *plan_dot (JsonObject *doc);
-
-/* Who made a plan, as a label in parentheses. */
-static const char *
-plan_origin_label (const char *origin)
-{
-  if (g_strcmp0 (origin, "llm") == 0)
-    return _("LLM planner");
-  if (g_strcmp0 (origin, "fallback") == 0)
-    return _("rulebook; the LLM planner gave no valid plan");
-  return _("rulebook");
-}
-
-/* GUI thread. */
-static gboolean
-incident_progress_show (gpointer data)
-{
-  IncidentProgress *pr = data;
-  RwWindow *win = pr->win;
-  g_autofree char *line = NULL;
-  if (g_cancellable_is_cancelled (win->cancellable) || !win->incident_running)
-    return G_SOURCE_REMOVE;
-  win->incident_updates++;
-  if (pr->task_id == NULL)
-    /* Translators: plan version, who made the plan ("rulebook", "LLM planner"), number of tasks */
-    line = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Plan v%u (%s): %u task, running it on the twin…",
-                                         "Plan v%u (%s): %u tasks, running them on the twin…", pr->total),
-                            pr->version, plan_origin_label (pr->origin), pr->total);
-  else
-    /* Translators: "Task t3 of 6: search_logs on R2-ISPB — done (3 finished)"; the type, target
-     * and status are the plan's own words and stay untranslated */
-    line = g_strdup_printf (_("Task %s of %u: %s on %s — %s (%u finished)"), pr->task_id, pr->total, pr->type, pr->target,
-                            pr->status, pr->finished);
-  gtk_label_set_text (win->incident_summary, line);
-  gtk_widget_set_visible (GTK_WIDGET (win->incident_legend), TRUE);
-  rw_window_render_view (win, "incident", plan_dot (json_node_get_object (pr->snapshot)), "dot", win->incident_picture,
-                         &win->incident_generation);
-  return G_SOURCE_REMOVE;
-}
-
-/* Tasks (RwTask) as plan_dot reads them: an array of rw_task_to_json () objects. */
-static void
-build_tasks (JsonBuilder *b, const GPtrArray *tasks)
-{
-  json_builder_begin_array (b);
-  for (guint i = 0; i < tasks->len; i++)
-    json_builder_add_value (b, rw_task_to_json (tasks->pdata[i]));
-  json_builder_end_array (b);
-}
-
-/* Worker thread: after each task result (@r) and each accepted plan version (@r NULL). */
-static void
-incident_progress (const RwPlan *plan, const RwTaskResult *r, gpointer data)
-{
-  IncidentJob *j = data;
-  IncidentProgress *pr;
-  g_autoptr(JsonBuilder) b = NULL;
-  if (g_cancellable_is_cancelled (j->cancellable))
-    return;
-  if (r)
-    {
-      JsonObject *o = json_object_new ();
-      json_object_set_string_member (o, "task_id", r->task_id);
-      json_object_set_string_member (o, "status", r->status);
-      json_array_add_object_element (j->results, o);
-    }
-  /* every task seen so far: a replan drops the failed task and those after it, which the
-   * graph keeps showing */
-  for (guint i = 0; i < plan->tasks->len; i++)
-    {
-      const RwTask *t = plan->tasks->pdata[i];
-      gboolean known = FALSE;
-      for (guint k = 0; k < j->seen->len && !known; k++)
-        known = g_strcmp0 (((RwTask *) j->seen->pdata[k])->task_id, t->task_id) == 0;
-      if (!known)
-        g_ptr_array_add (j->seen, rw_task_copy (t));
-    }
-  /* built afresh, sharing no node with the run: json-glib's reference counts are not atomic */
-  b = json_builder_new ();
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "plan");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "tasks");
-  build_tasks (b, plan->tasks);
-  json_builder_end_object (b);
-  json_builder_set_member_name (b, "seen");
-  build_tasks (b, j->seen);
-  json_builder_set_member_name (b, "results");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < json_array_get_length (j->results); i++)
-    {
-      JsonObject *o = json_array_get_object_element (j->results, i);
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "task_id");
-      json_builder_add_string_value (b, json_object_get_string_member (o, "task_id"));
-      json_builder_set_member_name (b, "status");
-      json_builder_add_string_value (b, json_object_get_string_member (o, "status"));
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-
-  pr = g_new0 (IncidentProgress, 1);
-  pr->win = g_object_ref (j->win);
-  pr->snapshot = json_builder_get_root (b);
-  pr->origin = g_strdup (plan->origin);
-  pr->version = plan->version;
-  pr->total = plan->tasks->len;
-  for (guint i = 0; i < plan->tasks->len; i++)
-    for (guint k = 0; k < json_array_get_length (j->results); k++)
-      if (g_strcmp0 (((RwTask *) plan->tasks->pdata[i])->task_id,
-                     json_object_get_string_member (json_array_get_object_element (j->results, k), "task_id")) == 0)
-        {
-          pr->finished++;
-          break;
-        }
-  if (r)
-    {
-      const RwTask *t = rw_plan_find_task (plan, r->task_id);
-      pr->task_id = g_strdup (r->task_id);
-      pr->status = g_strdup (r->status);
-      pr->type = g_strdup (t ? t->type : "?");
-      pr->target = g_strdup (t ? t->target : "?");
-    }
-  {
-    /* through the GUI thread's loop (g_main_context_invoke could run it here, on the worker) */
-    GSource *source = g_idle_source_new ();
-    g_source_set_priority (source, G_PRIORITY_DEFAULT);
-    g_source_set_callback (source, incident_progress_show, pr, (GDestroyNotify) incident_progress_free);
-    g_source_set_static_name (source, "[routewise] incident progress");
-    g_source_attach (source, j->context);
-    g_source_unref (source);
-  }
-}
-
-static void
-incident_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  IncidentJob *j = data;
-  GError *error = NULL;
-  g_autofree char *books_path = rw_data_find ("runbooks.json", NULL);
-  g_autoptr(RwRunbookSet) books = NULL;
-  g_autoptr(RwStore) store = NULL;
-  g_autoptr(RwPlanner) llm = NULL;
-  g_autoptr(RwIncidentResult) r = NULL;
-  RwIncidentParams p = { 0 };
-  IncidentOutcome *out;
-  if (books_path == NULL)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("The runbooks (runbooks.json) are not installed"));
-      return;
-    }
-  if ((books = rw_runbook_set_load_file (books_path, &error)) == NULL ||
-      (store = rw_store_open (j->db_path, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  if (j->llm_endpoint)
-    {
-      /* as `routewise incident --llm-endpoint`: the scheduler falls back to the rulebook */
-      RwLlmConfig cfg;
-      rw_llm_config_init (&cfg);
-      cfg.endpoint = j->llm_endpoint;
-      if (j->llm_model)
-        cfg.model = j->llm_model;
-      llm = rw_llm_planner_new (&cfg, store);
-    }
-  p.text = j->text;
-  p.topo = j->topo;
-  p.runbooks = books;
-  p.store = store;
-  p.planner = llm;
-  p.on_progress = incident_progress;
-  p.progress_data = j;
-  if ((r = rw_incident_run (&p, &error)) == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  out = g_new0 (IncidentOutcome, 1);
-  out->doc = rw_incident_result_to_json (r);
-  out->reason = g_strdup (r->ticket_reason);
-  {
-    g_autoptr(JsonBuilder) b = json_builder_new ();
-    build_tasks (b, j->seen);
-    out->seen = json_builder_get_root (b);
-  }
-  if (r->report)
-    {
-      out->origin = g_strdup (r->report->plan->origin);
-      if (r->report->rejections->len > 0)
-        out->rejection = g_strdup (r->report->rejections->pdata[0]);
-    }
-  /* the document shares nodes with the result: let go of them before the GUI thread gets it */
-  g_clear_pointer (&r, rw_incident_result_free);
-  g_task_return_pointer (task, out, (GDestroyNotify) incident_outcome_free);
-}
-
-static const char *
-result_status (JsonArray *results, const char *id)
-{
-  const char *status = NULL;
-  for (guint k = 0; results && k < json_array_get_length (results); k++)
-    {
-      JsonObject *r = json_array_get_object_element (results, k);
-      if (g_strcmp0 (json_object_get_string_member_with_default (r, "task_id", ""), id) == 0)
-        status = json_object_get_string_member_with_default (r, "status", NULL);
-    }
-  return status;
-}
-
-/* A task that ended badly: its failure makes the monitor replan. */
-static gboolean
-status_failed (const char *status)
-{
-  static const char *const bad[] = { "failed", "timeout", "refused", "deviation", NULL };
-  return status && g_strv_contains (bad, status);
-}
-
-static gboolean
-task_in (JsonArray *tasks, const char *id)
-{
-  for (guint i = 0; tasks && i < json_array_get_length (tasks); i++)
-    if (g_strcmp0 (json_object_get_string_member_with_default (json_array_get_object_element (tasks, i), "task_id", ""), id) == 0)
-      return TRUE;
-  return FALSE;
-}
-
-static void
-task_node_dot (GString *dot, JsonObject *t, const char *status, gboolean dropped)
-{
-  const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
-  const char *fill, *style = "rounded,filled";
-  JsonArray *deps = json_object_get_array_member (t, "dependencies");
-  g_autofree char *eid = g_strescape (id, NULL);
-  g_autofree char *etype = g_strescape (json_object_get_string_member_with_default (t, "type", ""), NULL);
-  g_autofree char *etarget = g_strescape (json_object_get_string_member_with_default (t, "target", ""), NULL);
-  g_autofree char *eagent = g_strescape (json_object_get_string_member_with_default (t, "assigned_to", ""), NULL);
-  if (status == NULL)
-    fill = dropped ? "#deddda" : "#ffffff", style = "rounded,filled,dashed";
-  else if (g_str_equal (status, "done"))
-    fill = "#c8e6c9";
-  else if (g_str_equal (status, "failed") || g_str_equal (status, "timeout") || g_str_equal (status, "refused"))
-    fill = "#f6c1c1";
-  else if (g_str_equal (status, "skipped"))
-    fill = "#deddda";
-  else
-    fill = "#fff3c4";
-  /* a task that never ran and that the replan took out says so */
-  g_string_append_printf (dot, "  \"%s\" [label=\"%s · %s\\n%s\\n%s · %s\", fillcolor=\"%s\", style=\"%s\"];\n", eid, eid, etype,
-                          etarget, eagent, status ? status : dropped ? "dropped" : "pending", fill, style);
-  for (guint k = 0; deps && k < json_array_get_length (deps); k++)
-    {
-      g_autofree char *dep = g_strescape (json_array_get_string_element (deps, k), NULL);
-      g_string_append_printf (dot, "  \"%s\" -> \"%s\";\n", dep, eid);
-    }
-}
-
-/* The plan as a DAG, each task coloured by how it ended; a task with no result yet is white
- * with a dashed border (the legend under the picture says so). @doc holds "plan", "results"
- * and, optionally, "seen" (the tasks of every plan version): a replan drops the task that
- * failed and those after it, and they stay in the graph, the dropped ones grey. An escalation
- * the replan added hangs off the task whose failure caused it. */
-static char *
-plan_dot (JsonObject *doc)
-{
-  JsonObject *plan = json_object_get_null_member (doc, "plan") ? NULL : json_object_get_object_member (doc, "plan");
-  JsonArray *tasks = plan ? json_object_get_array_member (plan, "tasks") : NULL;
-  JsonArray *results = json_object_get_array_member (doc, "results");
-  JsonArray *seen = json_object_has_member (doc, "seen") ? json_object_get_array_member (doc, "seen") : NULL;
-  GString *dot = g_string_new ("digraph plan {\n  rankdir=TB; bgcolor=\"transparent\";\n"
-                               "  node [shape=box, style=\"rounded,filled\", fontname=\"DejaVu Sans\", fontsize=11];\n");
-  for (guint i = 0; seen && i < json_array_get_length (seen); i++)
-    {
-      JsonObject *t = json_array_get_object_element (seen, i);
-      const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
-      if (!task_in (tasks, id))
-        task_node_dot (dot, t, result_status (results, id), TRUE);
-    }
-  for (guint i = 0; tasks && i < json_array_get_length (tasks); i++)
-    {
-      JsonObject *t = json_array_get_object_element (tasks, i);
-      const char *id = json_object_get_string_member_with_default (t, "task_id", "?");
-      JsonArray *deps = json_object_get_array_member (t, "dependencies");
-      task_node_dot (dot, t, result_status (results, id), FALSE);
-      if (g_strcmp0 (json_object_get_string_member_with_default (t, "type", ""), "escalate") == 0
-          && (deps == NULL || json_array_get_length (deps) == 0))
-        {
-          /* the rulebook names it escalate-<task>; else every failed task the replan dropped */
-          g_autofree char *eid = g_strescape (id, NULL);
-          const char *cause = g_str_has_prefix (id, "escalate-") ? id + strlen ("escalate-") : NULL;
-          for (guint k = 0; seen && k < json_array_get_length (seen); k++)
-            {
-              const char *other = json_object_get_string_member_with_default (json_array_get_object_element (seen, k), "task_id", "");
-              gboolean from = cause ? g_str_equal (other, cause)
-                                    : status_failed (result_status (results, other)) && !task_in (tasks, other);
-              if (from)
-                {
-                  g_autofree char *eo = g_strescape (other, NULL);
-                  g_string_append_printf (dot, "  \"%s\" -> \"%s\" [style=dashed, color=\"#c01c28\"];\n", eo, eid);
-                }
-            }
-        }
-    }
-  g_string_append (dot, "}\n");
-  return g_string_free (dot, FALSE);
-}
-
-/* Where the plan came from, in words. */
-static char *
-planner_note (const IncidentJob *j, const IncidentOutcome *out)
-{
-  if (g_strcmp0 (out->origin, "llm") == 0)
-    /* Translators: the model name */
-    return g_strdup_printf (_("Planned by the LLM planner (%s)"), j->llm_model ? j->llm_model : "local-model");
-  if (g_strcmp0 (out->origin, "fallback") == 0)
-    /* Translators: the planner's URL, then why its plan was refused (untranslated) */
-    return g_strdup_printf (_("The LLM planner at %s was not reachable or gave no valid plan, so the rulebook planned (%s)"),
-                            j->llm_endpoint ? j->llm_endpoint : "?", out->rejection ? out->rejection : "");
-  return g_strdup (_("Planned by the rulebook"));
-}
-
-static void
-incident_done (GObject *source, GAsyncResult *result, gpointer data)
-{
-  RwWindow *win = data;
-  const IncidentJob *j = g_task_get_task_data (G_TASK (result));
-  g_autoptr(GError) error = NULL;
-  IncidentOutcome *out = g_task_propagate_pointer (G_TASK (result), &error);
-  win->incident_running = FALSE;
-  if (g_cancellable_is_cancelled (win->cancellable))
-    {
-      g_clear_pointer (&out, incident_outcome_free);
-      g_object_unref (win);
-      return;
-    }
-  gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.incident", TRUE);
-  if (out == NULL)
-    gtk_label_set_text (win->incident_summary, error->message);
-  else
-    {
-      JsonObject *o = json_node_get_object (out->doc);
-      JsonObject *book = json_object_get_object_member (o, "runbook");
-      JsonArray *cands = json_object_get_array_member (o, "candidates");
-      JsonArray *ents = json_object_get_array_member (o, "entities");
-      JsonObject *ticket = json_object_get_object_member (o, "ticket");
-      GString *text = g_string_new (NULL);
-      const char *status = json_object_get_string_member_with_default (ticket, "status", "");
-      g_autoptr(JsonObject) view = json_object_new ();
-      if (out->reason && g_str_equal (status, "escalated"))
-        /* Translators: why the incident went to a person, in the planner's words (untranslated) */
-        g_string_append_printf (text, _("Escalated to a person: %s\n"), out->reason);
-      else if (out->reason && g_str_equal (status, "open"))
-        /* Translators: what the plan needs to know, in the planner's words (untranslated) */
-        g_string_append_printf (text, _("Waiting for an answer: %s\n"), out->reason);
-      g_string_append_printf (text, _("Runbook: %s (score %.2f)\n"), json_object_get_string_member_with_default (book, "title", ""),
-                              json_object_get_double_member_with_default (book, "score", 0));
-      g_string_append (text, _("Candidates:"));
-      for (guint i = 0; cands && i < json_array_get_length (cands); i++)
-        {
-          JsonObject *c = json_array_get_object_element (cands, i);
-          g_string_append_printf (text, " %s %.2f%s", json_object_get_string_member_with_default (c, "id", ""),
-                                  json_object_get_double_member_with_default (c, "score", 0),
-                                  i + 1 < json_array_get_length (cands) ? "," : "");
-        }
-      g_string_append (text, _("\nEntities:"));
-      for (guint i = 0; ents && i < json_array_get_length (ents); i++)
-        {
-          JsonObject *e = json_array_get_object_element (ents, i);
-          g_string_append_printf (text, " %s %s (“%s”)", json_object_get_string_member_with_default (e, "kind", ""),
-                                  json_object_get_string_member_with_default (e, "id", ""),
-                                  json_object_get_string_member_with_default (e, "text", ""));
-        }
-      if (out->origin)
-        {
-          g_autofree char *note = planner_note (j, out);
-          g_string_append_printf (text, "\n%s", note);
-        }
-      g_string_append_printf (text, _("\nTicket %lld: %s"), (long long) json_object_get_int_member_with_default (ticket, "id", 0),
-                              json_object_get_string_member_with_default (ticket, "status", ""));
-      gtk_label_set_text (win->incident_summary, text->str);
-      g_string_free (text, TRUE);
-      gtk_widget_set_visible (GTK_WIDGET (win->incident_legend), TRUE);
-      /* the view is the final one once it is back (live renders still in flight are dropped) */
-      g_hash_table_remove (win->views, "incident");
-      json_object_set_member (view, "plan", json_node_copy (json_object_get_member (o, "plan")));
-      json_object_set_member (view, "results", json_node_copy (json_object_get_member (o, "results")));
-      json_object_set_member (view, "seen", json_node_ref (out->seen));
-      g_free (win->incident_dot);
-      win->incident_dot = plan_dot (view);
-      rw_window_render_view (win, "incident", g_strdup (win->incident_dot), "dot", win->incident_picture, &win->incident_generation);
-      g_object_set_data_full (G_OBJECT (win), "incident", json_node_ref (out->doc), (GDestroyNotify) json_node_unref);
-      incident_outcome_free (out);
-    }
-  g_object_unref (win);
-}
-
-void
-rw_window_run_incident (RwWindow *win, const char *text)
-{
-  IncidentJob *j;
-  g_autoptr(GTask) task = NULL;
-  g_autofree char *trimmed = text ? g_strstrip (g_strdup (text)) : NULL;
-  g_autofree char *endpoint = NULL, *model = NULL;
-  if (win->incident_running || trimmed == NULL || *trimmed == '\0')
-    return;
-  {
-    GtkTextBuffer *buf = gtk_text_view_get_buffer (win->incident_text);
-    GtkTextIter a, b;
-    g_autofree char *shown = NULL;
-    gtk_text_buffer_get_bounds (buf, &a, &b);
-    shown = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
-    if (g_strcmp0 (shown, text) != 0)
-      gtk_text_buffer_set_text (buf, text, -1);
-  }
-  endpoint = g_strstrip (g_settings_get_string (win->settings, "llm-endpoint"));
-  model = g_strstrip (g_settings_get_string (win->settings, "llm-model"));
-  j = g_new0 (IncidentJob, 1);
-  j->text = g_strdup (text);
-  j->db_path = g_strdup (win->db_path);
-  j->topo = rw_topology_copy (rw_document_get_topology (win->doc));
-  j->llm_endpoint = *endpoint ? g_steal_pointer (&endpoint) : NULL;
-  j->llm_model = *model ? g_steal_pointer (&model) : NULL;
-  j->win = win;
-  j->context = g_main_context_ref_thread_default ();
-  j->cancellable = g_object_ref (win->cancellable);
-  j->results = json_array_new ();
-  j->seen = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_task_free);
-  win->incident_running = TRUE;
-  win->incident_updates = 0;
-  g_object_set_data (G_OBJECT (win), "incident", NULL);
-  g_clear_pointer (&win->incident_dot, g_free);
-  /* the last run's plan must not pass for this one's */
-  g_hash_table_remove (win->views, "incident");
-  win->incident_generation++;
-  gtk_picture_set_paintable (win->incident_picture, NULL);
-  gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.incident", FALSE);
-  gtk_label_set_text (win->incident_summary, _("Finding the runbook and running the plan on the twin…"));
-  adw_view_stack_set_visible_child_name (win->side_stack, "incident");
-  task = g_task_new (NULL, win->cancellable, incident_done, g_object_ref (win));
-  g_task_set_task_data (task, j, (GDestroyNotify) incident_job_free);
-  g_task_run_in_thread (task, incident_thread);
-}
-
-guint
-rw_window_get_incident_updates (RwWindow *win)
-{
-  return win->incident_updates;
-}
-
-const char *
-rw_window_get_incident_summary (RwWindow *win)
-{
-  return gtk_label_get_text (win->incident_summary);
-}
-
-const char *
-rw_window_get_incident_graph (RwWindow *win)
-{
-  return win->incident_dot;
-}
-
-JsonNode *
-rw_window_get_incident (RwWindow *win)
-{
-  return g_object_get_data (G_OBJECT (win), "incident");
-}
-
-static void
-action_incident (GtkWidget *w, const char *name, GVariant *param)
-{
-  RwWindow *win = RW_WINDOW (w);
-  GtkTextBuffer *buf = gtk_text_view_get_buffer (win->incident_text);
-  GtkTextIter a, b;
-  g_autofree char *text = NULL;
-  gtk_text_buffer_get_bounds (buf, &a, &b);
-  text = gtk_text_buffer_get_text (buf, &a, &b, FALSE);
-  rw_window_run_incident (win, text);
-}
-
-static void
-rw_window_install_incident_action (GtkWidgetClass *wc)
-{
-  gtk_widget_class_install_action (wc, "win.incident", NULL, action_incident);
 }

@@ -16,14 +16,15 @@ chosen_node (RwWindow *win, GVariant *param, gboolean fallback)
   const RwTopology *t = rw_document_get_topology (win->doc);
   const char *id = param ? g_variant_get_string (param, NULL) : "";
   GPtrArray *selected = rw_canvas_get_selected_nodes (win->canvas);
+  const char *inspected;
   const RwNode *n;
   if (*id)
     return (n = rw_topology_find_node (t, id)) ? n->id : NULL;
   if (selected->len && (n = rw_topology_find_node (t, selected->pdata[selected->len - 1])))
     return n->id;
-  if (win->inspected && g_str_has_prefix (win->inspected, "nodes["))
+  if ((inspected = rw_inspector_page_get_inspected (win->inspector_page)) && g_str_has_prefix (inspected, "nodes["))
     {
-      guint64 i = g_ascii_strtoull (win->inspected + 6, NULL, 10);
+      guint64 i = g_ascii_strtoull (inspected + 6, NULL, 10);
       if (i < t->nodes->len)
         return ((RwNode *) t->nodes->pdata[i])->id;
     }

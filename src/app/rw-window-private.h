@@ -3,16 +3,22 @@
 #pragma once
 
 #include "rw-window.h"
+#include "rw-incident-page.h"
+#include "rw-inspector-page.h"
 #include "rw-link-table.h"
-#include "rw-proving-bar.h"
-#include "rw-session-table.h"
-#include "rw-sparkline.h"
-#include "rw-route-map-editor.h"
-#include "rw-demand-editor.h"
-#include "rw-sla-editor.h"
-#include "rw-router-editor.h"
-#include "rw-prefix-editor.h"
 #include "rw-bgp-table.h"
+#include "rw-demand-editor.h"
+#include "rw-paths-page.h"
+#include "rw-prefix-editor.h"
+#include "rw-proving-bar.h"
+#include "rw-reasoning-page.h"
+#include "rw-route-map-editor.h"
+#include "rw-router-editor.h"
+#include "rw-session-table.h"
+#include "rw-sla-editor.h"
+#include "rw-sparkline.h"
+#include "rw-views.h"
+#include "rw-whatif-page.h"
 
 struct _RwWindow {
   AdwApplicationWindow parent_instance;
@@ -30,26 +36,12 @@ struct _RwWindow {
   GtkAdjustment *speed_adjustment;
   RwCanvas *canvas;
   AdwViewStack *side_stack;
-  GtkDropDown *entity_dropdown;
-  GtkLabel *entity_summary;
-  GtkWidget *sparkline_box;
-  RwSparkline *util_sparkline, *latency_sparkline;
-  GtkTextView *entity_text;
-  GtkLabel *entity_error;
-  GtkDropDown *demand_dropdown;
-  GtkLabel *paths_summary;
-  GtkPicture *paths_picture;
-  GtkEntry *change_entry;
-  GtkLabel *whatif_summary;
-  GtkPicture *blast_picture;
-  GtkWidget *blast_box;
-  GtkTextView *whatif_diff;
-  GtkLabel *hypotheses_label;
-  GtkPicture *hypotheses_picture;
-  GtkTextView *incident_text;
-  GtkLabel *incident_summary;
-  GtkPicture *incident_picture;
-  GtkWidget *incident_legend;
+  /* the side pane's pages: each keeps its own widgets and state */
+  RwInspectorPage *inspector_page;
+  RwPathsPage *paths_page;
+  RwWhatIfPage *whatif_page;
+  RwIncidentPage *incident_page;
+  RwReasoningPage *reasoning_page;
   GtkDropDown *kind_dropdown;
   GtkSearchEntry *timeline_search;
   GtkLabel *timeline_count;
@@ -71,24 +63,14 @@ struct _RwWindow {
   GtkFilterListModel *timeline_filtered;
   GtkCustomFilter *timeline_filter;
   GtkStringList *kinds;          /* "All kinds", then kinds seen */
-  GtkStringList *entities;       /* display names for entity_dropdown */
-  GPtrArray *entity_paths;       /* char*: JSON paths, parallel to entities */
-  GtkStringList *demands;
-  char *inspected;               /* the JSON path in the inspector */
-  GHashTable *util_history;      /* link id -> GArray double (max of both directions) */
-  GHashTable *latency_history;   /* link id -> GArray double (worse direction, ms) */
-  GStrv whatif_changes;          /* the last what-if */
   RwApprovalDialog *approval;
   RwImportWarningsWindow *import_warnings;  /* weak: while it is open */
   gboolean exporting;
+  char *export_result;           /* the last export's .clab.yml, or why it failed */
+  char *verify_result;           /* the last Verify Chain's verdict */
+  gboolean may_close;            /* the unsaved changes were dealt with */
   int auto_answer;
-  guint paths_generation, whatif_generation, hyp_generation, approval_generation, incident_generation;
-  gboolean paths_stale, hyp_stale;  /* a run moved on while the page was hidden: draw it when shown */
-  gboolean incident_running;
-  guint incident_updates;         /* live plan views shown during the last incident run */
-  char *incident_dot;             /* the last incident's final plan graph (DOT) */
-  GHashTable *views;             /* name -> GdkPaintable */
-  GHashTable *view_sources;      /* name -> what it was drawn from (rw-window.c), to draw it again */
+  RwViews *views;                /* the Graphviz pictures of the pages and the approval dialog */
   GCancellable *cancellable;
   gboolean updating_mode;
   guint layout_id;               /* the panes' first split, once the window has a size */
@@ -121,9 +103,7 @@ void _rw_window_close_editors (RwWindow *win);
 /* An error the user must read in full (a file and line): a dialog over the window, shown once
  * the window is on screen. */
 void _rw_window_show_error (RwWindow *win, const char *heading, const char *message);
-void rw_window_refresh_inspector (RwWindow *win);
 void rw_window_show_whatif (RwWindow *win, const char *changes_text);
-void rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation);
 RwScenario *rw_window_live_scenario (RwWindow *win, GError **error);
 void rw_window_start_runner (RwWindow *win, RwScenario *scenario);
 

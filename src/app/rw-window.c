@@ -4,13 +4,9 @@
 
 #include <glib/gi18n.h>
 #include <math.h>
-#include "rw-frr.h"
-#include "rw-json-util.h"
 #include "rw-render.h"
 #include "rw-timeline-item.h"
-#include "rw-traffic.h"
 
-#define HISTORY_MAX 240
 
 G_DEFINE_FINAL_TYPE (RwWindow, rw_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -61,221 +57,17 @@ _rw_window_show_error (RwWindow *win, const char *heading, const char *message)
     g_signal_connect_object (win, "map", G_CALLBACK (present_on_map), dialog, 0);
 }
 
-/* ---- Graphviz views, rendered off the GUI thread ---- */
-
-typedef struct {
-  RwWindow *win;
-  char *name;
-  GtkPicture *picture;
-  guint *generation;
-  guint expected;
-} ViewJob;
-
-typedef struct {
-  char *dot, *engine;
-  gboolean dark;
-} ViewRequest;
-
+/* A view could not be drawn. */
 static void
-view_job_free (ViewJob *j)
+on_view_error (RwViews *views, const char *message, RwWindow *win)
 {
-  g_object_unref (j->win);
-  g_object_unref (j->picture);
-  g_free (j->name);
-  g_free (j);
-}
-
-static void
-view_request_free (ViewRequest *r)
-{
-  g_free (r->dot);
-  g_free (r->engine);
-  g_free (r);
-}
-
-/* What a view was last drawn from, to draw it again in the other style. */
-typedef struct {
-  char *dot, *engine;
-  GtkPicture *picture;
-  guint *generation;
-} ViewSource;
-
-static void
-view_source_free (ViewSource *v)
-{
-  g_free (v->dot);
-  g_free (v->engine);
-  g_object_unref (v->picture);
-  g_free (v);
-}
-
-static void
-rgb_to_hsl (double r, double g, double b, double *h, double *s, double *l)
-{
-  double max = MAX (r, MAX (g, b)), min = MIN (r, MIN (g, b)), d = max - min;
-  *l = (max + min) / 2;
-  *h = *s = 0;
-  if (d <= 1e-9)
-    return;
-  *s = *l > 0.5 ? d / (2 - max - min) : d / (max + min);
-  if (max == r)
-    *h = (g - b) / d + (g < b ? 6 : 0);
-  else if (max == g)
-    *h = (b - r) / d + 2;
-  else
-    *h = (r - g) / d + 4;
-  *h /= 6;
-}
-
-static double
-hue_to_rgb (double p, double q, double t)
-{
-  t = t < 0 ? t + 1 : t > 1 ? t - 1 : t;
-  if (t < 1.0 / 6)
-    return p + (q - p) * 6 * t;
-  if (t < 0.5)
-    return q;
-  if (t < 2.0 / 3)
-    return p + (q - p) * (2.0 / 3 - t) * 6;
-  return p;
-}
-
-static void
-hsl_to_rgb (double h, double s, double l, double *r, double *g, double *b)
-{
-  double q = l < 0.5 ? l * (1 + s) : l + s - l * s, p = 2 * l - q;
-  if (s <= 1e-9)
-    {
-      *r = *g = *b = l;
-      return;
-    }
-  *r = hue_to_rgb (p, q, h + 1.0 / 3);
-  *g = hue_to_rgb (p, q, h);
-  *b = hue_to_rgb (p, q, h - 1.0 / 3);
-}
-
-/* The dark palette of a view: every colour keeps its hue and saturation and takes the opposite
- * lightness, so white fills become the dark background's grey, black text becomes light, a pale
- * green "done" a dark green, and red, orange and blue stay themselves. Graphviz draws with the
- * views' light colours; the pixels are turned here, on the worker. */
-static GdkTexture *
-texture_to_dark (GdkTexture *light)
-{
-  int w = gdk_texture_get_width (light), h = gdk_texture_get_height (light);
-  gsize stride = (gsize) w * 4;
-  guchar *px = g_malloc ((gsize) h * stride);
-  g_autoptr(GBytes) bytes = NULL;
-  /* GDK_MEMORY_DEFAULT: B, G, R, A in memory, premultiplied */
-  gdk_texture_download (light, px, stride);
-  for (gsize i = 0; i < (gsize) w * h; i++)
-    {
-      guchar *p = px + 4 * i;
-      double a = p[3] / 255.0, r, g, b, hh, ss, ll;
-      if (p[3] == 0)
-        continue;
-      r = p[2] / 255.0 / a, g = p[1] / 255.0 / a, b = p[0] / 255.0 / a;
-      rgb_to_hsl (MIN (r, 1), MIN (g, 1), MIN (b, 1), &hh, &ss, &ll);
-      hsl_to_rgb (hh, ss, 0.93 - 0.80 * ll, &r, &g, &b);
-      p[2] = (guchar) CLAMP (r * a * 255 + 0.5, 0, 255);
-      p[1] = (guchar) CLAMP (g * a * 255 + 0.5, 0, 255);
-      p[0] = (guchar) CLAMP (b * a * 255 + 0.5, 0, 255);
-    }
-  bytes = g_bytes_new_take (px, (gsize) h * stride);
-  return gdk_memory_texture_new (w, h, GDK_MEMORY_DEFAULT, bytes, stride);
-}
-
-static void
-render_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
-{
-  ViewRequest *req = data;
-  GError *error = NULL;
-  g_autoptr(GBytes) png = rw_render_dot (req->dot, req->engine, "png", &error);
-  g_autoptr(GdkTexture) texture = png ? gdk_texture_new_from_bytes (png, &error) : NULL;
-  if (texture == NULL)
-    g_task_return_error (task, error);
-  else if (req->dark)
-    g_task_return_pointer (task, texture_to_dark (texture), g_object_unref);
-  else
-    g_task_return_pointer (task, g_steal_pointer (&texture), g_object_unref);
-}
-
-static void
-render_done (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  ViewJob *j = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GdkTexture) texture = g_task_propagate_pointer (G_TASK (result), &error);
-  if (texture && *j->generation == j->expected && !g_cancellable_is_cancelled (j->win->cancellable))
-    {
-      gtk_picture_set_paintable (j->picture, GDK_PAINTABLE (texture));
-      g_hash_table_insert (j->win->views, g_strdup (j->name), g_object_ref (texture));
-    }
-  if (error && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    rw_window_toast (j->win, error->message);
-  view_job_free (j);
-}
-
-static void
-start_render (RwWindow *win, const char *name, const char *dot, const char *engine, GtkPicture *picture, guint *generation)
-{
-  ViewJob *j = g_new0 (ViewJob, 1);
-  ViewRequest *req = g_new0 (ViewRequest, 1);
-  g_autoptr(GTask) task = NULL;
-  j->win = g_object_ref (win);
-  j->name = g_strdup (name);
-  j->picture = g_object_ref (picture); /* a dialog's picture may go before the view is drawn */
-  j->generation = generation;
-  j->expected = ++*generation;
-  req->dot = g_strdup (dot);
-  req->engine = g_strdup (engine);
-  req->dark = adw_style_manager_get_dark (adw_style_manager_get_default ());
-  task = g_task_new (NULL, win->cancellable, render_done, j);
-  g_task_set_task_data (task, req, (GDestroyNotify) view_request_free);
-  g_task_run_in_thread (task, render_thread);
-}
-
-/* Takes @dot. The newest request for a picture wins. */
-void
-rw_window_render_view (RwWindow *win, const char *name, char *dot, const char *engine, GtkPicture *picture, guint *generation)
-{
-  ViewSource *v = g_new0 (ViewSource, 1);
-  /* the side panel is narrow: 64 dpi keeps a whole view in sight with its labels readable */
-  const char *brace = strchr (dot, '{');
-  if (brace)
-    {
-      char *scaled = g_strdup_printf ("%.*s{ dpi=64;%s", (int) (brace - dot), dot, brace + 1);
-      g_free (dot);
-      dot = scaled;
-    }
-  start_render (win, name, dot, engine, picture, generation);
-  v->dot = dot;
-  v->engine = g_strdup (engine);
-  v->picture = g_object_ref (picture);
-  v->generation = generation;
-  g_hash_table_insert (win->view_sources, g_strdup (name), v);
-}
-
-/* The style went dark or light: every view still on screen is drawn again in it. */
-static void
-on_dark_changed (AdwStyleManager *style, GParamSpec *pspec, RwWindow *win)
-{
-  GHashTableIter it;
-  gpointer key, value;
-  if (win->view_sources == NULL)
-    return;
-  g_hash_table_iter_init (&it, win->view_sources);
-  while (g_hash_table_iter_next (&it, &key, &value))
-    {
-      ViewSource *v = value;
-      if (gtk_widget_get_root (GTK_WIDGET (v->picture)) != NULL && gtk_picture_get_paintable (v->picture) != NULL)
-        start_render (win, key, v->dot, v->engine, v->picture, v->generation);
-    }
+  rw_window_toast (win, message);
 }
 
 GdkPaintable *
 rw_window_get_view (RwWindow *win, const char *name)
 {
-  return g_hash_table_lookup (win->views, name);
+  return rw_views_get (win->views, name);
 }
 
 /* ---- what is shown ---- */
@@ -337,8 +129,6 @@ rw_window_get_status (RwWindow *win)
   return gtk_label_get_text (win->status_label);
 }
 
-static void refresh_paths (RwWindow *win);
-
 /* The link and session tables, when open, list the network on the canvas. */
 void
 _rw_window_refresh_tables (RwWindow *win)
@@ -359,186 +149,22 @@ refresh_canvas (RwWindow *win)
   const double *observed;
   const RwTwin *twin = shown_twin (win, &observed);
   rw_canvas_set_twin (win->canvas, twin, observed);
+  /* the pages keep the network shown, and are given the new one before the old one goes */
+  rw_inspector_page_set_twin (win->inspector_page, twin);
+  rw_paths_page_set_twin (win->paths_page, twin);
   update_status (win);
   _rw_window_refresh_tables (win);
 }
 
-/* ---- inspector ---- */
-
-static void
-history_push (GHashTable *h, const char *id, double v)
-{
-  GArray *a = g_hash_table_lookup (h, id);
-  if (a == NULL)
-    {
-      a = g_array_new (FALSE, FALSE, sizeof (double));
-      g_hash_table_insert (h, g_strdup (id), a);
-    }
-  g_array_append_val (a, v);
-  if (a->len > HISTORY_MAX)
-    g_array_remove_index (a, 0);
-}
-
-static void
-show_sparklines (RwWindow *win, const char *link)
-{
-  GArray *u = link ? g_hash_table_lookup (win->util_history, link) : NULL;
-  GArray *l = link ? g_hash_table_lookup (win->latency_history, link) : NULL;
-  gtk_widget_set_visible (win->sparkline_box, u != NULL);
-  if (u)
-    {
-      g_autofree double *pct = g_new (double, u->len);
-      for (guint i = 0; i < u->len; i++)
-        pct[i] = 100 * g_array_index (u, double, i);
-      rw_sparkline_set_values (win->util_sparkline, pct, u->len, 0, "%", 90);
-    }
-  if (l)
-    rw_sparkline_set_values (win->latency_sparkline, (double *) l->data, l->len, 1, "ms", NAN);
-}
-
-static char *
-entity_summary (RwWindow *win, const char *path)
-{
-  const double *observed;
-  const RwTwin *twin = shown_twin (win, &observed);
-  g_autoptr(JsonNode) node = rw_document_dup_json (win->doc, path);
-  JsonObject *o = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  if (o == NULL)
-    return g_strdup ("");
-  if (g_str_has_prefix (path, "links[") && twin)
-    {
-      const char *id = json_object_get_string_member_with_default (o, "id", "");
-      for (guint i = 0; i < twin->topo->links->len; i++)
-        {
-          const RwLink *l = twin->topo->links->pdata[i];
-          const RwLinkDir *ab = &twin->traffic->dirs[2 * i], *ba = &twin->traffic->dirs[2 * i + 1];
-          if (g_strcmp0 (l->id, id) != 0)
-            continue;
-          return g_strdup_printf (_("Link %s, %s\n%s→%s: %.0f Mb/s (%.0f %%), %.1f ms, %.2f %% loss\n%s→%s: %.0f Mb/s (%.0f %%), %.1f ms, %.2f %% loss"),
-                                  l->id, l->up ? _("up") : _("DOWN"), l->a, l->b, ab->load_mbps, 100 * ab->utilisation,
-                                  ab->latency_ms, ab->loss_pct, l->b, l->a, ba->load_mbps, 100 * ba->utilisation, ba->latency_ms,
-                                  ba->loss_pct);
-        }
-    }
-  if (g_str_has_prefix (path, "demands[") && twin)
-    {
-      const char *id = json_object_get_string_member_with_default (o, "id", "");
-      gint d = rw_traffic_find_demand (twin->traffic, id);
-      if (d >= 0)
-        {
-          const RwDemandResult *r = twin->traffic->demands->pdata[d];
-          return g_strdup_printf (_("Demand %s: %s, %.1f ms, %.2f %% loss, SLA %s"), id,
-                                  r->status == RW_DEMAND_OK ? _("delivered") : r->reason ? r->reason : _("not delivered"),
-                                  r->latency_ms, r->loss_pct, r->sla_ok ? _("met") : _("MISSED"));
-        }
-    }
-  if (g_str_has_prefix (path, "nodes["))
-    return g_strdup_printf (_("%s %s, AS %lld"), json_object_get_string_member_with_default (o, "role", ""),
-                            json_object_get_string_member_with_default (o, "id", ""),
-                            (long long) json_object_get_int_member_with_default (o, "asn", 0));
-  return g_strdup (path);
-}
-
-static void
-inspect (RwWindow *win, const char *path)
-{
-  g_autoptr(JsonNode) node = path ? rw_document_dup_json (win->doc, path) : NULL;
-  g_autofree char *text = node ? json_to_string (node, TRUE) : g_strdup ("");
-  g_autofree char *summary = path ? entity_summary (win, path) : g_strdup (_("Select a node or link on the canvas, or pick anything here."));
-  if (g_strcmp0 (win->inspected, path) != 0)
-    {
-      g_free (win->inspected);
-      win->inspected = g_strdup (path);
-    }
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (win->entity_text), text, -1);
-  gtk_label_set_text (win->entity_summary, summary);
-  gtk_widget_set_visible (GTK_WIDGET (win->entity_error), FALSE);
-  if (path && g_str_has_prefix (path, "links[") && node)
-    show_sparklines (win, json_object_get_string_member_with_default (json_node_get_object (node), "id", NULL));
-  else
-    show_sparklines (win, NULL);
-  for (guint i = 0; path && i < win->entity_paths->len; i++)
-    if (g_strcmp0 (win->entity_paths->pdata[i], path) == 0 && gtk_drop_down_get_selected (win->entity_dropdown) != i)
-      {
-        gtk_drop_down_set_selected (win->entity_dropdown, i);
-        break;
-      }
-}
-
-void
-rw_window_refresh_inspector (RwWindow *win)
-{
-  inspect (win, win->inspected);
-}
-
-static void
-rebuild_entities (RwWindow *win)
-{
-  const RwTopology *t = rw_document_get_topology (win->doc);
-  g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
-  guint n_old = g_list_model_get_n_items (G_LIST_MODEL (win->entities));
-  g_ptr_array_set_size (win->entity_paths, 0);
-#define ADD(path, ...) G_STMT_START { g_ptr_array_add (win->entity_paths, path); g_ptr_array_add (names, g_strdup_printf (__VA_ARGS__)); } G_STMT_END
-  for (guint i = 0; i < t->nodes->len; i++)
-    ADD (g_strdup_printf ("nodes[%u]", i), _("Node %s"), ((RwNode *) t->nodes->pdata[i])->id);
-  for (guint i = 0; i < t->links->len; i++)
-    ADD (g_strdup_printf ("links[%u]", i), _("Link %s"), ((RwLink *) t->links->pdata[i])->id);
-  for (guint i = 0; i < t->sessions->len; i++)
-    ADD (g_strdup_printf ("sessions[%u]", i), _("Session %s–%s"), ((RwSession *) t->sessions->pdata[i])->a,
-         ((RwSession *) t->sessions->pdata[i])->b);
-  for (guint i = 0; i < t->policies->len; i++)
-    ADD (g_strdup_printf ("policies.%s", ((RwPolicy *) t->policies->pdata[i])->name), _("Policy %s"),
-         ((RwPolicy *) t->policies->pdata[i])->name);
-  for (guint i = 0; i < t->prefixes->len; i++)
-    {
-      const RwOrigination *o = t->prefixes->pdata[i];
-      g_autofree char *p = rw_prefix_to_string (&o->prefix);
-      ADD (g_strdup_printf ("prefixes[%u]", i), _("Prefix %s from %s"), p, o->origin_node);
-    }
-  for (guint i = 0; i < t->demands->len; i++)
-    ADD (g_strdup_printf ("demands[%u]", i), _("Demand %s"), ((RwDemand *) t->demands->pdata[i])->id);
-  for (guint i = 0; i < t->sla_classes->len; i++)
-    ADD (g_strdup_printf ("sla_classes.%s", ((RwSlaClass *) t->sla_classes->pdata[i])->name), _("SLA class %s"),
-         ((RwSlaClass *) t->sla_classes->pdata[i])->name);
-#undef ADD
-  g_ptr_array_add (names, NULL);
-  gtk_string_list_splice (win->entities, 0, n_old, (const char *const *) names->pdata);
-  /* demands for the paths view */
-  {
-    g_autoptr(GPtrArray) ids = g_ptr_array_new ();
-    guint selected = gtk_drop_down_get_selected (win->demand_dropdown);
-    for (guint i = 0; i < t->demands->len; i++)
-      g_ptr_array_add (ids, ((RwDemand *) t->demands->pdata[i])->id);
-    g_ptr_array_add (ids, NULL);
-    gtk_string_list_splice (win->demands, 0, g_list_model_get_n_items (G_LIST_MODEL (win->demands)), (const char *const *) ids->pdata);
-    if (selected != GTK_INVALID_LIST_POSITION && selected < t->demands->len)
-      gtk_drop_down_set_selected (win->demand_dropdown, selected);
-  }
-}
-
-static void
-on_entity_selected (GtkDropDown *dd, GParamSpec *pspec, RwWindow *win)
-{
-  guint i = gtk_drop_down_get_selected (dd);
-  if (i < win->entity_paths->len && g_strcmp0 (win->entity_paths->pdata[i], win->inspected) != 0)
-    inspect (win, win->entity_paths->pdata[i]);
-}
+/* ---- the pages ---- */
 
 static void
 on_selection_changed (RwCanvas *canvas, RwWindow *win)
 {
   GPtrArray *nodes = rw_canvas_get_selected_nodes (canvas), *links = rw_canvas_get_selected_links (canvas);
-  const RwTopology *t = rw_document_get_topology (win->doc);
   const char *id = nodes->len ? nodes->pdata[nodes->len - 1] : links->len ? links->pdata[links->len - 1] : NULL;
-  g_autofree char *path = NULL;
-  for (guint i = 0; id && i < t->nodes->len && !path; i++)
-    if (g_strcmp0 (((RwNode *) t->nodes->pdata[i])->id, id) == 0)
-      path = g_strdup_printf ("nodes[%u]", i);
-  for (guint i = 0; id && i < t->links->len && !path; i++)
-    if (g_strcmp0 (((RwLink *) t->links->pdata[i])->id, id) == 0)
-      path = g_strdup_printf ("links[%u]", i);
-  if (path)
-    inspect (win, path);
+  if (id)
+    rw_inspector_page_inspect_id (win->inspector_page, id);
   rw_window_update_actions (win);
 }
 
@@ -548,98 +174,23 @@ on_edit_failed (RwCanvas *canvas, const char *message, RwWindow *win)
   rw_window_toast (win, message);
 }
 
-/* ---- paths view ---- */
-
-/* The demand picked on the Paths page, or NULL. */
-static const char *
-selected_demand (RwWindow *win)
+/* The demand picked on the Paths page: the canvas draws its path. */
+static void
+on_demand_changed (RwPathsPage *page, GParamSpec *pspec, RwWindow *win)
 {
-  GtkStringObject *item = gtk_drop_down_get_selected_item (win->demand_dropdown);
-  return item ? gtk_string_object_get_string (item) : NULL;
+  rw_canvas_set_demand (win->canvas, rw_paths_page_get_demand (page));
 }
 
 static void
-refresh_paths (RwWindow *win)
+on_whatif_changes (RwWhatIfPage *page, GParamSpec *pspec, RwWindow *win)
 {
-  const double *observed;
-  const RwTwin *twin = shown_twin (win, &observed);
-  const char *demand = selected_demand (win);
-  g_autoptr(GError) error = NULL;
-  char *dot;
-  rw_canvas_set_demand (win->canvas, demand);
-  if (twin == NULL || demand == NULL || rw_traffic_find_demand (twin->traffic, demand) < 0)
-    {
-      /* another network, or none solved yet: nothing of the last one may stay on the page */
-      if (demand && twin == NULL)
-        return;
-      gtk_label_set_text (win->paths_summary, demand ? "" : _("This network has no demands: add one to see its path."));
-      win->paths_generation++;
-      gtk_picture_set_paintable (win->paths_picture, NULL);
-      g_hash_table_remove (win->views, "paths");
-      return;
-    }
-  {
-    const RwDemandResult *r = twin->traffic->demands->pdata[rw_traffic_find_demand (twin->traffic, demand)];
-    GString *hops = g_string_new (NULL);
-    g_autofree char *text = NULL;
-    for (guint i = 0; r->path && i < r->path->len; i++)
-      g_string_append_printf (hops, "%s%s", i ? " → " : "", twin->net->nodes[g_array_index (r->path, guint, i)]->id);
-    if (r->status == RW_DEMAND_OK)
-      text = g_strdup_printf (_("%s: %.0f Mb/s over %s; %.1f ms, %.2f %% loss; SLA %s"), demand, r->demand->mbps, hops->str,
-                              r->latency_ms, r->loss_pct, r->sla_ok ? _("met") : _("missed"));
-    else
-      text = g_strdup_printf (_("%s is not delivered: %s"), demand, r->reason ? r->reason : "");
-    gtk_label_set_text (win->paths_summary, text);
-    g_string_free (hops, TRUE);
-  }
-  dot = rw_dot_paths (twin, demand, &error);
-  if (dot)
-    rw_window_render_view (win, "paths", dot, "dot", win->paths_picture, &win->paths_generation);
-}
-
-static void refresh_hypotheses (RwWindow *win);
-
-static void
-on_page_shown (AdwViewStack *stack, GParamSpec *pspec, RwWindow *win)
-{
-  const char *page = adw_view_stack_get_visible_child_name (stack);
-  if (g_strcmp0 (page, "hypotheses") == 0 && win->hyp_stale)
-    {
-      win->hyp_stale = FALSE;
-      refresh_hypotheses (win);
-    }
-  else if (g_strcmp0 (page, "paths") == 0 && win->paths_stale)
-    {
-      win->paths_stale = FALSE;
-      refresh_paths (win);
-    }
-}
-
-static void
-on_demand_selected (GtkDropDown *dd, GParamSpec *pspec, RwWindow *win)
-{
-  refresh_paths (win);
-}
-
-/* ---- what-if ---- */
-
-/* The last result goes as a new one is asked for: an error must not sit above an old picture. */
-static void
-clear_whatif (RwWindow *win)
-{
-  g_clear_pointer (&win->whatif_changes, g_strfreev);
-  win->whatif_generation++;  /* a picture still being drawn is dropped */
-  gtk_picture_set_paintable (win->blast_picture, NULL);
-  gtk_widget_set_visible (win->blast_box, FALSE);
-  g_hash_table_remove (win->views, "whatif");
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (win->whatif_diff), "", -1);
   rw_window_update_actions (win);
 }
 
 static void
-on_change_entry_activate (GtkEntry *entry, RwWindow *win)
+on_incident_running (RwIncidentPage *page, GParamSpec *pspec, RwWindow *win)
 {
-  gtk_widget_activate_action (GTK_WIDGET (win), "win.whatif", NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.incident", !rw_incident_page_get_running (page));
 }
 
 void
@@ -647,137 +198,19 @@ rw_window_show_whatif (RwWindow *win, const char *text)
 {
   const double *observed;
   const RwTwin *twin = shown_twin (win, &observed);
-  g_auto(GStrv) changes = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(RwTwin) after = NULL;
-  g_autoptr(RwDiff) diff = NULL;
-  g_autofree char *frr = NULL, *summary = NULL;
-  GString *moved;
   if (twin == NULL)
     return;
-  changes = g_strsplit_set (text, " \t\n", -1);
-  {
-    /* drop empty words */
-    guint j = 0;
-    for (guint i = 0; changes[i]; i++)
-      if (*changes[i])
-        changes[j++] = changes[i];
-      else
-        g_free (changes[i]);
-    changes[j] = NULL;
-  }
   adw_view_stack_set_visible_child_name (win->side_stack, "whatif");
-  if (g_strcmp0 (gtk_editable_get_text (GTK_EDITABLE (win->change_entry)), text) != 0)
-    gtk_editable_set_text (GTK_EDITABLE (win->change_entry), text);
-  if (changes[0] == NULL)
-    {
-      clear_whatif (win);
-      gtk_label_set_text (win->whatif_summary, _("Type a change first, for example link-down:R2-ISPB."));
-      return;
-    }
-  /* a fork of the shown network; the live twin and the document stay as they are. The fork
-   * of a small network solves in milliseconds, so it is done here; big what-ifs go through
-   * routewise-cli. */
-  after = rw_twin_fork_apply (twin, (const char *const *) changes, &error);
-  if (after == NULL)
-    {
-      clear_whatif (win);
-      gtk_label_set_text (win->whatif_summary, error->message);
-      return;
-    }
-  diff = rw_twin_diff (twin, after);
-  moved = g_string_new (NULL);
-  for (guint i = 0; i < diff->moved_demands->len; i++)
-    g_string_append_printf (moved, "%s%s", i ? ", " : "", (char *) diff->moved_demands->pdata[i]);
-  summary = g_strdup_printf (_("Blast radius %.1f %% (%.0f Mb/s moved: %s)\nMax utilisation %.0f %% (%s) → %.0f %% (%s)\n"
-                               "SLA misses added: %u, removed: %u · new loops: %u · new blackholes: %u"),
-                             100 * diff->blast_radius, diff->moved_mbps, moved->len ? moved->str : _("none"),
-                             100 * diff->max_util_before, diff->max_dir_before ? diff->max_dir_before : "—",
-                             100 * diff->max_util_after, diff->max_dir_after ? diff->max_dir_after : "—", diff->sla_added->len,
-                             diff->sla_removed->len, diff->new_loops->len, diff->new_blackholes->len);
-  g_string_free (moved, TRUE);
-  if (diff->priced)
-    {
-      /* Translators: the monthly transit bill before and after a what-if, then the change */
-      g_autofree char *cost = g_strdup_printf (_("Transit cost a month %.2f → %.2f (%+.2f)"), diff->cost_before,
-                                               diff->cost_after, diff->cost_after - diff->cost_before);
-      g_autofree char *both = g_strdup_printf ("%s\n%s", summary, cost);
-      g_free (summary);
-      summary = g_steal_pointer (&both);
-    }
-  gtk_label_set_text (win->whatif_summary, summary);
-  frr = rw_frr_changes_diff (twin->topo, (const char *const *) changes, NULL);
-  gtk_text_buffer_set_text (gtk_text_view_get_buffer (win->whatif_diff), frr && *frr ? frr : _("(no configuration change: a physical event)"), -1);
-  g_strfreev (win->whatif_changes);
-  win->whatif_changes = g_strdupv (changes);
-  {
-    g_autofree char *title = g_strdup_printf (_("What if: %s"), text);
-    rw_window_render_view (win, "whatif", rw_dot_blast_radius (twin, after, title), "neato", win->blast_picture, &win->whatif_generation);
-  }
-  gtk_widget_set_visible (win->blast_box, TRUE);
-  rw_window_update_actions (win);
+  rw_whatif_page_simulate (win->whatif_page, twin, text);
 }
 
-/* ---- hypotheses ---- */
-
-static void
-refresh_hypotheses (RwWindow *win)
+void
+rw_window_run_incident (RwWindow *win, const char *text)
 {
-  JsonArray *a;
-  GString *text;
-  g_autoptr(JsonNode) anomalies = NULL;
-  g_autoptr(JsonArray) recent = json_array_new ();
-  guint n;
-  if (win->snapshot == NULL || win->snapshot->hypotheses == NULL)
-    return;
-  a = json_node_get_array (win->snapshot->hypotheses);
-  if (json_array_get_length (a) == 0)
-    {
-      gtk_label_set_text (win->hypotheses_label, _("No hypotheses: nothing unusual so far."));
-      return;
-    }
-  text = g_string_new (NULL);
-  for (guint i = 0; i < json_array_get_length (a); i++)
-    {
-      JsonObject *h = json_array_get_object_element (a, i);
-      g_string_append_printf (text, "%s %s — %.0f %%%s\n", json_object_get_string_member (h, "kind"),
-                              json_object_get_string_member (h, "entity"), 100 * json_object_get_double_member (h, "confidence"),
-                              json_object_get_boolean_member (h, "escalated") ? _(" (escalated)") : "");
-    }
-  gtk_label_set_text (win->hypotheses_label, text->str);
-  g_string_free (text, TRUE);
-  /* the newest anomalies (their payloads carry metric, entity, value, detectors) */
-  n = g_list_model_get_n_items (G_LIST_MODEL (win->timeline));
-  for (guint i = n, k = 0; i > 0 && k < 6; i--)
-    {
-      g_autoptr(RwTimelineItem) it = g_list_model_get_item (G_LIST_MODEL (win->timeline), i - 1);
-      g_autoptr(JsonNode) p = NULL;
-      g_autofree char *bad = NULL;
-      const char *payload = rw_timeline_item_get_event (it)->payload;
-      if (g_strcmp0 (rw_timeline_item_get_kind (it), "anomaly") != 0)
-        continue;
-      /* from the database: checked before json-glib, which deep nesting crashes */
-      if (payload == NULL || (bad = rw_json_check_text (payload, -1, NULL)) != NULL)
-        continue;
-      p = json_from_string (payload, NULL);
-      if (p)
-        json_array_add_element (recent, g_steal_pointer (&p)), k++;
-    }
-  anomalies = json_node_init_array (json_node_alloc (), recent);
-  {
-    /* a readable graph: each hypothesis with its three newest pieces of evidence */
-    g_autoptr(JsonNode) hyps = json_node_copy (win->snapshot->hypotheses);
-    JsonArray *ha = json_node_get_array (hyps);
-    for (guint i = 0; i < json_array_get_length (ha); i++)
-      {
-        JsonObject *h = json_array_get_object_element (ha, i);
-        JsonArray *ev = json_object_get_array_member (h, "evidence");
-        while (ev && json_array_get_length (ev) > 3)
-          json_array_remove_element (ev, 0);
-      }
-    rw_window_render_view (win, "hypotheses", rw_dot_hypotheses (anomalies, hyps, NULL), "dot", win->hypotheses_picture,
-                           &win->hyp_generation);
-  }
+  g_autofree char *endpoint = g_strstrip (g_settings_get_string (win->settings, "llm-endpoint"));
+  g_autofree char *model = g_strstrip (g_settings_get_string (win->settings, "llm-model"));
+  if (rw_incident_page_run (win->incident_page, text, rw_document_get_topology (win->doc), win->db_path, endpoint, model))
+    adw_view_stack_set_visible_child_name (win->side_stack, "incident");
 }
 
 /* ---- the run ---- */
@@ -820,7 +253,6 @@ flush_tick (GtkWidget *widget, GdkFrameClock *clock, gpointer data)
 static void
 on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
 {
-  const RwTwin *live;
   g_clear_pointer (&win->snapshot, rw_snapshot_unref);
   win->snapshot = rw_snapshot_ref (s);
   for (guint i = 0; s->events && i < s->events->len; i++)
@@ -835,15 +267,8 @@ on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
       g_ptr_array_add (win->timeline_pending, g_steal_pointer (&item));
     }
   flush_timeline (win);
-  live = s->live;
-  if (live && s->observed_util && !s->mid_tick) /* one point per tick: a mid-tick snapshot's values come again at its end */
-    for (guint i = 0; i < live->topo->links->len; i++)
-      {
-        const RwLink *l = live->topo->links->pdata[i];
-        history_push (win->util_history, l->id, MAX (s->observed_util[2 * i], s->observed_util[2 * i + 1]));
-        history_push (win->latency_history, l->id,
-                      l->up ? MAX (live->traffic->dirs[2 * i].latency_ms, live->traffic->dirs[2 * i + 1].latency_ms) : NAN);
-      }
+  if (!s->mid_tick) /* one point per tick: a mid-tick snapshot's values come again at its end */
+    rw_inspector_page_record (win->inspector_page, s->live, s->observed_util);
   if (s->error)
     rw_window_toast (win, s->error);
   win->updating_mode = TRUE;
@@ -853,21 +278,14 @@ on_snapshot (RwRunner *runner, RwSnapshot *s, RwWindow *win)
   if (s->events && s->events->len)
     {
       /* Graphviz views are drawn for the page in sight; the others when they are shown */
-      const char *page = adw_view_stack_get_visible_child_name (win->side_stack);
-      if (g_strcmp0 (page, "hypotheses") == 0)
-        refresh_hypotheses (win);
-      else
-        win->hyp_stale = TRUE;
-      if (g_strcmp0 (page, "paths") == 0)
-        refresh_paths (win);
-      else
-        {
-          rw_canvas_set_demand (win->canvas, selected_demand (win));
-          win->paths_stale = TRUE;
-        }
+      rw_reasoning_page_set_run (win->reasoning_page, s, G_LIST_MODEL (win->timeline));
+      rw_paths_page_invalidate (win->paths_page);
     }
-  if (win->inspected && g_str_has_prefix (win->inspected, "links["))
-    rw_window_refresh_inspector (win);
+  {
+    const char *inspected = rw_inspector_page_get_inspected (win->inspector_page);
+    if (inspected && g_str_has_prefix (inspected, "links["))
+      rw_inspector_page_refresh (win->inspector_page);
+  }
   rw_window_update_actions (win);
 }
 
@@ -889,8 +307,8 @@ draw_approval_blast (RwWindow *win, RwApprovalDialog *d, const char *const *chan
   const RwTwin *twin = rw_approval_dialog_get_model (d) ? rw_approval_dialog_get_model (d) : shown_twin (win, &observed);
   g_autoptr(RwTwin) after = twin && changes[0] ? rw_twin_fork_apply (twin, changes, NULL) : NULL;
   if (after)
-    rw_window_render_view (win, "approval", rw_dot_blast_radius (twin, after, changes[0]), "neato",
-                           rw_approval_dialog_get_blast_picture (d), &win->approval_generation);
+    rw_views_render (win->views, "approval", rw_dot_blast_radius (twin, after, changes[0]), "neato",
+                     rw_approval_dialog_get_blast_picture (d));
 }
 
 static void
@@ -967,8 +385,7 @@ rw_window_start_runner (RwWindow *win, RwScenario *scenario)
   g_list_store_remove_all (win->timeline);
   g_ptr_array_set_size (win->timeline_pending, 0);
   gtk_string_list_splice (win->kinds, 1, g_list_model_get_n_items (G_LIST_MODEL (win->kinds)) - 1, NULL);
-  g_hash_table_remove_all (win->util_history);
-  g_hash_table_remove_all (win->latency_history);
+  rw_inspector_page_clear_history (win->inspector_page);
   guard_config_from_settings (win, &cfg);
   mode = scenario->mode;
   runner = rw_runner_new (scenario, win->db_path, &cfg, &error);
@@ -1130,8 +547,8 @@ static void
 on_doc_changed (RwDocument *doc, RwWindow *win)
 {
   update_import_warnings (win);
-  rebuild_entities (win);
-  rw_window_refresh_inspector (win);
+  rw_paths_page_set_topology (win->paths_page, rw_document_get_topology (doc));
+  rw_inspector_page_rebuild (win->inspector_page);
   refresh_canvas (win);
   rw_window_update_actions (win);
 }
@@ -1140,8 +557,8 @@ static void
 on_doc_solved (RwDocument *doc, RwWindow *win)
 {
   refresh_canvas (win);
-  refresh_paths (win);
-  rw_window_refresh_inspector (win);
+  rw_paths_page_refresh (win->paths_page);
+  rw_inspector_page_refresh (win->inspector_page);
 }
 
 static void
@@ -1176,10 +593,9 @@ rw_window_set_document (RwWindow *win, RwDocument *doc)
   g_signal_connect (doc, "notify::file", G_CALLBACK (on_doc_modified), win);
   g_signal_connect (doc, "notify::file", G_CALLBACK (on_doc_file), win);
   rw_canvas_set_document (win->canvas, doc);
-  g_clear_pointer (&win->inspected, g_free);
-  rebuild_entities (win);
-  inspect (win, win->entity_paths->len ? win->entity_paths->pdata[0] : NULL);
   refresh_canvas (win);
+  rw_paths_page_set_topology (win->paths_page, rw_document_get_topology (doc));
+  rw_inspector_page_set_document (win->inspector_page, doc);
   update_title (win);
   update_import_warnings (win);
   rw_window_update_actions (win);
@@ -1285,13 +701,49 @@ rw_window_get_recent_menu (RwWindow *win)
 const char *
 rw_window_get_paths_summary (RwWindow *win)
 {
-  return gtk_label_get_text (win->paths_summary);
+  return rw_paths_page_get_summary (win->paths_page);
 }
 
 GtkEntry *
 rw_window_get_whatif_entry (RwWindow *win)
 {
-  return win->change_entry;
+  return rw_whatif_page_get_entry (win->whatif_page);
+}
+
+guint
+rw_window_get_incident_updates (RwWindow *win)
+{
+  return rw_incident_page_get_updates (win->incident_page);
+}
+
+const char *
+rw_window_get_incident_summary (RwWindow *win)
+{
+  return rw_incident_page_get_summary (win->incident_page);
+}
+
+const char *
+rw_window_get_incident_graph (RwWindow *win)
+{
+  return rw_incident_page_get_graph (win->incident_page);
+}
+
+JsonNode *
+rw_window_get_incident (RwWindow *win)
+{
+  return rw_incident_page_get_result (win->incident_page);
+}
+
+const char *
+rw_window_get_export_result (RwWindow *win)
+{
+  return win->export_result;
+}
+
+const char *
+rw_window_get_verify_result (RwWindow *win)
+{
+  return win->verify_result;
 }
 
 RwCanvas *
@@ -1547,7 +999,11 @@ rw_window_dispose (GObject *object)
       g_object_remove_weak_pointer (G_OBJECT (win->import_warnings), (gpointer *) &win->import_warnings);
       gtk_window_destroy (GTK_WINDOW (g_steal_pointer (&win->import_warnings)));
     }
-  g_clear_pointer (&win->view_sources, g_hash_table_unref);
+  if (win->views)
+    {
+      rw_views_cancel (win->views);
+      g_signal_handlers_disconnect_by_data (win->views, win);
+    }
   gtk_widget_dispose_template (GTK_WIDGET (object), RW_TYPE_WINDOW);
   G_OBJECT_CLASS (rw_window_parent_class)->dispose (object);
 }
@@ -1562,16 +1018,10 @@ rw_window_finalize (GObject *object)
   g_ptr_array_unref (win->timeline_pending);
   g_clear_object (&win->timeline_filtered);
   g_clear_object (&win->kinds);
-  g_clear_object (&win->entities);
-  g_clear_object (&win->demands);
-  g_ptr_array_unref (win->entity_paths);
-  g_hash_table_unref (win->util_history);
-  g_hash_table_unref (win->latency_history);
-  g_hash_table_unref (win->views);
-  g_strfreev (win->whatif_changes);
-  g_free (win->inspected);
+  g_clear_object (&win->views);
   g_free (win->last_toast);
-  g_free (win->incident_dot);
+  g_free (win->export_result);
+  g_free (win->verify_result);
   g_free (win->scenario_path);
   g_free (win->db_path);
   g_clear_object (&win->cancellable);
@@ -1590,22 +1040,22 @@ rw_window_class_init (RwWindowClass *klass)
   g_object_class_install_property (G_OBJECT_CLASS (klass), PROP_TOOL,
                                    g_param_spec_string ("tool", NULL, NULL, "select", G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS));
   g_type_ensure (RW_TYPE_CANVAS);
-  g_type_ensure (RW_TYPE_SPARKLINE);
+  g_type_ensure (RW_TYPE_INSPECTOR_PAGE);
+  g_type_ensure (RW_TYPE_PATHS_PAGE);
+  g_type_ensure (RW_TYPE_WHATIF_PAGE);
+  g_type_ensure (RW_TYPE_INCIDENT_PAGE);
+  g_type_ensure (RW_TYPE_REASONING_PAGE);
   g_type_ensure (RW_TYPE_PROVING_BAR);
   gtk_widget_class_set_template_from_resource (wc, "/io/github/routewise/Routewise/rw-window.ui");
 #define BIND(name) gtk_widget_class_bind_template_child (wc, RwWindow, name)
   BIND (toasts); BIND (window_title); BIND (mode_dropdown); BIND (play_button); BIND (status_label); BIND (recent_section);
-  BIND (speed_adjustment); BIND (canvas); BIND (side_stack); BIND (entity_dropdown); BIND (entity_summary);
-  BIND (sparkline_box); BIND (util_sparkline); BIND (latency_sparkline); BIND (entity_text); BIND (entity_error);
-  BIND (demand_dropdown); BIND (paths_summary); BIND (paths_picture); BIND (change_entry); BIND (whatif_summary);
-  BIND (blast_picture); BIND (whatif_diff); BIND (hypotheses_label); BIND (hypotheses_picture); BIND (incident_text); BIND (incident_summary); BIND (incident_picture);
-  BIND (incident_legend);
+  BIND (speed_adjustment); BIND (canvas); BIND (side_stack);
+  BIND (inspector_page); BIND (paths_page); BIND (whatif_page); BIND (incident_page); BIND (reasoning_page);
   BIND (kind_dropdown);
   BIND (timeline_search); BIND (timeline_count); BIND (timeline_view); BIND (event_detail);
-  BIND (warnings_button); BIND (blast_box); BIND (hpaned); BIND (vpaned); BIND (timeline_paned);
+  BIND (warnings_button); BIND (hpaned); BIND (vpaned); BIND (timeline_paned);
   BIND (proving_bar);
 #undef BIND
-  gtk_widget_class_bind_template_callback (wc, on_change_entry_activate);
   rw_window_install_actions (wc);
 }
 
@@ -1636,25 +1086,19 @@ rw_window_init (RwWindow *win)
   win->settings = g_settings_new ("io.github.routewise.Routewise");
   win->cancellable = g_cancellable_new ();
   win->auto_answer = RW_ANSWER_MODIFY + 1;
-  win->entity_paths = g_ptr_array_new_with_free_func (g_free);
-  win->util_history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
-  win->latency_history = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_array_unref);
-  win->views = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  win->view_sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) view_source_free);
+  win->views = rw_views_new ();
+  g_signal_connect (win->views, "error", G_CALLBACK (on_view_error), win);
+  rw_paths_page_set_views (win->paths_page, win->views);
+  rw_whatif_page_set_views (win->whatif_page, win->views);
+  rw_incident_page_set_views (win->incident_page, win->views);
+  rw_reasoning_page_set_views (win->reasoning_page, win->views);
+  g_signal_connect (win->paths_page, "notify::demand", G_CALLBACK (on_demand_changed), win);
+  g_signal_connect (win->whatif_page, "notify::has-changes", G_CALLBACK (on_whatif_changes), win);
+  g_signal_connect (win->incident_page, "notify::running", G_CALLBACK (on_incident_running), win);
   gtk_widget_action_set_enabled (GTK_WIDGET (win), "win.no-recent", FALSE);
   g_signal_connect_object (gtk_recent_manager_get_default (), "changed", G_CALLBACK (update_recent_menu), win, 0);
   update_recent_menu (gtk_recent_manager_get_default (), win);
-  g_signal_connect_object (adw_style_manager_get_default (), "notify::dark", G_CALLBACK (on_dark_changed), win, 0);
 
-  win->entities = gtk_string_list_new (NULL);
-  gtk_drop_down_set_model (win->entity_dropdown, G_LIST_MODEL (win->entities));
-  gtk_drop_down_set_expression (win->entity_dropdown, gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
-  g_signal_connect (win->entity_dropdown, "notify::selected", G_CALLBACK (on_entity_selected), win);
-  win->demands = gtk_string_list_new (NULL);
-  gtk_drop_down_set_model (win->demand_dropdown, G_LIST_MODEL (win->demands));
-  gtk_drop_down_set_expression (win->demand_dropdown, gtk_property_expression_new (GTK_TYPE_STRING_OBJECT, NULL, "string"));
-  g_signal_connect (win->demand_dropdown, "notify::selected", G_CALLBACK (on_demand_selected), win);
-  g_signal_connect (win->side_stack, "notify::visible-child-name", G_CALLBACK (on_page_shown), win);
 
   win->timeline = g_list_store_new (RW_TYPE_TIMELINE_ITEM);
   win->timeline_pending = g_ptr_array_new_with_free_func (g_object_unref);

@@ -92,6 +92,10 @@ void rw_window_open_file_interactive (RwWindow *win, GFile *file);
 RwRouteMapEditor *rw_window_get_route_map_editor (RwWindow *win);
 RwDemandEditor *rw_window_get_demand_editor (RwWindow *win);
 RwSlaEditor *rw_window_get_sla_editor (RwWindow *win);
+/* The last Containerlab export's .clab.yml, or why it failed (NULL while one runs) — for tests. */
+const char *rw_window_get_export_result (RwWindow *win);
+/* The last Verify Chain's verdict (NULL before one finished) — for tests. */
+const char *rw_window_get_verify_result (RwWindow *win);
 /* Saves a PNG of the window as drawn now. */
 gboolean rw_window_screenshot (RwWindow *win, const char *path, GError **error);
 
