@@ -298,33 +298,6 @@ prefix_key (const RwPrefix *p)
   return ((gint64) p->addr << 8) | p->len;
 }
 
-static void
-append_origin_signature (GString *key, const RwNet *net, GPtrArray *origins)
-{
-  /* Order-independent: originations sorted by node index. */
-  g_autofree guint *order = g_new (guint, origins->len + 1);
-  for (guint i = 0; i < origins->len; i++)
-    order[i] = i;
-  for (guint i = 1; i < origins->len; i++)
-    for (guint j = i; j > 0; j--)
-      {
-        const RwOrigination *x = origins->pdata[order[j - 1]], *y = origins->pdata[order[j]];
-        if (rw_net_node (net, x->origin_node) <= rw_net_node (net, y->origin_node))
-          break;
-        guint t = order[j];
-        order[j] = order[j - 1];
-        order[j - 1] = t;
-      }
-  for (guint i = 0; i < origins->len; i++)
-    {
-      const RwOrigination *o = origins->pdata[order[i]];
-      g_string_append_printf (key, "%d/%d/%d/%u", rw_net_node (net, o->origin_node), o->origin, o->has_med, o->med);
-      for (guint c = 0; c < o->communities->len; c++)
-        g_string_append_printf (key, ",%u", g_array_index (o->communities, guint32, c));
-      g_string_append_c (key, ';');
-    }
-}
-
 struct _RwPrefixTable {
   gint ref;
   GPtrArray *source;        /* the originations classified (a reference) */
@@ -334,6 +307,8 @@ struct _RwPrefixTable {
   guint n_prefixes;
   RwPrefix *prefixes;       /* sorted, unique */
   gint64 *keys;             /* prefix_key () of each, ascending: binary search */
+  guint *bucket;            /* 65 537: bucket[b] is the first prefix whose address's top 16 bits
+                             * are >= b, so a search looks only among the prefixes of one /16 */
   guint64 lengths;          /* bit L set when some prefix is a /L */
   guint *prefix_class;
   GArray *class_repr;       /* RwPrefix per class */
@@ -357,6 +332,7 @@ prefix_table_unref (RwPrefixTable *tb)
     {
       g_free (tb->prefixes);
       g_free (tb->keys);
+      g_free (tb->bucket);
     }
   prefix_table_unref (tb->parent);
   g_free (tb->parent_class);
@@ -437,7 +413,8 @@ same_matchers (GArray *a, GArray *b)
 static guint
 lower_bound (const RwPrefixTable *tb, gint64 k)
 {
-  guint lo = 0, hi = tb->n_prefixes;
+  guint b = (guint) (((guint64) k >> 24) & 0xffff);
+  guint lo = tb->bucket[b], hi = tb->bucket[b + 1];
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
@@ -457,17 +434,112 @@ prefix_table_index (const RwPrefixTable *tb, const RwPrefix *p)
   return i < tb->n_prefixes && tb->keys[i] == k ? (gint) i : -1;
 }
 
+typedef struct {
+  gint64 key;               /* prefix_key () */
+  guint idx;                /* index of the origination in the topology */
+} KeyIdx;
+
+/* Sorts @a by key, originations of one prefix kept in topology order: a radix sort on the 40
+ * bits of a key, 16 at a time (a million prefixes in a few milliseconds). */
+static void
+sort_by_key (KeyIdx *a, guint n)
+{
+  g_autofree KeyIdx *tmp = g_new (KeyIdx, n + 1);
+  g_autofree guint *count = g_new (guint, 65536);
+  KeyIdx *src = a, *dst = tmp;
+  for (guint shift = 0; shift < 48; shift += 16)
+    {
+      guint sum = 0;
+      memset (count, 0, 65536 * sizeof (guint));
+      for (guint i = 0; i < n; i++)
+        count[((guint64) src[i].key >> shift) & 0xffff]++;
+      if (n == 0 || count[((guint64) src[0].key >> shift) & 0xffff] == n)
+        continue; /* every key has the same digit here */
+      for (guint d = 0; d < 65536; d++)
+        {
+          guint c = count[d];
+          count[d] = sum;
+          sum += c;
+        }
+      for (guint i = 0; i < n; i++)
+        dst[count[((guint64) src[i].key >> shift) & 0xffff]++] = src[i];
+      {
+        KeyIdx *t = src;
+        src = dst;
+        dst = t;
+      }
+    }
+  if (src != a)
+    memcpy (a, src, n * sizeof (KeyIdx));
+}
+
+/* What a prefix's originations say, as words: per origination in node order its node, origin,
+ * MED, then its communities. Word 0 is the count of the words after it. */
+static guint
+sig_hash (gconstpointer p)
+{
+  const guint32 *w = p;
+  guint32 h = 2166136261u;
+  for (guint i = 0; i <= w[0]; i++)
+    {
+      h ^= w[i];
+      h *= 16777619u;
+      h ^= h >> 15;
+    }
+  return h;
+}
+
+static gboolean
+sig_equal (gconstpointer a, gconstpointer b)
+{
+  const guint32 *x = a, *y = b;
+  return x[0] == y[0] && memcmp (x + 1, y + 1, x[0] * sizeof (guint32)) == 0;
+}
+
+static void
+origin_signature (GArray *words, const RwNet *net, RwOrigination **origins, guint n)
+{
+  /* Order-independent: originations sorted by node index (insertion sort, stable: n is 1 or 2). */
+  g_autofree RwOrigination **o = g_memdup2 (origins, n * sizeof *o);
+  g_autofree gint *node = g_new (gint, n + 1);
+  guint32 zero = 0;
+  for (guint i = 0; i < n; i++)
+    node[i] = rw_net_node (net, o[i]->origin_node);
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && node[j - 1] > node[j]; j--)
+      {
+        RwOrigination *t = o[j];
+        gint tn = node[j];
+        o[j] = o[j - 1], node[j] = node[j - 1];
+        o[j - 1] = t, node[j - 1] = tn;
+      }
+  g_array_set_size (words, 0);
+  g_array_append_val (words, zero);
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 w[5] = { (guint32) node[i], (guint32) o[i]->origin, (guint32) !!o[i]->has_med, o[i]->med, o[i]->communities->len };
+      g_array_append_vals (words, w, 5);
+      g_array_append_vals (words, o[i]->communities->data, o[i]->communities->len);
+    }
+  g_array_index (words, guint32, 0) = words->len - 1;
+}
+
 /* Prefixes with identical originations and identical answers from every prefix match fall in
- * one class. */
+ * one class. The classes are found by refinement: first by originations, then each prefix match
+ * splits the classes of the prefixes it accepts (they sit in one run of the sorted table). */
 static RwPrefixTable *
 prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matchers)
 {
   const RwTopology *topo = net->topo;
   RwPrefixTable *tb = g_new0 (RwPrefixTable, 1);
-  g_autoptr(GHashTable) class_of_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GString) key = g_string_new (NULL);
-  GArray *uniq = g_array_new (FALSE, FALSE, sizeof (RwPrefix));
-  GPtrArray **origins_of;
+  guint n_orig = topo->prefixes->len;
+  g_autofree KeyIdx *by_key = g_new (KeyIdx, n_orig + 1);
+  g_autofree guint *first = NULL;  /* per prefix: its originations are by_key[first[i] .. first[i + 1]) */
+  g_autofree guint *cls = NULL;    /* provisional class per prefix */
+  g_autoptr(GArray) mark = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GArray) split_to = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autofree guint *renumber = NULL;
+  guint n_ids = 0;
 
   tb->ref = 1;
   tb->source = g_ptr_array_ref (topo->prefixes);
@@ -479,67 +551,107 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   tb->class_size = g_array_new (FALSE, FALSE, sizeof (guint));
   tb->class_origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 
-  /* Unique prefixes, sorted. */
-  for (guint i = 0; i < topo->prefixes->len; i++)
-    g_array_append_val (uniq, ((RwOrigination *) topo->prefixes->pdata[i])->prefix);
-  g_array_sort (uniq, prefix_cmp);
+  /* Unique prefixes, sorted, each with the run of its originations. */
+  for (guint i = 0; i < n_orig; i++)
+    {
+      by_key[i].key = prefix_key (&((RwOrigination *) topo->prefixes->pdata[i])->prefix);
+      by_key[i].idx = i;
+    }
+  sort_by_key (by_key, n_orig);
+  tb->prefixes = g_new (RwPrefix, n_orig + 1);
+  tb->keys = g_new (gint64, n_orig + 1);
+  first = g_new (guint, n_orig + 2);
+  for (guint i = 0; i < n_orig; i++)
+    if (tb->n_prefixes == 0 || tb->keys[tb->n_prefixes - 1] != by_key[i].key)
+      {
+        tb->keys[tb->n_prefixes] = by_key[i].key;
+        tb->prefixes[tb->n_prefixes] = ((RwOrigination *) topo->prefixes->pdata[by_key[i].idx])->prefix;
+        tb->lengths |= G_GUINT64_CONSTANT (1) << tb->prefixes[tb->n_prefixes].len;
+        first[tb->n_prefixes++] = i;
+      }
+  first[tb->n_prefixes] = n_orig;
+  tb->bucket = g_new (guint, 65537);
   {
-    guint k = 0;
-    for (guint i = 0; i < uniq->len; i++)
-      if (k == 0 || !rw_prefix_equal (&g_array_index (uniq, RwPrefix, k - 1), &g_array_index (uniq, RwPrefix, i)))
-        g_array_index (uniq, RwPrefix, k++) = g_array_index (uniq, RwPrefix, i);
-    g_array_set_size (uniq, k);
+    guint i = 0;
+    for (guint b = 0; b <= 65536; b++)
+      {
+        while (i < tb->n_prefixes && (tb->prefixes[i].addr >> 16) < b)
+          i++;
+        tb->bucket[b] = i;
+      }
   }
-  tb->n_prefixes = uniq->len;
-  tb->prefixes = (RwPrefix *) g_array_free (uniq, FALSE);
   tb->prefix_class = g_new0 (guint, tb->n_prefixes + 1);
-  tb->keys = g_new (gint64, tb->n_prefixes + 1);
-  for (guint i = 0; i < tb->n_prefixes; i++)
-    {
-      tb->keys[i] = prefix_key (&tb->prefixes[i]);
-      tb->lengths |= G_GUINT64_CONSTANT (1) << tb->prefixes[i].len;
-    }
+  cls = g_new (guint, tb->n_prefixes + 1);
 
-  origins_of = g_new0 (GPtrArray *, tb->n_prefixes + 1);
-  for (guint i = 0; i < topo->prefixes->len; i++)
+  if (!options->group_prefixes)
+    for (guint i = 0; i < tb->n_prefixes; i++) /* each prefix on its own */
+      cls[i] = n_ids++;
+  else
     {
-      RwOrigination *o = topo->prefixes->pdata[i];
-      guint idx = (guint) prefix_table_index (tb, &o->prefix);
-      if (origins_of[idx] == NULL)
-        origins_of[idx] = g_ptr_array_new ();
-      g_ptr_array_add (origins_of[idx], o);
-    }
-
-  for (guint i = 0; i < tb->n_prefixes; i++)
-    {
-      gpointer found;
-      g_string_truncate (key, 0);
-      if (!options->group_prefixes)
-        g_string_append_printf (key, "#%u|", i);
-      append_origin_signature (key, net, origins_of[i]);
-      g_string_append_c (key, '|');
+      g_autoptr(GHashTable) sig_ids = g_hash_table_new_full (sig_hash, sig_equal, g_free, NULL);
+      g_autoptr(GArray) words = g_array_new (FALSE, FALSE, sizeof (guint32));
+      g_autofree RwOrigination **origins = g_new (RwOrigination *, n_orig + 1);
+      for (guint i = 0; i < tb->n_prefixes; i++)
+        {
+          guint k = 0;
+          gpointer v;
+          for (guint j = first[i]; j < first[i + 1]; j++)
+            origins[k++] = topo->prefixes->pdata[by_key[j].idx];
+          origin_signature (words, net, origins, k);
+          v = g_hash_table_lookup (sig_ids, words->data);
+          if (v == NULL)
+            {
+              v = GUINT_TO_POINTER (++n_ids);
+              g_hash_table_insert (sig_ids, g_memdup2 (words->data, words->len * sizeof (guint32)), v);
+            }
+          cls[i] = GPOINTER_TO_UINT (v) - 1;
+        }
+      /* each prefix match splits the classes of the prefixes it accepts from the rest */
+      g_array_set_size (mark, n_ids);
+      g_array_set_size (split_to, n_ids);
       for (guint m = 0; m < matchers->len; m++)
-        g_string_append_c (key, rw_prefix_match_accepts (&g_array_index (matchers, RwPrefixMatch, m), &tb->prefixes[i]) ? '1' : '0');
-      found = g_hash_table_lookup (class_of_key, key->str);
-      if (found)
         {
-          guint c = GPOINTER_TO_UINT (found) - 1;
-          tb->prefix_class[i] = c;
-          g_array_index (tb->class_size, guint, c)++;
-          g_ptr_array_unref (origins_of[i]);
+          const RwPrefixMatch *pm = &g_array_index (matchers, RwPrefixMatch, m);
+          guint32 lo = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
+          guint32 hi = lo | ~rw_prefix_mask (pm->prefix.len);
+          for (guint i = lower_bound (tb, (gint64) lo << 8); i < tb->n_prefixes && tb->prefixes[i].addr <= hi; i++)
+            if (rw_prefix_match_accepts (pm, &tb->prefixes[i]))
+              {
+                guint c = cls[i];
+                if (g_array_index (mark, guint, c) != m + 1)
+                  {
+                    guint zero = 0;
+                    g_array_index (mark, guint, c) = m + 1;
+                    g_array_index (split_to, guint, c) = n_ids++;
+                    g_array_append_val (mark, zero);
+                    g_array_append_val (split_to, zero);
+                  }
+                cls[i] = g_array_index (split_to, guint, c);
+              }
         }
-      else
-        {
-          guint one = 1;
-          tb->prefix_class[i] = tb->class_repr->len;
-          g_array_append_val (tb->class_repr, tb->prefixes[i]);
-          g_array_append_val (tb->class_size, one);
-          g_ptr_array_add (tb->class_origins, origins_of[i]);
-          g_hash_table_insert (class_of_key, g_strdup (key->str), GUINT_TO_POINTER (tb->class_repr->len));
-        }
-      origins_of[i] = NULL;
     }
-  g_free (origins_of);
+
+  /* number the classes by their first prefix, which represents them */
+  renumber = g_new (guint, n_ids + 1);
+  for (guint c = 0; c < n_ids; c++)
+    renumber[c] = G_MAXUINT;
+  for (guint i = 0; i < tb->n_prefixes; i++)
+    {
+      guint c = cls[i];
+      if (renumber[c] == G_MAXUINT)
+        {
+          GPtrArray *origins = g_ptr_array_sized_new (first[i + 1] - first[i]);
+          guint zero = 0;
+          for (guint j = first[i]; j < first[i + 1]; j++)
+            g_ptr_array_add (origins, topo->prefixes->pdata[by_key[j].idx]);
+          renumber[c] = tb->class_repr->len;
+          g_array_append_val (tb->class_repr, tb->prefixes[i]);
+          g_array_append_val (tb->class_size, zero);
+          g_ptr_array_add (tb->class_origins, origins);
+        }
+      tb->prefix_class[i] = renumber[c];
+      g_array_index (tb->class_size, guint, renumber[c])++;
+    }
   return tb;
 }
 
@@ -585,6 +697,7 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   tb->n_prefixes = n;
   tb->prefixes = parent->prefixes;
   tb->keys = parent->keys;
+  tb->bucket = parent->bucket;
   tb->lengths = parent->lengths;
   tb->prefix_class = g_memdup2 (parent->prefix_class, (n + 1) * sizeof (guint));
 
