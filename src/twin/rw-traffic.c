@@ -61,33 +61,89 @@ demand_result_free (RwDemandResult *r)
   g_free (r);
 }
 
+struct _RwDemandCovers {
+  gint ref;
+  const RwPrefix *prefixes; /* the prefix array the indices are into (the solution's) */
+  guint n;                  /* demands */
+  RwPrefix *dst;            /* per demand: its destination */
+  guint *first;             /* per demand: its covers are idx[first[d] .. first[d + 1]) */
+  gint *idx;
+};
+
+static void
+covers_unref (RwDemandCovers *c)
+{
+  if (c == NULL || !g_atomic_int_dec_and_test (&c->ref))
+    return;
+  g_free (c->dst);
+  g_free (c->first);
+  g_free (c->idx);
+  g_free (c);
+}
+
+/* The covers of every demand of @topo in @bgp: @like's when they index the same prefixes and
+ * the destinations are the same (a what-if), else looked up, one demand at a time. */
+static RwDemandCovers *
+covers_for (const RwTopology *topo, const RwBgpResult *bgp, RwDemandCovers *like)
+{
+  RwDemandCovers *c;
+  GArray *idx;
+  guint n = topo->demands->len;
+  if (like != NULL && like->prefixes == bgp->prefixes && like->n == n)
+    {
+      guint d = 0;
+      while (d < n && rw_prefix_equal (&like->dst[d], &((const RwDemand *) topo->demands->pdata[d])->dst))
+        d++;
+      if (d == n)
+        {
+          g_atomic_int_inc (&like->ref);
+          return like;
+        }
+    }
+  c = g_new0 (RwDemandCovers, 1);
+  c->ref = 1;
+  c->prefixes = bgp->prefixes;
+  c->n = n;
+  c->dst = g_new (RwPrefix, n + 1);
+  c->first = g_new (guint, n + 1);
+  idx = g_array_sized_new (FALSE, FALSE, sizeof (gint), n + 1);
+  for (guint d = 0; d < n; d++)
+    {
+      gint cover[33];
+      c->dst[d] = ((const RwDemand *) topo->demands->pdata[d])->dst;
+      c->first[d] = idx->len;
+      g_array_append_vals (idx, cover, rw_bgp_covering (bgp, &c->dst[d], cover));
+    }
+  c->first[n] = idx->len;
+  c->idx = (gint *) g_array_free (idx, FALSE);
+  return c;
+}
+
 static guint
 dir_of (const RwNet *net, gint link, guint from)
 {
   return 2 * (guint) link + (net->link_a[link] == from ? 0 : 1);
 }
 
-/* Follow the demand hop by hop: each node looks up its own best route. */
+/* Follow the demand hop by hop: each node looks up its own best route among the prefixes that
+ * cover the destination (@cover, longest first). @visited (per node, all FALSE) is left so. */
 static void
-forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
+forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r, const gint *cover, guint n_cover, gboolean *visited)
 {
-  g_autofree gboolean *visited = g_new0 (gboolean, net->n_nodes);
   gint src = rw_net_node (net, r->demand->src);
   guint cur = (guint) src;
   g_autofree char *dst = NULL; /* for the reason, when there is one */
-  gint cover[33];
-  guint n_cover = rw_bgp_covering (bgp, &r->demand->dst, cover);
 
   g_array_append_val (r->path, cur);
   visited[cur] = TRUE;
   for (;;)
     {
       gint idx = -1;
-      const RwRoute *best;
+      const RwRoute *best = NULL;
       gint next, link;
       guint dir;
       for (guint i = 0; i < n_cover && idx < 0; i++)
-        if (rw_bgp_best (bgp, (guint) cover[i], cur) != NULL)
+        if ((best = rw_bgp_best (bgp, (guint) cover[i], cur)) != NULL)
           idx = cover[i];
       if (rw_net_is_ours (net, cur))
         r->egress = (gint) cur;
@@ -96,20 +152,23 @@ forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
           r->status = RW_DEMAND_BLACKHOLE;
           dst = rw_prefix_to_string (&r->demand->dst);
           r->reason = g_strdup_printf ("%s has no route to %s", net->nodes[cur]->id, dst);
-          return;
+          break;
         }
       if (r->prefix < 0)
         r->prefix = idx;
-      best = rw_bgp_best (bgp, (guint) idx, cur);
       if (best->from < 0)
         {
           r->status = RW_DEMAND_OK; /* delivered to the originator */
-          return;
+          break;
         }
       if (!best->ibgp)
         {
           next = best->from;
-          link = rw_net_direct_link (net, cur, (guint) next);
+          /* the session the route came in on knows its link (the up link of lowest cost) */
+          if (best->adj >= 0 && net->adjs[best->adj].node == cur && net->adjs[best->adj].peer == (guint) next)
+            link = net->adjs[best->adj].link;
+          else
+            link = rw_net_direct_link (net, cur, (guint) next);
         }
       else
         {
@@ -122,7 +181,7 @@ forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
           dst = rw_prefix_to_string (&r->demand->dst);
           r->reason = g_strdup_printf ("%s cannot reach the next hop %s for %s", net->nodes[cur]->id,
                                        net->nodes[best->nexthop]->id, dst);
-          return;
+          break;
         }
       dir = dir_of (net, link, cur);
       g_array_append_val (r->hops, dir);
@@ -133,10 +192,18 @@ forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r)
           r->status = RW_DEMAND_LOOP;
           dst = rw_prefix_to_string (&r->demand->dst);
           r->reason = g_strdup_printf ("forwarding loop for %s: %s is visited twice", dst, net->nodes[cur]->id);
-          return;
+          break;
         }
       visited[cur] = TRUE;
     }
+  for (guint i = 0; i < r->path->len; i++)
+    visited[g_array_index (r->path, guint, i)] = FALSE;
+}
+
+static gboolean
+same_array (const GArray *a, const GArray *b)
+{
+  return a == b || (a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (guint)) == 0);
 }
 
 /* Whether packets leave every node the same way towards every next hop: the same nodes, links
@@ -242,6 +309,9 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
   const RwTopology *topo = net->topo;
   RwTraffic *t = g_new0 (RwTraffic, 1);
   g_autofree gboolean *moved = NULL;
+  g_autofree gboolean *visited = NULL;
+  g_autoptr(GArray) path_s = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GArray) hops_s = g_array_new (FALSE, FALSE, sizeof (guint));
 
   t->net = net;
   t->n_links = topo->links->len;
@@ -255,18 +325,21 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
   if (like != NULL && like_bgp != NULL && like->demands->len == topo->demands->len && same_forwarding_plane (like->net, net))
     moved = classes_moved (like_bgp, bgp, net->n_nodes);
 
+  visited = g_new0 (gboolean, net->n_nodes + 1);
+  t->covers = covers_for (topo, bgp, like ? like->covers : NULL);
   for (guint i = 0; i < topo->demands->len; i++)
     {
       RwDemandResult *r = g_new0 (RwDemandResult, 1);
       const RwDemandResult *old = moved ? like->demands->pdata[i] : NULL;
+      const gint *cover = t->covers->idx + t->covers->first[i];
+      guint n_cover = t->covers->first[i + 1] - t->covers->first[i];
       r->demand = topo->demands->pdata[i];
       r->prefix = -1;
       r->egress = -1;
-      if (old != NULL && g_strcmp0 (old->demand->id, r->demand->id) == 0 && g_strcmp0 (old->demand->src, r->demand->src) == 0 &&
-          rw_prefix_equal (&old->demand->dst, &r->demand->dst))
+      if (old != NULL && (old->demand == r->demand ||
+                          (g_strcmp0 (old->demand->id, r->demand->id) == 0 && g_strcmp0 (old->demand->src, r->demand->src) == 0 &&
+                           rw_prefix_equal (&old->demand->dst, &r->demand->dst))))
         {
-          gint cover[33];
-          guint n_cover = rw_bgp_covering (bgp, &r->demand->dst, cover);
           for (guint c = 0; c < n_cover && old != NULL; c++)
             if (moved[bgp->prefix_class[cover[c]]])
               old = NULL;
@@ -275,8 +348,9 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
         old = NULL;
       if (old != NULL)
         {
-          r->path = g_array_copy (old->path);
-          r->hops = g_array_copy (old->hops);
+          /* the same way as before: share the path (read-only once computed) */
+          r->path = g_array_ref (old->path);
+          r->hops = g_array_ref (old->hops);
           r->status = old->status;
           r->prefix = old->prefix;
           r->egress = old->egress;
@@ -284,9 +358,24 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
         }
       else
         {
-          r->path = g_array_new (FALSE, FALSE, sizeof (guint));
-          r->hops = g_array_new (FALSE, FALSE, sizeof (guint));
-          forward (net, bgp, r);
+          /* forward into scratch arrays, then keep the previous arrays where the way is the same
+           * (most demands of a class whose routes moved still go the same way) */
+          const RwDemandResult *prev = like != NULL && i < like->demands->len ? like->demands->pdata[i] : NULL;
+          g_array_set_size (path_s, 0);
+          g_array_set_size (hops_s, 0);
+          r->path = path_s;
+          r->hops = hops_s;
+          forward (net, bgp, r, cover, n_cover, visited);
+          if (prev != NULL && same_array (prev->path, path_s) && same_array (prev->hops, hops_s))
+            {
+              r->path = g_array_ref (prev->path);
+              r->hops = g_array_ref (prev->hops);
+            }
+          else
+            {
+              r->path = g_array_append_vals (g_array_sized_new (FALSE, FALSE, sizeof (guint), path_s->len), path_s->data, path_s->len);
+              r->hops = g_array_append_vals (g_array_sized_new (FALSE, FALSE, sizeof (guint), hops_s->len), hops_s->data, hops_s->len);
+            }
         }
       /* Offered load: every hop the traffic reaches carries it, including the hops before a
        * blackhole or around a loop (once). */
@@ -358,6 +447,7 @@ rw_traffic_free (RwTraffic *t)
   g_ptr_array_unref (t->demands);
   g_hash_table_unref (t->demand_index);
   g_clear_pointer (&t->isp_costs, g_array_unref);
+  covers_unref (t->covers);
   g_free (t);
 }
 
