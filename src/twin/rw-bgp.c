@@ -306,7 +306,6 @@ struct _RwPrefixTable {
   gboolean grouped;
   guint n_prefixes;
   RwPrefix *prefixes;       /* sorted, unique */
-  gint64 *keys;             /* prefix_key () of each, ascending: binary search */
   guint *bucket;            /* 65 537: bucket[b] is the first prefix whose address's top 16 bits
                              * are >= b, so a search looks only among the prefixes of one /16 */
   guint64 lengths;          /* bit L set when some prefix is a /L */
@@ -315,7 +314,7 @@ struct _RwPrefixTable {
   GArray *class_size;       /* guint per class */
   GPtrArray *class_origins; /* GPtrArray of RwOrigination* (borrowed from source) per class */
   RwPrefixTable *parent;    /* a table split from @parent by a few more prefix matches, or NULL;
-                             * it then shares the parent's prefixes and keys */
+                             * it then shares the parent's prefixes and buckets */
   guint *parent_class;      /* per class: the parent's class it was split from */
 };
 
@@ -331,7 +330,6 @@ prefix_table_unref (RwPrefixTable *tb)
   if (tb->parent == NULL)
     {
       g_free (tb->prefixes);
-      g_free (tb->keys);
       g_free (tb->bucket);
     }
   prefix_table_unref (tb->parent);
@@ -418,7 +416,7 @@ lower_bound (const RwPrefixTable *tb, gint64 k)
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      if (tb->keys[mid] < k)
+      if (prefix_key (&tb->prefixes[mid]) < k)
         lo = mid + 1;
       else
         hi = mid;
@@ -431,29 +429,28 @@ prefix_table_index (const RwPrefixTable *tb, const RwPrefix *p)
 {
   gint64 k = prefix_key (p);
   guint i = lower_bound (tb, k);
-  return i < tb->n_prefixes && tb->keys[i] == k ? (gint) i : -1;
+  return i < tb->n_prefixes && prefix_key (&tb->prefixes[i]) == k ? (gint) i : -1;
 }
 
-typedef struct {
-  gint64 key;               /* prefix_key () */
-  guint idx;                /* index of the origination in the topology */
-} KeyIdx;
+/* The originations in prefix order, those of one prefix in topology order: each is its prefix key
+ * (40 bits) above its index (24 bits), radix-sorted 16 bits at a time. A million in a few
+ * milliseconds and 16 bytes each, temporary included. 2^24 originations is far beyond what a
+ * file (64 MiB at most, some 40 bytes an origination) or bench (2 million) can hold. */
+#define ORIG_IDX_BITS 24
 
-/* Sorts @a by key, originations of one prefix kept in topology order: a radix sort on the 40
- * bits of a key, 16 at a time (a million prefixes in a few milliseconds). */
 static void
-sort_by_key (KeyIdx *a, guint n)
+sort_originations (guint64 *a, guint n)
 {
-  g_autofree KeyIdx *tmp = g_new (KeyIdx, n + 1);
+  g_autofree guint64 *tmp = g_new (guint64, n + 1);
   g_autofree guint *count = g_new (guint, 65536);
-  KeyIdx *src = a, *dst = tmp;
-  for (guint shift = 0; shift < 48; shift += 16)
+  guint64 *src = a, *dst = tmp;
+  for (guint shift = ORIG_IDX_BITS; shift < 64; shift += 16)
     {
       guint sum = 0;
       memset (count, 0, 65536 * sizeof (guint));
       for (guint i = 0; i < n; i++)
-        count[((guint64) src[i].key >> shift) & 0xffff]++;
-      if (n == 0 || count[((guint64) src[0].key >> shift) & 0xffff] == n)
+        count[(src[i] >> shift) & 0xffff]++;
+      if (n == 0 || count[(src[0] >> shift) & 0xffff] == n)
         continue; /* every key has the same digit here */
       for (guint d = 0; d < 65536; d++)
         {
@@ -462,15 +459,15 @@ sort_by_key (KeyIdx *a, guint n)
           sum += c;
         }
       for (guint i = 0; i < n; i++)
-        dst[count[((guint64) src[i].key >> shift) & 0xffff]++] = src[i];
+        dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
       {
-        KeyIdx *t = src;
+        guint64 *t = src;
         src = dst;
         dst = t;
       }
     }
   if (src != a)
-    memcpy (a, src, n * sizeof (KeyIdx));
+    memcpy (a, src, n * sizeof (guint64));
 }
 
 /* What a prefix's originations say, as words: per origination in node order its node, origin,
@@ -533,14 +530,15 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   const RwTopology *topo = net->topo;
   RwPrefixTable *tb = g_new0 (RwPrefixTable, 1);
   guint n_orig = topo->prefixes->len;
-  g_autofree KeyIdx *by_key = g_new (KeyIdx, n_orig + 1);
-  g_autofree guint *first = NULL;  /* per prefix: its originations are by_key[first[i] .. first[i + 1]) */
-  g_autofree guint *cls = NULL;    /* provisional class per prefix */
+  g_autofree guint64 *sorted = g_new (guint64, n_orig + 1);
   g_autoptr(GArray) mark = g_array_new (FALSE, TRUE, sizeof (guint));
   g_autoptr(GArray) split_to = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GPtrArray) run = g_ptr_array_new ();
   g_autofree guint *renumber = NULL;
+  guint *cls;  /* the provisional class of each prefix, in prefix_class until renumbered */
   guint n_ids = 0;
 
+  g_assert (n_orig < (1u << ORIG_IDX_BITS));
   tb->ref = 1;
   tb->source = g_ptr_array_ref (topo->prefixes);
   tb->source_share = topo->prefixes_share;
@@ -551,25 +549,18 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   tb->class_size = g_array_new (FALSE, FALSE, sizeof (guint));
   tb->class_origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 
-  /* Unique prefixes, sorted, each with the run of its originations. */
+  /* Unique prefixes, sorted. */
   for (guint i = 0; i < n_orig; i++)
-    {
-      by_key[i].key = prefix_key (&((RwOrigination *) topo->prefixes->pdata[i])->prefix);
-      by_key[i].idx = i;
-    }
-  sort_by_key (by_key, n_orig);
+    sorted[i] = ((guint64) prefix_key (&((RwOrigination *) topo->prefixes->pdata[i])->prefix) << ORIG_IDX_BITS) | i;
+  sort_originations (sorted, n_orig);
   tb->prefixes = g_new (RwPrefix, n_orig + 1);
-  tb->keys = g_new (gint64, n_orig + 1);
-  first = g_new (guint, n_orig + 2);
   for (guint i = 0; i < n_orig; i++)
-    if (tb->n_prefixes == 0 || tb->keys[tb->n_prefixes - 1] != by_key[i].key)
+    if (i == 0 || (sorted[i] >> ORIG_IDX_BITS) != (sorted[i - 1] >> ORIG_IDX_BITS))
       {
-        tb->keys[tb->n_prefixes] = by_key[i].key;
-        tb->prefixes[tb->n_prefixes] = ((RwOrigination *) topo->prefixes->pdata[by_key[i].idx])->prefix;
+        tb->prefixes[tb->n_prefixes] = ((RwOrigination *) topo->prefixes->pdata[sorted[i] & ((1u << ORIG_IDX_BITS) - 1)])->prefix;
         tb->lengths |= G_GUINT64_CONSTANT (1) << tb->prefixes[tb->n_prefixes].len;
-        first[tb->n_prefixes++] = i;
+        tb->n_prefixes++;
       }
-  first[tb->n_prefixes] = n_orig;
   tb->bucket = g_new (guint, 65537);
   {
     guint i = 0;
@@ -581,7 +572,15 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
       }
   }
   tb->prefix_class = g_new0 (guint, tb->n_prefixes + 1);
-  cls = g_new (guint, tb->n_prefixes + 1);
+  cls = tb->prefix_class;
+
+/* The originations of prefix @i into @run: they follow those of prefix i - 1 in @sorted, from @j. */
+#define NEXT_RUN(i, j) \
+  G_STMT_START { \
+    g_ptr_array_set_size (run, 0); \
+    for (; (j) < n_orig && (sorted[j] >> ORIG_IDX_BITS) == (guint64) prefix_key (&tb->prefixes[i]); (j)++) \
+      g_ptr_array_add (run, topo->prefixes->pdata[sorted[j] & ((1u << ORIG_IDX_BITS) - 1)]); \
+  } G_STMT_END
 
   if (!options->group_prefixes)
     for (guint i = 0; i < tb->n_prefixes; i++) /* each prefix on its own */
@@ -590,14 +589,12 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
     {
       g_autoptr(GHashTable) sig_ids = g_hash_table_new_full (sig_hash, sig_equal, g_free, NULL);
       g_autoptr(GArray) words = g_array_new (FALSE, FALSE, sizeof (guint32));
-      g_autofree RwOrigination **origins = g_new (RwOrigination *, n_orig + 1);
+      guint j = 0;
       for (guint i = 0; i < tb->n_prefixes; i++)
         {
-          guint k = 0;
           gpointer v;
-          for (guint j = first[i]; j < first[i + 1]; j++)
-            origins[k++] = topo->prefixes->pdata[by_key[j].idx];
-          origin_signature (words, net, origins, k);
+          NEXT_RUN (i, j);
+          origin_signature (words, net, (RwOrigination **) run->pdata, run->len);
           v = g_hash_table_lookup (sig_ids, words->data);
           if (v == NULL)
             {
@@ -635,23 +632,28 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   renumber = g_new (guint, n_ids + 1);
   for (guint c = 0; c < n_ids; c++)
     renumber[c] = G_MAXUINT;
-  for (guint i = 0; i < tb->n_prefixes; i++)
-    {
-      guint c = cls[i];
-      if (renumber[c] == G_MAXUINT)
-        {
-          GPtrArray *origins = g_ptr_array_sized_new (first[i + 1] - first[i]);
-          guint zero = 0;
-          for (guint j = first[i]; j < first[i + 1]; j++)
-            g_ptr_array_add (origins, topo->prefixes->pdata[by_key[j].idx]);
-          renumber[c] = tb->class_repr->len;
-          g_array_append_val (tb->class_repr, tb->prefixes[i]);
-          g_array_append_val (tb->class_size, zero);
-          g_ptr_array_add (tb->class_origins, origins);
-        }
-      tb->prefix_class[i] = renumber[c];
-      g_array_index (tb->class_size, guint, renumber[c])++;
-    }
+  {
+    guint j = 0;
+    for (guint i = 0; i < tb->n_prefixes; i++)
+      {
+        guint c = cls[i];
+        NEXT_RUN (i, j);
+        if (renumber[c] == G_MAXUINT)
+          {
+            GPtrArray *origins = g_ptr_array_sized_new (run->len);
+            guint zero = 0;
+            for (guint k = 0; k < run->len; k++)
+              g_ptr_array_add (origins, run->pdata[k]);
+            renumber[c] = tb->class_repr->len;
+            g_array_append_val (tb->class_repr, tb->prefixes[i]);
+            g_array_append_val (tb->class_size, zero);
+            g_ptr_array_add (tb->class_origins, origins);
+          }
+        tb->prefix_class[i] = renumber[c];
+        g_array_index (tb->class_size, guint, renumber[c])++;
+      }
+  }
+#undef NEXT_RUN
   return tb;
 }
 
@@ -696,7 +698,6 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   g_atomic_int_inc (&parent->ref);
   tb->n_prefixes = n;
   tb->prefixes = parent->prefixes;
-  tb->keys = parent->keys;
   tb->bucket = parent->bucket;
   tb->lengths = parent->lengths;
   tb->prefix_class = g_memdup2 (parent->prefix_class, (n + 1) * sizeof (guint));
