@@ -119,6 +119,81 @@ covers_for (const RwTopology *topo, const RwBgpResult *bgp, RwDemandCovers *like
   return c;
 }
 
+struct _RwCoverClasses {
+  gint ref;
+  const guint *prefix_class; /* the solution's (bgp->prefix_class) they were read from */
+  guint *cls;                /* per entry of the covers' idx: its class */
+};
+
+static void
+cover_classes_unref (RwCoverClasses *c)
+{
+  if (c == NULL || !g_atomic_int_dec_and_test (&c->ref))
+    return;
+  g_free (c->cls);
+  g_free (c);
+}
+
+/* The class of every cover in @bgp: @like's when @like read them for the same covers from the
+ * same prefix classes (a what-if on the same prefix table). */
+static RwCoverClasses *
+cover_classes_for (const RwDemandCovers *covers, const RwBgpResult *bgp, const RwTraffic *like)
+{
+  RwCoverClasses *c;
+  guint n = covers->first[covers->n];
+  if (like != NULL && like->covers == covers && like->cover_classes->prefix_class == bgp->prefix_class)
+    {
+      g_atomic_int_inc (&like->cover_classes->ref);
+      return like->cover_classes;
+    }
+  c = g_new0 (RwCoverClasses, 1);
+  c->ref = 1;
+  c->prefix_class = bgp->prefix_class;
+  c->cls = g_new (guint, n + 1);
+  for (guint i = 0; i < n; i++)
+    c->cls[i] = bgp->prefix_class[covers->idx[i]];
+  return c;
+}
+
+/* Open addressing over demand indices; the ids compared are those of the traffic looked in, so
+ * the index holds for every traffic with the same ids in the same order. */
+struct _RwDemandIndex {
+  gint ref;
+  guint mask;
+  guint *slot;               /* demand index + 1, 0 = empty */
+};
+
+static void
+demand_index_unref (RwDemandIndex *x)
+{
+  if (x == NULL || !g_atomic_int_dec_and_test (&x->ref))
+    return;
+  g_free (x->slot);
+  g_free (x);
+}
+
+static RwDemandIndex *
+demand_index_new (const GPtrArray *results)
+{
+  RwDemandIndex *x = g_new0 (RwDemandIndex, 1);
+  guint size = 16;
+  while (size < 2 * results->len)
+    size *= 2;
+  x->ref = 1;
+  x->mask = size - 1;
+  x->slot = g_new0 (guint, size);
+  for (guint d = 0; d < results->len; d++)
+    {
+      const char *id = ((const RwDemandResult *) results->pdata[d])->demand->id;
+      guint h = g_str_hash (id) & x->mask;
+      while (x->slot[h] != 0 && strcmp (((const RwDemandResult *) results->pdata[x->slot[h] - 1])->demand->id, id) != 0)
+        h = (h + 1) & x->mask;
+      if (x->slot[h] == 0) /* the first of two demands with one id is found */
+        x->slot[h] = d + 1;
+    }
+  return x;
+}
+
 static guint
 dir_of (const RwNet *net, gint link, guint from)
 {
@@ -127,8 +202,16 @@ dir_of (const RwNet *net, gint link, guint from)
 
 /* Follow the demand hop by hop: each node looks up its own best route among the prefixes that
  * cover the destination (@cover, longest first). @visited (per node, all FALSE) is left so. */
+static inline const RwRoute *
+best_in_class (const RwBgpResult *bgp, guint cls, guint node)
+{
+  const RwRib *rib = &((const RwBgpClass *) bgp->classes->pdata[cls])->ribs[node];
+  return rib->best >= 0 ? rib->routes->pdata[rib->best] : NULL;
+}
+
 static void
-forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r, const gint *cover, guint n_cover, gboolean *visited)
+forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r, const gint *cover, const guint *cover_cls,
+         guint n_cover, gboolean *visited)
 {
   gint src = rw_net_node (net, r->demand->src);
   guint cur = (guint) src;
@@ -143,7 +226,7 @@ forward (const RwNet *net, const RwBgpResult *bgp, RwDemandResult *r, const gint
       gint next, link;
       guint dir;
       for (guint i = 0; i < n_cover && idx < 0; i++)
-        if ((best = rw_bgp_best (bgp, (guint) cover[i], cur)) != NULL)
+        if ((best = best_in_class (bgp, cover_cls[i], cur)) != NULL)
           idx = cover[i];
       if (rw_net_is_ours (net, cur))
         r->egress = (gint) cur;
@@ -312,12 +395,12 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
   g_autofree gboolean *visited = NULL;
   g_autoptr(GArray) path_s = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) hops_s = g_array_new (FALSE, FALSE, sizeof (guint));
+  gboolean same_ids = like != NULL;
 
   t->net = net;
   t->n_links = topo->links->len;
   t->dirs = g_new0 (RwLinkDir, 2 * t->n_links + 1);
   t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) demand_result_free);
-  t->demand_index = g_hash_table_new (g_str_hash, g_str_equal);
   t->max_dir = -1;
 
   /* Re-forward only the demands whose packets can go another way: a what-if that changes a
@@ -327,21 +410,24 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
 
   visited = g_new0 (gboolean, net->n_nodes + 1);
   t->covers = covers_for (topo, bgp, like ? like->covers : NULL);
+  t->cover_classes = cover_classes_for (t->covers, bgp, like);
   for (guint i = 0; i < topo->demands->len; i++)
     {
       RwDemandResult *r = g_new0 (RwDemandResult, 1);
       const RwDemandResult *old = moved ? like->demands->pdata[i] : NULL;
+      const RwDemandResult *prev = like != NULL && i < like->demands->len ? like->demands->pdata[i] : NULL;
       const gint *cover = t->covers->idx + t->covers->first[i];
+      const guint *cover_cls = t->cover_classes->cls + t->covers->first[i];
       guint n_cover = t->covers->first[i + 1] - t->covers->first[i];
       r->demand = topo->demands->pdata[i];
       r->prefix = -1;
       r->egress = -1;
-      if (old != NULL && (old->demand == r->demand ||
-                          (g_strcmp0 (old->demand->id, r->demand->id) == 0 && g_strcmp0 (old->demand->src, r->demand->src) == 0 &&
-                           rw_prefix_equal (&old->demand->dst, &r->demand->dst))))
+      same_ids = same_ids && prev != NULL && strcmp (prev->demand->id, r->demand->id) == 0;
+      if (old != NULL && same_ids && g_strcmp0 (old->demand->src, r->demand->src) == 0 &&
+          rw_prefix_equal (&old->demand->dst, &r->demand->dst))
         {
           for (guint c = 0; c < n_cover && old != NULL; c++)
-            if (moved[bgp->prefix_class[cover[c]]])
+            if (moved[cover_cls[c]])
               old = NULL;
         }
       else
@@ -360,12 +446,11 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
         {
           /* forward into scratch arrays, then keep the previous arrays where the way is the same
            * (most demands of a class whose routes moved still go the same way) */
-          const RwDemandResult *prev = like != NULL && i < like->demands->len ? like->demands->pdata[i] : NULL;
           g_array_set_size (path_s, 0);
           g_array_set_size (hops_s, 0);
           r->path = path_s;
           r->hops = hops_s;
-          forward (net, bgp, r, cover, n_cover, visited);
+          forward (net, bgp, r, cover, cover_cls, n_cover, visited);
           if (prev != NULL && same_array (prev->path, path_s) && same_array (prev->hops, hops_s))
             {
               r->path = g_array_ref (prev->path);
@@ -382,10 +467,16 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
       for (guint h = 0; h < r->hops->len; h++)
         t->dirs[g_array_index (r->hops, guint, h)].load_mbps += r->demand->mbps;
       t->total_mbps += r->demand->mbps;
-      if (!g_hash_table_contains (t->demand_index, r->demand->id))
-        g_hash_table_insert (t->demand_index, r->demand->id, GUINT_TO_POINTER (t->demands->len + 1));
       g_ptr_array_add (t->demands, r);
     }
+  /* the ids as before, in the same order: their index holds as it is */
+  if (like != NULL && same_ids && like->demands->len == t->demands->len)
+    {
+      g_atomic_int_inc (&like->demand_index->ref);
+      t->demand_index = like->demand_index;
+    }
+  else
+    t->demand_index = demand_index_new (t->demands);
 
   for (guint d = 0; d < 2 * t->n_links; d++)
     {
@@ -445,7 +536,8 @@ rw_traffic_free (RwTraffic *t)
     return;
   g_free (t->dirs);
   g_ptr_array_unref (t->demands);
-  g_hash_table_unref (t->demand_index);
+  demand_index_unref (t->demand_index);
+  cover_classes_unref (t->cover_classes);
   g_clear_pointer (&t->isp_costs, g_array_unref);
   covers_unref (t->covers);
   g_free (t);
@@ -454,6 +546,12 @@ rw_traffic_free (RwTraffic *t)
 gint
 rw_traffic_find_demand (const RwTraffic *t, const char *id)
 {
-  gpointer v = id ? g_hash_table_lookup (t->demand_index, id) : NULL;
-  return v ? (gint) GPOINTER_TO_UINT (v) - 1 : -1;
+  const RwDemandIndex *x = t->demand_index;
+  guint h;
+  if (id == NULL)
+    return -1;
+  for (h = g_str_hash (id) & x->mask; x->slot[h] != 0; h = (h + 1) & x->mask)
+    if (strcmp (((const RwDemandResult *) t->demands->pdata[x->slot[h] - 1])->demand->id, id) == 0)
+      return (gint) x->slot[h] - 1;
+  return -1;
 }

@@ -47,6 +47,10 @@ typedef struct {
 /* Per demand, the prefixes covering its destination (rw_bgp_covering), shared with the forks
  * whose prefix tables share the prefixes. */
 typedef struct _RwDemandCovers RwDemandCovers;
+/* Their classes in one solution, and demand ids -> index (rw_traffic_find_demand); both shared
+ * with the forks where they still hold. */
+typedef struct _RwCoverClasses RwCoverClasses;
+typedef struct _RwDemandIndex RwDemandIndex;
 
 typedef struct {
   const RwNet *net;
@@ -57,10 +61,11 @@ typedef struct {
   double max_utilisation;
   gint max_dir;             /* direction index of the maximum, -1 */
   guint n_ok, n_loops, n_blackholes, n_sla_violations;
-  GHashTable *demand_index; /* demand id -> index + 1 (rw_traffic_find_demand) */
+  RwDemandIndex *demand_index;
   GArray *isp_costs;        /* RwIspCost, in node order; empty when no link is priced */
   double transit_cost;      /* the sum of isp_costs' cost, a month */
   RwDemandCovers *covers;
+  RwCoverClasses *cover_classes;
 } RwTraffic;
 
 RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
