@@ -686,6 +686,7 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   g_autoptr(GHashTable) child = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) child_keys = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree guint *renumber = NULL;
+  g_autofree guint *run_cls = NULL; /* provisional class of each prefix in [lo, hi) */
   guint lo = n, hi = 0;
 
   tb->ref = 1;
@@ -700,37 +701,56 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   tb->prefixes = parent->prefixes;
   tb->bucket = parent->bucket;
   tb->lengths = parent->lengths;
-  tb->prefix_class = g_memdup2 (parent->prefix_class, (n + 1) * sizeof (guint));
+  tb->prefix_class = g_new (guint, n + 1);
 
-  /* which new matches accept each prefix of the run they cover */
-  bits = g_new0 (guint32, n + 1);
-  for (guint m = 0; m < extra->len; m++)
-    {
-      const RwPrefixMatch *pm = &g_array_index (extra, RwPrefixMatch, m);
-      guint32 first = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
-      guint32 last = first | ~rw_prefix_mask (pm->prefix.len);
-      for (guint i = lower_bound (tb, (gint64) first << 8); i < n && tb->prefixes[i].addr <= last; i++)
-        if (rw_prefix_match_accepts (pm, &tb->prefixes[i]))
+  /* the run of prefixes the new matches cover (by address), then which matches accept each */
+  {
+    g_autofree guint *range = g_new (guint, 2 * extra->len + 1);
+    guint rlo = n, rhi = 0;
+    for (guint m = 0; m < extra->len; m++)
+      {
+        const RwPrefixMatch *pm = &g_array_index (extra, RwPrefixMatch, m);
+        guint32 first = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
+        guint32 last = first | ~rw_prefix_mask (pm->prefix.len);
+        guint i = lower_bound (tb, (gint64) first << 8), j = i;
+        while (j < n && tb->prefixes[j].addr <= last)
+          j++;
+        range[2 * m] = i;
+        range[2 * m + 1] = j;
+        if (i < j)
+          rlo = MIN (rlo, i), rhi = MAX (rhi, j);
+      }
+    bits = g_new0 (guint32, rhi > rlo ? rhi - rlo + 1 : 1);
+    for (guint m = 0; m < extra->len; m++)
+      for (guint i = range[2 * m]; i < range[2 * m + 1]; i++)
+        if (rw_prefix_match_accepts (&g_array_index (extra, RwPrefixMatch, m), &tb->prefixes[i]))
           {
-            bits[i] |= 1u << m;
+            bits[i - rlo] |= 1u << m;
             lo = MIN (lo, i);
             hi = MAX (hi, i + 1);
           }
-    }
-  /* (parent class, answers) -> provisional class: the parent's own numbers, then new ones */
-  for (guint i = lo; i < hi; i++)
-    if (bits[i] != 0)
+    /* (parent class, answers) -> provisional class: the parent's own numbers, then new ones */
+    run_cls = g_new (guint, hi > lo ? hi - lo + 1 : 1);
+    for (guint i = lo; i < hi; i++)
       {
-        gint64 key = (gint64) (((guint64) bits[i] << 32) | parent->prefix_class[i]);
-        gpointer v = g_hash_table_lookup (child, &key);
+        guint32 b = bits[i - rlo];
+        gint64 key = (gint64) (((guint64) b << 32) | parent->prefix_class[i]);
+        gpointer v;
+        if (b == 0)
+          {
+            run_cls[i - lo] = parent->prefix_class[i];
+            continue;
+          }
+        v = g_hash_table_lookup (child, &key);
         if (v == NULL)
           {
             g_array_append_val (child_keys, key);
             v = GUINT_TO_POINTER (parent->class_repr->len + child_keys->len); /* + 1 */
             g_hash_table_insert (child, g_memdup2 (&key, sizeof key), v);
           }
-        tb->prefix_class[i] = GPOINTER_TO_UINT (v) - 1;
+        run_cls[i - lo] = GPOINTER_TO_UINT (v) - 1;
       }
+  }
 
   /* number the classes by their first prefix, as a full classification does */
   {
@@ -744,7 +764,7 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
     tb->parent_class = g_new (guint, total + 1);
     for (guint i = 0; i < n; i++)
       {
-        guint c = tb->prefix_class[i];
+        guint c = i >= lo && i < hi ? run_cls[i - lo] : parent->prefix_class[i];
         if (renumber[c] == G_MAXUINT)
           {
             guint zero = 0;
