@@ -51,6 +51,8 @@ typedef struct _RwDemandCovers RwDemandCovers;
  * with the forks where they still hold. */
 typedef struct _RwCoverClasses RwCoverClasses;
 typedef struct _RwDemandIndex RwDemandIndex;
+/* Per class and node, what forwarding needs of the best route, packed. */
+typedef struct _RwFibEntry RwFibEntry;
 
 typedef struct {
   const RwNet *net;
@@ -66,6 +68,7 @@ typedef struct {
   double transit_cost;      /* the sum of isp_costs' cost, a month */
   RwDemandCovers *covers;
   RwCoverClasses *cover_classes;
+  RwFibEntry *fib;          /* classes x nodes */
 } RwTraffic;
 
 RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
