@@ -415,7 +415,7 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
   t->net = net;
   t->n_links = topo->links->len;
   t->dirs = g_new0 (RwLinkDir, 2 * t->n_links + 1);
-  t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) demand_result_free);
+  t->demands = g_ptr_array_new_full (topo->demands->len, (GDestroyNotify) demand_result_free);
   t->max_dir = -1;
   t->fib = fib_new (bgp, net->n_nodes);
 
