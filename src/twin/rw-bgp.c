@@ -493,8 +493,8 @@ sig_equal (gconstpointer a, gconstpointer b)
   return x[0] == y[0] && memcmp (x + 1, y + 1, x[0] * sizeof (guint32)) == 0;
 }
 
-/* A node's index by its name, through a small cache keyed by the name's address: originations
- * share interned names, so a million of them look up a few dozen strings. */
+/* A node's index by its name, through a small cache keyed by the name's address (a name looked
+ * up again at the same address is not hashed again). */
 typedef struct {
   const char *name[256];
   gint idx[256];

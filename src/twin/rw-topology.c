@@ -260,7 +260,7 @@ rw_origination_new (const RwPrefix *prefix, const char *origin_node)
 {
   RwOrigination *o = g_new0 (RwOrigination, 1);
   o->prefix = *prefix;
-  o->origin_node = origin_node ? g_ref_string_new_intern (origin_node) : NULL;
+  o->origin_node = g_strdup (origin_node);
   o->origin = RW_ORIGIN_IGP;
   o->communities = g_array_new (FALSE, FALSE, sizeof (guint32));
   return o;
@@ -270,7 +270,7 @@ RwOrigination *
 rw_origination_copy (const RwOrigination *o)
 {
   RwOrigination *c = g_memdup2 (o, sizeof *o);
-  c->origin_node = o->origin_node ? g_ref_string_acquire (o->origin_node) : NULL;
+  c->origin_node = g_strdup (o->origin_node);
   c->communities = u32_array_copy (o->communities);
   return c;
 }
@@ -280,7 +280,7 @@ rw_origination_free (RwOrigination *o)
 {
   if (o == NULL)
     return;
-  g_clear_pointer (&o->origin_node, g_ref_string_release);
+  g_free (o->origin_node);
   g_clear_pointer (&o->communities, g_array_unref);
   g_free (o);
 }

@@ -117,7 +117,7 @@ typedef struct {
 
 typedef struct {
   RwPrefix prefix;
-  char *origin_node;   /* a GRefString, interned: a million originations share a few names */
+  char *origin_node;
   RwOrigin origin;
   gboolean has_med;
   guint32 med;
