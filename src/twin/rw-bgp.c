@@ -493,27 +493,8 @@ sig_equal (gconstpointer a, gconstpointer b)
   return x[0] == y[0] && memcmp (x + 1, y + 1, x[0] * sizeof (guint32)) == 0;
 }
 
-/* A node's index by its name, through a small cache keyed by the name's address (a name looked
- * up again at the same address is not hashed again). */
-typedef struct {
-  const char *name[256];
-  gint idx[256];
-} NodeCache;
-
-static gint
-cached_node (NodeCache *nc, const RwNet *net, const char *name)
-{
-  guint slot = (guint) (((guintptr) name >> 4) & 255);
-  if (nc->name[slot] != name || name == NULL)
-    {
-      nc->name[slot] = name;
-      nc->idx[slot] = name ? rw_net_node (net, name) : -1;
-    }
-  return nc->idx[slot];
-}
-
 static void
-origin_signature (GArray *words, const RwNet *net, NodeCache *nc, RwOrigination **origins, guint n)
+origin_signature (GArray *words, const RwNet *net, RwOrigination **origins, guint n)
 {
   /* Order-independent: originations sorted by node index (insertion sort, stable: n is 1 or 2). */
   RwOrigination *o_small[8];
@@ -526,7 +507,7 @@ origin_signature (GArray *words, const RwNet *net, NodeCache *nc, RwOrigination 
   for (guint i = 0; i < n; i++)
     {
       o[i] = origins[i];
-      node[i] = cached_node (nc, net, o[i]->origin_node);
+      node[i] = rw_net_node (net, o[i]->origin_node);
     }
   for (guint i = 1; i < n; i++)
     for (guint j = i; j > 0 && node[j - 1] > node[j]; j--)
@@ -615,13 +596,12 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
     {
       g_autoptr(GHashTable) sig_ids = g_hash_table_new_full (sig_hash, sig_equal, g_free, NULL);
       g_autoptr(GArray) words = g_array_new (FALSE, FALSE, sizeof (guint32));
-      g_autofree NodeCache *nc = g_new0 (NodeCache, 1);
       guint j = 0;
       for (guint i = 0; i < tb->n_prefixes; i++)
         {
           gpointer v;
           NEXT_RUN (i, j);
-          origin_signature (words, net, nc, (RwOrigination **) run->pdata, run->len);
+          origin_signature (words, net, (RwOrigination **) run->pdata, run->len);
           v = g_hash_table_lookup (sig_ids, words->data);
           if (v == NULL)
             {
