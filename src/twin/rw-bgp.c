@@ -438,10 +438,11 @@ prefix_table_index (const RwPrefixTable *tb, const RwPrefix *p)
  * file (64 MiB at most, some 40 bytes an origination) or bench (2 million) can hold. */
 #define ORIG_IDX_BITS 24
 
-static void
-sort_originations (guint64 *a, guint n)
+/* Not inlined: @tmp is memory the caller then uses as RwPrefix, and the call keeps the two
+ * types' stores apart. */
+static G_GNUC_NO_INLINE void
+sort_originations (guint64 *a, guint n, guint64 *tmp)
 {
-  g_autofree guint64 *tmp = g_new (guint64, n + 1);
   g_autofree guint *count = g_new (guint, 65536);
   guint64 *src = a, *dst = tmp;
   for (guint shift = ORIG_IDX_BITS; shift < 64; shift += 16)
@@ -559,8 +560,11 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   /* Unique prefixes, sorted. */
   for (guint i = 0; i < n_orig; i++)
     sorted[i] = ((guint64) prefix_key (&((RwOrigination *) topo->prefixes->pdata[i])->prefix) << ORIG_IDX_BITS) | i;
-  sort_originations (sorted, n_orig);
+  /* the prefixes' array (8 bytes each, as a sort word) is the sort's scratch: one less array of
+   * a million entries to fault in */
+  G_STATIC_ASSERT (sizeof (RwPrefix) == sizeof (guint64));
   tb->prefixes = g_new (RwPrefix, n_orig + 1);
+  sort_originations (sorted, n_orig, (guint64 *) tb->prefixes);
   for (guint i = 0; i < n_orig; i++)
     if (i == 0 || (sorted[i] >> ORIG_IDX_BITS) != (sorted[i - 1] >> ORIG_IDX_BITS))
       {
