@@ -2,6 +2,7 @@
  * communities, MED subtleties, non-convergence.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-test-build.h"
+#include "rw-synth.h"
 
 #define P "203.0.113.0/24"
 
@@ -614,6 +615,126 @@ test_prefix_classes_exact (void)
   g_assert_cmpstr (sa, ==, sb);
 }
 
+static gint
+str_ptr_cmp (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
+/* What decides a prefix's class, written out plainly: its originations (in any order) and the
+ * answer of every prefix match of every policy. */
+static char *
+class_key (const RwTopology *t, const RwPrefix *p)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  GString *key = g_string_new (NULL);
+  for (guint i = 0; i < t->prefixes->len; i++)
+    {
+      const RwOrigination *o = t->prefixes->pdata[i];
+      GString *one;
+      if (!rw_prefix_equal (&o->prefix, p))
+        continue;
+      one = g_string_new (NULL);
+      g_string_append_printf (one, "%s/%d/%d/%u/", o->origin_node, o->origin, o->has_med, o->med);
+      for (guint c = 0; c < o->communities->len; c++)
+        g_string_append_printf (one, "%u,", g_array_index (o->communities, guint32, c));
+      g_ptr_array_add (parts, g_string_free (one, FALSE));
+    }
+  g_ptr_array_sort (parts, str_ptr_cmp);
+  for (guint i = 0; i < parts->len; i++)
+    g_string_append_printf (key, "%s;", (char *) parts->pdata[i]);
+  g_string_append_c (key, '|');
+  for (guint i = 0; i < t->policies->len; i++)
+    {
+      const RwPolicy *pol = t->policies->pdata[i];
+      for (guint j = 0; j < pol->entries->len; j++)
+        {
+          const RwPolicyEntry *e = pol->entries->pdata[j];
+          for (guint m = 0; e->match_prefixes && m < e->match_prefixes->len; m++)
+            g_string_append_c (key, rw_prefix_match_accepts (&g_array_index (e->match_prefixes, RwPrefixMatch, m), p) ? '1' : '0');
+        }
+    }
+  return g_string_free (key, FALSE);
+}
+
+/* On random networks with nested prefixes, anycast, MEDs, communities and prefix matches of every
+ * shape: two prefixes share a class exactly when their originations and every prefix match's
+ * answer agree, and classes are numbered by their first prefix, which represents them. */
+static void
+test_prefix_classes_by_key (void)
+{
+  for (guint seed = 1; seed <= 6; seed++)
+    {
+      RwSynthParams params = { 8, 3, 200, seed };
+      RwTopology *t = rw_synth_enterprise (&params);
+      g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
+      g_autoptr(RwTwin) tw = NULL;
+      g_autoptr(GHashTable) class_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+      RwPolicy *pol = rw_topology_find_policy (t, "TO-ISP");
+      guint n = t->prefixes->len, seen = 0;
+      for (guint i = 0; i < 60; i++)
+        {
+          /* more prefixes, inside or around the ones there are, some originated twice */
+          const RwOrigination *base = t->prefixes->pdata[g_rand_int_range (rng, 0, (gint32) n)];
+          guint8 len = (guint8) g_rand_int_range (rng, 8, 29);
+          RwPrefix q = { (base->prefix.addr | (guint32) g_rand_int (rng)) & rw_prefix_mask (len), len };
+          const RwNode *node = t->nodes->pdata[g_rand_int_range (rng, 0, (gint32) t->nodes->len)];
+          RwOrigination *o = rw_origination_new (&q, node->id);
+          o->origin = g_rand_int_range (rng, 0, 3);
+          o->has_med = g_rand_boolean (rng);
+          o->med = o->has_med ? 10 * g_rand_int_range (rng, 0, 3) : 0;
+          if (g_rand_int_range (rng, 0, 3) == 0)
+            {
+              guint32 c = (65001u << 16) | (guint32) g_rand_int_range (rng, 1, 3);
+              g_array_append_val (o->communities, c);
+            }
+          g_ptr_array_add (t->prefixes, o);
+          if (g_rand_int_range (rng, 0, 4) == 0)
+            g_ptr_array_add (t->prefixes, rw_origination_new (&q, ((RwNode *) t->nodes->pdata[0])->id));
+        }
+      for (guint i = 0; i < 12; i++)
+        {
+          const RwOrigination *base = t->prefixes->pdata[g_rand_int_range (rng, 0, (gint32) t->prefixes->len)];
+          guint8 len = (guint8) g_rand_int_range (rng, 0, base->prefix.len + 1);
+          RwPrefixMatch m = { { base->prefix.addr & rw_prefix_mask (len), len }, len, len, FALSE, FALSE, FALSE };
+          RwPolicyEntry *e = rw_policy_entry_new (100 + 10 * i, g_rand_boolean (rng));
+          if (g_rand_boolean (rng))
+            {
+              m.has_le = TRUE;
+              m.le = (guint8) g_rand_int_range (rng, len, 33);
+              if (g_rand_boolean (rng))
+                m.has_ge = TRUE, m.ge = (guint8) g_rand_int_range (rng, len, m.le + 1);
+            }
+          m.deny = g_rand_int_range (rng, 0, 4) == 0;
+          e->match_prefixes = g_array_new (FALSE, FALSE, sizeof (RwPrefixMatch));
+          g_array_append_val (e->match_prefixes, m);
+          g_ptr_array_add (pol->entries, e);
+        }
+      tw = rw_twin_new (t);
+      g_assert_cmpuint (tw->bgp->classes->len, >, 3);
+      for (guint p = 0; p < tw->bgp->n_prefixes; p++)
+        {
+          const RwPrefix *pp = &tw->bgp->prefixes[p];
+          guint c = tw->bgp->prefix_class[p];
+          char *key = class_key (tw->topo, pp);
+          gpointer v = g_hash_table_lookup (class_of, key);
+          g_assert_true (p == 0 || pp->addr > tw->bgp->prefixes[p - 1].addr ||
+                         (pp->addr == tw->bgp->prefixes[p - 1].addr && pp->len > tw->bgp->prefixes[p - 1].len));
+          if (v != NULL)
+            {
+              g_assert_cmpuint (GPOINTER_TO_UINT (v) - 1, ==, c);
+              g_free (key);
+              continue;
+            }
+          /* a new key: a new class, the next number, represented by this prefix */
+          g_assert_cmpuint (c, ==, seen);
+          g_assert_true (rw_prefix_equal (&((RwBgpClass *) tw->bgp->classes->pdata[c])->repr, pp));
+          g_hash_table_insert (class_of, key, GUINT_TO_POINTER (++seen));
+        }
+      g_assert_cmpuint (seen, ==, tw->bgp->classes->len);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -643,5 +764,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bgp/convergence/bad-gadget", test_bad_gadget_not_converged);
   g_test_add_func ("/bgp/convergence/good-gadget", test_good_gadget_converges);
   g_test_add_func ("/bgp/classes/exact", test_prefix_classes_exact);
+  g_test_add_func ("/bgp/classes/by-key", test_prefix_classes_by_key);
   return g_test_run ();
 }

@@ -488,6 +488,37 @@ test_no_transit_cost_without_prices (void)
   g_assert_false (json_object_has_member (json_node_get_object (sim), "transit_cost"));
 }
 
+/* Every demand is found by its id, in a network and in its what-ifs (which share the index while
+ * the ids stay as they are); an unknown id is not. */
+static void
+test_find_demand (void)
+{
+  RwSynthParams params = { 8, 3, 3000, 5 };
+  g_autoptr(RwTwin) base = rw_twin_new (rw_synth_enterprise (&params));
+  const RwDemand *d0 = base->topo->demands->pdata[7];
+  g_autofree char *grow = g_strdup_printf ("demand:%s:%.1f", d0->id, d0->mbps + 100);
+  const char *changes[] = { grow, NULL };
+  g_autoptr(RwTwin) fork = rw_twin_fork_apply (base, changes, NULL);
+  g_autoptr(RwTwin) fork2 = NULL;
+  const RwTwin *all[3];
+  g_assert_nonnull (fork);
+  fork2 = rw_twin_fork_apply (fork, changes, NULL);
+  all[0] = base, all[1] = fork, all[2] = fork2;
+  g_assert_cmpuint (base->traffic->demands->len, >, 60);
+  for (guint k = 0; k < 3; k++)
+    {
+      for (guint i = 0; i < all[k]->traffic->demands->len; i++)
+        {
+          const RwDemandResult *r = all[k]->traffic->demands->pdata[i];
+          g_autofree char *copy = g_strdup (r->demand->id);
+          g_assert_cmpint (rw_traffic_find_demand (all[k]->traffic, copy), ==, (gint) i);
+        }
+      g_assert_cmpint (rw_traffic_find_demand (all[k]->traffic, "no-such-demand"), ==, -1);
+      g_assert_cmpint (rw_traffic_find_demand (all[k]->traffic, NULL), ==, -1);
+    }
+  g_assert_cmpfloat (((RwDemandResult *) fork->traffic->demands->pdata[7])->demand->mbps, ==, d0->mbps + 100);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -504,5 +535,6 @@ main (int argc, char **argv)
   g_test_add_func ("/whatif/repeated-change", test_repeated_change_updates_entry);
   g_test_add_func ("/twin/deterministic", test_same_input_same_output);
   g_test_add_func ("/whatif/incremental", test_incremental_whatif);
+  g_test_add_func ("/traffic/find-demand", test_find_demand);
   return g_test_run ();
 }

@@ -298,33 +298,6 @@ prefix_key (const RwPrefix *p)
   return ((gint64) p->addr << 8) | p->len;
 }
 
-static void
-append_origin_signature (GString *key, const RwNet *net, GPtrArray *origins)
-{
-  /* Order-independent: originations sorted by node index. */
-  g_autofree guint *order = g_new (guint, origins->len + 1);
-  for (guint i = 0; i < origins->len; i++)
-    order[i] = i;
-  for (guint i = 1; i < origins->len; i++)
-    for (guint j = i; j > 0; j--)
-      {
-        const RwOrigination *x = origins->pdata[order[j - 1]], *y = origins->pdata[order[j]];
-        if (rw_net_node (net, x->origin_node) <= rw_net_node (net, y->origin_node))
-          break;
-        guint t = order[j];
-        order[j] = order[j - 1];
-        order[j - 1] = t;
-      }
-  for (guint i = 0; i < origins->len; i++)
-    {
-      const RwOrigination *o = origins->pdata[order[i]];
-      g_string_append_printf (key, "%d/%d/%d/%u", rw_net_node (net, o->origin_node), o->origin, o->has_med, o->med);
-      for (guint c = 0; c < o->communities->len; c++)
-        g_string_append_printf (key, ",%u", g_array_index (o->communities, guint32, c));
-      g_string_append_c (key, ';');
-    }
-}
-
 struct _RwPrefixTable {
   gint ref;
   GPtrArray *source;        /* the originations classified (a reference) */
@@ -333,14 +306,15 @@ struct _RwPrefixTable {
   gboolean grouped;
   guint n_prefixes;
   RwPrefix *prefixes;       /* sorted, unique */
-  gint64 *keys;             /* prefix_key () of each, ascending: binary search */
+  guint *bucket;            /* 65 537: bucket[b] is the first prefix whose address's top 16 bits
+                             * are >= b, so a search looks only among the prefixes of one /16 */
   guint64 lengths;          /* bit L set when some prefix is a /L */
   guint *prefix_class;
   GArray *class_repr;       /* RwPrefix per class */
   GArray *class_size;       /* guint per class */
   GPtrArray *class_origins; /* GPtrArray of RwOrigination* (borrowed from source) per class */
   RwPrefixTable *parent;    /* a table split from @parent by a few more prefix matches, or NULL;
-                             * it then shares the parent's prefixes and keys */
+                             * it then shares the parent's prefixes and buckets */
   guint *parent_class;      /* per class: the parent's class it was split from */
 };
 
@@ -356,7 +330,7 @@ prefix_table_unref (RwPrefixTable *tb)
   if (tb->parent == NULL)
     {
       g_free (tb->prefixes);
-      g_free (tb->keys);
+      g_free (tb->bucket);
     }
   prefix_table_unref (tb->parent);
   g_free (tb->parent_class);
@@ -437,11 +411,12 @@ same_matchers (GArray *a, GArray *b)
 static guint
 lower_bound (const RwPrefixTable *tb, gint64 k)
 {
-  guint lo = 0, hi = tb->n_prefixes;
+  guint b = (guint) (((guint64) k >> 24) & 0xffff);
+  guint lo = tb->bucket[b], hi = tb->bucket[b + 1];
   while (lo < hi)
     {
       guint mid = lo + (hi - lo) / 2;
-      if (tb->keys[mid] < k)
+      if (prefix_key (&tb->prefixes[mid]) < k)
         lo = mid + 1;
       else
         hi = mid;
@@ -454,21 +429,124 @@ prefix_table_index (const RwPrefixTable *tb, const RwPrefix *p)
 {
   gint64 k = prefix_key (p);
   guint i = lower_bound (tb, k);
-  return i < tb->n_prefixes && tb->keys[i] == k ? (gint) i : -1;
+  return i < tb->n_prefixes && prefix_key (&tb->prefixes[i]) == k ? (gint) i : -1;
+}
+
+/* The originations in prefix order, those of one prefix in topology order: each is its prefix key
+ * (40 bits) above its index (24 bits), radix-sorted 16 bits at a time. A million in a few
+ * milliseconds and 16 bytes each, temporary included. 2^24 originations is far beyond what a
+ * file (64 MiB at most, some 40 bytes an origination) or bench (2 million) can hold. */
+#define ORIG_IDX_BITS 24
+
+/* Not inlined: @tmp is memory the caller then uses as RwPrefix, and the call keeps the two
+ * types' stores apart. */
+static G_GNUC_NO_INLINE void
+sort_originations (guint64 *a, guint n, guint64 *tmp)
+{
+  g_autofree guint *count = g_new (guint, 65536);
+  guint64 *src = a, *dst = tmp;
+  for (guint shift = ORIG_IDX_BITS; shift < 64; shift += 16)
+    {
+      guint sum = 0;
+      memset (count, 0, 65536 * sizeof (guint));
+      for (guint i = 0; i < n; i++)
+        count[(src[i] >> shift) & 0xffff]++;
+      if (n == 0 || count[(src[0] >> shift) & 0xffff] == n)
+        continue; /* every key has the same digit here */
+      for (guint d = 0; d < 65536; d++)
+        {
+          guint c = count[d];
+          count[d] = sum;
+          sum += c;
+        }
+      for (guint i = 0; i < n; i++)
+        dst[count[(src[i] >> shift) & 0xffff]++] = src[i];
+      {
+        guint64 *t = src;
+        src = dst;
+        dst = t;
+      }
+    }
+  if (src != a)
+    memcpy (a, src, n * sizeof (guint64));
+}
+
+/* What a prefix's originations say, as words: per origination in node order its node, origin,
+ * MED, then its communities. Word 0 is the count of the words after it. */
+static guint
+sig_hash (gconstpointer p)
+{
+  const guint32 *w = p;
+  guint32 h = 2166136261u;
+  for (guint i = 0; i <= w[0]; i++)
+    {
+      h ^= w[i];
+      h *= 16777619u;
+      h ^= h >> 15;
+    }
+  return h;
+}
+
+static gboolean
+sig_equal (gconstpointer a, gconstpointer b)
+{
+  const guint32 *x = a, *y = b;
+  return x[0] == y[0] && memcmp (x + 1, y + 1, x[0] * sizeof (guint32)) == 0;
+}
+
+static void
+origin_signature (GArray *words, const RwNet *net, RwOrigination **origins, guint n)
+{
+  /* Order-independent: originations sorted by node index (insertion sort, stable: n is 1 or 2). */
+  RwOrigination *o_small[8];
+  gint node_small[8];
+  g_autofree RwOrigination **o_big = n > 8 ? g_new (RwOrigination *, n) : NULL;
+  g_autofree gint *node_big = n > 8 ? g_new (gint, n) : NULL;
+  RwOrigination **o = n > 8 ? o_big : o_small;
+  gint *node = n > 8 ? node_big : node_small;
+  guint32 zero = 0;
+  for (guint i = 0; i < n; i++)
+    {
+      o[i] = origins[i];
+      node[i] = rw_net_node (net, o[i]->origin_node);
+    }
+  for (guint i = 1; i < n; i++)
+    for (guint j = i; j > 0 && node[j - 1] > node[j]; j--)
+      {
+        RwOrigination *t = o[j];
+        gint tn = node[j];
+        o[j] = o[j - 1], node[j] = node[j - 1];
+        o[j - 1] = t, node[j - 1] = tn;
+      }
+  g_array_set_size (words, 0);
+  g_array_append_val (words, zero);
+  for (guint i = 0; i < n; i++)
+    {
+      guint32 w[5] = { (guint32) node[i], (guint32) o[i]->origin, (guint32) !!o[i]->has_med, o[i]->med, o[i]->communities->len };
+      g_array_append_vals (words, w, 5);
+      g_array_append_vals (words, o[i]->communities->data, o[i]->communities->len);
+    }
+  g_array_index (words, guint32, 0) = words->len - 1;
 }
 
 /* Prefixes with identical originations and identical answers from every prefix match fall in
- * one class. */
+ * one class. The classes are found by refinement: first by originations, then each prefix match
+ * splits the classes of the prefixes it accepts (they sit in one run of the sorted table). */
 static RwPrefixTable *
 prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matchers)
 {
   const RwTopology *topo = net->topo;
   RwPrefixTable *tb = g_new0 (RwPrefixTable, 1);
-  g_autoptr(GHashTable) class_of_key = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GString) key = g_string_new (NULL);
-  GArray *uniq = g_array_new (FALSE, FALSE, sizeof (RwPrefix));
-  GPtrArray **origins_of;
+  guint n_orig = topo->prefixes->len;
+  g_autofree guint64 *sorted = g_new (guint64, n_orig + 1);
+  g_autoptr(GArray) mark = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GArray) split_to = g_array_new (FALSE, TRUE, sizeof (guint));
+  g_autoptr(GPtrArray) run = g_ptr_array_new ();
+  g_autofree guint *renumber = NULL;
+  guint *cls;  /* the provisional class of each prefix, in prefix_class until renumbered */
+  guint n_ids = 0;
 
+  g_assert (n_orig < (1u << ORIG_IDX_BITS));
   tb->ref = 1;
   tb->source = g_ptr_array_ref (topo->prefixes);
   tb->source_share = topo->prefixes_share;
@@ -480,66 +558,113 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   tb->class_origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
 
   /* Unique prefixes, sorted. */
-  for (guint i = 0; i < topo->prefixes->len; i++)
-    g_array_append_val (uniq, ((RwOrigination *) topo->prefixes->pdata[i])->prefix);
-  g_array_sort (uniq, prefix_cmp);
+  for (guint i = 0; i < n_orig; i++)
+    sorted[i] = ((guint64) prefix_key (&((RwOrigination *) topo->prefixes->pdata[i])->prefix) << ORIG_IDX_BITS) | i;
+  /* the prefixes' array (8 bytes each, as a sort word) is the sort's scratch: one less array of
+   * a million entries to fault in */
+  G_STATIC_ASSERT (sizeof (RwPrefix) == sizeof (guint64));
+  tb->prefixes = g_new (RwPrefix, n_orig + 1);
+  sort_originations (sorted, n_orig, (guint64 *) tb->prefixes);
+  for (guint i = 0; i < n_orig; i++)
+    if (i == 0 || (sorted[i] >> ORIG_IDX_BITS) != (sorted[i - 1] >> ORIG_IDX_BITS))
+      {
+        tb->prefixes[tb->n_prefixes] = ((RwOrigination *) topo->prefixes->pdata[sorted[i] & ((1u << ORIG_IDX_BITS) - 1)])->prefix;
+        tb->lengths |= G_GUINT64_CONSTANT (1) << tb->prefixes[tb->n_prefixes].len;
+        tb->n_prefixes++;
+      }
+  tb->bucket = g_new (guint, 65537);
   {
-    guint k = 0;
-    for (guint i = 0; i < uniq->len; i++)
-      if (k == 0 || !rw_prefix_equal (&g_array_index (uniq, RwPrefix, k - 1), &g_array_index (uniq, RwPrefix, i)))
-        g_array_index (uniq, RwPrefix, k++) = g_array_index (uniq, RwPrefix, i);
-    g_array_set_size (uniq, k);
+    guint i = 0;
+    for (guint b = 0; b <= 65536; b++)
+      {
+        while (i < tb->n_prefixes && (tb->prefixes[i].addr >> 16) < b)
+          i++;
+        tb->bucket[b] = i;
+      }
   }
-  tb->n_prefixes = uniq->len;
-  tb->prefixes = (RwPrefix *) g_array_free (uniq, FALSE);
   tb->prefix_class = g_new0 (guint, tb->n_prefixes + 1);
-  tb->keys = g_new (gint64, tb->n_prefixes + 1);
-  for (guint i = 0; i < tb->n_prefixes; i++)
-    {
-      tb->keys[i] = prefix_key (&tb->prefixes[i]);
-      tb->lengths |= G_GUINT64_CONSTANT (1) << tb->prefixes[i].len;
-    }
+  cls = tb->prefix_class;
 
-  origins_of = g_new0 (GPtrArray *, tb->n_prefixes + 1);
-  for (guint i = 0; i < topo->prefixes->len; i++)
-    {
-      RwOrigination *o = topo->prefixes->pdata[i];
-      guint idx = (guint) prefix_table_index (tb, &o->prefix);
-      if (origins_of[idx] == NULL)
-        origins_of[idx] = g_ptr_array_new ();
-      g_ptr_array_add (origins_of[idx], o);
-    }
+/* The originations of prefix @i into @run: they follow those of prefix i - 1 in @sorted, from @j. */
+#define NEXT_RUN(i, j) \
+  G_STMT_START { \
+    g_ptr_array_set_size (run, 0); \
+    for (; (j) < n_orig && (sorted[j] >> ORIG_IDX_BITS) == (guint64) prefix_key (&tb->prefixes[i]); (j)++) \
+      g_ptr_array_add (run, topo->prefixes->pdata[sorted[j] & ((1u << ORIG_IDX_BITS) - 1)]); \
+  } G_STMT_END
 
-  for (guint i = 0; i < tb->n_prefixes; i++)
+  if (!options->group_prefixes)
+    for (guint i = 0; i < tb->n_prefixes; i++) /* each prefix on its own */
+      cls[i] = n_ids++;
+  else
     {
-      gpointer found;
-      g_string_truncate (key, 0);
-      if (!options->group_prefixes)
-        g_string_append_printf (key, "#%u|", i);
-      append_origin_signature (key, net, origins_of[i]);
-      g_string_append_c (key, '|');
+      g_autoptr(GHashTable) sig_ids = g_hash_table_new_full (sig_hash, sig_equal, g_free, NULL);
+      g_autoptr(GArray) words = g_array_new (FALSE, FALSE, sizeof (guint32));
+      guint j = 0;
+      for (guint i = 0; i < tb->n_prefixes; i++)
+        {
+          gpointer v;
+          NEXT_RUN (i, j);
+          origin_signature (words, net, (RwOrigination **) run->pdata, run->len);
+          v = g_hash_table_lookup (sig_ids, words->data);
+          if (v == NULL)
+            {
+              v = GUINT_TO_POINTER (++n_ids);
+              g_hash_table_insert (sig_ids, g_memdup2 (words->data, words->len * sizeof (guint32)), v);
+            }
+          cls[i] = GPOINTER_TO_UINT (v) - 1;
+        }
+      /* each prefix match splits the classes of the prefixes it accepts from the rest */
+      g_array_set_size (mark, n_ids);
+      g_array_set_size (split_to, n_ids);
       for (guint m = 0; m < matchers->len; m++)
-        g_string_append_c (key, rw_prefix_match_accepts (&g_array_index (matchers, RwPrefixMatch, m), &tb->prefixes[i]) ? '1' : '0');
-      found = g_hash_table_lookup (class_of_key, key->str);
-      if (found)
         {
-          guint c = GPOINTER_TO_UINT (found) - 1;
-          tb->prefix_class[i] = c;
-          g_array_index (tb->class_size, guint, c)++;
-          g_ptr_array_unref (origins_of[i]);
+          const RwPrefixMatch *pm = &g_array_index (matchers, RwPrefixMatch, m);
+          guint32 lo = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
+          guint32 hi = lo | ~rw_prefix_mask (pm->prefix.len);
+          for (guint i = lower_bound (tb, (gint64) lo << 8); i < tb->n_prefixes && tb->prefixes[i].addr <= hi; i++)
+            if (rw_prefix_match_accepts (pm, &tb->prefixes[i]))
+              {
+                guint c = cls[i];
+                if (g_array_index (mark, guint, c) != m + 1)
+                  {
+                    guint zero = 0;
+                    g_array_index (mark, guint, c) = m + 1;
+                    g_array_index (split_to, guint, c) = n_ids++;
+                    g_array_append_val (mark, zero);
+                    g_array_append_val (split_to, zero);
+                  }
+                cls[i] = g_array_index (split_to, guint, c);
+              }
         }
-      else
-        {
-          guint one = 1;
-          tb->prefix_class[i] = tb->class_repr->len;
-          g_array_append_val (tb->class_repr, tb->prefixes[i]);
-          g_array_append_val (tb->class_size, one);
-          g_ptr_array_add (tb->class_origins, origins_of[i]);
-          g_hash_table_insert (class_of_key, g_strdup (key->str), GUINT_TO_POINTER (tb->class_repr->len));
-        }
-      origins_of[i] = NULL;
     }
-  g_free (origins_of);
+
+  /* number the classes by their first prefix, which represents them */
+  renumber = g_new (guint, n_ids + 1);
+  for (guint c = 0; c < n_ids; c++)
+    renumber[c] = G_MAXUINT;
+  {
+    guint j = 0;
+    for (guint i = 0; i < tb->n_prefixes; i++)
+      {
+        guint c = cls[i];
+        NEXT_RUN (i, j);
+        if (renumber[c] == G_MAXUINT)
+          {
+            GPtrArray *origins = g_ptr_array_sized_new (run->len);
+            guint zero = 0;
+            for (guint k = 0; k < run->len; k++)
+              g_ptr_array_add (origins, run->pdata[k]);
+            renumber[c] = tb->class_repr->len;
+            g_array_append_val (tb->class_repr, tb->prefixes[i]);
+            g_array_append_val (tb->class_size, zero);
+            g_ptr_array_add (tb->class_origins, origins);
+          }
+        tb->prefix_class[i] = renumber[c];
+        g_array_index (tb->class_size, guint, renumber[c])++;
+      }
+  }
+#undef NEXT_RUN
   return tb;
 }
 
@@ -572,6 +697,7 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   g_autoptr(GHashTable) child = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   g_autoptr(GArray) child_keys = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_autofree guint *renumber = NULL;
+  g_autofree guint *run_cls = NULL; /* provisional class of each prefix in [lo, hi) */
   guint lo = n, hi = 0;
 
   tb->ref = 1;
@@ -584,39 +710,58 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   g_atomic_int_inc (&parent->ref);
   tb->n_prefixes = n;
   tb->prefixes = parent->prefixes;
-  tb->keys = parent->keys;
+  tb->bucket = parent->bucket;
   tb->lengths = parent->lengths;
-  tb->prefix_class = g_memdup2 (parent->prefix_class, (n + 1) * sizeof (guint));
+  tb->prefix_class = g_new (guint, n + 1);
 
-  /* which new matches accept each prefix of the run they cover */
-  bits = g_new0 (guint32, n + 1);
-  for (guint m = 0; m < extra->len; m++)
-    {
-      const RwPrefixMatch *pm = &g_array_index (extra, RwPrefixMatch, m);
-      guint32 first = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
-      guint32 last = first | ~rw_prefix_mask (pm->prefix.len);
-      for (guint i = lower_bound (tb, (gint64) first << 8); i < n && tb->prefixes[i].addr <= last; i++)
-        if (rw_prefix_match_accepts (pm, &tb->prefixes[i]))
+  /* the run of prefixes the new matches cover (by address), then which matches accept each */
+  {
+    g_autofree guint *range = g_new (guint, 2 * extra->len + 1);
+    guint rlo = n, rhi = 0;
+    for (guint m = 0; m < extra->len; m++)
+      {
+        const RwPrefixMatch *pm = &g_array_index (extra, RwPrefixMatch, m);
+        guint32 first = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
+        guint32 last = first | ~rw_prefix_mask (pm->prefix.len);
+        guint i = lower_bound (tb, (gint64) first << 8), j = i;
+        while (j < n && tb->prefixes[j].addr <= last)
+          j++;
+        range[2 * m] = i;
+        range[2 * m + 1] = j;
+        if (i < j)
+          rlo = MIN (rlo, i), rhi = MAX (rhi, j);
+      }
+    bits = g_new0 (guint32, rhi > rlo ? rhi - rlo + 1 : 1);
+    for (guint m = 0; m < extra->len; m++)
+      for (guint i = range[2 * m]; i < range[2 * m + 1]; i++)
+        if (rw_prefix_match_accepts (&g_array_index (extra, RwPrefixMatch, m), &tb->prefixes[i]))
           {
-            bits[i] |= 1u << m;
+            bits[i - rlo] |= 1u << m;
             lo = MIN (lo, i);
             hi = MAX (hi, i + 1);
           }
-    }
-  /* (parent class, answers) -> provisional class: the parent's own numbers, then new ones */
-  for (guint i = lo; i < hi; i++)
-    if (bits[i] != 0)
+    /* (parent class, answers) -> provisional class: the parent's own numbers, then new ones */
+    run_cls = g_new (guint, hi > lo ? hi - lo + 1 : 1);
+    for (guint i = lo; i < hi; i++)
       {
-        gint64 key = (gint64) (((guint64) bits[i] << 32) | parent->prefix_class[i]);
-        gpointer v = g_hash_table_lookup (child, &key);
+        guint32 b = bits[i - rlo];
+        gint64 key = (gint64) (((guint64) b << 32) | parent->prefix_class[i]);
+        gpointer v;
+        if (b == 0)
+          {
+            run_cls[i - lo] = parent->prefix_class[i];
+            continue;
+          }
+        v = g_hash_table_lookup (child, &key);
         if (v == NULL)
           {
             g_array_append_val (child_keys, key);
             v = GUINT_TO_POINTER (parent->class_repr->len + child_keys->len); /* + 1 */
             g_hash_table_insert (child, g_memdup2 (&key, sizeof key), v);
           }
-        tb->prefix_class[i] = GPOINTER_TO_UINT (v) - 1;
+        run_cls[i - lo] = GPOINTER_TO_UINT (v) - 1;
       }
+  }
 
   /* number the classes by their first prefix, as a full classification does */
   {
@@ -630,7 +775,7 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
     tb->parent_class = g_new (guint, total + 1);
     for (guint i = 0; i < n; i++)
       {
-        guint c = tb->prefix_class[i];
+        guint c = i >= lo && i < hi ? run_cls[i - lo] : parent->prefix_class[i];
         if (renumber[c] == G_MAXUINT)
           {
             guint zero = 0;

@@ -16,8 +16,8 @@ const char *rw_demand_status_to_string (RwDemandStatus s);
 typedef struct {
   const RwDemand *demand;   /* borrowed from the topology */
   RwDemandStatus status;
-  GArray *path;             /* guint node indices, source first */
-  GArray *hops;             /* guint link direction (2*link + (0: a->b, 1: b->a)) */
+  GArray *path;             /* guint node indices, source first; read-only (a fork shares it) */
+  GArray *hops;             /* guint link direction (2*link + (0: a->b, 1: b->a)); read-only */
   gint prefix;              /* prefix index matched at the source, -1 */
   gint egress;              /* last router of our AS on the path, -1 */
   char *reason;             /* why a loop or blackhole happened, else NULL */
@@ -44,6 +44,16 @@ typedef struct {
   double cost;              /* billed: per link the larger of usage and monthly_commit, summed */
 } RwIspCost;
 
+/* Per demand, the prefixes covering its destination (rw_bgp_covering), shared with the forks
+ * whose prefix tables share the prefixes. */
+typedef struct _RwDemandCovers RwDemandCovers;
+/* Their classes in one solution, and demand ids -> index (rw_traffic_find_demand); both shared
+ * with the forks where they still hold. */
+typedef struct _RwCoverClasses RwCoverClasses;
+typedef struct _RwDemandIndex RwDemandIndex;
+/* Per class and node, what forwarding needs of the best route, packed. */
+typedef struct _RwFibEntry RwFibEntry;
+
 typedef struct {
   const RwNet *net;
   guint n_links;
@@ -53,9 +63,12 @@ typedef struct {
   double max_utilisation;
   gint max_dir;             /* direction index of the maximum, -1 */
   guint n_ok, n_loops, n_blackholes, n_sla_violations;
-  GHashTable *demand_index; /* demand id -> index + 1 (rw_traffic_find_demand) */
+  RwDemandIndex *demand_index;
   GArray *isp_costs;        /* RwIspCost, in node order; empty when no link is priced */
   double transit_cost;      /* the sum of isp_costs' cost, a month */
+  RwDemandCovers *covers;
+  RwCoverClasses *cover_classes;
+  RwFibEntry *fib;          /* classes x nodes */
 } RwTraffic;
 
 RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
