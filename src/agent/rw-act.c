@@ -7,7 +7,6 @@ void
 _rw_applied_free (Applied *a)
 {
   g_ptr_array_unref (a->changes);
-  g_free (a->hyp_kind);
   g_free (a->action_kind);
   g_ptr_array_unref (a->saved_policies);
   g_ptr_array_unref (a->saved_sessions);
@@ -18,7 +17,7 @@ _rw_applied_free (Applied *a)
 
 
 gboolean
-_rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *tier, GError **error)
+_rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, RwTier tier, GError **error)
 {
   Applied *a = g_new0 (Applied, 1);
   g_autoptr(GPtrArray) parsed = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_change_free);
@@ -28,7 +27,6 @@ _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, const cha
   RwTopology *conf = ag->world ? ag->config : ag->live->topo;
   g_autoptr(RwTopology) before = rw_topology_copy (conf);
   g_autoptr(JsonBuilder) b = _rw_payload_new ();
-  RwTier t = tier[1] == '1' ? RW_TIER_1 : tier[1] == '2' ? RW_TIER_2 : RW_TIER_3;
 
   a->tick = ag->tick;
   a->changes = g_ptr_array_new_with_free_func (g_free);
@@ -37,9 +35,8 @@ _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, const cha
       g_ptr_array_add (a->changes, g_strdup (c->changes->pdata[i]));
       g_ptr_array_add (parsed, rw_change_parse (c->changes->pdata[i], NULL));
     }
-  a->hyp_kind = g_strdup (h->kind);
+  a->hyp_kind = h->kind;
   a->action_kind = g_strdup (c->action_kind);
-  strncpy (a->tier, tier, 2);
   /* the exact inverse: the policies and sessions as they were */
   a->saved_policies = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_policy_free);
   a->saved_sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_session_free);
@@ -57,7 +54,7 @@ _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, const cha
         _rw_undo_into (ag->config, a);
       _rw_applied_free (a);
       return _rw_agent_record (ag, "escalate", "agent", "DETERMINISTIC",
-                               _rw_payload_strings ("hypothesis", h->kind, "entity", h->entity, "change", (char *) c->changes->pdata[0],
+                               _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "change", (char *) c->changes->pdata[0],
                                       "reason", local->message, NULL),
                      error, "could not apply %s: %s",
                      (char *) c->changes->pdata[0], local->message);
@@ -83,7 +80,7 @@ _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, const cha
           g_autoptr(JsonBuilder) rb = _rw_payload_new ();
           g_autoptr(GError) again = NULL;
           json_builder_set_member_name (rb, "hypothesis");
-          json_builder_add_string_value (rb, h->kind);
+          json_builder_add_string_value (rb, _rw_hyp_kind_to_string (h->kind));
           json_builder_set_member_name (rb, "entity");
           json_builder_add_string_value (rb, h->entity);
           json_builder_set_member_name (rb, "change");
@@ -110,18 +107,18 @@ _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, const cha
         }
     }
   g_ptr_array_add (ag->applied, a);
-  rw_action_log_add (&ag->actions, ag->tick, t);
+  rw_action_log_add (&ag->actions, ag->tick, tier);
   if (ag->first_fault_tick < 0)
     ag->false_actions++;
   _rw_add_strv (b, "changes", a->changes);
   json_builder_set_member_name (b, "action_kind");
   json_builder_add_string_value (b, c->action_kind);
   json_builder_set_member_name (b, "hypothesis");
-  json_builder_add_string_value (b, h->kind);
+  json_builder_add_string_value (b, _rw_hyp_kind_to_string (h->kind));
   json_builder_set_member_name (b, "entity");
   json_builder_add_string_value (b, h->entity);
   json_builder_set_member_name (b, "tier");
-  json_builder_add_string_value (b, tier);
+  json_builder_add_string_value (b, rw_tier_to_string (tier));
   json_builder_set_member_name (b, "frr_diff");
   json_builder_add_string_value (b, diff ? diff : "");
   json_builder_set_member_name (b, "rollback_diff");
@@ -137,7 +134,7 @@ _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, const cha
     json_builder_add_double_value (b, round (seen * 1000) / 1000);
   }
   return _rw_agent_record (ag, "act", "agent", "DETERMINISTIC", g_steal_pointer (&b), error, "applied %s (%s, %s)",
-                           (char *) a->changes->pdata[0], c->action_kind, tier);
+                           (char *) a->changes->pdata[0], c->action_kind, rw_tier_to_string (tier));
 }
 
 /* The configuration as it was before @a: policies and session settings (not demands or link
@@ -183,14 +180,14 @@ _rw_agent_restore (RwAgent *ag, Applied *a, JsonBuilder *log, GError **error)
 
 /* The operator's answer: the app's approver when there is one, else the scenario's script. */
 RwAnswer
-_rw_agent_ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, const char *tier, char **modified)
+_rw_agent_ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, RwTier tier, char **modified)
 {
   RwApprovalRequest req = { 0 };
   g_autofree char *diff = NULL;
   const char *verdict = NULL;
   RwAnswer ans;
   if (ag->approver == NULL)
-    return rw_scenario_answer (ag->sc, tier);
+    return rw_scenario_answer (ag->sc, rw_tier_to_string (tier));
   for (guint i = ag->timeline->len; i > 0 && verdict == NULL; i--)
     {
       RwTimelineEvent *e = ag->timeline->pdata[i - 1];
@@ -201,9 +198,9 @@ _rw_agent_ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, C
   diff = rw_frr_changes_diff (model->topo, (const char *const *) c->changes->pdata, NULL);
   req.changes = (const char *const *) c->changes->pdata;
   req.tick = ag->tick;
-  req.tier = tier;
+  req.tier = rw_tier_to_string (tier);
   req.mode = ag->mode;
-  req.hypothesis_kind = h->kind;
+  req.hypothesis_kind = _rw_hyp_kind_to_string (h->kind);
   req.entity = h->entity;
   req.explains = h->explains;
   req.confidence = h->confidence;

@@ -17,8 +17,21 @@ G_BEGIN_DECLS
 
 #define SETTLE_NONE G_MAXUINT
 
+/* What a hypothesis says is wrong. */
+typedef enum {
+  RW_HYP_LINK_DOWN,
+  RW_HYP_SESSION_FAULT,
+  RW_HYP_DEGRADATION,
+  RW_HYP_CONGESTION,
+  RW_HYP_ROUTE_LEAK,
+} RwHypKind;
+
+/* "link_down", "session_fault", … as the audit chain, the learner and the results name it. */
+const char *_rw_hyp_kind_to_string (RwHypKind kind);
+
 typedef struct {
-  char *kind, *entity, *cause;
+  RwHypKind kind;
+  char *entity, *cause;
   double confidence;
   GPtrArray *evidence;   /* char* */
   char *explains;
@@ -45,14 +58,14 @@ typedef struct {
 typedef struct {
   guint tick;
   GPtrArray *changes;
-  char *hyp_kind, *action_kind;
+  RwHypKind hyp_kind;
+  char *action_kind;
   GPtrArray *saved_policies;   /* RwPolicy copies before the change */
   GPtrArray *saved_sessions;   /* RwSession copies before the change */
   guint sla_before;
   double util_before, util_predicted;
   guint sla_predicted;
   gboolean judged;
-  char tier[3];
 } Applied;
 
 struct _RwAgent {
@@ -177,9 +190,9 @@ gboolean _rw_agent_decide (RwAgent *ag, GError **error);
 
 void _rw_applied_free (Applied *a);
 gboolean _rw_agent_guard (RwAgent *ag, const Hypothesis *h, const Candidate *c, RwTier *tier, GError **error);
-RwAnswer _rw_agent_ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, const char *tier,
+RwAnswer _rw_agent_ask_operator (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, RwTier tier,
                                  char **modified);
-gboolean _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, const char *tier, GError **error);
+gboolean _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, RwTier tier, GError **error);
 /* The configuration as it was before @a: policies and session settings (not demands or link
  * states, which are the world's). */
 void _rw_undo_into (RwTopology *t, const Applied *a);
@@ -187,8 +200,8 @@ gboolean _rw_agent_restore (RwAgent *ag, Applied *a, JsonBuilder *log, GError **
 
 /* ---- rw-learn.c: settle and learn ---- */
 
-double _rw_agent_learned_prior (RwAgent *ag, const char *hyp_kind, const char *action_kind);
-gboolean _rw_agent_learn (RwAgent *ag, const char *hyp_kind, const char *action_kind, double reward,
+double _rw_agent_learned_prior (RwAgent *ag, RwHypKind hyp_kind, const char *action_kind);
+gboolean _rw_agent_learn (RwAgent *ag, RwHypKind hyp_kind, const char *action_kind, double reward,
                           const char *blocked_by, GError **error);
 gboolean _rw_agent_settle (RwAgent *ag, GError **error);
 

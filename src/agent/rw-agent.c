@@ -9,7 +9,6 @@
 static void
 hyp_free (Hypothesis *h)
 {
-  g_free (h->kind);
   g_free (h->entity);
   g_free (h->cause);
   g_ptr_array_unref (h->evidence);
@@ -359,7 +358,7 @@ rw_agent_result (const RwAgent *ag)
     {
       Hypothesis *h = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
       if (h->confidence >= 0.5)
-        g_ptr_array_add (r->root_causes_found, g_strdup_printf ("%s:%s", h->kind, h->entity));
+        g_ptr_array_add (r->root_causes_found, g_strdup_printf ("%s:%s", _rw_hyp_kind_to_string (h->kind), h->entity));
     }
   for (guint i = 0; i < sc->expect_root_causes->len; i++)
     {
@@ -621,7 +620,7 @@ rw_agent_hypotheses_to_json (const RwAgent *ag)
       const Hypothesis *h = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "kind");
-      json_builder_add_string_value (b, h->kind);
+      json_builder_add_string_value (b, _rw_hyp_kind_to_string (h->kind));
       json_builder_set_member_name (b, "entity");
       json_builder_add_string_value (b, h->entity);
       json_builder_set_member_name (b, "confidence");

@@ -28,7 +28,7 @@ decision_utility (const Hypothesis *h, const char *action_kind, double prior, do
                   double blast, gboolean hot_after, guint n_changes, guint new_problems)
 {
   double cost = RW_UTILITY_BLAST * blast + RW_UTILITY_CHANGE * n_changes;
-  gboolean removes_leak = g_strcmp0 (h->kind, "route_leak") == 0 && g_strcmp0 (action_kind, "filter") == 0 && blast > 0;
+  gboolean removes_leak = h->kind == RW_HYP_ROUTE_LEAK && g_strcmp0 (action_kind, "filter") == 0 && blast > 0;
   double gain;
   /* traffic a leak pulled returns to where it belongs: that its old path is busier than the
    * leaked one counts against the filter only if it is hot */
@@ -76,7 +76,7 @@ _rw_agent_evaluate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const
    * discounted by how much of its predicted benefit this kind of action delivered for this kind
    * of problem before (the learner's prior), minus blast radius, change size and new problems */
   benefit = 10.0 * ((double) _rw_sla_misses (model) - c->sla_after) + 20.0 * (model->traffic->max_utilisation - c->max_util_after);
-  if (g_strcmp0 (h->kind, "session_fault") == 0 && g_strcmp0 (action_kind, "session_shutdown") == 0)
+  if (h->kind == RW_HYP_SESSION_FAULT && g_strcmp0 (action_kind, "session_shutdown") == 0)
     {
       /* a flapping session costs route churn every time it moves: holding it down stops that */
       guint si = 0;
@@ -111,7 +111,7 @@ _rw_agent_candidates (RwAgent *ag, const RwTwin *model, const Hypothesis *h)
   const RwTraffic *tr = model->traffic;
 
   g_ptr_array_add (out, _rw_agent_evaluate (ag, model, h, "none", g_ptr_array_new_with_free_func (g_free)));
-  if (g_strcmp0 (h->kind, "congestion") == 0)
+  if (h->kind == RW_HYP_CONGESTION)
     {
       RwLink *l = rw_topology_find_link (t, h->entity);
       gint li = -1;
@@ -168,13 +168,13 @@ _rw_agent_candidates (RwAgent *ag, const RwTwin *model, const Hypothesis *h)
             }
         }
     }
-  else if (g_strcmp0 (h->kind, "session_fault") == 0)
+  else if (h->kind == RW_HYP_SESSION_FAULT)
     {
       RwSession *s = _rw_session_for_entity (t, h->entity, NULL);
       if (s)
         g_ptr_array_add (out, _rw_agent_evaluate (ag, model, h, "session_shutdown", _rw_strv1 (g_strdup_printf ("session-down:%s:%s", s->a, s->b))));
     }
-  else if (g_strcmp0 (h->kind, "degradation") == 0)
+  else if (h->kind == RW_HYP_DEGRADATION)
     {
       RwLink *l = rw_topology_find_link (t, h->entity);
       RwSession *s = l ? rw_topology_find_session (t, l->a, l->b) : NULL;
@@ -244,7 +244,7 @@ _rw_agent_candidates (RwAgent *ag, const RwTwin *model, const Hypothesis *h)
             }
         }
     }
-  else if (g_strcmp0 (h->kind, "route_leak") == 0)
+  else if (h->kind == RW_HYP_ROUTE_LEAK)
     {
       /* filter what the leaker originates that it did not originate in the baseline */
       gint leaker = rw_net_node (net, h->entity);

@@ -169,7 +169,7 @@ static gboolean
 escalate (RwAgent *ag, Hypothesis *h, const RwTwin *model, const char *why, GError **error)
 {
   gboolean page = g_strcmp0 (h->paged_for, why) != 0;
-  g_autoptr(JsonBuilder) b = _rw_payload_strings ("hypothesis", h->kind, "entity", h->entity, "reason", why, NULL);
+  g_autoptr(JsonBuilder) b = _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "reason", why, NULL);
   h->escalated = TRUE;
   h->escalated_tick = ag->tick;
   g_free (h->escalated_state);
@@ -178,14 +178,14 @@ escalate (RwAgent *ag, Hypothesis *h, const RwTwin *model, const char *why, GErr
   json_builder_add_boolean_value (b, page);
   if (!page)
     return _rw_agent_record (ag, "escalate", "agent", "DETERMINISTIC", g_steal_pointer (&b), error,
-                             "%s %s still needs a human: %s (paged at tick %u; not paged again)", h->kind, h->entity, why,
+                             "%s %s still needs a human: %s (paged at tick %u; not paged again)", _rw_hyp_kind_to_string (h->kind), h->entity, why,
                              h->paged_tick);
   ag->escalations++;
   g_free (h->paged_for);
   h->paged_for = g_strdup (why);
   h->paged_tick = ag->tick;
   return _rw_agent_record (ag, "escalate", "agent", "DETERMINISTIC", g_steal_pointer (&b), error,
-                           "%s %s needs a human: %s", h->kind, h->entity, why);
+                           "%s %s needs a human: %s", _rw_hyp_kind_to_string (h->kind), h->entity, why);
 }
 
 /* An escalated problem that lasts gets a new look when the network changed since (at most every
@@ -207,14 +207,14 @@ reevaluation_due (const RwAgent *ag, const RwTwin *model, const Hypothesis *h)
 static gboolean
 actionable (RwAgent *ag, const RwTwin *model, Hypothesis *h)
 {
-  if (g_strcmp0 (h->kind, "link_down") == 0)
+  if (h->kind == RW_HYP_LINK_DOWN)
     return FALSE; /* BGP already routes around a cut; its effects show up as congestion */
-  if (g_strcmp0 (h->kind, "session_fault") == 0)
+  if (h->kind == RW_HYP_SESSION_FAULT)
     {
       guint si = 0;
       return _rw_session_for_entity (model->topo, h->entity, &si) != NULL && ag->flaps[si] >= 3;
     }
-  if (g_strcmp0 (h->kind, "route_leak") == 0)
+  if (h->kind == RW_HYP_ROUTE_LEAK)
     return TRUE;
   /* congestion and degradation: act while the network is actually hurting */
   return _rw_sla_misses (model) > 0 || model->traffic->max_utilisation >= ag->cfg.hot_utilisation;
@@ -250,8 +250,8 @@ problem_gone (RwAgent *ag, Hypothesis *h, GError **error)
     return TRUE;
   h->escalated = FALSE;
   return _rw_agent_record (ag, "reevaluate", "agent", "DETERMINISTIC",
-                           _rw_payload_strings ("hypothesis", h->kind, "entity", h->entity, "why", "gone", NULL), error,
-                           "%s %s, escalated at tick %u, no longer needs an answer", h->kind, h->entity, h->escalated_tick);
+                           _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "why", "gone", NULL), error,
+                           "%s %s, escalated at tick %u, no longer needs an answer", _rw_hyp_kind_to_string (h->kind), h->entity, h->escalated_tick);
 }
 
 /* Whether the link a congestion or degradation is about does harm now: it carries more than it
@@ -270,7 +270,7 @@ escalated_lately (const RwAgent *ag, const Hypothesis *h, const char *why)
 static gint
 hyp_link (const RwTwin *model, const Hypothesis *h)
 {
-  if (g_strcmp0 (h->kind, "congestion") != 0 && g_strcmp0 (h->kind, "degradation") != 0)
+  if (h->kind != RW_HYP_CONGESTION && h->kind != RW_HYP_DEGRADATION)
     return -1;
   for (guint i = 0; i < model->topo->links->len; i++)
     if (g_strcmp0 (((RwLink *) model->topo->links->pdata[i])->id, h->entity) == 0)
@@ -332,7 +332,7 @@ record_candidates (RwAgent *ag, const Hypothesis *h, GPtrArray *cands, GError **
   g_autoptr(JsonBuilder) b = _rw_payload_new ();
   const Candidate *best = cands->pdata[0];
   json_builder_set_member_name (b, "hypothesis");
-  json_builder_add_string_value (b, h->kind);
+  json_builder_add_string_value (b, _rw_hyp_kind_to_string (h->kind));
   json_builder_set_member_name (b, "entity");
   json_builder_add_string_value (b, h->entity);
   json_builder_set_member_name (b, "candidates");
@@ -363,7 +363,7 @@ record_candidates (RwAgent *ag, const Hypothesis *h, GPtrArray *cands, GError **
     }
   json_builder_end_array (b);
   return _rw_agent_record (ag, "decision", "decider", "DETERMINISTIC", g_steal_pointer (&b), error,
-                           "%u candidates for %s %s; best: %s (utility %.2f)", cands->len, h->kind, h->entity,
+                           "%u candidates for %s %s; best: %s (utility %.2f)", cands->len, _rw_hyp_kind_to_string (h->kind), h->entity,
                            best->changes->len ? (char *) best->changes->pdata[0] : "no action", best->utility);
 }
 
@@ -425,10 +425,11 @@ proven_safe (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c
 /* Shadow mode: the proposal goes to the operator, whose verdict is the agreement signal per
  * tier; a tier that earned it (graduation) may act. *@graduated says whether the agent acts. */
 static gboolean
-shadow_propose (RwAgent *ag, const Candidate *c, const char *tier, RwAnswer *ans, gboolean *graduated, GError **error)
+shadow_propose (RwAgent *ag, const Candidate *c, RwTier t, RwAnswer *ans, gboolean *graduated, GError **error)
 {
+  const char *tier = rw_tier_to_string (t);
   double rate = 0;
-  *graduated = ag->store && g_strcmp0 (tier, "T1") == 0 && rw_shadow_graduated (ag->store, tier, &rate, NULL);
+  *graduated = ag->store && t == RW_TIER_1 && rw_shadow_graduated (ag->store, tier, &rate, NULL);
   if (*ans == RW_ANSWER_MODIFY)
     *ans = RW_ANSWER_REJECT; /* a proposal the operator would change is a disagreement */
   if (ag->store && !rw_store_shadow_record (ag->store, ag->run_id, tier, c->changes->pdata[0], *ans == RW_ANSWER_APPROVE, error))
@@ -447,8 +448,9 @@ shadow_propose (RwAgent *ag, const Candidate *c, const char *tier, RwAnswer *ans
  * look at @h). */
 static gboolean
 operator_modified (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands, const Candidate *c,
-                   const char *tier, char *modified, Candidate **out, Candidate **stand_in, GError **error)
+                   RwTier t, char *modified, Candidate **out, Candidate **stand_in, GError **error)
 {
+  const char *tier = rw_tier_to_string (t);
   Candidate *mc = _rw_agent_evaluate (ag, model, h, c->action_kind, _rw_strv1 (modified));
   gboolean msafe = FALSE;
   *out = *stand_in = NULL;
@@ -491,11 +493,11 @@ guard_and_act (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands
     return FALSE;
   tier = rw_tier_to_string (t);
   auto_ok = rw_guard_acts_alone (ag->mode, t);
-  ans = auto_ok ? RW_ANSWER_APPROVE : _rw_agent_ask_operator (ag, model, h, c, tier, &modified);
+  ans = auto_ok ? RW_ANSWER_APPROVE : _rw_agent_ask_operator (ag, model, h, c, t, &modified);
   if (ag->mode == RW_MODE_SHADOW)
     {
       gboolean graduated = FALSE;
-      if (!shadow_propose (ag, c, tier, &ans, &graduated, error))
+      if (!shadow_propose (ag, c, t, &ans, &graduated, error))
         return FALSE;
       if (!graduated)
         {
@@ -507,7 +509,7 @@ guard_and_act (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands
   if (!auto_ok && ans == RW_ANSWER_MODIFY)
     {
       Candidate *mc = NULL, *stand_in = NULL;
-      if (!operator_modified (ag, model, h, cands, c, tier, g_steal_pointer (&modified), &mc, &stand_in, error))
+      if (!operator_modified (ag, model, h, cands, c, t, g_steal_pointer (&modified), &mc, &stand_in, error))
         return FALSE;
       if (mc == NULL)
         {
@@ -535,7 +537,7 @@ guard_and_act (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands
       /* T2 timeout: applies itself after the TTL */
     }
   *chosen = c;
-  return _rw_agent_apply (ag, h, c, tier, error);
+  return _rw_agent_apply (ag, h, c, t, error);
 }
 
 /* The best candidates in turn (at most six tried): debate if risky, screen, verify, guard, act. */
@@ -598,15 +600,13 @@ synthesis_fallback (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *
       if (safe)
         {
           RwTier st;
-          const char *tier;
           if (!_rw_agent_guard (ag, h, sc, &st, error))
             return FALSE;
-          tier = rw_tier_to_string (st);
           if (ag->mode != RW_MODE_SHADOW &&
               (rw_guard_acts_alone (ag->mode, st) ||
-               rw_guard_answer_applies (st, _rw_agent_ask_operator (ag, model, h, sc, tier, NULL))))
+               rw_guard_answer_applies (st, _rw_agent_ask_operator (ag, model, h, sc, st, NULL))))
             {
-              if (!_rw_agent_apply (ag, h, sc, tier, error))
+              if (!_rw_agent_apply (ag, h, sc, st, error))
                 return FALSE;
               *chosen = sc;
             }
@@ -631,8 +631,8 @@ reevaluate (RwAgent *ag, const RwTwin *model, Hypothesis *h, gboolean *again, GE
   h->escalated_state = network_state_key (ag, model);
   h->handled_tick = SETTLE_NONE;
   return _rw_agent_record (ag, "reevaluate", "agent", "DETERMINISTIC",
-                           _rw_payload_strings ("hypothesis", h->kind, "entity", h->entity, "why", why, NULL), error,
-                           "%s %s, escalated and still there: looking again (%s)", h->kind, h->entity, why);
+                           _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "why", why, NULL), error,
+                           "%s %s, escalated and still there: looking again (%s)", _rw_hyp_kind_to_string (h->kind), h->entity, why);
 }
 
 /* Growth no policy can place, on a link that does harm now, goes to a human (not again while
@@ -694,7 +694,7 @@ _rw_agent_decide (RwAgent *ag, GError **error)
 {
   /* root causes before their symptoms: leaks, flapping sessions, degraded links, then
    * congestion, each group in the order the hypotheses appeared */
-  static const char *order[] = { "route_leak", "session_fault", "degradation", "congestion" };
+  static const RwHypKind order[] = { RW_HYP_ROUTE_LEAK, RW_HYP_SESSION_FAULT, RW_HYP_DEGRADATION, RW_HYP_CONGESTION };
   g_autoptr(RwTwin) model = NULL;
   for (guint i = 0; i < ag->applied->len; i++)
     if (!((Applied *) ag->applied->pdata[i])->judged)
@@ -705,7 +705,7 @@ _rw_agent_decide (RwAgent *ag, GError **error)
       {
         Hypothesis *h = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
         Candidate *chosen = NULL;
-        if (g_strcmp0 (h->kind, order[k]) != 0)
+        if (h->kind != order[k])
           continue;
         if (!consider (ag, model, h, &chosen, error))
           return FALSE;

@@ -28,16 +28,17 @@ rw_guard_config_init (RwGuardConfig *g)
   g->reevaluate_min_ticks = 3;
 }
 
+static const char *const tier_names[] = {
+  [RW_TIER_1] = "T1",
+  [RW_TIER_2] = "T2",
+  [RW_TIER_3] = "T3",
+};
+
 const char *
 rw_tier_to_string (RwTier tier)
 {
-  switch (tier)
-    {
-    case RW_TIER_1: return "T1";
-    case RW_TIER_2: return "T2";
-    case RW_TIER_3: return "T3";
-    default: g_return_val_if_reached ("T3");
-    }
+  g_return_val_if_fail (tier >= RW_TIER_1 && tier <= RW_TIER_3, "T3");
+  return tier_names[tier];
 }
 
 RwTier

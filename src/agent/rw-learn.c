@@ -10,11 +10,12 @@
  * (one bad outcome takes a quarter off, nine about two thirds). */
 #define RW_PRIOR_WEIGHT 3.0
 double
-_rw_agent_learned_prior (RwAgent *ag, const char *hyp_kind, const char *action_kind)
+_rw_agent_learned_prior (RwAgent *ag, RwHypKind hyp_kind, const char *action_kind)
 {
   guint n = 0;
   double mean = 0;
-  if (ag->store == NULL || !rw_store_learning_get (ag->store, hyp_kind, action_kind, &n, &mean, NULL))
+  if (ag->store == NULL ||
+      !rw_store_learning_get (ag->store, _rw_hyp_kind_to_string (hyp_kind), action_kind, &n, &mean, NULL))
     return 1.0;
   return CLAMP ((mean * n + RW_PRIOR_WEIGHT) / (n + RW_PRIOR_WEIGHT), 0.0, 1.0);
 }
@@ -24,9 +25,11 @@ _rw_agent_learned_prior (RwAgent *ag, const char *hyp_kind, const char *action_k
 /* One learning outcome: into the store (when there is one) and the audit chain. @blocked_by names
  * the safety check that refused the proposal, or is NULL for a change that settled. */
 gboolean
-_rw_agent_learn (RwAgent *ag, const char *hyp_kind, const char *action_kind, double reward, const char *blocked_by, GError **error)
+_rw_agent_learn (RwAgent *ag, RwHypKind hyp, const char *action_kind, double reward, const char *blocked_by,
+                 GError **error)
 {
   g_autoptr(JsonBuilder) b = _rw_payload_new ();
+  const char *hyp_kind = _rw_hyp_kind_to_string (hyp);
   if (ag->store && !rw_store_learning_record (ag->store, hyp_kind, action_kind, reward, error))
     return FALSE;
   json_builder_set_member_name (b, "hypothesis_kind");
@@ -121,7 +124,7 @@ _rw_agent_settle (RwAgent *ag, GError **error)
           json_builder_set_member_name (rb, "change");
           json_builder_add_string_value (rb, a->changes->pdata[0]);
           json_builder_set_member_name (rb, "hypothesis");
-          json_builder_add_string_value (rb, a->hyp_kind);
+          json_builder_add_string_value (rb, _rw_hyp_kind_to_string (a->hyp_kind));
           json_builder_set_member_name (rb, "action_kind");
           json_builder_add_string_value (rb, a->action_kind);
           if (ag->world)

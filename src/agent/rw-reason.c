@@ -4,16 +4,31 @@
 
 /* ---- reason ---- */
 
-static Hypothesis *
-hyp_get (RwAgent *ag, const char *kind, const char *entity, gboolean *is_new)
+static const char *const hyp_kind_names[] = {
+  [RW_HYP_LINK_DOWN] = "link_down",
+  [RW_HYP_SESSION_FAULT] = "session_fault",
+  [RW_HYP_DEGRADATION] = "degradation",
+  [RW_HYP_CONGESTION] = "congestion",
+  [RW_HYP_ROUTE_LEAK] = "route_leak",
+};
+
+const char *
+_rw_hyp_kind_to_string (RwHypKind kind)
 {
-  g_autofree char *key = g_strdup_printf ("%s:%s", kind, entity);
+  g_return_val_if_fail ((guint) kind < G_N_ELEMENTS (hyp_kind_names), "?");
+  return hyp_kind_names[kind];
+}
+
+static Hypothesis *
+hyp_get (RwAgent *ag, RwHypKind kind, const char *entity, gboolean *is_new)
+{
+  g_autofree char *key = g_strdup_printf ("%s:%s", _rw_hyp_kind_to_string (kind), entity);
   Hypothesis *h = g_hash_table_lookup (ag->hyps, key);
   *is_new = h == NULL;
   if (h == NULL)
     {
       h = g_new0 (Hypothesis, 1);
-      h->kind = g_strdup (kind);
+      h->kind = kind;
       h->entity = g_strdup (entity);
       h->evidence = g_ptr_array_new_with_free_func (g_free);
       h->first_tick = ag->tick;
@@ -86,7 +101,7 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
         {
           RwLink *l = rw_topology_find_link (t, a->entity);
           guint sessions_down = 0, sessions = 0;
-          h = hyp_get (ag, "link_down", a->entity, &fresh);
+          h = hyp_get (ag, RW_HYP_LINK_DOWN, a->entity, &fresh);
           for (guint s = 0; s < t->sessions->len; s++)
             {
               RwSession *sess = t->sessions->pdata[s];
@@ -118,7 +133,7 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
           link_up = rw_net_direct_link (net, (guint) rw_net_node (net, sess->a), (guint) rw_net_node (net, sess->b)) >= 0;
           if (!link_up)
             continue; /* explained by the cut */
-          h = hyp_get (ag, "session_fault", a->entity, &fresh);
+          h = hyp_get (ag, RW_HYP_SESSION_FAULT, a->entity, &fresh);
           evidence (h, "session %s down with its link up (%u drop%s so far)", a->entity, flaps, flaps == 1 ? "" : "s");
           h->confidence = MIN (0.95, 0.5 + 0.12 * flaps);
           g_free (h->explains);
@@ -154,7 +169,7 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
             }
           if (total <= 0)
             continue;
-          h = hyp_get (ag, "congestion", l->id, &fresh);
+          h = hyp_get (ag, RW_HYP_CONGESTION, l->id, &fresh);
           evidence (h, "%s at %.0f %%", a->entity, 100 * a->value);
           g_free (h->cause);
           h->cause = g_strdup (moved > grown ? "failover" : "growth");
@@ -189,7 +204,7 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
           if (dir == G_MAXUINT || ag->observed_util[dir] >= 0.95)
             continue; /* loss from overload is congestion, not degradation */
           l = t->links->pdata[dir / 2];
-          h = hyp_get (ag, "degradation", l->id, &fresh);
+          h = hyp_get (ag, RW_HYP_DEGRADATION, l->id, &fresh);
           evidence (h, "%s loses %.2f %% at %.0f %% load", a->entity, a->value, 100 * ag->observed_util[dir]);
           h->confidence = support (ag, a, 0) * MIN (0.95, 0.55 + 0.1 * a->value);
           g_free (h->explains);
@@ -197,7 +212,7 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
         }
       else if (g_str_has_prefix (a->metric, "new_route:"))
         {
-          h = hyp_get (ag, "route_leak", a->entity, &fresh);
+          h = hyp_get (ag, RW_HYP_ROUTE_LEAK, a->entity, &fresh);
           evidence (h, "%s now originates %s, which it did not in the baseline", a->entity, a->metric + strlen ("new_route:"));
           h->confidence = MIN (0.95, 0.6 + 0.1 * h->evidence->len);
           g_free (h->explains);
@@ -207,7 +222,7 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
         {
           g_autoptr(JsonBuilder) b = _rw_payload_new ();
           json_builder_set_member_name (b, "hypothesis");
-          json_builder_add_string_value (b, h->kind);
+          json_builder_add_string_value (b, _rw_hyp_kind_to_string (h->kind));
           json_builder_set_member_name (b, "entity");
           json_builder_add_string_value (b, h->entity);
           json_builder_set_member_name (b, "confidence");
@@ -216,7 +231,7 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
           json_builder_set_member_name (b, "explains");
           json_builder_add_string_value (b, h->explains ? h->explains : "");
           if (!_rw_agent_record (ag, "hypothesis", "reasoner", "DETERMINISTIC", g_steal_pointer (&b), error,
-                                 "%s %s (confidence %.2f): %s", h->kind, h->entity, h->confidence,
+                                 "%s %s (confidence %.2f): %s", _rw_hyp_kind_to_string (h->kind), h->entity, h->confidence,
                                  h->evidence->len ? (char *) h->evidence->pdata[0] : ""))
             return FALSE;
         }
