@@ -15,7 +15,6 @@ _rw_applied_free (Applied *a)
 
 /* ---- act ---- */
 
-
 gboolean
 _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, RwTier tier, GError **error)
 {
@@ -54,10 +53,9 @@ _rw_agent_apply (RwAgent *ag, const Hypothesis *h, const Candidate *c, RwTier ti
         _rw_undo_into (ag->config, a);
       _rw_applied_free (a);
       return _rw_agent_record (ag, "escalate", "agent", "DETERMINISTIC",
-                               _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "change", (char *) c->changes->pdata[0],
-                                      "reason", local->message, NULL),
-                     error, "could not apply %s: %s",
-                     (char *) c->changes->pdata[0], local->message);
+                               _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity,
+                                                    "change", (char *) c->changes->pdata[0], "reason", local->message, NULL),
+                               error, "could not apply %s: %s", (char *) c->changes->pdata[0], local->message);
     }
   rw_twin_resolve (ag->live);
   g_ptr_array_add (a->changes, NULL);

@@ -168,8 +168,9 @@ network_state_key (const RwAgent *ag, const RwTwin *model)
 static gboolean
 escalate (RwAgent *ag, Hypothesis *h, const RwTwin *model, const char *why, GError **error)
 {
+  const char *kind = _rw_hyp_kind_to_string (h->kind);
   gboolean page = g_strcmp0 (h->paged_for, why) != 0;
-  g_autoptr(JsonBuilder) b = _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "reason", why, NULL);
+  g_autoptr(JsonBuilder) b = _rw_payload_strings ("hypothesis", kind, "entity", h->entity, "reason", why, NULL);
   h->escalated = TRUE;
   h->escalated_tick = ag->tick;
   g_free (h->escalated_state);
@@ -178,14 +179,14 @@ escalate (RwAgent *ag, Hypothesis *h, const RwTwin *model, const char *why, GErr
   json_builder_add_boolean_value (b, page);
   if (!page)
     return _rw_agent_record (ag, "escalate", "agent", "DETERMINISTIC", g_steal_pointer (&b), error,
-                             "%s %s still needs a human: %s (paged at tick %u; not paged again)", _rw_hyp_kind_to_string (h->kind), h->entity, why,
-                             h->paged_tick);
+                             "%s %s still needs a human: %s (paged at tick %u; not paged again)", kind, h->entity,
+                             why, h->paged_tick);
   ag->escalations++;
   g_free (h->paged_for);
   h->paged_for = g_strdup (why);
   h->paged_tick = ag->tick;
   return _rw_agent_record (ag, "escalate", "agent", "DETERMINISTIC", g_steal_pointer (&b), error,
-                           "%s %s needs a human: %s", _rw_hyp_kind_to_string (h->kind), h->entity, why);
+                           "%s %s needs a human: %s", kind, h->entity, why);
 }
 
 /* An escalated problem that lasts gets a new look when the network changed since (at most every
@@ -250,8 +251,10 @@ problem_gone (RwAgent *ag, Hypothesis *h, GError **error)
     return TRUE;
   h->escalated = FALSE;
   return _rw_agent_record (ag, "reevaluate", "agent", "DETERMINISTIC",
-                           _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "why", "gone", NULL), error,
-                           "%s %s, escalated at tick %u, no longer needs an answer", _rw_hyp_kind_to_string (h->kind), h->entity, h->escalated_tick);
+                           _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity,
+                                                "why", "gone", NULL),
+                           error, "%s %s, escalated at tick %u, no longer needs an answer",
+                           _rw_hyp_kind_to_string (h->kind), h->entity, h->escalated_tick);
 }
 
 /* Whether the link a congestion or degradation is about does harm now: it carries more than it
@@ -631,8 +634,10 @@ reevaluate (RwAgent *ag, const RwTwin *model, Hypothesis *h, gboolean *again, GE
   h->escalated_state = network_state_key (ag, model);
   h->handled_tick = SETTLE_NONE;
   return _rw_agent_record (ag, "reevaluate", "agent", "DETERMINISTIC",
-                           _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "why", why, NULL), error,
-                           "%s %s, escalated and still there: looking again (%s)", _rw_hyp_kind_to_string (h->kind), h->entity, why);
+                           _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity,
+                                                "why", why, NULL),
+                           error, "%s %s, escalated and still there: looking again (%s)",
+                           _rw_hyp_kind_to_string (h->kind), h->entity, why);
 }
 
 /* Growth no policy can place, on a link that does harm now, goes to a human (not again while

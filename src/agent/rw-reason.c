@@ -85,6 +85,19 @@ support (const RwAgent *ag, const Anomaly *a, guint agreeing)
   return MIN (1.0, 0.5 + 0.1 * (MIN (ticks, 5) - 1) + 0.2 * (MAX (detectors, 1) - 1));
 }
 
+/* The link direction an anomaly's entity names ("R1→ISP-A"), G_MAXUINT when none. */
+static guint
+dir_named (const RwNet *net, const RwTraffic *tr, const char *entity)
+{
+  for (guint d = 0; d < 2 * tr->n_links; d++)
+    {
+      g_autofree char *name = rw_traffic_dir_name (net, d);
+      if (g_strcmp0 (name, entity) == 0)
+        return d;
+    }
+  return G_MAXUINT;
+}
+
 gboolean
 _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
 {
@@ -143,16 +156,10 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
         {
           /* congestion: which direction, and why — growth of the demands on it, or paths moved
            * onto it after another failure */
-          guint dir = G_MAXUINT;
+          guint dir = dir_named (net, tr, a->entity);
           double grown = 0, moved = 0, total = 0;
           gboolean sla_agrees = FALSE;
           RwLink *l;
-          for (guint d = 0; d < 2 * tr->n_links && dir == G_MAXUINT; d++)
-            {
-              g_autofree char *name = rw_traffic_dir_name (net, d);
-              if (g_strcmp0 (name, a->entity) == 0)
-                dir = d;
-            }
           if (dir == G_MAXUINT || a->value < 0.75)
             continue;
           l = t->links->pdata[dir / 2];
@@ -193,14 +200,8 @@ _rw_agent_reason (RwAgent *ag, GPtrArray *anomalies, GError **error)
         }
       else if (g_strcmp0 (a->metric, "loss") == 0)
         {
-          guint dir = G_MAXUINT;
+          guint dir = dir_named (net, tr, a->entity);
           RwLink *l;
-          for (guint d = 0; d < 2 * tr->n_links && dir == G_MAXUINT; d++)
-            {
-              g_autofree char *name = rw_traffic_dir_name (net, d);
-              if (g_strcmp0 (name, a->entity) == 0)
-                dir = d;
-            }
           if (dir == G_MAXUINT || ag->observed_util[dir] >= 0.95)
             continue; /* loss from overload is congestion, not degradation */
           l = t->links->pdata[dir / 2];
