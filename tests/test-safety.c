@@ -26,7 +26,7 @@ test_agreement_random (void)
     {
       g_autoptr(RwTwin) tw = tb_solve (rt_random_topology (seed));
       RwZ3 *z;
-      RwSymOptions so = { 0, FALSE, 0, 300, 5, 0.9 };
+      RwSymOptions so = { .k = 0, .routing_only = FALSE };
       RwSym *sym;
       Z3_solver s;
       Z3_model m;

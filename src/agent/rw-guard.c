@@ -1,17 +1,44 @@
 /* rw-guard.c — autonomy tiers, rate limits and answers.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-guard.h"
+#include "rw-safety.h"
+
+#include <string.h>
+
+/* The guard's defaults (DESIGN.md section 3); the Z3 budget and the hot line are the safety
+ * layer's own defaults. */
+void
+rw_guard_config_init (RwGuardConfig *g)
+{
+  memset (g, 0, sizeof *g);
+  g->t1_confidence = 0.80;
+  g->t1_blast = 0.25;
+  g->t2_confidence = 0.60;
+  g->t2_blast = 0.65;
+  g->max_per_min = 10;
+  g->max_t1_per_min = 6;
+  g->max_t2_per_min = 3;
+  g->settle_ticks = 3;
+  g->t2_ttl_ticks = 6;
+  g->hot_utilisation = RW_SAFETY_DEFAULT_HEADROOM;
+  g->cost_weight = RW_COST_WEIGHT_DEFAULT;
+  g->use_z3 = TRUE;
+  g->z3_timeout_ms = RW_SAFETY_DEFAULT_TIMEOUT_MS;
+  g->reevaluate_ticks = 12;
+  g->reevaluate_min_ticks = 3;
+}
+
+static const char *const tier_names[] = {
+  [RW_TIER_1] = "T1",
+  [RW_TIER_2] = "T2",
+  [RW_TIER_3] = "T3",
+};
 
 const char *
 rw_tier_to_string (RwTier tier)
 {
-  switch (tier)
-    {
-    case RW_TIER_1: return "T1";
-    case RW_TIER_2: return "T2";
-    case RW_TIER_3: return "T3";
-    default: g_return_val_if_reached ("T3");
-    }
+  g_return_val_if_fail (tier >= RW_TIER_1 && tier <= RW_TIER_3, "T3");
+  return tier_names[tier];
 }
 
 RwTier

@@ -148,9 +148,9 @@ print_convergence (const RwTwin *twin)
     }
 }
 
-/* Z3's budget for the stable-state check: a count of its resources, so the answer does not
- * depend on how busy the machine is */
-#define STABLE_STATES_BUDGET_MS 20000
+/* Z3's budget for the stable-state check, the safety layer's default: a count of its resources,
+ * so the answer does not depend on how busy the machine is */
+#define STABLE_STATES_BUDGET_MS RW_SAFETY_DEFAULT_TIMEOUT_MS
 
 /* @count_key: 1, 2 (at least two) or null (not checked: no convergence, or no answer); and
  * where a second state exists, @other_key: which routes differ in it. */

@@ -159,10 +159,7 @@ rw_incident_run (const RwIncidentParams *p, GError **error)
   if (p->guard)
     guard = *p->guard;
   else
-    {
-      rw_guard_config_init (&guard);
-      guard.z3_timeout_ms = 20000;
-    }
+    rw_guard_config_init (&guard);
   if (p->schedule)
     sched = *p->schedule;
   else

@@ -704,7 +704,7 @@ act (const RwTask *t, RwTaskRun *run, GPtrArray *changes, GError **error)
       g_autoptr(GError) bad = NULL;
       /* Z3 gets its configured time (at most 20 s) or what is left of the task's, and is not
        * started at all when too little is left: the retry gets a fresh deadline */
-      guint full = MIN (w->guard.z3_timeout_ms, 20000u);
+      guint full = MIN (w->guard.z3_timeout_ms, (guint) RW_SAFETY_DEFAULT_TIMEOUT_MS);
       guint floor_ms = MIN ((guint) RW_ACTION_MIN_Z3_MS, full);
       guint budget = rw_task_run_budget_ms (run, full, floor_ms);
       if (budget == 0)

@@ -12,11 +12,11 @@ rw_safety_params_init (RwSafetyParams *p)
 {
   guint32 c;
   memset (p, 0, sizeof *p);
-  p->headroom = 0.9;
+  p->headroom = RW_SAFETY_DEFAULT_HEADROOM;
   p->k = 1;
   p->lp_min = 0;
-  p->lp_max = 300;
-  p->prepend_max = 5;
+  p->lp_max = RW_SAFETY_DEFAULT_LP_MAX;
+  p->prepend_max = RW_SAFETY_DEFAULT_PREPEND_MAX;
   p->med_max = 10000;
   p->protected_communities = g_array_new (FALSE, FALSE, sizeof (guint32));
   c = (65001u << 16) | 999;
@@ -26,7 +26,7 @@ rw_safety_params_init (RwSafetyParams *p)
   p->confidence = -1;
   p->min_confidence = 0;
   p->max_blast_radius = 1.0;
-  p->timeout_ms = 20000;
+  p->timeout_ms = RW_SAFETY_DEFAULT_TIMEOUT_MS;
   p->synth_budget = RW_SYNTH_DEFAULT_BUDGET;
   p->synth_proofs = 3;
 }
@@ -587,7 +587,7 @@ twin_state_unique (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
   RwZ3 *z = rw_z3_new (p->timeout_ms);
   g_autoptr(GArray) classes = rw_sym_demand_classes (twin);
   g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (guint));
-  RwSymOptions so = { 0, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom, TRUE };
+  RwSymOptions so = { .k = 0, .routing_only = TRUE };
   RwSym *sym;
   Z3_solver cs;
   gboolean unique = TRUE;
@@ -643,7 +643,7 @@ static void
 verify_state_full (const RwTwin *before, const RwTwin *after, const RwSafetyParams *p, RwVerdict *v)
 {
   RwZ3 *z = rw_z3_new (p->timeout_ms);
-  RwSymOptions so = { 0, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom };
+  RwSymOptions so = { .k = 0, .routing_only = FALSE };
   RwSym *sym = rw_sym_new (z, after, &so);
   g_autoptr(GPtrArray) rules = g_ptr_array_new_with_free_func ((GDestroyNotify) rule_free);
   g_autoptr(GPtrArray) remaining = g_ptr_array_new ();
@@ -1090,7 +1090,7 @@ robustness_into (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
   /* Routing alone first: the concrete cases need only the failures' names, and the proof that
    * no other stable state exists only the routing. Forwarding and traffic are encoded only
    * when Z3 must search all states. */
-  RwSymOptions so = { p->k, FALSE, p->lp_min, p->lp_max, p->prepend_max, p->headroom, TRUE };
+  RwSymOptions so = { .k = p->k, .routing_only = TRUE };
   RwSym *sym = rw_sym_new (z, twin, &so);
   Z3_solver s = NULL;
   g_autoptr(GPtrArray) bad = g_ptr_array_new ();
@@ -1299,7 +1299,7 @@ rw_safety_stable_states_with (const RwTwin *twin, guint timeout_ms, gboolean who
   RwStableStates *st = g_new0 (RwStableStates, 1);
   gint64 t0 = g_get_monotonic_time ();
   RwZ3 *z;
-  RwSymOptions so = { 0, FALSE, 0, 300, 5, 0.9, TRUE }; /* routing only: no traffic asked */
+  RwSymOptions so = { .k = 0, .routing_only = TRUE }; /* no traffic asked */
   RwSym *sym = NULL;
   Z3_solver cs = NULL;
   g_autoptr(GArray) cases = g_array_new (FALSE, FALSE, sizeof (Case));

@@ -10,11 +10,18 @@
 
 G_BEGIN_DECLS
 
+/* The defaults of rw_safety_params_init(), in one place: the agent's guard
+ * (rw_guard_config_init) takes its Z3 budget and hot line from here. */
+#define RW_SAFETY_DEFAULT_HEADROOM 0.9
+#define RW_SAFETY_DEFAULT_LP_MAX 300
+#define RW_SAFETY_DEFAULT_PREPEND_MAX 5
+#define RW_SAFETY_DEFAULT_TIMEOUT_MS 20000
+
 typedef struct {
-  double headroom;            /* utilisation limit per link direction (0.9) */
+  double headroom;            /* utilisation limit per link direction (RW_SAFETY_DEFAULT_HEADROOM) */
   guint k;                    /* failures to survive (1) */
-  gint64 lp_min, lp_max;      /* LOCAL_PREF range (0..300) */
-  guint prepend_max;          /* (5) */
+  gint64 lp_min, lp_max;      /* LOCAL_PREF range (0..RW_SAFETY_DEFAULT_LP_MAX) */
+  guint prepend_max;          /* (RW_SAFETY_DEFAULT_PREPEND_MAX) */
   guint32 med_max;            /* (10000) */
   GArray *protected_communities; /* guint32; never removed inside our AS */
   double confidence;          /* of the proposal; < 0 = not given */

@@ -286,18 +286,6 @@ sym_policy (RwSym *sym, const RwPolicy *policy, const RwPrefix *prefix, RwSymRou
   return zor2 (Z, permit, zand2 (Z, znot (Z, done), continued));
 }
 
-static RwSynthVar *
-find_synth (RwSym *sym, RwSynthKind kind, guint router, guint neighbor, guint cls)
-{
-  for (guint i = 0; sym->synth && i < sym->synth->len; i++)
-    {
-      RwSynthVar *v = sym->synth->pdata[i];
-      if (v->kind == kind && v->router == router && v->neighbor == neighbor && v->cls == cls)
-        return v;
-    }
-  return NULL;
-}
-
 /* ---- advertisement: v's best, sent over adjacency a (v -> u), kept by u ---- */
 
 static RwSymRoute *
@@ -312,7 +300,6 @@ candidate (RwSym *sym, guint slot, guint cls, const RwAdj *a)
   gint no_adv = u32_index (sym->comms, RW_COMMUNITY_NO_ADVERTISE);
   gint no_exp = u32_index (sym->comms, RW_COMMUNITY_NO_EXPORT);
   Z3_ast prepend = zint (Z, 0);
-  RwSynthVar *sv;
   g_autoptr(GPtrArray) ok = g_ptr_array_new ();
 
   /* export rules at v */
@@ -349,8 +336,6 @@ candidate (RwSym *sym, guint slot, guint cls, const RwAdj *a)
   g_ptr_array_add (ok, sym_policy (sym, a->export, &bc->repr, r, RW_POLICY_EXPORT, 0, &prepend));
   if (a->ebgp)
     {
-      if ((sv = find_synth (sym, RW_SYNTH_PREPEND, v, u, cls)) != NULL)
-        prepend = zadd (Z, prepend, zite (Z, sv->enabled, sv->value, zint (Z, 0)));
       r->aslen = zadd (Z, r->aslen, zadd (Z, zint (Z, 1), prepend));
       r->inpath[u32_index (sym->asns, net->nodes[v]->asn)] = zbool (Z, TRUE);
       r->nbr_as = zint (Z, net->nodes[v]->asn);
@@ -375,8 +360,6 @@ candidate (RwSym *sym, guint slot, guint cls, const RwAdj *a)
   r->from = zint (Z, v);
   r->from_client = zbool (Z, back->peer_is_client);
   r->weight = zint (Z, back->weight);
-  if ((sv = find_synth (sym, RW_SYNTH_LOCAL_PREF, u, v, cls)) != NULL)
-    r->lp = zite (Z, sv->enabled, sv->value, r->lp);
   g_ptr_array_add (ok, sym_policy (sym, back->import, &bc->repr, r, RW_POLICY_IMPORT, net->nodes[v]->asn, NULL));
   if (!a->ebgp)
     {
@@ -434,27 +417,28 @@ local_route (RwSym *sym, guint cls, guint node)
 
 /* ---- the decision process as filters ---- */
 
-typedef enum { KEY_WEIGHT, KEY_LP, KEY_LOCAL, KEY_ASLEN, KEY_ORIGIN, KEY_MED, KEY_EBGP, KEY_IGP, KEY_RID, KEY_CLEN, KEY_NBR, N_KEYS } KeyKind;
-
+/* The key of a decision step for a candidate (lower wins), as rw-decision.c's keys. */
 static Z3_ast
-key_of (RwSym *sym, KeyKind k, RwSymRoute *r, gint from, guint holder)
+key_of (RwSym *sym, RwDecisionStep k, RwSymRoute *r, gint from, guint holder)
 {
   const RwNet *net = sym->twin->net;
   switch (k)
     {
-    case KEY_WEIGHT: return zsub (Z, zint (Z, 0), r->weight);
-    case KEY_LP: return zsub (Z, zint (Z, 0), r->lp);
-    case KEY_LOCAL: return zint (Z, from < 0 ? 0 : 1);
-    case KEY_ASLEN: return r->aslen;
-    case KEY_ORIGIN: return r->origin;
-    case KEY_MED: return r->med;
-    case KEY_EBGP: return zite (Z, r->ibgp, zint (Z, 1), zint (Z, 0));
-    case KEY_IGP: return r->igp;
-    case KEY_RID:
+    case RW_STEP_WEIGHT: return zsub (Z, zint (Z, 0), r->weight);
+    case RW_STEP_LOCAL_PREF: return zsub (Z, zint (Z, 0), r->lp);
+    case RW_STEP_LOCAL_ORIGIN: return zint (Z, from < 0 ? 0 : 1);
+    case RW_STEP_AS_PATH: return r->aslen;
+    case RW_STEP_ORIGIN: return r->origin;
+    case RW_STEP_MED: return r->med;
+    case RW_STEP_EBGP: return zite (Z, r->ibgp, zint (Z, 1), zint (Z, 0));
+    case RW_STEP_IGP_COST: return r->igp;
+    case RW_STEP_ROUTER_ID:
       return zite (Z, zeq (Z, r->originator, zint (Z, 0)),
                    zint (Z, net->nodes[from >= 0 ? (guint) from : holder]->router_id), r->originator);
-    case KEY_CLEN: return r->clen;
-    case KEY_NBR: return zint (Z, from >= 0 ? net->nodes[from]->router_id : 0);
+    case RW_STEP_CLUSTER_LIST: return r->clen;
+    case RW_STEP_NEIGHBOR_ADDR: return zint (Z, from >= 0 ? net->nodes[from]->router_id : 0);
+    case RW_STEP_NONE:
+    case RW_STEP_COUNT:
     default: g_assert_not_reached ();
     }
 }
@@ -472,8 +456,9 @@ encode_selection (RwSym *sym, guint slot, guint node, GPtrArray *cands, GArray *
 
   for (guint i = 0; i < m; i++)
     surv[i] = ((RwSymRoute *) cands->pdata[i])->valid;
-  for (KeyKind k = 0; k < N_KEYS && m > 1; k++)
+  for (guint step = 0; step < rw_decision_n_steps () && m > 1; step++)
     {
+      RwDecisionStep k = rw_decision_step_at (step);
       for (guint i = 0; i < m; i++)
         keys[i] = key_of (sym, k, cands->pdata[i], g_array_index (froms, gint, i), node);
       for (guint i = 0; i < m; i++)
@@ -485,7 +470,7 @@ encode_selection (RwSym *sym, guint slot, guint node, GPtrArray *cands, GArray *
               Z3_ast cond = surv[j];
               if (j == i)
                 continue;
-              if (k == KEY_MED && !always_med)
+              if (k == RW_STEP_MED && !always_med)
                 cond = zand2 (Z, cond, zeq (Z, ((RwSymRoute *) cands->pdata[j])->nbr_as, ((RwSymRoute *) cands->pdata[i])->nbr_as));
               g_ptr_array_add (conj, zimp (Z, cond, zle (Z, keys[i], keys[j])));
             }
@@ -830,7 +815,6 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
   sym->cur_slot = RW_SYM_SHARED;
   sym->failure_vars = g_ptr_array_new ();
   sym->failure_names = g_ptr_array_new_with_free_func (g_free);
-  sym->synth = g_ptr_array_new_with_free_func (g_free);
 
   sym->asns = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (guint i = 0; i < sym->n_nodes; i++)
@@ -920,63 +904,6 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
   for (guint s = 0; s < sym->classes->len; s++)
     sym->class_slot[g_array_index (sym->classes, guint, s)] = (gint) s;
 
-  /* synthesis variables: LOCAL_PREF on import at our edge from each eBGP neighbour for classes
-   * from outside, prepend on export for classes we originate */
-  if (options->synthesis)
-    for (guint s = 0; s < sym->classes->len; s++)
-      {
-        guint cls = g_array_index (sym->classes, guint, s);
-        const RwBgpClass *bc = bgp->classes->pdata[cls];
-        gboolean ours = FALSE, hot = FALSE;
-        /* only prefix groups whose traffic is in trouble now: it crosses a link direction above
-         * the headroom or misses its SLA (the search stays small; the twin confirms the result) */
-        for (guint di = 0; di < twin->traffic->demands->len && !hot; di++)
-          {
-            const RwDemandResult *dr = twin->traffic->demands->pdata[di];
-            if (dr->prefix < 0 || bgp->prefix_class[dr->prefix] != cls)
-              continue;
-            hot = !dr->sla_ok;
-            for (guint h = 0; h < dr->hops->len && !hot; h++)
-              hot = twin->traffic->dirs[g_array_index (dr->hops, guint, h)].utilisation > options->hot_utilisation;
-          }
-        if (!hot)
-          continue;
-        for (guint i = 0; i < topo->prefixes->len; i++)
-          {
-            RwOrigination *o = topo->prefixes->pdata[i];
-            if (rw_prefix_equal (&o->prefix, &bc->repr))
-              ours |= rw_net_is_ours (net, (guint) rw_net_node (net, o->origin_node));
-          }
-        for (guint a = 0; a < sym->n_adjs; a++)
-          {
-            const RwAdj *adj = &net->adjs[a];
-            RwSynthVar *v;
-            if (!adj->ebgp || !rw_net_is_ours (net, adj->node))
-              continue;
-            v = g_new0 (RwSynthVar, 1);
-            v->kind = ours ? RW_SYNTH_PREPEND : RW_SYNTH_LOCAL_PREF;
-            v->router = adj->node;
-            v->neighbor = adj->peer;
-            v->cls = cls;
-            v->enabled = zvar_bool (z, "synth.%s.%s.%s.c%u.on", ours ? "prepend" : "lp", net->nodes[adj->node]->id,
-                                    net->nodes[adj->peer]->id, cls);
-            v->value = zvar_int (z, "synth.%s.%s.%s.c%u", ours ? "prepend" : "lp", net->nodes[adj->node]->id,
-                                 net->nodes[adj->peer]->id, cls);
-            v->base = ours ? 0 : RW_DEFAULT_LOCAL_PREF;
-            if (ours)
-              {
-                add_constraint (sym, zle (z, zint (z, 1), v->value));
-                add_constraint (sym, zle (z, v->value, zint (z, options->prepend_max)));
-              }
-            else
-              {
-                add_constraint (sym, zle (z, zint (z, options->lp_min), v->value));
-                add_constraint (sym, zle (z, v->value, zint (z, options->lp_max)));
-              }
-            g_ptr_array_add (sym->synth, v);
-          }
-      }
-
   sym->best = g_new0 (RwSymRoute **, sym->classes->len + 1);
   for (guint s = 0; s < sym->classes->len; s++)
     {
@@ -1047,7 +974,6 @@ rw_sym_free (RwSym *sym)
   g_free (sym->loss);
   g_free (sym->load);
   g_free (sym->util);
-  g_ptr_array_unref (sym->synth);
   g_ptr_array_unref (sym->constraints);
   g_array_unref (sym->constraint_slot);
   g_free (sym);

@@ -5,7 +5,7 @@
  * export rules, route-maps and import checks as the concrete solver, and the best one is the
  * single survivor of the eleven decision steps applied as filters. Links and sessions may fail
  * (one boolean each); the IGP, session state, forwarding, loads, latency and loss follow from
- * the choices. Synthesis adds integer LOCAL_PREF and prepend variables.
+ * the choices.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
@@ -21,26 +21,8 @@ typedef struct {
   Z3_ast *incl;   /* per node: its cluster id is in the CLUSTER_LIST */
 } RwSymRoute;
 
-typedef enum { RW_SYNTH_LOCAL_PREF, RW_SYNTH_PREPEND } RwSynthKind;
-
-/* A value synthesis may choose: LOCAL_PREF on import at an edge router from a neighbour, or a
- * prepend on export to it, for one prefix class. */
-typedef struct {
-  RwSynthKind kind;
-  guint router, neighbor;  /* node indices */
-  guint cls;               /* index into the twin's bgp->classes */
-  Z3_ast enabled;          /* Bool */
-  Z3_ast value;            /* Int */
-  gint64 base;             /* what "unchanged" means for the deviation */
-} RwSynthVar;
-
 typedef struct {
   guint k;                     /* at most k failed elements; 0 = none may fail */
-  gboolean synthesis;          /* add RwSynthVar variables */
-  gint64 lp_min, lp_max;       /* range of LOCAL_PREF values synthesis may use */
-  guint prepend_max;
-  double hot_utilisation;      /* synthesis varies the prefix groups whose demands cross a link
-                                * direction above this, or miss their SLA */
   gboolean routing_only;       /* no forwarding, loads, latency or loss (the traffic members
                                 * stay NULL): for questions about routing alone */
 } RwSymOptions;
@@ -70,7 +52,6 @@ typedef struct {
   Z3_ast *use;                 /* [demand * 2*n_links + dir] Bool */
   Z3_ast *latency, *loss;      /* per demand, Real (ms, %) */
   Z3_ast *load, *util;         /* per direction, Real */
-  GPtrArray *synth;            /* RwSynthVar */
   GPtrArray *constraints;      /* Z3_ast Bool: the model; assert them all */
   GArray *constraint_slot;     /* gint per constraint: the encoded class it belongs to, or
                                 * RW_SYM_SHARED (failures, IGP, sessions), RW_SYM_TRAFFIC */

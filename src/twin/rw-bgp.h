@@ -25,6 +25,10 @@ typedef enum {
 } RwDecisionStep;
 
 const char *rw_decision_step_name (RwDecisionStep step);
+/* The decision order rw_bgp_decide() applies: the @i-th step (0-based) of
+ * rw_decision_n_steps(). Whatever else needs the order (the Z3 encoding) takes it from here. */
+guint rw_decision_n_steps (void);
+RwDecisionStep rw_decision_step_at (guint i);
 
 /* What one node holds for one prefix class. */
 typedef struct {

@@ -114,6 +114,19 @@ rw_decision_step_name (RwDecisionStep step)
 }
 
 guint
+rw_decision_n_steps (void)
+{
+  return G_N_ELEMENTS (steps);
+}
+
+RwDecisionStep
+rw_decision_step_at (guint i)
+{
+  g_return_val_if_fail (i < G_N_ELEMENTS (steps), RW_STEP_NONE);
+  return steps[i].step;
+}
+
+guint
 rw_bgp_decide (const RwNet *net, guint node, RwRoute **cands, guint n, RwDecisionStep *decided_by)
 {
   DecisionCtx c = { net, node };
