@@ -453,6 +453,14 @@ space_pairwise (const RwNet *net, GPtrArray *at)
   return TRUE;
 }
 
+/* Frees the rows of @rows (NULL where none was made), not @rows itself. */
+static void
+free_rows (Z3_ast **rows, guint n)
+{
+  for (guint i = 0; i < n; i++)
+    g_free (rows[i]);
+}
+
 /* Whether class @cls of @twin has no stable state but the twin's, asked over its route space:
  * a Boolean "node u holds route i" per route, each held route offered by its sender and better
  * than every other route offered with it. Z3 first finds the twin's choices a solution, then
@@ -483,7 +491,10 @@ space_other_state (RwZ3 *z, const RwTwin *twin, guint cls, guint *checks, gint *
       const RwRoute *best = rib->best >= 0 ? rib->routes->pdata[rib->best] : NULL;
       gboolean found = best == NULL;
       if (!space_pairwise (net, at))
-        return Z3_L_UNDEF;
+        {
+          free_rows (held, net->n_nodes);
+          return Z3_L_UNDEF;
+        }
       held[u] = g_new0 (Z3_ast, at->len + 1);
       for (guint i = 0; i < at->len; i++)
         {
@@ -499,8 +510,7 @@ space_other_state (RwZ3 *z, const RwTwin *twin, guint cls, guint *checks, gint *
         }
       if (!found)
         {
-          for (guint k = 0; k <= u; k++)
-            g_free (held[k]);
+          free_rows (held, net->n_nodes);
           return Z3_L_UNDEF;
         }
     }
@@ -568,8 +578,7 @@ space_other_state (RwZ3 *z, const RwTwin *twin, guint cls, guint *checks, gint *
   else
     res = Z3_L_UNDEF; /* the twin's state should be one: ask the whole encoding */
   rw_z3_solver_free (z, s);
-  for (guint u = 0; u < net->n_nodes; u++)
-    g_free (held[u]);
+  free_rows (held, net->n_nodes);
   return res;
 }
 

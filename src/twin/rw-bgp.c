@@ -467,7 +467,7 @@ sort_originations (guint64 *a, guint n, guint64 *tmp)
         dst = t;
       }
     }
-  if (src != a)
+  if (src != a && n > 0)
     memcpy (a, src, n * sizeof (guint64));
 }
 

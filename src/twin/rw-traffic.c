@@ -306,7 +306,8 @@ forward (const RwNet *net, const RwFibEntry *fib, RwDemandResult *r, const gint 
 static gboolean
 same_array (const GArray *a, const GArray *b)
 {
-  return a == b || (a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (guint)) == 0);
+  /* an empty GArray may have no data at all */
+  return a == b || (a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len * sizeof (guint)) == 0));
 }
 
 /* Whether packets leave every node the same way towards every next hop: the same nodes, links
