@@ -482,25 +482,33 @@ rw_document_replace_json (RwDocument *doc, const char *path, JsonNode *value, GE
 
 /* ---- entities added and removed by the editors ---- */
 
+/* The topology's member @collection, created empty (an object or an array) when missing. */
+static JsonNode *
+collection_of (JsonNode *root, const char *collection, gboolean array)
+{
+  JsonObject *o = json_node_get_object (root);
+  if (!json_object_has_member (o, collection))
+    {
+      if (array)
+        json_object_set_array_member (o, collection, json_array_new ());
+      else
+        json_object_set_object_member (o, collection, json_object_new ());
+    }
+  return json_object_get_member (o, collection);
+}
+
 /* The topology file with @value appended to the array @collection, committed when it loads. */
 static gboolean
 append_json (RwDocument *doc, const char *collection, JsonNode *value, const char *label, GError **error)
 {
   g_autoptr(JsonNode) root = topology_json (doc->topo);
-  JsonObject *top;
   JsonNode *member;
   if (root == NULL || value == NULL || !JSON_NODE_HOLDS_OBJECT (value))
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, _("%s: expected an object"), collection);
       return FALSE;
     }
-  top = json_node_get_object (root);
-  member = json_object_get_member (top, collection);
-  if (member == NULL || !JSON_NODE_HOLDS_ARRAY (member))
-    {
-      json_object_set_array_member (top, collection, json_array_new ());
-      member = json_object_get_member (top, collection);
-    }
+  member = collection_of (root, collection, TRUE);
   json_array_add_element (json_node_get_array (member), json_node_copy (value));
   return commit_json (doc, root, _("the network"), label, error);
 }
@@ -657,21 +665,6 @@ rw_document_rename_node (RwDocument *doc, const char *id, const char *new_id, GE
 
 /* ---- adding, removing and renaming entities (the route-map, demand and SLA editors) ---- */
 
-/* The topology's member @collection, created empty (an object or an array) when missing. */
-static JsonNode *
-collection_of (JsonNode *root, const char *collection, gboolean array)
-{
-  JsonObject *o = json_node_get_object (root);
-  if (!json_object_has_member (o, collection))
-    {
-      if (array)
-        json_object_set_array_member (o, collection, json_array_new ());
-      else
-        json_object_set_object_member (o, collection, json_object_new ());
-    }
-  return json_object_get_member (o, collection);
-}
-
 static gboolean
 named_collection (const char *collection)
 {
@@ -687,10 +680,8 @@ rw_document_insert_json (RwDocument *doc, const char *path, JsonNode *value, GEr
   JsonNode *member;
   if (root != NULL && g_strcmp0 (path, "demands") == 0)
     {
-      member = collection_of (root, "demands", TRUE);
-      json_array_add_element (json_node_get_array (member), json_node_copy (value));
       label = g_strdup_printf (_("Add %s"), path);
-      return commit_json (doc, root, _("the network"), label, error);
+      return append_json (doc, "demands", value, label, error);
     }
   if (root == NULL || !split_path (path, &collection, &index, &name) || name == NULL || !named_collection (collection))
     {
@@ -781,7 +772,10 @@ rw_document_delete_json (RwDocument *doc, const char *path, GError **error)
       json_object_remove_member (json_node_get_object (member), name);
     }
   else if (index >= 0 && JSON_NODE_HOLDS_ARRAY (member) && (guint) index < json_array_get_length (json_node_get_array (member)))
-    json_array_remove_element (json_node_get_array (member), index);
+    {
+      label = g_strdup_printf (_("Remove %s"), path);
+      return remove_json (doc, collection, (guint) index, label, error);
+    }
   else
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("%s: no such entity"), path);
