@@ -1,6 +1,7 @@
 /* rw-demand-editor.c — the demand editor and its table.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-demand-editor.h"
+#include "rw-window.h"
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -290,17 +291,6 @@ action_export (GtkWidget *w, const char *name, GVariant *param)
 
 /* ---- GObject ---- */
 
-/* Ctrl+Z and Shift+Ctrl+Z here too: the edits made in this window are the document's steps */
-static void
-action_history (GtkWidget *w, const char *name, GVariant *param)
-{
-  RwDocument *doc = RW_DEMAND_EDITOR (w)->doc;
-  if (g_str_equal (name, "editor.undo"))
-    rw_document_undo (doc);
-  else
-    rw_document_redo (doc);
-}
-
 static void
 rw_demand_editor_dispose (GObject *object)
 {
@@ -347,10 +337,7 @@ rw_demand_editor_class_init (RwDemandEditorClass *klass)
   gtk_widget_class_install_action (wc, "demands.apply", NULL, action_apply);
   gtk_widget_class_install_action (wc, "demands.remove", NULL, action_remove);
   gtk_widget_class_install_action (wc, "demands.export", NULL, action_export);
-  gtk_widget_class_install_action (wc, "editor.undo", NULL, action_history);
-  gtk_widget_class_install_action (wc, "editor.redo", NULL, action_history);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
+  rw_window_class_add_editor_history (wc);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

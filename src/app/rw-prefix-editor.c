@@ -1,6 +1,7 @@
 /* rw-prefix-editor.c — a node's originated prefixes, edited through the document.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-prefix-editor.h"
+#include "rw-window.h"
 
 #include <glib/gi18n.h>
 
@@ -205,15 +206,6 @@ action_remove_prefix (GtkWidget *w, const char *name, GVariant *param)
     clear_error (self);
 }
 
-/* Ctrl+Z in the editor undoes in the document, as in the main window. */
-static void
-action_history (GtkWidget *w, const char *name, GVariant *param)
-{
-  GtkWindow *main = gtk_window_get_transient_for (GTK_WINDOW (w));
-  if (main)
-    gtk_widget_activate_action (GTK_WIDGET (main), g_str_equal (name, "editor.undo") ? "win.undo" : "win.redo", NULL);
-}
-
 static void
 rw_prefix_editor_dispose (GObject *object)
 {
@@ -257,10 +249,7 @@ rw_prefix_editor_class_init (RwPrefixEditorClass *klass)
   gtk_widget_class_bind_template_callback (wc, on_new_activated);
   gtk_widget_class_install_action (wc, "editor.add-prefix", NULL, action_add_prefix);
   gtk_widget_class_install_action (wc, "editor.remove-prefix", "s", action_remove_prefix);
-  gtk_widget_class_install_action (wc, "editor.undo", NULL, action_history);
-  gtk_widget_class_install_action (wc, "editor.redo", NULL, action_history);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
+  rw_window_class_add_editor_history (wc);
 }
 
 static void

@@ -1,6 +1,7 @@
 /* rw-route-map-editor.c — the route-map editor.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-route-map-editor.h"
+#include "rw-window.h"
 
 #include <glib/gi18n.h>
 #include "rw-route-map-entry-row.h"
@@ -482,17 +483,6 @@ on_name_apply (AdwEntryRow *row, RwRouteMapEditor *ed)
 
 /* ---- GObject ---- */
 
-/* Ctrl+Z and Shift+Ctrl+Z here too: the edits made in this window are the document's steps */
-static void
-action_history (GtkWidget *w, const char *name, GVariant *param)
-{
-  RwDocument *doc = RW_ROUTE_MAP_EDITOR (w)->doc;
-  if (g_str_equal (name, "editor.undo"))
-    rw_document_undo (doc);
-  else
-    rw_document_redo (doc);
-}
-
 static void
 rw_route_map_editor_dispose (GObject *object)
 {
@@ -539,10 +529,7 @@ rw_route_map_editor_class_init (RwRouteMapEditorClass *klass)
   gtk_widget_class_install_action (wc, "route-maps.delete", NULL, action_delete_map);
   gtk_widget_class_install_action (wc, "route-maps.add-entry", NULL, action_add_entry);
   gtk_widget_class_install_action (wc, "route-maps.use", NULL, action_use);
-  gtk_widget_class_install_action (wc, "editor.undo", NULL, action_history);
-  gtk_widget_class_install_action (wc, "editor.redo", NULL, action_history);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
+  rw_window_class_add_editor_history (wc);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -1,6 +1,7 @@
 /* rw-router-editor.c — one router or ISP and its sessions, edited through the document.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-router-editor.h"
+#include "rw-window.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
@@ -387,15 +388,6 @@ on_bgp_table_activated (RwRouterEditor *self)
   open_in_main_window (self, "win.bgp-table");
 }
 
-/* Ctrl+Z in the editor undoes in the document, as in the main window. */
-static void
-action_history (GtkWidget *w, const char *name, GVariant *param)
-{
-  GtkWindow *main = gtk_window_get_transient_for (GTK_WINDOW (w));
-  if (main)
-    gtk_widget_activate_action (GTK_WIDGET (main), g_str_equal (name, "editor.undo") ? "win.undo" : "win.redo", NULL);
-}
-
 static void
 rw_router_editor_dispose (GObject *object)
 {
@@ -445,10 +437,7 @@ rw_router_editor_class_init (RwRouterEditorClass *klass)
   gtk_widget_class_bind_template_callback (wc, on_bgp_table_activated);
   gtk_widget_class_install_action (wc, "editor.add-ibgp", "s", action_add_ibgp);
   gtk_widget_class_install_action (wc, "editor.remove-session", "s", action_remove_session);
-  gtk_widget_class_install_action (wc, "editor.undo", NULL, action_history);
-  gtk_widget_class_install_action (wc, "editor.redo", NULL, action_history);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
+  rw_window_class_add_editor_history (wc);
 }
 
 static void

@@ -1,6 +1,7 @@
 /* rw-sla-editor.c — the SLA class editor.
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-sla-editor.h"
+#include "rw-window.h"
 
 #include <glib/gi18n.h>
 #include "rw-sla-class-row.h"
@@ -135,17 +136,6 @@ on_new_activated (AdwEntryRow *row, RwSlaEditor *ed)
   gtk_widget_activate_action (GTK_WIDGET (ed), "sla.add", NULL);
 }
 
-/* Ctrl+Z and Shift+Ctrl+Z here too: the edits made in this window are the document's steps */
-static void
-action_history (GtkWidget *w, const char *name, GVariant *param)
-{
-  RwDocument *doc = RW_SLA_EDITOR (w)->doc;
-  if (g_str_equal (name, "editor.undo"))
-    rw_document_undo (doc);
-  else
-    rw_document_redo (doc);
-}
-
 static void
 rw_sla_editor_dispose (GObject *object)
 {
@@ -180,10 +170,7 @@ rw_sla_editor_class_init (RwSlaEditorClass *klass)
   gtk_widget_class_bind_template_child (wc, RwSlaEditor, classes);
   gtk_widget_class_bind_template_callback (wc, on_new_activated);
   gtk_widget_class_install_action (wc, "sla.add", NULL, action_add);
-  gtk_widget_class_install_action (wc, "editor.undo", NULL, action_history);
-  gtk_widget_class_install_action (wc, "editor.redo", NULL, action_history);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
-  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
+  rw_window_class_add_editor_history (wc);
   gtk_widget_class_add_binding_action (wc, GDK_KEY_Escape, 0, "window.close", NULL);
 }
 

@@ -155,6 +155,25 @@ action_edit_sla_classes (GtkWidget *w, const char *name, GVariant *param)
            (gpointer *) &win->sla_editor);
 }
 
+/* An editor's "editor.undo" and "editor.redo": the main window's undo and redo (its toast too),
+ * on the document the editor edits. */
+static void
+action_editor_history (GtkWidget *editor, const char *name, GVariant *param)
+{
+  GtkWindow *main = gtk_window_get_transient_for (GTK_WINDOW (editor));
+  if (main)
+    gtk_widget_activate_action (GTK_WIDGET (main), g_str_equal (name, "editor.undo") ? "win.undo" : "win.redo", NULL);
+}
+
+void
+rw_window_class_add_editor_history (GtkWidgetClass *wc)
+{
+  gtk_widget_class_install_action (wc, "editor.undo", NULL, action_editor_history);
+  gtk_widget_class_install_action (wc, "editor.redo", NULL, action_editor_history);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK, "editor.undo", NULL);
+  gtk_widget_class_add_binding_action (wc, GDK_KEY_z, GDK_CONTROL_MASK | GDK_SHIFT_MASK, "editor.redo", NULL);
+}
+
 void
 _rw_window_install_editor_actions (GtkWidgetClass *wc)
 {

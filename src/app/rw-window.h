@@ -105,4 +105,8 @@ RwRouterEditor *rw_window_get_router_editor (RwWindow *win);
 RwPrefixEditor *rw_window_get_prefix_editor (RwWindow *win);
 RwBgpTable *rw_window_get_bgp_table (RwWindow *win);
 
+/* For an editor window (transient for its main window): Ctrl+Z and Shift+Ctrl+Z, as the actions
+ * "editor.undo" and "editor.redo", undo and redo there as in the main window. */
+void rw_window_class_add_editor_history (GtkWidgetClass *wc);
+
 G_END_DECLS
