@@ -290,7 +290,7 @@ test_valid_prefixes_demands (void)
 {
   g_autoptr(RwTopology) t = load_valid ();
   RwOrigination *o;
-  RwDemand *d;
+  const RwDemand *d;
   RwSlaClass *c;
 
   g_assert_cmpuint (t->prefixes->len, ==, 2);

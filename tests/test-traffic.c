@@ -345,6 +345,33 @@ check_incremental (const RwTwin *base, const char *const *changes)
   dfs = rw_json_node_to_string (df, FALSE);
   dss = rw_json_node_to_string (ds, FALSE);
   g_assert_cmpstr (dfs, ==, dss);
+
+  /* what a fork shares with its base: the demands until one changes, and the routes of every
+   * class that came out the same (a what-if at a million prefixes copies neither) */
+  {
+    gboolean rate_changed = FALSE;
+    g_assert_true (rw_bgp_class_pairs (base->bgp, fork->bgp, pairs));
+    for (guint i = 0; changes[i] != NULL; i++)
+      rate_changed |= g_str_has_prefix (changes[i], "demand:");
+    g_assert_true ((fork->topo->demands == base->topo->demands) == !rate_changed);
+    for (guint i = 0; i < pairs->len; i++)
+      {
+        const guint *pair = &g_array_index (pairs, guint, 2 * i);
+        const RwBgpClass *cb = base->bgp->classes->pdata[pair[0]], *cf = fork->bgp->classes->pdata[pair[1]];
+        gboolean same = TRUE;
+        for (guint u = 0; u < base->net->n_nodes && same; u++)
+          {
+            const RwRib *rb = &cb->ribs[u], *rf = &cf->ribs[u];
+            same = rb->best == rf->best && rb->decided_by == rf->decided_by && rb->routes->len == rf->routes->len;
+            for (guint r = 0; same && r < rb->routes->len; r++)
+              {
+                const RwRoute *x = rb->routes->pdata[r], *y = rf->routes->pdata[r];
+                same = rw_route_equal (x, y) && x->igp_cost == y->igp_cost;
+              }
+          }
+        g_assert_true ((cb->ribs == cf->ribs) == same);
+      }
+  }
 }
 
 static void
@@ -362,6 +389,9 @@ test_incremental_whatif (void)
       g_autofree char *wide = NULL;
       const RwSession *s = NULL;
       g_autofree char *plain = NULL, *scoped = NULL, *deny = NULL, *scoped2 = NULL, *covering = NULL;
+      g_autofree char *rate = NULL, *cost = NULL;
+      const RwDemand *d0 = base->topo->demands->pdata[0];
+      const RwLink *inner = NULL;
       RwPrefix w = { o->prefix.addr & rw_prefix_mask (12), 12 };
       for (guint i = 0; i < base->topo->sessions->len && s == NULL; i++)
         if (g_str_has_prefix (((RwSession *) base->topo->sessions->pdata[i])->b, "ISP"))
@@ -373,6 +403,25 @@ test_incremental_whatif (void)
       scoped2 = g_strdup_printf ("local-pref:%s:%s:90:%s", s->a, s->b, pfx2);
       deny = g_strdup_printf ("deny:%s:%s:%s", s->a, s->b, pfx);
       covering = g_strdup_printf ("local-pref:%s:%s:250:%s", s->a, s->b, wide);
+      rate = g_strdup_printf ("demand:%s:%g", d0->id, d0->mbps * 3 + 1);
+      for (guint i = 0; i < base->topo->links->len && inner == NULL; i++)
+        {
+          const RwLink *l = base->topo->links->pdata[i];
+          if (g_str_has_prefix (l->a, "S") && g_str_has_prefix (l->b, "E"))
+            inner = l; /* a spine's uplink: its routes' IGP costs change, little else */
+        }
+      g_assert_nonnull (inner);
+      cost = g_strdup_printf ("igp-cost:%s:%u", inner->id, inner->igp_cost + 7);
+      {
+        /* a demand's rate and an IGP cost: the fork's routes differ from the base's in their
+         * IGP cost alone, and its demands are its own while the base keeps its rates */
+        const char *six[] = { rate, cost, NULL };
+        const char *seven[] = { cost, scoped, NULL };
+        double before = d0->mbps;
+        check_incremental (base, six);
+        check_incremental (base, seven);
+        g_assert_cmpfloat (((RwDemand *) base->topo->demands->pdata[0])->mbps, ==, before);
+      }
       {
         const char *one[] = { plain, NULL };
         const char *two[] = { scoped, NULL };

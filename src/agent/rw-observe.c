@@ -64,8 +64,9 @@ _rw_agent_sync_world (RwAgent *ag, GError **error)
   g_autoptr(GError) local = NULL;
   gint64 t0 = g_get_monotonic_time ();
   g_array_append_val (ag->real_us, t0);
-  for (guint i = 0; i < now->demands->len && i < ag->script->demands->len; i++)
-    ((RwDemand *) now->demands->pdata[i])->mbps = ((RwDemand *) ag->script->demands->pdata[i])->mbps;
+  GPtrArray *demands = rw_topology_demands_writable (now);
+  for (guint i = 0; i < demands->len && i < ag->script->demands->len; i++)
+    ((RwDemand *) demands->pdata[i])->mbps = ((RwDemand *) ag->script->demands->pdata[i])->mbps;
   if (!ag->world->sync (ag->world, ag->script, now, &local))
     {
       g_propagate_prefixed_error (error, g_steal_pointer (&local), "%s: observing: ", ag->world->name);
@@ -143,8 +144,8 @@ _rw_agent_inject (RwAgent *ag, GError **error)
         case RW_EVENT_DEMAND_RAMP:
           if (ag->tick <= e->at + span)
             {
-              RwDemand *d = rw_topology_find_demand (t, e->demand);
-              RwDemand *d0 = rw_topology_find_demand (ag->sc->topology, e->demand);
+              RwDemand *d = rw_topology_find_demand_writable (t, e->demand);
+              const RwDemand *d0 = rw_topology_find_demand (ag->sc->topology, e->demand);
               double f = MIN (1.0, (ag->tick - e->at + 1) / (double) span);
               d->mbps = d0->mbps + f * (e->to_mbps - d0->mbps);
               changed = TRUE;
@@ -362,8 +363,9 @@ RwTwin *
 _rw_agent_model_twin (RwAgent *ag)
 {
   RwTopology *m = rw_topology_copy (ag->live->topo);
-  for (guint i = 0; i < m->demands->len; i++)
-    ((RwDemand *) m->demands->pdata[i])->mbps = ag->observed_mbps[i];
+  GPtrArray *demands = rw_topology_demands_writable (m);
+  for (guint i = 0; i < demands->len; i++)
+    ((RwDemand *) demands->pdata[i])->mbps = ag->observed_mbps[i];
   return rw_twin_new (m);
 }
 

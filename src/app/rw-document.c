@@ -365,7 +365,7 @@ rw_document_delete (RwDocument *doc, GPtrArray *node_ids, GPtrArray *link_ids, G
       g_ptr_array_remove_index (rw_topology_prefixes_writable (t), i - 1);
   for (guint i = t->demands->len; i > 0; i--)
     if (in (node_ids, ((RwDemand *) t->demands->pdata[i - 1])->src))
-      g_ptr_array_remove_index (t->demands, i - 1);
+      g_ptr_array_remove_index (rw_topology_demands_writable (t), i - 1);
   if (n == 1)
     label = g_strdup_printf (_("Delete %s"), node_ids && node_ids->len ? (char *) node_ids->pdata[0] : (char *) link_ids->pdata[0]);
   else

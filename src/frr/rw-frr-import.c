@@ -1137,7 +1137,7 @@ add_demands (Imp *im)
   with = rw_topology_from_json_node (topo_json, im->opts->demands_file, &local);
   if (with == NULL)
     return ifail (im, RW_FRR_ERROR_INVALID, "%s", local->message);
-  g_ptr_array_set_size (im->t->demands, 0);
+  g_ptr_array_set_size (rw_topology_demands_writable (im->t), 0);
   g_ptr_array_set_size (im->t->sla_classes, 0);
   for (guint i = 0; i < with->demands->len; i++)
     g_ptr_array_add (im->t->demands, rw_demand_copy (with->demands->pdata[i]));

@@ -793,6 +793,54 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   return tb;
 }
 
+static void
+ribs_release (RwBgpClass *cls, guint n_nodes)
+{
+  if (cls->ribs_share != NULL && !g_atomic_int_dec_and_test (cls->ribs_share))
+    return;
+  for (guint u = 0; cls->ribs && u < n_nodes; u++)
+    g_ptr_array_unref (cls->ribs[u].routes);
+  g_free (cls->ribs);
+  g_free (cls->ribs_share);
+}
+
+/* Whether two solutions of a class hold the same routes at every node, in the same order, with
+ * the same best and the same deciding step (the IGP cost to the next hop too, which the
+ * solver's own comparison leaves out as it is fixed within one network). */
+static gboolean
+same_ribs (const RwRib *a, const RwRib *b, guint n_nodes)
+{
+  for (guint u = 0; u < n_nodes; u++)
+    {
+      if (a[u].best != b[u].best || a[u].decided_by != b[u].decided_by || a[u].routes->len != b[u].routes->len)
+        return FALSE;
+      for (guint i = 0; i < a[u].routes->len; i++)
+        {
+          const RwRoute *x = a[u].routes->pdata[i], *y = b[u].routes->pdata[i];
+          if (!rw_route_equal (x, y) || x->igp_cost != y->igp_cost)
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+/* After solving @cls: when @like's corresponding class came out the same, hold its ribs instead
+ * (the new ones are freed at once, so their memory serves the next class). */
+static void
+share_ribs (RwBgpClass *cls, const RwBgpResult *like, gint like_class, guint n_nodes)
+{
+  RwBgpClass *old;
+  if (like_class < 0 || like->net->n_nodes != n_nodes)
+    return;
+  old = like->classes->pdata[like_class];
+  if (old->ribs == NULL || !same_ribs (old->ribs, cls->ribs, n_nodes))
+    return;
+  ribs_release (cls, n_nodes);
+  cls->ribs = old->ribs;
+  cls->ribs_share = old->ribs_share;
+  g_atomic_int_inc (cls->ribs_share);
+}
+
 RwBgpResult *
 rw_bgp_solve_like (const RwNet *net, const RwBgpOptions *options, const RwBgpResult *like)
 {
@@ -839,6 +887,11 @@ rw_bgp_solve_like (const RwNet *net, const RwBgpOptions *options, const RwBgpRes
       cls->n_prefixes = g_array_index (tb->class_size, guint, c);
       g_ptr_array_add (res->classes, cls);
       solve_class (net, topo, cls, tb->class_origins->pdata[c], max_rounds);
+      cls->ribs_share = g_new (gint, 1);
+      *cls->ribs_share = 1;
+      if (like != NULL)
+        share_ribs (cls, like, like->table == tb ? (gint) c : tb->parent == like->table ? (gint) tb->parent_class[c] : -1,
+                    net->n_nodes);
       res->iterations = MAX (res->iterations, cls->rounds);
       if (!cls->converged)
         {
@@ -898,9 +951,7 @@ rw_bgp_result_free (RwBgpResult *res)
   for (guint c = 0; c < res->classes->len; c++)
     {
       RwBgpClass *cls = res->classes->pdata[c];
-      for (guint u = 0; cls->ribs && u < res->net->n_nodes; u++)
-        g_ptr_array_unref (cls->ribs[u].routes);
-      g_free (cls->ribs);
+      ribs_release (cls, res->net->n_nodes);
       g_free (cls);
     }
   g_ptr_array_unref (res->classes);

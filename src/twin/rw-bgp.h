@@ -41,10 +41,12 @@ typedef struct {
  * each such class is solved once. */
 typedef struct {
   RwPrefix repr;            /* the first prefix of the class, used for policy matching */
-  RwRib *ribs;              /* per node */
+  RwRib *ribs;              /* per node; read-only: a fork whose class comes out the same
+                             * shares them (most classes of a what-if do) */
   gboolean converged;
   guint rounds;
   guint n_prefixes;
+  gint *ribs_share;         /* how many classes hold @ribs (atomic) */
 } RwBgpClass;
 
 typedef struct {

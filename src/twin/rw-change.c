@@ -454,7 +454,7 @@ apply_in_place (RwTopology *work, const RwChange *c, GError **error)
       s->up = c->kind == RW_CHANGE_SESSION_UP;
       break;
     case RW_CHANGE_DEMAND:
-      if ((d = rw_topology_find_demand (work, c->a)) == NULL)
+      if ((d = rw_topology_find_demand_writable (work, c->a)) == NULL)
         return fail (error, text, "unknown demand '%s'", c->a);
       d->mbps = c->mbps;
       break;
@@ -474,7 +474,7 @@ rw_topology_with_changes (const RwTopology *topo, GPtrArray *changes, GError **e
   for (guint i = 0; i < changes->len; i++)
     if (!apply_in_place (work, changes->pdata[i], error))
       return NULL;
-  if (changes->len > 0 && !rw_topology_validate_with (work, FALSE, &local))
+  if (changes->len > 0 && !rw_topology_validate_changed (work, topo, &local))
     {
       g_autofree char *text = rw_change_to_string (changes->pdata[changes->len - 1]);
       fail (error, text, "%s", local->message);

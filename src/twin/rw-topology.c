@@ -339,6 +339,49 @@ rw_sla_class_free (RwSlaClass *c)
   g_free (c);
 }
 
+/* The originations and the demands are shared between copies: @share counts the topologies
+ * holding @array (the array's own reference count also counts the results that borrow from
+ * it, which keep it alive but never change it). */
+static gint *
+shared_new (void)
+{
+  gint *share = g_new (gint, 1);
+  *share = 1;
+  return share;
+}
+
+static void
+shared_release (GPtrArray *array, gint *share)
+{
+  if (g_atomic_int_dec_and_test (share))
+    g_free (share);
+  g_ptr_array_unref (array);
+}
+
+static void
+shared_take (GPtrArray **array, gint **share, const GPtrArray *from, gint *from_share)
+{
+  shared_release (*array, *share);
+  *array = g_ptr_array_ref ((GPtrArray *) from);
+  *share = from_share;
+  g_atomic_int_inc (from_share);
+}
+
+static GPtrArray *
+shared_writable (GPtrArray **array, gint **share, gpointer (*copy) (gconstpointer), GDestroyNotify free_fn)
+{
+  if (g_atomic_int_get (*share) > 1)
+    {
+      GPtrArray *own = g_ptr_array_new_full ((*array)->len, free_fn);
+      for (guint i = 0; i < (*array)->len; i++)
+        g_ptr_array_add (own, copy ((*array)->pdata[i]));
+      shared_release (*array, *share);
+      *array = own;
+      *share = shared_new ();
+    }
+  return *array;
+}
+
 RwTopology *
 rw_topology_new (const char *name)
 {
@@ -352,33 +395,33 @@ rw_topology_new (const char *name)
   t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_demand_free);
   t->sla_classes = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_sla_class_free);
   t->import_warnings = g_ptr_array_new_with_free_func (g_free);
-  t->prefixes_share = g_new (gint, 1);
-  *t->prefixes_share = 1;
+  t->prefixes_share = shared_new ();
+  t->demands_share = shared_new ();
   return t;
 }
 
-static void
-prefixes_release (RwTopology *t)
+static gpointer
+copy_origination (gconstpointer o)
 {
-  if (g_atomic_int_dec_and_test (t->prefixes_share))
-    g_free (t->prefixes_share);
-  g_ptr_array_unref (t->prefixes);
+  return rw_origination_copy (o);
+}
+
+static gpointer
+copy_demand (gconstpointer d)
+{
+  return rw_demand_copy (d);
 }
 
 GPtrArray *
 rw_topology_prefixes_writable (RwTopology *t)
 {
-  if (g_atomic_int_get (t->prefixes_share) > 1)
-    {
-      GPtrArray *own = g_ptr_array_new_full (t->prefixes->len, (GDestroyNotify) rw_origination_free);
-      for (guint i = 0; i < t->prefixes->len; i++)
-        g_ptr_array_add (own, rw_origination_copy (t->prefixes->pdata[i]));
-      prefixes_release (t);
-      t->prefixes = own;
-      t->prefixes_share = g_new (gint, 1);
-      *t->prefixes_share = 1;
-    }
-  return t->prefixes;
+  return shared_writable (&t->prefixes, &t->prefixes_share, copy_origination, (GDestroyNotify) rw_origination_free);
+}
+
+GPtrArray *
+rw_topology_demands_writable (RwTopology *t)
+{
+  return shared_writable (&t->demands, &t->demands_share, copy_demand, (GDestroyNotify) rw_demand_free);
 }
 
 #define COPY_ARRAY(dst, src, fn) \
@@ -393,11 +436,8 @@ rw_topology_copy (const RwTopology *t)
   COPY_ARRAY (c->links, t->links, rw_link_copy);
   COPY_ARRAY (c->sessions, t->sessions, rw_session_copy);
   COPY_ARRAY (c->policies, t->policies, rw_policy_copy);
-  prefixes_release (c);
-  c->prefixes = g_ptr_array_ref (t->prefixes);
-  c->prefixes_share = t->prefixes_share;
-  g_atomic_int_inc (c->prefixes_share);
-  COPY_ARRAY (c->demands, t->demands, rw_demand_copy);
+  shared_take (&c->prefixes, &c->prefixes_share, t->prefixes, t->prefixes_share);
+  shared_take (&c->demands, &c->demands_share, t->demands, t->demands_share);
   COPY_ARRAY (c->sla_classes, t->sla_classes, rw_sla_class_copy);
   COPY_ARRAY (c->import_warnings, t->import_warnings, g_strdup);
   return c;
@@ -413,8 +453,8 @@ rw_topology_free (RwTopology *t)
   g_ptr_array_unref (t->links);
   g_ptr_array_unref (t->sessions);
   g_ptr_array_unref (t->policies);
-  prefixes_release (t);
-  g_ptr_array_unref (t->demands);
+  shared_release (t->prefixes, t->prefixes_share);
+  shared_release (t->demands, t->demands_share);
   g_ptr_array_unref (t->sla_classes);
   g_ptr_array_unref (t->import_warnings);
   g_free (t);
@@ -476,13 +516,22 @@ rw_topology_find_policy (const RwTopology *t, const char *name)
   return NULL;
 }
 
-RwDemand *
+const RwDemand *
 rw_topology_find_demand (const RwTopology *t, const char *id)
 {
   for (guint i = 0; i < t->demands->len; i++)
     if (g_strcmp0 (((RwDemand *) t->demands->pdata[i])->id, id) == 0)
       return t->demands->pdata[i];
   return NULL;
+}
+
+RwDemand *
+rw_topology_find_demand_writable (RwTopology *t, const char *id)
+{
+  if (rw_topology_find_demand (t, id) == NULL)
+    return NULL;
+  rw_topology_demands_writable (t);
+  return (RwDemand *) rw_topology_find_demand (t, id);
 }
 
 RwSlaClass *
@@ -514,14 +563,22 @@ valid_number (double v)
   return isfinite (v);
 }
 
+static gboolean validate (const RwTopology *t, gboolean originations, gboolean demands, GError **error);
+
 gboolean
 rw_topology_validate (const RwTopology *t, GError **error)
 {
-  return rw_topology_validate_with (t, TRUE, error);
+  return validate (t, TRUE, TRUE, error);
 }
 
 gboolean
-rw_topology_validate_with (const RwTopology *t, gboolean originations, GError **error)
+rw_topology_validate_changed (const RwTopology *t, const RwTopology *from, GError **error)
+{
+  return validate (t, t->prefixes != from->prefixes, t->demands != from->demands, error);
+}
+
+static gboolean
+validate (const RwTopology *t, gboolean originations, gboolean demands, GError **error)
 {
   g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
   g_autoptr(GHashTable) rids = g_hash_table_new (g_direct_hash, g_direct_equal);
@@ -683,6 +740,8 @@ rw_topology_validate_with (const RwTopology *t, gboolean originations, GError **
   /* demand ids by open addressing over their indices: a what-if checks twenty thousand of them */
   g_autofree guint *demand_slot = NULL;
   guint demand_mask = 15;
+  if (!demands)
+    return TRUE;
   while (demand_mask + 1 < 2 * t->demands->len)
     demand_mask = 2 * demand_mask + 1;
   demand_slot = g_new0 (guint, demand_mask + 1);

@@ -147,10 +147,12 @@ typedef struct {
   GPtrArray *policies;     /* RwPolicy, in file order */
   GPtrArray *prefixes;     /* RwOrigination; shared between copies, so read-only: change it
                             * only through rw_topology_prefixes_writable () */
-  GPtrArray *demands;      /* RwDemand */
+  GPtrArray *demands;      /* RwDemand; shared between copies like @prefixes: change them only
+                            * through rw_topology_demands_writable () */
   GPtrArray *sla_classes;  /* RwSlaClass, in file order */
   GPtrArray *import_warnings; /* char*: what an import could not model ("FILE:LINE: …") */
   gint *prefixes_share;    /* how many topologies share @prefixes (atomic) */
+  gint *demands_share;     /* how many topologies share @demands (atomic) */
 } RwTopology;
 
 RwNode *rw_node_new (const char *id, RwNodeKind kind, RwNodeRole role, guint32 asn, guint32 router_id);
@@ -184,13 +186,18 @@ RwTopology *rw_topology_copy (const RwTopology *t);
 /* The originations, copied first if another topology shares them (copies share the table of a
  * million prefixes instead of duplicating it; changes never touch originations). */
 GPtrArray *rw_topology_prefixes_writable (RwTopology *t);
+/* The demands, likewise: copies and forks share them until one changes a demand (the agent's
+ * observed rates, a demand change); a what-if at 20 000 demands then copies none of them. */
+GPtrArray *rw_topology_demands_writable (RwTopology *t);
 void rw_topology_free (RwTopology *t);
 
 RwNode *rw_topology_find_node (const RwTopology *t, const char *id);
 RwLink *rw_topology_find_link (const RwTopology *t, const char *id);
 RwSession *rw_topology_find_session (const RwTopology *t, const char *a, const char *b);
 RwPolicy *rw_topology_find_policy (const RwTopology *t, const char *name);
-RwDemand *rw_topology_find_demand (const RwTopology *t, const char *id);
+const RwDemand *rw_topology_find_demand (const RwTopology *t, const char *id);
+/* The demand, to change: the demands are first made this topology's own. */
+RwDemand *rw_topology_find_demand_writable (RwTopology *t, const char *id);
 RwSlaClass *rw_topology_find_sla_class (const RwTopology *t, const char *name);
 RwSessionEnd *rw_session_end_for (RwSession *s, const char *node);
 /* The end of @l at @node (the first when both ends are @node); NULL when @node is not an end. */
@@ -202,9 +209,10 @@ gboolean rw_session_is_ebgp (const RwTopology *t, const RwSession *s);
 /* Semantic checks shared by the loader and the editor: references, duplicates, ranges.
  * The message names the JSON path ("links[3].b: unknown node 'R9'"). */
 gboolean rw_topology_validate (const RwTopology *t, GError **error);
-/* The same, optionally without the originations (a change never touches them, so a changed
- * copy of a checked topology need not check a million of them again). */
-gboolean rw_topology_validate_with (const RwTopology *t, gboolean originations, GError **error);
+/* The same for @t changed from @from, a checked topology: what they still share (the
+ * originations, and the demands until a demand changes) is not checked again, so a changed copy
+ * need not check a million originations and twenty thousand demands once more. */
+gboolean rw_topology_validate_changed (const RwTopology *t, const RwTopology *from, GError **error);
 /* Same nodes count and the same link ids in the same order: results computed for one (loads
  * per link direction) can be drawn on the other. */
 gboolean rw_topology_same_links (const RwTopology *a, const RwTopology *b);

@@ -53,12 +53,11 @@ rw_traffic_dir_name (const RwNet *net, guint dir)
 }
 
 static void
-demand_result_free (RwDemandResult *r)
+demand_result_clear (RwDemandResult *r)
 {
-  g_array_unref (r->path);
-  g_array_unref (r->hops);
-  g_free (r->reason);
-  g_free (r);
+  g_clear_pointer (&r->path, g_array_unref);
+  g_clear_pointer (&r->hops, g_array_unref);
+  g_clear_pointer (&r->reason, g_free);
 }
 
 struct _RwDemandCovers {
@@ -310,6 +309,60 @@ same_array (const GArray *a, const GArray *b)
   return a == b || (a->len == b->len && (a->len == 0 || memcmp (a->data, b->data, a->len * sizeof (guint)) == 0));
 }
 
+/* Demands that go the same way share one path and one hop list: the demands of one source
+ * towards the prefixes of one class all take the same way, so a solve keeps a few thousand
+ * ways for tens of thousands of demands, and a what-if allocates only the ways that are new. */
+typedef struct {
+  GArray *path, *hops;      /* borrowed from the results that hold them */
+} Way;
+
+static guint
+way_hash (gconstpointer p)
+{
+  const Way *w = p;
+  guint h = w->path->len;
+  for (guint i = 0; i < w->hops->len; i++)
+    h = h * 31u + g_array_index (w->hops, guint, i);
+  for (guint i = 0; i < w->path->len; i++)
+    h = h * 131u + g_array_index (w->path, guint, i);
+  return h;
+}
+
+static gboolean
+way_equal (gconstpointer a, gconstpointer b)
+{
+  const Way *x = a, *y = b;
+  return same_array (x->path, y->path) && same_array (x->hops, y->hops);
+}
+
+static GArray *
+array_dup (const GArray *a)
+{
+  return g_array_append_vals (g_array_sized_new (FALSE, FALSE, sizeof (guint), a->len), a->data, a->len);
+}
+
+/* Sets @r's path and hops to the way in @path_s and @hops_s: a way another demand already
+ * takes, else the previous result's arrays when it went this way, else copies. */
+static void
+keep_way (GHashTable *ways, RwDemandResult *r, const RwDemandResult *prev, GArray *path_s, GArray *hops_s)
+{
+  Way key = { path_s, hops_s }, *found = g_hash_table_lookup (ways, &key);
+  if (found != NULL)
+    {
+      r->path = g_array_ref (found->path);
+      r->hops = g_array_ref (found->hops);
+      return;
+    }
+  found = g_new (Way, 1);
+  if (prev != NULL && same_array (prev->path, path_s) && same_array (prev->hops, hops_s))
+    *found = (Way) { g_array_ref (prev->path), g_array_ref (prev->hops) };
+  else
+    *found = (Way) { array_dup (path_s), array_dup (hops_s) };
+  r->path = found->path;
+  r->hops = found->hops;
+  g_hash_table_add (ways, found);
+}
+
 /* Whether packets leave every node the same way towards every next hop: the same nodes, links
  * up and IGP first hops. */
 static gboolean
@@ -411,12 +464,15 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
   g_autofree gboolean *visited = NULL;
   g_autoptr(GArray) path_s = g_array_new (FALSE, FALSE, sizeof (guint));
   g_autoptr(GArray) hops_s = g_array_new (FALSE, FALSE, sizeof (guint));
+  g_autoptr(GHashTable) ways = g_hash_table_new_full (way_hash, way_equal, g_free, NULL);
   gboolean same_ids = like != NULL;
 
   t->net = net;
   t->n_links = topo->links->len;
   t->dirs = g_new0 (RwLinkDir, 2 * t->n_links + 1);
-  t->demands = g_ptr_array_new_full (topo->demands->len, (GDestroyNotify) demand_result_free);
+  t->results = g_new0 (RwDemandResult, topo->demands->len + 1);
+  t->demands = g_ptr_array_sized_new (topo->demands->len);
+  t->demand_source = g_ptr_array_ref (topo->demands);
   t->max_dir = -1;
   t->fib = fib_new (bgp, net->n_nodes);
 
@@ -430,7 +486,7 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
   t->cover_classes = cover_classes_for (t->covers, bgp, like);
   for (guint i = 0; i < topo->demands->len; i++)
     {
-      RwDemandResult *r = g_new0 (RwDemandResult, 1);
+      RwDemandResult *r = &t->results[i];
       const RwDemandResult *old = moved ? like->demands->pdata[i] : NULL;
       const RwDemandResult *prev = like != NULL && i < like->demands->len ? like->demands->pdata[i] : NULL;
       const gint *cover = t->covers->idx + t->covers->first[i];
@@ -468,16 +524,7 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
           r->path = path_s;
           r->hops = hops_s;
           forward (net, t->fib, r, cover, cover_cls, n_cover, visited);
-          if (prev != NULL && same_array (prev->path, path_s) && same_array (prev->hops, hops_s))
-            {
-              r->path = g_array_ref (prev->path);
-              r->hops = g_array_ref (prev->hops);
-            }
-          else
-            {
-              r->path = g_array_append_vals (g_array_sized_new (FALSE, FALSE, sizeof (guint), path_s->len), path_s->data, path_s->len);
-              r->hops = g_array_append_vals (g_array_sized_new (FALSE, FALSE, sizeof (guint), hops_s->len), hops_s->data, hops_s->len);
-            }
+          keep_way (ways, r, prev, path_s, hops_s);
         }
       /* Offered load: every hop the traffic reaches carries it, including the hops before a
        * blackhole or around a loop (once). */
@@ -552,12 +599,16 @@ rw_traffic_free (RwTraffic *t)
   if (t == NULL)
     return;
   g_free (t->dirs);
+  for (guint i = 0; i < t->demands->len; i++)
+    demand_result_clear (&t->results[i]);
+  g_free (t->results);
   g_ptr_array_unref (t->demands);
   demand_index_unref (t->demand_index);
   cover_classes_unref (t->cover_classes);
   g_free (t->fib);
   g_clear_pointer (&t->isp_costs, g_array_unref);
   covers_unref (t->covers);
+  g_ptr_array_unref (t->demand_source);
   g_free (t);
 }
 

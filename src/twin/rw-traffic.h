@@ -58,7 +58,8 @@ typedef struct {
   const RwNet *net;
   guint n_links;
   RwLinkDir *dirs;          /* 2 per link */
-  GPtrArray *demands;       /* RwDemandResult, in topology order */
+  GPtrArray *demands;       /* RwDemandResult, in topology order (pointers into @results) */
+  RwDemandResult *results;  /* the records, one block */
   double total_mbps;
   double max_utilisation;
   gint max_dir;             /* direction index of the maximum, -1 */
@@ -69,6 +70,8 @@ typedef struct {
   RwDemandCovers *covers;
   RwCoverClasses *cover_classes;
   RwFibEntry *fib;          /* classes x nodes */
+  GPtrArray *demand_source; /* the topology's demands the results borrow (a reference: a
+                             * topology that changes a shared demand copies them first) */
 } RwTraffic;
 
 RwTraffic *rw_traffic_compute (const RwNet *net, const RwBgpResult *bgp);
