@@ -76,7 +76,7 @@ rt_random_topology (guint32 seed)
       if (g_rand_int_range (r, 0, 4) == 0)
         {
           guint32 c = g_rand_int_range (r, 0, 6) == 0 ? RW_COMMUNITY_NO_EXPORT : (65001u << 16) | 1;
-          g_array_append_val (o->communities, c);
+          g_array_append_val (rw_origination_communities_writable (o), c);
         }
       /* anycast now and then */
       if (g_rand_int_range (r, 0, 5) == 0)

@@ -400,10 +400,10 @@ test_no_export_no_advertise (void)
   RwOrigination *o;
   guint32 c = RW_COMMUNITY_NO_EXPORT;
   o = tb_originate (t, "10.20.0.0/16", "R1");
-  g_array_append_val (o->communities, c);
+  g_array_append_val (rw_origination_communities_writable (o), c);
   c = RW_COMMUNITY_NO_ADVERTISE;
   o = tb_originate (t, "10.30.0.0/16", "R1");
-  g_array_append_val (o->communities, c);
+  g_array_append_val (rw_origination_communities_writable (o), c);
   tb_originate (t, "10.40.0.0/16", "R1");
   tw = tb_solve (t);
   g_assert_cmpstr (tb_best_from (tw, "R2", "10.20.0.0/16"), ==, "R1"); /* iBGP: yes */
@@ -636,7 +636,7 @@ class_key (const RwTopology *t, const RwPrefix *p)
         continue;
       one = g_string_new (NULL);
       g_string_append_printf (one, "%s/%d/%d/%u/", o->origin_node, o->origin, o->has_med, o->med);
-      for (guint c = 0; c < o->communities->len; c++)
+      for (guint c = 0; c < rw_origination_n_communities (o); c++)
         g_string_append_printf (one, "%u,", g_array_index (o->communities, guint32, c));
       g_ptr_array_add (parts, g_string_free (one, FALSE));
     }
@@ -686,7 +686,7 @@ test_prefix_classes_by_key (void)
           if (g_rand_int_range (rng, 0, 3) == 0)
             {
               guint32 c = (65001u << 16) | (guint32) g_rand_int_range (rng, 1, 3);
-              g_array_append_val (o->communities, c);
+              g_array_append_val (rw_origination_communities_writable (o), c);
             }
           g_ptr_array_add (t->prefixes, o);
           if (g_rand_int_range (rng, 0, 4) == 0)

@@ -917,8 +917,7 @@ test_topology_edits_symmetric (void)
       RwOrigination *o = e->prefixes->pdata[i];
       if (g_strcmp0 (o->origin_node, "R4") == 0 && o->prefix.len == 24)
         {
-          g_free (o->origin_node);
-          o->origin_node = g_strdup ("R5");
+          o->origin_node = g_intern_static_string ("R5");
           o->has_med = TRUE;
           o->med = 5;
         }

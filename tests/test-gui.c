@@ -3206,7 +3206,7 @@ test_prefix_editor (void)
   g_assert_cmpint (o->origin, ==, RW_ORIGIN_EGP);
   g_assert_true (o->has_med);
   g_assert_cmpuint (o->med, ==, 50);
-  g_assert_cmpuint (o->communities->len, ==, 2);
+  g_assert_cmpuint (rw_origination_n_communities (o), ==, 2);
   g_assert_true (rw_community_parse ("65001:120", &c));
   g_assert_cmpuint (g_array_index (o->communities, guint32, 0), ==, c);
   g_assert_cmpstr (rw_document_get_undo_label (doc), ==, "Add prefix 192.0.2.0/24 at R4");

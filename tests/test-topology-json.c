@@ -300,7 +300,7 @@ test_valid_prefixes_demands (void)
   g_assert_cmpstr (o->origin_node, ==, "ISP-A");
   g_assert_cmpint (o->origin, ==, RW_ORIGIN_IGP); /* default */
   g_assert_false (o->has_med);                    /* "med": null = absent */
-  g_assert_cmpuint (o->communities->len, ==, 2);
+  g_assert_cmpuint (rw_origination_n_communities (o), ==, 2);
   g_assert_cmphex (g_array_index (o->communities, guint32, 0), ==, RW_COMMUNITY_NO_EXPORT);
   g_assert_cmphex (g_array_index (o->communities, guint32, 1), ==, community (64496, 1));
 
@@ -309,7 +309,7 @@ test_valid_prefixes_demands (void)
   g_assert_cmpint (o->origin, ==, RW_ORIGIN_INCOMPLETE);
   g_assert_true (o->has_med);
   g_assert_cmpuint (o->med, ==, 30);
-  g_assert_cmpuint (o->communities->len, ==, 0);
+  g_assert_cmpuint (rw_origination_n_communities (o), ==, 0);
 
   g_assert_cmpuint (t->demands->len, ==, 2);
   d = rw_topology_find_demand (t, "r1-to-cdn");

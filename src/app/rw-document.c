@@ -655,10 +655,21 @@ rw_document_rename_node (RwDocument *doc, const char *id, const char *new_id, GE
     {
       GPtrArray *prefixes = rw_topology_prefixes_writable (t);
       for (guint i = 0; i < prefixes->len; i++)
-        rename_in (&((RwOrigination *) prefixes->pdata[i])->origin_node, id, new_id);
+        {
+          RwOrigination *o = prefixes->pdata[i];
+          if (g_strcmp0 (o->origin_node, id) == 0)
+            o->origin_node = g_intern_string (new_id);
+        }
     }
+  /* the demands too */
   for (guint i = 0; i < t->demands->len; i++)
-    rename_in (&((RwDemand *) t->demands->pdata[i])->src, id, new_id);
+    if (g_strcmp0 (((RwDemand *) t->demands->pdata[i])->src, id) == 0)
+      {
+        GPtrArray *demands = rw_topology_demands_writable (t);
+        for (guint k = i; k < demands->len; k++)
+          rename_in (&((RwDemand *) demands->pdata[k])->src, id, new_id);
+        break;
+      }
   label = g_strdup_printf (_("Rename %s to %s"), id, new_id ? new_id : "");
   return commit (doc, t, label, error);
 }

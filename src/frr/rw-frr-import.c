@@ -904,7 +904,8 @@ build_originations (Imp *im)
                     o->origin = e->origin;
                   o->has_med = e->has_med;
                   o->med = e->med;
-                  g_array_append_vals (o->communities, e->comm_add->data, e->comm_add->len);
+                  if (e->comm_add->len > 0)
+                    g_array_append_vals (rw_origination_communities_writable (o), e->comm_add->data, e->comm_add->len);
                 }
             }
           g_ptr_array_add (rw_topology_prefixes_writable (im->t), o);

@@ -445,7 +445,7 @@ static char *
 add_origin_map (Conf *c, const RwTopology *t, const RwOrigination *o)
 {
   MapEntry *me;
-  if (o->origin == RW_ORIGIN_IGP && !o->has_med && o->communities->len == 0)
+  if (o->origin == RW_ORIGIN_IGP && !o->has_med && rw_origination_n_communities (o) == 0)
     return NULL;
   me = g_new0 (MapEntry, 1);
   me->map = origin_map_name (t, &o->prefix);
@@ -457,7 +457,7 @@ add_origin_map (Conf *c, const RwTopology *t, const RwOrigination *o)
     add_line (me->lines, "set origin", "set origin %s", rw_origin_to_string (o->origin));
   if (o->has_med)
     add_line (me->lines, "set metric", "set metric %u", o->med);
-  if (o->communities->len > 0)
+  if (rw_origination_n_communities (o) > 0)
     {
       g_autofree char *comms = communities_to_string (o->communities);
       add_line (me->lines, "set community", "set community %s additive", comms); /* adds to none: the same */

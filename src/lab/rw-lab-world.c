@@ -303,7 +303,7 @@ mark_originations (const RwTopology *from, const RwTopology *in, GHashTable *nod
     {
       const RwOrigination *o = from->prefixes->pdata[i];
       if (!originates (in, o))
-        g_hash_table_add (nodes, o->origin_node);
+        g_hash_table_add (nodes, (gpointer) o->origin_node);
     }
 }
 
@@ -478,7 +478,7 @@ learn_originations (RwLabWorld *w)
       if (speaker == NULL)
         continue;
       probe.prefix = pfx;
-      probe.origin_node = (char *) speaker;
+      probe.origin_node = speaker;
       if (!originates (plan, &probe) && !originates_in (w->learnt, &probe))
         g_ptr_array_add (w->learnt, rw_origination_new (&pfx, speaker));
     }

@@ -311,8 +311,8 @@ community_kept (const RwTwin *t, guint32 c)
         {
           RwOrigination *org = t->topo->prefixes->pdata[o];
           if (rw_prefix_equal (&org->prefix, &bc->repr))
-            for (guint q = 0; q < org->communities->len; q++)
-              tagged |= g_array_index (org->communities, guint32, q) == c;
+            for (guint q = 0; q < rw_origination_n_communities (org); q++)
+              tagged |= rw_origination_community (org, q) == c;
         }
       if (!tagged)
         continue;
@@ -726,8 +726,8 @@ verify_state_full (const RwTwin *before, const RwTwin *after, const RwSafetyPara
             {
               RwOrigination *org = after->topo->prefixes->pdata[o];
               if (rw_prefix_equal (&org->prefix, &bc->repr))
-                for (guint q = 0; q < org->communities->len; q++)
-                  tagged |= g_array_index (org->communities, guint32, q) == c;
+                for (guint q = 0; q < rw_origination_n_communities (org); q++)
+                  tagged |= rw_origination_community (org, q) == c;
             }
           if (!tagged)
             continue;

@@ -404,8 +404,8 @@ local_route (RwSym *sym, guint cls, guint node)
       for (guint k = 0; k < sym->comms->len; k++)
         {
           gboolean has = FALSE;
-          for (guint c = 0; c < o->communities->len; c++)
-            has |= g_array_index (o->communities, guint32, c) == g_array_index (sym->comms, guint32, k);
+          for (guint c = 0; c < rw_origination_n_communities (o); c++)
+            has |= rw_origination_community (o, c) == g_array_index (sym->comms, guint32, k);
           r->comm[k] = zbool (Z, has);
         }
       for (guint k = 0; k < sym->n_nodes; k++)
@@ -825,8 +825,8 @@ rw_sym_new (RwZ3 *z, const RwTwin *twin, const RwSymOptions *options)
   for (guint i = 0; i < topo->prefixes->len; i++)
     {
       RwOrigination *o = topo->prefixes->pdata[i];
-      for (guint c = 0; c < o->communities->len; c++)
-        u32_add (sym->comms, g_array_index (o->communities, guint32, c));
+      for (guint c = 0; c < rw_origination_n_communities (o); c++)
+        u32_add (sym->comms, rw_origination_community (o, c));
     }
   for (guint i = 0; i < topo->policies->len; i++)
     {

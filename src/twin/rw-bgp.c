@@ -145,8 +145,8 @@ originate (const RwNet *net, guint node, const RwOrigination *o)
   r->has_med = o->has_med;
   r->med = o->med;
   r->weight = RW_LOCAL_WEIGHT;
-  for (guint i = 0; i < o->communities->len; i++)
-    rw_route_add_community (r, g_array_index (o->communities, guint32, i));
+  for (guint i = 0; i < rw_origination_n_communities (o); i++)
+    rw_route_add_community (r, rw_origination_community (o, i));
   return r;
 }
 
@@ -522,9 +522,10 @@ origin_signature (GArray *words, const RwNet *net, RwOrigination **origins, guin
   g_array_append_val (words, zero);
   for (guint i = 0; i < n; i++)
     {
-      guint32 w[5] = { (guint32) node[i], (guint32) o[i]->origin, (guint32) !!o[i]->has_med, o[i]->med, o[i]->communities->len };
+      guint32 w[5] = { (guint32) node[i], (guint32) o[i]->origin, (guint32) !!o[i]->has_med, o[i]->med, rw_origination_n_communities (o[i]) };
       g_array_append_vals (words, w, 5);
-      g_array_append_vals (words, o[i]->communities->data, o[i]->communities->len);
+      if (o[i]->communities != NULL)
+        g_array_append_vals (words, o[i]->communities->data, o[i]->communities->len);
     }
   g_array_index (words, guint32, 0) = words->len - 1;
 }

@@ -375,8 +375,11 @@ read_origination (RwJsonCtx *c, JsonObject *o, const char *path, RwTopology *t)
       r->has_med = TRUE;
       r->med = (guint32) med;
     }
-  if (!read_communities (c, o, "communities", path, r->communities))
+  if (json_object_has_member (o, "communities") &&
+      !read_communities (c, o, "communities", path, rw_origination_communities_writable (r)))
     return FALSE;
+  if (r->communities != NULL && r->communities->len == 0)
+    g_clear_pointer (&r->communities, g_array_unref);
   g_ptr_array_add (t->prefixes, g_steal_pointer (&r));
   return TRUE;
 }

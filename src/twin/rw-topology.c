@@ -260,18 +260,24 @@ rw_origination_new (const RwPrefix *prefix, const char *origin_node)
 {
   RwOrigination *o = g_new0 (RwOrigination, 1);
   o->prefix = *prefix;
-  o->origin_node = g_strdup (origin_node);
+  o->origin_node = g_intern_string (origin_node);
   o->origin = RW_ORIGIN_IGP;
-  o->communities = g_array_new (FALSE, FALSE, sizeof (guint32));
   return o;
+}
+
+GArray *
+rw_origination_communities_writable (RwOrigination *o)
+{
+  if (o->communities == NULL)
+    o->communities = g_array_new (FALSE, FALSE, sizeof (guint32));
+  return o->communities;
 }
 
 RwOrigination *
 rw_origination_copy (const RwOrigination *o)
 {
   RwOrigination *c = g_memdup2 (o, sizeof *o);
-  c->origin_node = g_strdup (o->origin_node);
-  c->communities = u32_array_copy (o->communities);
+  c->communities = o->communities ? u32_array_copy (o->communities) : NULL;
   return c;
 }
 
@@ -280,7 +286,6 @@ rw_origination_free (RwOrigination *o)
 {
   if (o == NULL)
     return;
-  g_free (o->origin_node);
   g_clear_pointer (&o->communities, g_array_unref);
   g_free (o);
 }

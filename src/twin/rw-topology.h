@@ -117,11 +117,13 @@ typedef struct {
 
 typedef struct {
   RwPrefix prefix;
-  char *origin_node;
+  const char *origin_node; /* interned (g_intern_string): a million originations name a few nodes */
   RwOrigin origin;
   gboolean has_med;
   guint32 med;
-  GArray *communities; /* guint32 */
+  GArray *communities; /* guint32; NULL when it carries none (most of a million prefixes):
+                        * read with rw_origination_n_communities, add through
+                        * rw_origination_communities_writable */
 } RwOrigination;
 
 typedef struct {
@@ -174,6 +176,17 @@ void rw_policy_sort (RwPolicy *p);
 RwOrigination *rw_origination_new (const RwPrefix *prefix, const char *origin_node);
 RwOrigination *rw_origination_copy (const RwOrigination *o);
 void rw_origination_free (RwOrigination *o);
+static inline guint
+rw_origination_n_communities (const RwOrigination *o)
+{
+  return o->communities != NULL ? o->communities->len : 0;
+}
+static inline guint32
+rw_origination_community (const RwOrigination *o, guint i)
+{
+  return g_array_index (o->communities, guint32, i);
+}
+GArray *rw_origination_communities_writable (RwOrigination *o);
 RwDemand *rw_demand_new (const char *id, const char *src, const RwPrefix *dst, double mbps, const char *sla_class);
 RwDemand *rw_demand_copy (const RwDemand *d);
 void rw_demand_free (RwDemand *d);
