@@ -5,6 +5,7 @@
 #include "rw-application.h"
 #include "rw-config.h"
 #include "rw-datadir.h"
+#include "rw-process.h"
 #include "rw-render.h"
 
 int rw_application_status (RwApplication *app);
@@ -14,6 +15,7 @@ main (int argc, char **argv)
 {
   g_autoptr(RwApplication) app = NULL;
   int status;
+  rw_process_prefer_huge_pages (argv);
   setlocale (LC_ALL, "");
   /* run from the build tree: its compiled schema, like its catalogs and data */
   if (rw_data_origin () == RW_DATA_FROM_SOURCE_TREE && g_getenv ("GSETTINGS_SCHEMA_DIR") == NULL)

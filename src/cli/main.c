@@ -2,6 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later */
 #include "rw-cli.h"
 #include "rw-datadir.h"
+#include "rw-process.h"
 #include "rw-i18n.h"
 
 #include <locale.h>
@@ -44,6 +45,7 @@ usage (FILE *out)
 int
 main (int argc, char **argv)
 {
+  rw_process_prefer_huge_pages (argv);
   setlocale (LC_ALL, "");
   /* the build tree's catalogs when run from _build, the installed ones otherwise */
   bindtextdomain (GETTEXT_PACKAGE, rw_localedir ());
