@@ -15,16 +15,16 @@ const char *rw_demand_status_to_string (RwDemandStatus s);
 
 typedef struct {
   const RwDemand *demand;   /* borrowed from the topology */
-  RwDemandStatus status;
   GArray *path;             /* guint node indices, source first; read-only (a fork shares it) */
   GArray *hops;             /* guint link direction (2*link + (0: a->b, 1: b->a)); read-only */
-  gint prefix;              /* prefix index matched at the source, -1 */
-  gint egress;              /* last router of our AS on the path, -1 */
   char *reason;             /* why a loop or blackhole happened, else NULL */
   double latency_ms;        /* NAN unless ok */
   double loss_pct;          /* NAN unless ok */
+  RwDemandStatus status;
+  gint prefix;              /* prefix index matched at the source, -1 */
+  gint egress;              /* last router of our AS on the path, -1 */
   gboolean sla_ok;
-} RwDemandResult;
+} RwDemandResult;           /* 64 bytes: twenty thousand of them per what-if */
 
 typedef struct {
   double load_mbps;
