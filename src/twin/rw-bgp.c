@@ -649,6 +649,7 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   g_autoptr(GArray) split_to = g_array_new (FALSE, TRUE, sizeof (guint));
   g_autoptr(GPtrArray) run = g_ptr_array_new ();
   g_autofree guint *renumber = NULL;
+  g_autofree guint *seen_in = NULL; /* per provisional class: the last block it was seen in + 1 */
   guint *cls;  /* the provisional class of each prefix, in prefix_class until renumbered */
   guint n_ids = 0;
 
@@ -752,6 +753,8 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   renumber = g_new (guint, n_ids + 1);
   for (guint c = 0; c < n_ids; c++)
     renumber[c] = G_MAXUINT;
+  if (tb->class_blocks)
+    seen_in = g_new0 (guint, n_ids + 1);
   {
     guint j = 0;
     for (guint i = 0; i < tb->n_prefixes; i++)
@@ -773,8 +776,11 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
           }
         tb->prefix_class[i] = renumber[c];
         g_array_index (tb->class_size, guint, renumber[c])++;
-        if (tb->class_blocks)
-          blocks_add (tb->class_blocks->pdata[renumber[c]], i);
+        if (seen_in && seen_in[c] != (i >> BLOCK_BITS) + 1)
+          {
+            seen_in[c] = (i >> BLOCK_BITS) + 1;
+            blocks_add (tb->class_blocks->pdata[renumber[c]], i);
+          }
       }
   }
 #undef NEXT_RUN
