@@ -657,9 +657,59 @@ class_key (const RwTopology *t, const RwPrefix *p)
   return g_string_free (key, FALSE);
 }
 
-/* On random networks with nested prefixes, anycast, MEDs, communities and prefix matches of every
- * shape: two prefixes share a class exactly when their originations and every prefix match's
+/* A prefix match of a random shape (exact, le, ge-le, some deny) around a prefix of @t, as a
+ * new entry of @pol. */
+static void
+add_random_match (GRand *rng, const RwTopology *t, RwPolicy *pol, guint seq)
+{
+  const RwOrigination *base = t->prefixes->pdata[g_rand_int_range (rng, 0, (gint32) t->prefixes->len)];
+  guint8 len = (guint8) g_rand_int_range (rng, 0, base->prefix.len + 1);
+  RwPrefixMatch m = { { base->prefix.addr & rw_prefix_mask (len), len }, len, len, FALSE, FALSE, FALSE };
+  RwPolicyEntry *e = rw_policy_entry_new (seq, g_rand_boolean (rng));
+  if (g_rand_boolean (rng))
+    {
+      m.has_le = TRUE;
+      m.le = (guint8) g_rand_int_range (rng, len, 33);
+      if (g_rand_boolean (rng))
+        m.has_ge = TRUE, m.ge = (guint8) g_rand_int_range (rng, len, m.le + 1);
+    }
+  m.deny = g_rand_int_range (rng, 0, 4) == 0;
+  e->match_prefixes = g_array_new (FALSE, FALSE, sizeof (RwPrefixMatch));
+  g_array_append_val (e->match_prefixes, m);
+  g_ptr_array_add (pol->entries, e);
+}
+
+/* Two prefixes share a class of @tw exactly when their originations and every prefix match's
  * answer agree, and classes are numbered by their first prefix, which represents them. */
+static void
+assert_classes_by_key (const RwTwin *tw)
+{
+  g_autoptr(GHashTable) class_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint seen = 0;
+  for (guint p = 0; p < tw->bgp->n_prefixes; p++)
+    {
+      const RwPrefix *pp = &tw->bgp->prefixes[p];
+      guint c = rw_bgp_prefix_class (tw->bgp, p);
+      char *key = class_key (tw->topo, pp);
+      gpointer v = g_hash_table_lookup (class_of, key);
+      g_assert_true (p == 0 || pp->addr > tw->bgp->prefixes[p - 1].addr ||
+                     (pp->addr == tw->bgp->prefixes[p - 1].addr && pp->len > tw->bgp->prefixes[p - 1].len));
+      if (v != NULL)
+        {
+          g_assert_cmpuint (GPOINTER_TO_UINT (v) - 1, ==, c);
+          g_free (key);
+          continue;
+        }
+      /* a new key: a new class, the next number, represented by this prefix */
+      g_assert_cmpuint (c, ==, seen);
+      g_assert_true (rw_prefix_equal (&((RwBgpClass *) tw->bgp->classes->pdata[c])->repr, pp));
+      g_hash_table_insert (class_of, key, GUINT_TO_POINTER (++seen));
+    }
+  g_assert_cmpuint (seen, ==, tw->bgp->classes->len);
+}
+
+/* On random networks with nested prefixes, anycast, MEDs, communities and prefix matches of every
+ * shape, the classes are what their definition says. */
 static void
 test_prefix_classes_by_key (void)
 {
@@ -669,9 +719,8 @@ test_prefix_classes_by_key (void)
       RwTopology *t = rw_synth_enterprise (&params);
       g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
       g_autoptr(RwTwin) tw = NULL;
-      g_autoptr(GHashTable) class_of = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
       RwPolicy *pol = rw_topology_find_policy (t, "TO-ISP");
-      guint n = t->prefixes->len, seen = 0;
+      guint n = t->prefixes->len;
       for (guint i = 0; i < 60; i++)
         {
           /* more prefixes, inside or around the ones there are, some originated twice */
@@ -693,45 +742,114 @@ test_prefix_classes_by_key (void)
             g_ptr_array_add (t->prefixes, rw_origination_new (&q, ((RwNode *) t->nodes->pdata[0])->id));
         }
       for (guint i = 0; i < 12; i++)
-        {
-          const RwOrigination *base = t->prefixes->pdata[g_rand_int_range (rng, 0, (gint32) t->prefixes->len)];
-          guint8 len = (guint8) g_rand_int_range (rng, 0, base->prefix.len + 1);
-          RwPrefixMatch m = { { base->prefix.addr & rw_prefix_mask (len), len }, len, len, FALSE, FALSE, FALSE };
-          RwPolicyEntry *e = rw_policy_entry_new (100 + 10 * i, g_rand_boolean (rng));
-          if (g_rand_boolean (rng))
-            {
-              m.has_le = TRUE;
-              m.le = (guint8) g_rand_int_range (rng, len, 33);
-              if (g_rand_boolean (rng))
-                m.has_ge = TRUE, m.ge = (guint8) g_rand_int_range (rng, len, m.le + 1);
-            }
-          m.deny = g_rand_int_range (rng, 0, 4) == 0;
-          e->match_prefixes = g_array_new (FALSE, FALSE, sizeof (RwPrefixMatch));
-          g_array_append_val (e->match_prefixes, m);
-          g_ptr_array_add (pol->entries, e);
-        }
+        add_random_match (rng, t, pol, 100 + 10 * i);
       tw = rw_twin_new (t);
       g_assert_cmpuint (tw->bgp->classes->len, >, 3);
-      for (guint p = 0; p < tw->bgp->n_prefixes; p++)
+      assert_classes_by_key (tw);
+    }
+}
+
+/* Every prefix's (class in @before, class in @after) is one of @pairs, and every pair is some
+ * prefix's. */
+static void
+assert_pairs_exact (const RwBgpResult *before, const RwBgpResult *after, GArray *pairs)
+{
+  g_autoptr(GHashTable) listed = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GHashTable) found = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < pairs->len; i++)
+    {
+      const guint *pair = &g_array_index (pairs, guint, 2 * i);
+      gint64 key = ((gint64) pair[0] << 32) | pair[1];
+      g_hash_table_add (listed, g_memdup2 (&key, sizeof key));
+    }
+  for (guint p = 0; p < after->n_prefixes; p++)
+    {
+      gint64 key = ((gint64) rw_bgp_prefix_class (before, p) << 32) | rw_bgp_prefix_class (after, p);
+      g_assert_true (g_hash_table_contains (listed, &key));
+      g_hash_table_add (found, g_memdup2 (&key, sizeof key));
+    }
+  g_assert_cmpuint (g_hash_table_size (found), ==, g_hash_table_size (listed));
+}
+
+/* The same classes, prefix by prefix, and the same best routes as a solve from scratch. */
+static void
+assert_same_as_fresh (const RwTwin *tw)
+{
+  g_autoptr(RwTwin) fresh = rw_twin_new (rw_topology_copy (tw->topo));
+  g_assert_false (rw_bgp_same_table (tw->bgp, fresh->bgp));
+  g_assert_cmpuint (tw->bgp->n_prefixes, ==, fresh->bgp->n_prefixes);
+  g_assert_cmpuint (tw->bgp->classes->len, ==, fresh->bgp->classes->len);
+  for (guint p = 0; p < tw->bgp->n_prefixes; p++)
+    g_assert_cmpuint (rw_bgp_prefix_class (tw->bgp, p), ==, rw_bgp_prefix_class (fresh->bgp, p));
+  for (guint c = 0; c < tw->bgp->classes->len; c++)
+    {
+      const RwBgpClass *a = tw->bgp->classes->pdata[c], *b = fresh->bgp->classes->pdata[c];
+      g_assert_true (rw_prefix_equal (&a->repr, &b->repr));
+      g_assert_cmpuint (a->n_prefixes, ==, b->n_prefixes);
+      for (guint u = 0; u < tw->net->n_nodes; u++)
+        g_assert_true (rw_route_equal (rw_bgp_best (tw->bgp, rw_bgp_prefix_index (tw->bgp, &a->repr), u),
+                                       rw_bgp_best (fresh->bgp, rw_bgp_prefix_index (fresh->bgp, &b->repr), u)));
+    }
+}
+
+/* A what-if of a what-if of …: each step adds prefix matches to a fork and re-solves it, so its
+ * table is split from the one before, again and again. Each step's classes are those a solve from
+ * scratch gives, and what it says of the classes it split is exact. Every step moves the first
+ * prefix of a class, so what stays of the class is represented by a later prefix; the large
+ * network has classes spread over many blocks of the table. */
+static void
+test_prefix_classes_split_chain (void)
+{
+  for (guint seed = 1; seed <= 5; seed++)
+    {
+      RwSynthParams params = { 8, 3, seed == 5 ? 30000 : 200, seed };
+      g_autoptr(GRand) rng = g_rand_new_with_seed (seed);
+      g_autoptr(RwTwin) tw = rw_twin_new (rw_synth_enterprise (&params));
+      guint seq = 100;
+      for (guint step = 0; step < 8; step++)
         {
-          const RwPrefix *pp = &tw->bgp->prefixes[p];
-          guint c = tw->bgp->prefix_class[p];
-          char *key = class_key (tw->topo, pp);
-          gpointer v = g_hash_table_lookup (class_of, key);
-          g_assert_true (p == 0 || pp->addr > tw->bgp->prefixes[p - 1].addr ||
-                         (pp->addr == tw->bgp->prefixes[p - 1].addr && pp->len > tw->bgp->prefixes[p - 1].len));
-          if (v != NULL)
+          g_autoptr(RwTwin) next = rw_twin_fork (tw);
+          g_autoptr(GArray) pairs = g_array_new (FALSE, FALSE, 2 * sizeof (guint));
+          RwPolicy *pol = rw_topology_find_policy (next->topo, step % 2 ? "TO-ISP" : "FROM-ISP1");
+          guint k = 0;
+          g_assert_nonnull (pol);
+          g_assert_true (rw_bgp_same_table (tw->bgp, next->bgp));
+          for (guint i = g_rand_int_range (rng, 0, 3); i > 0; i--)
+            add_random_match (rng, next->topo, pol, seq += 10);
+          /* the first prefix of a class of two or more: on its own, or with everything in its
+           * /10 (the large network's first 16 384 prefixes, so that what stays of the class
+           * starts blocks later) */
+          for (guint c = g_rand_int_range (rng, 0, (gint32) tw->bgp->classes->len); k < tw->bgp->classes->len; k++)
             {
-              g_assert_cmpuint (GPOINTER_TO_UINT (v) - 1, ==, c);
-              g_free (key);
-              continue;
+              const RwBgpClass *cls = tw->bgp->classes->pdata[(c + k) % tw->bgp->classes->len];
+              if (cls->n_prefixes >= 2)
+                {
+                  RwPrefixMatch m = { cls->repr, cls->repr.len, cls->repr.len, FALSE, FALSE, FALSE };
+                  if (step % 3 == 2)
+                    m = (RwPrefixMatch) { { cls->repr.addr & rw_prefix_mask (10), 10 }, 10, 32, FALSE, TRUE, FALSE };
+                  RwPolicyEntry *e = rw_policy_entry_new (seq += 10, TRUE);
+                  e->match_prefixes = g_array_new (FALSE, FALSE, sizeof (RwPrefixMatch));
+                  g_array_append_val (e->match_prefixes, m);
+                  g_ptr_array_add (pol->entries, e);
+                  break;
+                }
             }
-          /* a new key: a new class, the next number, represented by this prefix */
-          g_assert_cmpuint (c, ==, seen);
-          g_assert_true (rw_prefix_equal (&((RwBgpClass *) tw->bgp->classes->pdata[c])->repr, pp));
-          g_hash_table_insert (class_of, key, GUINT_TO_POINTER (++seen));
+          rw_twin_resolve (next);
+          g_assert_true (rw_bgp_class_pairs (tw->bgp, next->bgp, pairs));
+          assert_pairs_exact (tw->bgp, next->bgp, pairs);
+          g_assert_true (rw_bgp_class_pairs (next->bgp, tw->bgp, pairs));
+          for (guint i = 0; i < pairs->len; i++) /* the other way round */
+            {
+              guint *pair = &g_array_index (pairs, guint, 2 * i), t = pair[0];
+              pair[0] = pair[1], pair[1] = t;
+            }
+          assert_pairs_exact (tw->bgp, next->bgp, pairs);
+          assert_same_as_fresh (next);
+          if (params.prefixes <= 1000)
+            assert_classes_by_key (next);
+          g_clear_pointer (&tw, rw_twin_free);
+          tw = g_steal_pointer (&next);
         }
-      g_assert_cmpuint (seen, ==, tw->bgp->classes->len);
     }
 }
 
@@ -765,5 +883,6 @@ main (int argc, char **argv)
   g_test_add_func ("/bgp/convergence/good-gadget", test_good_gadget_converges);
   g_test_add_func ("/bgp/classes/exact", test_prefix_classes_exact);
   g_test_add_func ("/bgp/classes/by-key", test_prefix_classes_by_key);
+  g_test_add_func ("/bgp/classes/split-chain", test_prefix_classes_split_chain);
   return g_test_run ();
 }

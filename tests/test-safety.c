@@ -344,7 +344,7 @@ test_synthesis_per_prefix (void)
   /* the network is as described: one group, 110 %, and only the small move fits */
   g_assert_cmpint (a, >=, 0);
   g_assert_cmpint (b, >=, 0);
-  g_assert_cmpuint (tw->bgp->prefix_class[a], ==, tw->bgp->prefix_class[b]);
+  g_assert_cmpuint (rw_bgp_prefix_class (tw->bgp, (guint) a), ==, rw_bgp_prefix_class (tw->bgp, (guint) b));
   g_assert_cmpfloat (fabs (tw->traffic->max_utilisation - 1.10), <, 1e-9);
   g_assert_cmpfloat (max_util_with (tw, group), >, 0.9);
   g_assert_cmpfloat (max_util_with (tw, big), >, 0.9);

@@ -308,8 +308,9 @@ test_same_input_same_output (void)
 
 /* A what-if re-uses its network's prefix table: as it is for a change without a prefix, split by
  * the new match for a change scoped to a prefix. Either way the fork must be exactly what a solve
- * from scratch of the changed network gives, and its diff what the prefix-by-prefix diff gives. */
-static void
+ * from scratch of the changed network gives, and its diff what the prefix-by-prefix diff gives.
+ * Returns the fork, for a what-if on it. */
+static RwTwin *
 check_incremental (const RwTwin *base, const char *const *changes)
 {
   g_autoptr(GError) error = NULL;
@@ -329,7 +330,7 @@ check_incremental (const RwTwin *base, const char *const *changes)
   g_assert_cmpuint (fork->bgp->n_prefixes, ==, fresh->bgp->n_prefixes);
   g_assert_cmpuint (fork->bgp->classes->len, ==, fresh->bgp->classes->len);
   for (guint p = 0; p < fork->bgp->n_prefixes; p++)
-    g_assert_cmpuint (fork->bgp->prefix_class[p], ==, fresh->bgp->prefix_class[p]);
+    g_assert_cmpuint (rw_bgp_prefix_class (fork->bgp, p), ==, rw_bgp_prefix_class (fresh->bgp, p));
   for (guint c = 0; c < fork->bgp->classes->len; c++)
     g_assert_true (rw_prefix_equal (&((RwBgpClass *) fork->bgp->classes->pdata[c])->repr,
                                     &((RwBgpClass *) fresh->bgp->classes->pdata[c])->repr));
@@ -372,6 +373,7 @@ check_incremental (const RwTwin *base, const char *const *changes)
         g_assert_true ((cb->ribs == cf->ribs) == same);
       }
   }
+  return g_steal_pointer (&fork);
 }
 
 static void
@@ -388,7 +390,7 @@ test_incremental_whatif (void)
       g_autofree char *pfx2 = rw_prefix_to_string (&o2->prefix);
       g_autofree char *wide = NULL;
       const RwSession *s = NULL;
-      g_autofree char *plain = NULL, *scoped = NULL, *deny = NULL, *scoped2 = NULL, *covering = NULL;
+      g_autofree char *plain = NULL, *scoped = NULL, *deny = NULL, *scoped2 = NULL, *covering = NULL, *deny_wide = NULL;
       g_autofree char *rate = NULL, *cost = NULL;
       const RwDemand *d0 = base->topo->demands->pdata[0];
       const RwLink *inner = NULL;
@@ -403,6 +405,7 @@ test_incremental_whatif (void)
       scoped2 = g_strdup_printf ("local-pref:%s:%s:90:%s", s->a, s->b, pfx2);
       deny = g_strdup_printf ("deny:%s:%s:%s", s->a, s->b, pfx);
       covering = g_strdup_printf ("local-pref:%s:%s:250:%s", s->a, s->b, wide);
+      deny_wide = g_strdup_printf ("deny:%s:%s:%s", s->a, s->b, wide);
       rate = g_strdup_printf ("demand:%s:%g", d0->id, d0->mbps * 3 + 1);
       for (guint i = 0; i < base->topo->links->len && inner == NULL; i++)
         {
@@ -415,11 +418,11 @@ test_incremental_whatif (void)
       {
         /* a demand's rate and an IGP cost: the fork's routes differ from the base's in their
          * IGP cost alone, and its demands are its own while the base keeps its rates */
-        const char *six[] = { rate, cost, NULL };
-        const char *seven[] = { cost, scoped, NULL };
+        const char *rated[] = { rate, cost, NULL };
+        const char *costed[] = { cost, scoped, NULL };
         double before = d0->mbps;
-        check_incremental (base, six);
-        check_incremental (base, seven);
+        rw_twin_free (check_incremental (base, rated));
+        rw_twin_free (check_incremental (base, costed));
         g_assert_cmpfloat (((RwDemand *) base->topo->demands->pdata[0])->mbps, ==, before);
       }
       {
@@ -428,11 +431,19 @@ test_incremental_whatif (void)
         const char *three[] = { deny, NULL };
         const char *four[] = { scoped, scoped2, plain, NULL };
         const char *five[] = { covering, NULL };
-        check_incremental (base, one);
-        check_incremental (base, two);
-        check_incremental (base, three);
-        check_incremental (base, four);
-        check_incremental (base, five);
+        const char *six[] = { scoped2, NULL };
+        const char *seven[] = { deny_wide, NULL };
+        g_autoptr(RwTwin) once = NULL, twice = NULL;
+        rw_twin_free (check_incremental (base, one));
+        once = check_incremental (base, two);
+        rw_twin_free (check_incremental (base, three));
+        rw_twin_free (check_incremental (base, four));
+        rw_twin_free (check_incremental (base, five));
+        /* a what-if on a what-if: the table split for the first is split again, and again */
+        twice = check_incremental (once, six);
+        rw_twin_free (check_incremental (twice, three));
+        rw_twin_free (check_incremental (twice, seven));
+        rw_twin_free (check_incremental (twice, five));
       }
     }
 }

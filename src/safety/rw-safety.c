@@ -1070,7 +1070,7 @@ states_unique (RwSym *sym, GArray *cases, RwVerdict *v)
         {
           const RwTwin *state = g_array_index (cases, Case, i).state;
           gint idx = rw_bgp_prefix_index (state->bgp, &enc->repr);
-          res = idx < 0 ? Z3_L_UNDEF : space_other_state (sym->z, state, state->bgp->prefix_class[idx], &v->checks, NULL);
+          res = idx < 0 ? Z3_L_UNDEF : space_other_state (sym->z, state, rw_bgp_prefix_class (state->bgp, (guint) idx), &v->checks, NULL);
           by_space = res != Z3_L_UNDEF;
           unique = res != Z3_L_TRUE;
         }

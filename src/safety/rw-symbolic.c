@@ -651,7 +651,7 @@ encode_traffic (RwSym *sym)
           Z3_ast h = zbool (Z, FALSE), from = zint (Z, -2), ibgp = zbool (Z, FALSE), nh = zint (Z, -1);
           for (gint c = (gint) cover->len - 1; c >= 0; c--)
             {
-              guint cls = bgp->prefix_class[g_array_index (cover, guint, c)];
+              guint cls = rw_bgp_prefix_class (bgp, g_array_index (cover, guint, c));
               RwSymRoute *b = sym->best[sym->class_slot[cls]][u];
               from = zite (Z, b->valid, b->from, from);
               ibgp = zite (Z, b->valid, b->ibgp, ibgp);
@@ -786,7 +786,7 @@ rw_sym_demand_classes (const RwTwin *twin)
           guint cls;
           if (idx < 0)
             continue;
-          cls = bgp->prefix_class[idx];
+          cls = rw_bgp_prefix_class (bgp, (guint) idx);
           if (!seen[cls])
             {
               seen[cls] = TRUE;
@@ -1000,9 +1000,9 @@ rw_sym_twin_class_state (RwSym *sym, const RwTwin *twin, guint slot, GPtrArray *
   const RwBgpClass *enc = sym->twin->bgp->classes->pdata[g_array_index (sym->classes, guint, slot)];
   gint idx = rw_bgp_prefix_index (twin->bgp, &enc->repr);
   const RwBgpClass *bc;
-  if (idx < 0 || !twin->bgp->classes->pdata[twin->bgp->prefix_class[idx]])
+  if (idx < 0 || !twin->bgp->classes->pdata[rw_bgp_prefix_class (twin->bgp, (guint) idx)])
     return FALSE;
-  bc = twin->bgp->classes->pdata[twin->bgp->prefix_class[idx]];
+  bc = twin->bgp->classes->pdata[rw_bgp_prefix_class (twin->bgp, (guint) idx)];
   for (guint u = 0; u < sym->n_nodes; u++)
     {
       const RwRib *rib = &bc->ribs[u];

@@ -128,7 +128,7 @@ compare_gint64 (gconstpointer a, gconstpointer b)
 static GArray *
 lp_values (const RwTwin *t, guint prefix, const RwSafetyParams *p)
 {
-  const RwBgpClass *bc = t->bgp->classes->pdata[t->bgp->prefix_class[prefix]];
+  const RwBgpClass *bc = t->bgp->classes->pdata[rw_bgp_prefix_class (t->bgp, prefix)];
   GArray *vals = g_array_new (FALSE, FALSE, sizeof (gint64));
   for (guint u = 0; u < t->net->n_nodes; u++)
     {
@@ -181,7 +181,7 @@ make_atoms (const RwTwin *t, const RwSafetyParams *p)
   for (guint h = 0; h < hot->len; h++)
     {
       guint px = g_array_index (hot, guint, h);
-      const RwBgpClass *bc = t->bgp->classes->pdata[t->bgp->prefix_class[px]];
+      const RwBgpClass *bc = t->bgp->classes->pdata[rw_bgp_prefix_class (t->bgp, px)];
       gboolean ours = originated_by_us (t, &t->bgp->prefixes[px]);
       g_autoptr(GArray) lps = ours ? NULL : lp_values (t, px, p);
       for (guint ai = 0; ai < net->n_adjs; ai++)

@@ -298,25 +298,48 @@ prefix_key (const RwPrefix *p)
   return ((gint64) p->addr << 8) | p->len;
 }
 
+/* A split table's prefixes whose provisional class is not their root class. */
+typedef struct {
+  guint lo, hi;             /* prefixes [lo, hi) */
+  const guint *cls;         /* cls[i - lo]: the provisional class of prefix i */
+  guint *box;               /* the atomic rc box @cls points into (a reference) */
+} Segment;
+
+/* A class's prefixes are found through the blocks of 2^BLOCK_BITS prefixes it has some in. */
+#define BLOCK_BITS 12
+
 struct _RwPrefixTable {
   gint ref;
+  gsize serial;             /* tells tables apart without holding them */
   GPtrArray *source;        /* the originations classified (a reference) */
   gint *source_share;       /* their topology's share count, held while the table lives */
   GArray *matchers;         /* RwPrefixMatch: every policy's prefix matches, in order */
   gboolean grouped;
   guint n_prefixes;
-  RwPrefix *prefixes;       /* sorted, unique */
+  RwPrefix *prefixes;       /* sorted, unique (the root's in a split table) */
   guint *bucket;            /* 65 537: bucket[b] is the first prefix whose address's top 16 bits
                              * are >= b, so a search looks only among the prefixes of one /16 */
   guint64 lengths;          /* bit L set when some prefix is a /L */
-  guint *prefix_class;
-  GArray *class_repr;       /* RwPrefix per class */
-  GArray *class_size;       /* guint per class */
-  GPtrArray *class_origins; /* GPtrArray of RwOrigination* (borrowed from source) per class */
-  RwPrefixTable *parent;    /* a table split from @parent by a few more prefix matches, or NULL;
-                             * it then shares the parent's prefixes and buckets */
+  guint *prefix_class;      /* per prefix; NULL in a split table */
+  /* A table split from another by a few more prefix matches refines a full table, its root,
+   * through the few prefixes those matches accept: nothing in it is as large as the prefixes. */
+  RwPrefixTable *root;      /* the full table (a reference), NULL in a full table */
+  GArray *segments;         /* Segment, sorted and disjoint; elsewhere a prefix's provisional
+                             * class is its root class */
+  guint n_provisional;      /* provisional classes: the root's, then those each split added */
+  guint *renumber;          /* per provisional class: the table's class (G_MAXUINT: none left) */
+  gsize parent_serial;      /* the table it was split from */
   guint *parent_class;      /* per class: the parent's class it was split from */
+  /* per class */
+  GArray *class_first;      /* guint: the index of its first prefix, which represents it */
+  GArray *class_size;       /* guint */
+  GPtrArray *class_origins; /* GPtrArray of RwOrigination* (borrowed from source) */
+  GPtrArray *class_blocks;  /* GArray of guint: the blocks it may have prefixes in, ascending
+                             * (shared with the parent where a class only lost prefixes);
+                             * NULL when prefixes are not grouped */
 };
+
+static gsize table_serial;
 
 static void
 prefix_table_unref (RwPrefixTable *tb)
@@ -327,18 +350,101 @@ prefix_table_unref (RwPrefixTable *tb)
     g_free (tb->source_share);
   g_ptr_array_unref (tb->source);
   g_array_unref (tb->matchers);
-  if (tb->parent == NULL)
+  if (tb->root == NULL)
     {
       g_free (tb->prefixes);
       g_free (tb->bucket);
     }
-  prefix_table_unref (tb->parent);
-  g_free (tb->parent_class);
   g_free (tb->prefix_class);
-  g_array_unref (tb->class_repr);
+  prefix_table_unref (tb->root);
+  for (guint s = 0; tb->segments && s < tb->segments->len; s++)
+    g_atomic_rc_box_release (g_array_index (tb->segments, Segment, s).box);
+  g_clear_pointer (&tb->segments, g_array_unref);
+  g_free (tb->renumber);
+  g_free (tb->parent_class);
+  g_array_unref (tb->class_first);
   g_array_unref (tb->class_size);
   g_ptr_array_unref (tb->class_origins);
+  g_clear_pointer (&tb->class_blocks, g_ptr_array_unref);
   g_free (tb);
+}
+
+static guint
+n_classes (const RwPrefixTable *tb)
+{
+  return tb->class_first->len;
+}
+
+/* The segment holding prefix @i, or NULL. */
+static const Segment *
+segment_at (const RwPrefixTable *tb, guint i)
+{
+  const Segment *s = (const Segment *) (gpointer) tb->segments->data;
+  guint lo = 0, hi = tb->segments->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (s[mid].hi <= i)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return lo < tb->segments->len && s[lo].lo <= i ? &s[lo] : NULL;
+}
+
+static guint
+provisional_class (const RwPrefixTable *tb, guint i)
+{
+  const Segment *s;
+  if (tb->root == NULL)
+    return tb->prefix_class[i];
+  s = segment_at (tb, i);
+  return s != NULL ? s->cls[i - s->lo] : tb->root->prefix_class[i];
+}
+
+static guint
+class_of_provisional (const RwPrefixTable *tb, guint p)
+{
+  return tb->renumber != NULL ? tb->renumber[p] : p;
+}
+
+static guint
+table_class (const RwPrefixTable *tb, guint i)
+{
+  return tb->root == NULL ? tb->prefix_class[i] : tb->renumber[provisional_class (tb, i)];
+}
+
+static void
+blocks_add (GArray *blocks, guint i)
+{
+  guint b = i >> BLOCK_BITS;
+  if (blocks->len == 0 || g_array_index (blocks, guint, blocks->len - 1) != b)
+    g_array_append_val (blocks, b);
+}
+
+/* The first prefix of class @c at or after @pos (n_prefixes when there is none). */
+static guint
+next_in_class (const RwPrefixTable *tb, guint c, guint pos)
+{
+  const GArray *blocks = tb->class_blocks->pdata[c];
+  guint lo = 0, hi = blocks->len;
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      if (g_array_index (blocks, guint, mid) < pos >> BLOCK_BITS)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  for (; lo < blocks->len; lo++)
+    {
+      guint b = g_array_index (blocks, guint, lo);
+      guint end = MIN (tb->n_prefixes, (b + 1) << BLOCK_BITS);
+      for (guint i = MAX (pos, b << BLOCK_BITS); i < end; i++)
+        if (table_class (tb, i) == c)
+          return i;
+    }
+  return tb->n_prefixes;
 }
 
 static gint
@@ -544,6 +650,7 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   g_autoptr(GArray) split_to = g_array_new (FALSE, TRUE, sizeof (guint));
   g_autoptr(GPtrArray) run = g_ptr_array_new ();
   g_autofree guint *renumber = NULL;
+  g_autofree guint *seen_in = NULL; /* per provisional class: the last block it was seen in + 1 */
   guint *cls;  /* the provisional class of each prefix, in prefix_class until renumbered */
   guint n_ids = 0;
 
@@ -554,9 +661,12 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   g_atomic_int_inc (tb->source_share);
   tb->matchers = g_array_ref (matchers);
   tb->grouped = options->group_prefixes;
-  tb->class_repr = g_array_new (FALSE, FALSE, sizeof (RwPrefix));
+  tb->serial = (gsize) g_atomic_pointer_add (&table_serial, 1) + 1;
+  tb->class_first = g_array_new (FALSE, FALSE, sizeof (guint));
   tb->class_size = g_array_new (FALSE, FALSE, sizeof (guint));
   tb->class_origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+  if (tb->grouped) /* only grouped tables are split */
+    tb->class_blocks = g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref);
 
   /* Unique prefixes, sorted. */
   for (guint i = 0; i < n_orig; i++)
@@ -644,6 +754,8 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
   renumber = g_new (guint, n_ids + 1);
   for (guint c = 0; c < n_ids; c++)
     renumber[c] = G_MAXUINT;
+  if (tb->class_blocks)
+    seen_in = g_new0 (guint, n_ids + 1);
   {
     guint j = 0;
     for (guint i = 0; i < tb->n_prefixes; i++)
@@ -656,16 +768,24 @@ prefix_table_new (const RwNet *net, const RwBgpOptions *options, GArray *matcher
             guint zero = 0;
             for (guint k = 0; k < run->len; k++)
               g_ptr_array_add (origins, run->pdata[k]);
-            renumber[c] = tb->class_repr->len;
-            g_array_append_val (tb->class_repr, tb->prefixes[i]);
+            renumber[c] = tb->class_first->len;
+            g_array_append_val (tb->class_first, i);
             g_array_append_val (tb->class_size, zero);
             g_ptr_array_add (tb->class_origins, origins);
+            if (tb->class_blocks)
+              g_ptr_array_add (tb->class_blocks, g_array_new (FALSE, FALSE, sizeof (guint)));
           }
         tb->prefix_class[i] = renumber[c];
         g_array_index (tb->class_size, guint, renumber[c])++;
+        if (seen_in && seen_in[c] != (i >> BLOCK_BITS) + 1)
+          {
+            seen_in[c] = (i >> BLOCK_BITS) + 1;
+            blocks_add (tb->class_blocks->pdata[renumber[c]], i);
+          }
       }
   }
 #undef NEXT_RUN
+  tb->n_provisional = n_classes (tb);
   return tb;
 }
 
@@ -685,112 +805,267 @@ matchers_extend (GArray *small, GArray *big, GArray *extra)
   return i == small->len && extra->len <= 32;
 }
 
+/* Where a split's new matches may answer: a run of prefixes and which new matches accept each. */
+typedef struct {
+  guint lo, hi;             /* prefixes [lo, hi) */
+  guint32 *bits;            /* bits[i - lo] */
+} Region;
+
+/* Which of the new matches accept prefix @i (none outside the regions). */
+static guint32
+region_bits (const Region *regions, guint n_regions, guint i)
+{
+  for (guint k = 0; k < n_regions; k++)
+    if (i >= regions[k].lo && i < regions[k].hi)
+      return regions[k].bits[i - regions[k].lo];
+  return 0;
+}
+
+/* The prefixes the new matches accept, as disjoint sorted regions, each from the first to the
+ * last prefix accepted in it; @bits is their answers' storage. Returns how many regions. */
+static guint
+split_regions (const RwPrefixTable *tb, GArray *extra, Region *regions, guint32 **bits)
+{
+  g_autofree guint *cover = g_new (guint, 2 * extra->len + 1);
+  guint n_regions = 0, total = 0, kept = 0;
+
+  /* what each match covers by address, the overlapping ones merged */
+  for (guint m = 0; m < extra->len; m++)
+    {
+      const RwPrefixMatch *pm = &g_array_index (extra, RwPrefixMatch, m);
+      guint32 first = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
+      guint32 last = first | ~rw_prefix_mask (pm->prefix.len);
+      guint i = lower_bound (tb, (gint64) first << 8), j = i, k;
+      while (j < tb->n_prefixes && tb->prefixes[j].addr <= last)
+        j++;
+      cover[2 * m] = i;
+      cover[2 * m + 1] = j;
+      if (i == j)
+        continue;
+      for (k = n_regions; k > 0 && regions[k - 1].lo > i; k--)
+        regions[k] = regions[k - 1];
+      regions[k] = (Region) { i, j, NULL };
+      n_regions++;
+    }
+  for (guint k = 0; k < n_regions; k++)
+    if (kept > 0 && regions[k].lo < regions[kept - 1].hi)
+      regions[kept - 1].hi = MAX (regions[kept - 1].hi, regions[k].hi);
+    else
+      regions[kept++] = regions[k];
+  n_regions = kept;
+
+  for (guint k = 0; k < n_regions; k++)
+    total += regions[k].hi - regions[k].lo;
+  *bits = g_new0 (guint32, total + 1);
+  total = 0;
+  for (guint k = 0; k < n_regions; k++)
+    {
+      regions[k].bits = *bits + total;
+      total += regions[k].hi - regions[k].lo;
+    }
+  for (guint m = 0; m < extra->len; m++)
+    {
+      guint k = 0;
+      if (cover[2 * m] == cover[2 * m + 1])
+        continue;
+      while (regions[k].hi <= cover[2 * m])
+        k++;
+      for (guint i = cover[2 * m]; i < cover[2 * m + 1]; i++)
+        if (rw_prefix_match_accepts (&g_array_index (extra, RwPrefixMatch, m), &tb->prefixes[i]))
+          regions[k].bits[i - regions[k].lo] |= 1u << m;
+    }
+
+  /* only the prefixes from the first to the last accepted */
+  kept = 0;
+  for (guint k = 0; k < n_regions; k++)
+    {
+      Region r = regions[k];
+      while (r.lo < r.hi && r.bits[0] == 0)
+        r.lo++, r.bits++;
+      while (r.hi > r.lo && r.bits[r.hi - 1 - r.lo] == 0)
+        r.hi--;
+      if (r.lo < r.hi)
+        regions[kept++] = r;
+    }
+  return kept;
+}
+
+/* A class of a split table before it is numbered. */
+typedef struct {
+  guint first, size;
+  guint from;               /* the parent's class */
+  GArray *blocks;
+  gint fresh;               /* which new class it is; -1: what stays of class @from */
+} ChildClass;
+
+static gint
+child_class_cmp (gconstpointer a, gconstpointer b)
+{
+  guint x = ((const ChildClass *) a)->first, y = ((const ChildClass *) b)->first;
+  return (x > y) - (x < y);
+}
+
+static void
+segment_add (GArray *segments, guint lo, guint hi, const guint *cls, guint *box)
+{
+  Segment s = { lo, hi, cls, g_atomic_rc_box_acquire (box) };
+  g_array_append_val (segments, s);
+}
+
+static gint
+segment_cmp (gconstpointer a, gconstpointer b)
+{
+  guint x = ((const Segment *) a)->lo, y = ((const Segment *) b)->lo;
+  return (x > y) - (x < y);
+}
+
 /* A change scoped to a prefix adds a match for it: split @parent's classes by the answers of the
- * new matches instead of classifying every prefix again. Only the prefixes inside a new match
- * can answer differently, and they sit in one run of the sorted table. The classes come out as
- * a full classification would give them: numbered by their first prefix, which represents them. */
+ * new matches instead of classifying every prefix again. Only the prefixes a new match accepts
+ * can change class; the new table records their provisional classes in segments over its root's
+ * per-prefix classes, and maps provisional classes to its own. Its cost follows the prefixes the
+ * new matches cover and the number of classes, never the number of prefixes. The classes come
+ * out as a full classification would give them: numbered by their first prefix, which
+ * represents them. */
 static RwPrefixTable *
 prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
 {
+  RwPrefixTable *root = parent->root != NULL ? parent->root : parent;
   RwPrefixTable *tb = g_new0 (RwPrefixTable, 1);
-  guint n = parent->n_prefixes;
+  guint n = parent->n_prefixes, n_parent = n_classes (parent), n_prov = parent->n_provisional;
+  g_autofree Region *regions = g_new0 (Region, extra->len + 1);
   g_autofree guint32 *bits = NULL;
-  g_autoptr(GHashTable) child = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  g_autoptr(GArray) child_keys = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autofree guint *renumber = NULL;
-  g_autofree guint *run_cls = NULL; /* provisional class of each prefix in [lo, hi) */
-  guint lo = n, hi = 0;
+  g_autofree guint *moved = g_new0 (guint, n_parent + 1);  /* per parent class: prefixes moved out */
+  g_autofree guint *stays = g_new (guint, n_parent + 1);   /* per parent class: the class of the rest */
+  g_autofree guint *fresh_class = NULL;
+  g_autoptr(GHashTable) fresh_ids = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_autoptr(GArray) fresh = g_array_new (FALSE, FALSE, sizeof (ChildClass));
+  g_autoptr(GArray) classes = g_array_new (FALSE, FALSE, sizeof (ChildClass));
+  guint n_regions, total = 0, o = 0;
+  guint *box;
 
   tb->ref = 1;
+  tb->serial = (gsize) g_atomic_pointer_add (&table_serial, 1) + 1;
   tb->source = g_ptr_array_ref (parent->source);
   tb->source_share = parent->source_share;
   g_atomic_int_inc (tb->source_share);
   tb->matchers = g_array_ref (matchers);
   tb->grouped = parent->grouped;
-  tb->parent = parent;
-  g_atomic_int_inc (&parent->ref);
+  tb->root = root;
+  g_atomic_int_inc (&root->ref);
   tb->n_prefixes = n;
-  tb->prefixes = parent->prefixes;
-  tb->bucket = parent->bucket;
-  tb->lengths = parent->lengths;
-  tb->prefix_class = g_new (guint, n + 1);
+  tb->prefixes = root->prefixes;
+  tb->bucket = root->bucket;
+  tb->lengths = root->lengths;
+  tb->parent_serial = parent->serial;
 
-  /* the run of prefixes the new matches cover (by address), then which matches accept each */
-  {
-    g_autofree guint *range = g_new (guint, 2 * extra->len + 1);
-    guint rlo = n, rhi = 0;
-    for (guint m = 0; m < extra->len; m++)
+  n_regions = split_regions (tb, extra, regions, &bits);
+  for (guint k = 0; k < n_regions; k++)
+    total += regions[k].hi - regions[k].lo;
+
+  /* (parent class, answers) -> a new provisional class, after the parent's */
+  box = g_atomic_rc_box_alloc (sizeof (guint) * (total + 1));
+  for (guint k = 0; k < n_regions; k++)
+    for (guint i = regions[k].lo; i < regions[k].hi; i++)
       {
-        const RwPrefixMatch *pm = &g_array_index (extra, RwPrefixMatch, m);
-        guint32 first = pm->prefix.addr & rw_prefix_mask (pm->prefix.len);
-        guint32 last = first | ~rw_prefix_mask (pm->prefix.len);
-        guint i = lower_bound (tb, (gint64) first << 8), j = i;
-        while (j < n && tb->prefixes[j].addr <= last)
-          j++;
-        range[2 * m] = i;
-        range[2 * m + 1] = j;
-        if (i < j)
-          rlo = MIN (rlo, i), rhi = MAX (rhi, j);
-      }
-    bits = g_new0 (guint32, rhi > rlo ? rhi - rlo + 1 : 1);
-    for (guint m = 0; m < extra->len; m++)
-      for (guint i = range[2 * m]; i < range[2 * m + 1]; i++)
-        if (rw_prefix_match_accepts (&g_array_index (extra, RwPrefixMatch, m), &tb->prefixes[i]))
-          {
-            bits[i - rlo] |= 1u << m;
-            lo = MIN (lo, i);
-            hi = MAX (hi, i + 1);
-          }
-    /* (parent class, answers) -> provisional class: the parent's own numbers, then new ones */
-    run_cls = g_new (guint, hi > lo ? hi - lo + 1 : 1);
-    for (guint i = lo; i < hi; i++)
-      {
-        guint32 b = bits[i - rlo];
-        gint64 key = (gint64) (((guint64) b << 32) | parent->prefix_class[i]);
+        guint32 b = regions[k].bits[i - regions[k].lo];
+        guint p = provisional_class (parent, i), c;
+        gint64 key;
         gpointer v;
+        ChildClass *cc;
         if (b == 0)
           {
-            run_cls[i - lo] = parent->prefix_class[i];
+            box[o++] = p;
             continue;
           }
-        v = g_hash_table_lookup (child, &key);
+        c = class_of_provisional (parent, p);
+        key = (gint64) (((guint64) b << 32) | c);
+        v = g_hash_table_lookup (fresh_ids, &key);
         if (v == NULL)
           {
-            g_array_append_val (child_keys, key);
-            v = GUINT_TO_POINTER (parent->class_repr->len + child_keys->len); /* + 1 */
-            g_hash_table_insert (child, g_memdup2 (&key, sizeof key), v);
+            ChildClass one = { i, 0, c, g_array_new (FALSE, FALSE, sizeof (guint)), (gint) fresh->len };
+            g_array_append_val (fresh, one);
+            v = GUINT_TO_POINTER (fresh->len);
+            g_hash_table_insert (fresh_ids, g_memdup2 (&key, sizeof key), v);
           }
-        run_cls[i - lo] = GPOINTER_TO_UINT (v) - 1;
+        cc = &g_array_index (fresh, ChildClass, GPOINTER_TO_UINT (v) - 1);
+        cc->size++;
+        blocks_add (cc->blocks, i);
+        moved[c]++;
+        box[o++] = n_prov + (guint) cc->fresh;
       }
-  }
+
+  /* what stays of each parent class keeps its first prefix, unless that one moved */
+  for (guint c = 0; c < n_parent; c++)
+    {
+      ChildClass one = { g_array_index (parent->class_first, guint, c), g_array_index (parent->class_size, guint, c) - moved[c],
+                         c, parent->class_blocks->pdata[c], -1 };
+      stays[c] = G_MAXUINT;
+      if (one.size == 0)
+        continue;
+      while (region_bits (regions, n_regions, one.first) != 0)
+        one.first = next_in_class (parent, c, one.first + 1);
+      g_assert (one.first < n);
+      g_array_append_val (classes, one);
+    }
+  g_array_append_vals (classes, fresh->data, fresh->len);
+  g_array_sort (classes, child_class_cmp);
 
   /* number the classes by their first prefix, as a full classification does */
-  {
-    guint total = parent->class_repr->len + child_keys->len;
-    renumber = g_new (guint, total + 1);
-    for (guint c = 0; c < total; c++)
-      renumber[c] = G_MAXUINT;
-    tb->class_repr = g_array_new (FALSE, FALSE, sizeof (RwPrefix));
-    tb->class_size = g_array_new (FALSE, FALSE, sizeof (guint));
-    tb->class_origins = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
-    tb->parent_class = g_new (guint, total + 1);
-    for (guint i = 0; i < n; i++)
-      {
-        guint c = i >= lo && i < hi ? run_cls[i - lo] : parent->prefix_class[i];
-        if (renumber[c] == G_MAXUINT)
-          {
-            guint zero = 0;
-            guint from = c < parent->class_repr->len ? c : (guint) (g_array_index (child_keys, gint64, c - parent->class_repr->len) & 0xffffffffu);
-            renumber[c] = tb->class_repr->len;
-            tb->parent_class[renumber[c]] = from;
-            g_array_append_val (tb->class_repr, tb->prefixes[i]);
-            g_array_append_val (tb->class_size, zero);
-            g_ptr_array_add (tb->class_origins, g_ptr_array_ref (parent->class_origins->pdata[from]));
-          }
-        tb->prefix_class[i] = renumber[c];
-        g_array_index (tb->class_size, guint, renumber[c])++;
-      }
-  }
+  tb->class_first = g_array_sized_new (FALSE, FALSE, sizeof (guint), classes->len);
+  tb->class_size = g_array_sized_new (FALSE, FALSE, sizeof (guint), classes->len);
+  tb->class_origins = g_ptr_array_new_full (classes->len, (GDestroyNotify) g_ptr_array_unref);
+  tb->class_blocks = g_ptr_array_new_full (classes->len, (GDestroyNotify) g_array_unref);
+  tb->parent_class = g_new (guint, classes->len + 1);
+  fresh_class = g_new (guint, fresh->len + 1);
+  for (guint x = 0; x < classes->len; x++)
+    {
+      const ChildClass *cc = &g_array_index (classes, ChildClass, x);
+      g_array_append_val (tb->class_first, cc->first);
+      g_array_append_val (tb->class_size, cc->size);
+      g_ptr_array_add (tb->class_origins, g_ptr_array_ref (parent->class_origins->pdata[cc->from]));
+      /* a new class's blocks pass to the table; what stays shares its parent's */
+      g_ptr_array_add (tb->class_blocks, cc->fresh < 0 ? g_array_ref (cc->blocks) : cc->blocks);
+      tb->parent_class[x] = cc->from;
+      if (cc->fresh < 0)
+        stays[cc->from] = x;
+      else
+        fresh_class[cc->fresh] = x;
+    }
+  tb->n_provisional = n_prov + fresh->len;
+  tb->renumber = g_new (guint, tb->n_provisional + 1);
+  for (guint p = 0; p < n_prov; p++)
+    {
+      guint c = class_of_provisional (parent, p);
+      tb->renumber[p] = c == G_MAXUINT ? G_MAXUINT : stays[c];
+    }
+  for (guint k = 0; k < fresh->len; k++)
+    tb->renumber[n_prov + k] = fresh_class[k];
+
+  /* the parent's segments around the new regions, then the new regions */
+  tb->segments = g_array_new (FALSE, FALSE, sizeof (Segment));
+  for (guint s = 0; parent->segments && s < parent->segments->len; s++)
+    {
+      const Segment *old = &g_array_index (parent->segments, Segment, s);
+      guint cur = old->lo;
+      for (guint k = 0; k < n_regions && cur < old->hi; k++)
+        {
+          if (regions[k].hi <= cur || regions[k].lo >= old->hi)
+            continue;
+          if (regions[k].lo > cur)
+            segment_add (tb->segments, cur, regions[k].lo, old->cls + (cur - old->lo), old->box);
+          cur = regions[k].hi;
+        }
+      if (cur < old->hi)
+        segment_add (tb->segments, cur, old->hi, old->cls + (cur - old->lo), old->box);
+    }
+  o = 0;
+  for (guint k = 0; k < n_regions; k++)
+    {
+      segment_add (tb->segments, regions[k].lo, regions[k].hi, box + o, box);
+      o += regions[k].hi - regions[k].lo;
+    }
+  g_array_sort (tb->segments, segment_cmp);
+  g_atomic_rc_box_release (box);
   return tb;
 }
 
@@ -879,26 +1154,25 @@ rw_bgp_solve_like (const RwNet *net, const RwBgpOptions *options, const RwBgpRes
   res->table = tb;
   res->n_prefixes = tb->n_prefixes;
   res->prefixes = tb->prefixes;
-  res->prefix_class = tb->prefix_class;
 
-  for (guint c = 0; c < tb->class_repr->len; c++)
+  for (guint c = 0; c < n_classes (tb); c++)
     {
       RwBgpClass *cls = g_new0 (RwBgpClass, 1);
-      cls->repr = g_array_index (tb->class_repr, RwPrefix, c);
+      guint first = g_array_index (tb->class_first, guint, c);
+      cls->repr = tb->prefixes[first];
       cls->n_prefixes = g_array_index (tb->class_size, guint, c);
       g_ptr_array_add (res->classes, cls);
       solve_class (net, topo, cls, tb->class_origins->pdata[c], max_rounds);
       cls->ribs_share = g_new (gint, 1);
       *cls->ribs_share = 1;
       if (like != NULL)
-        share_ribs (cls, like, like->table == tb ? (gint) c : tb->parent == like->table ? (gint) tb->parent_class[c] : -1,
+        share_ribs (cls, like, like->table == tb ? (gint) c : tb->parent_serial == like->table->serial ? (gint) tb->parent_class[c] : -1,
                     net->n_nodes);
       res->iterations = MAX (res->iterations, cls->rounds);
       if (!cls->converged)
         {
-          guint idx = (guint) prefix_table_index (tb, &cls->repr);
           res->converged = FALSE;
-          g_array_append_val (res->unstable, idx);
+          g_array_append_val (res->unstable, first);
         }
     }
   return res;
@@ -922,19 +1196,19 @@ rw_bgp_class_pairs (const RwBgpResult *before, const RwBgpResult *after, GArray 
   const RwPrefixTable *tb = before->table, *ta = after->table;
   g_array_set_size (pairs, 0);
   if (tb == ta)
-    for (guint c = 0; c < ta->class_repr->len; c++)
+    for (guint c = 0; c < n_classes (ta); c++)
       {
         guint pair[2] = { c, c };
         g_array_append_val (pairs, pair);
       }
-  else if (ta->parent == tb)
-    for (guint c = 0; c < ta->class_repr->len; c++)
+  else if (ta->parent_serial == tb->serial)
+    for (guint c = 0; c < n_classes (ta); c++)
       {
         guint pair[2] = { ta->parent_class[c], c };
         g_array_append_val (pairs, pair);
       }
-  else if (tb->parent == ta)
-    for (guint c = 0; c < tb->class_repr->len; c++)
+  else if (tb->parent_serial == ta->serial)
+    for (guint c = 0; c < n_classes (tb); c++)
       {
         guint pair[2] = { c, tb->parent_class[c] };
         g_array_append_val (pairs, pair);
@@ -967,10 +1241,16 @@ rw_bgp_prefix_index (const RwBgpResult *res, const RwPrefix *p)
   return prefix_table_index (res->table, p);
 }
 
+guint
+rw_bgp_prefix_class (const RwBgpResult *res, guint prefix_index)
+{
+  return table_class (res->table, prefix_index);
+}
+
 const RwRib *
 rw_bgp_rib (const RwBgpResult *res, guint prefix_index, guint node)
 {
-  const RwBgpClass *cls = res->classes->pdata[res->prefix_class[prefix_index]];
+  const RwBgpClass *cls = res->classes->pdata[table_class (res->table, prefix_index)];
   return &cls->ribs[node];
 }
 

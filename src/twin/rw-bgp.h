@@ -64,7 +64,6 @@ typedef struct {
   RwPrefixTable *table;     /* shared, read-only */
   guint n_prefixes;
   const RwPrefix *prefixes; /* sorted by address then length (the table's) */
-  const guint *prefix_class;/* per prefix (the table's) */
   GPtrArray *classes;       /* RwBgpClass, in the table's class order */
   gboolean converged;
   guint iterations;         /* rounds of the slowest class */
@@ -84,6 +83,8 @@ gboolean rw_bgp_class_pairs (const RwBgpResult *before, const RwBgpResult *after
 void rw_bgp_result_free (RwBgpResult *res);
 
 gint rw_bgp_prefix_index (const RwBgpResult *res, const RwPrefix *p);
+/* The class (an index into res->classes) of prefix @prefix_index. */
+guint rw_bgp_prefix_class (const RwBgpResult *res, guint prefix_index);
 const RwRib *rw_bgp_rib (const RwBgpResult *res, guint prefix_index, guint node);
 const RwRoute *rw_bgp_best (const RwBgpResult *res, guint prefix_index, guint node);
 /* Longest-prefix match of @dst at @node among prefixes the node has a best route for. */

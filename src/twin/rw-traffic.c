@@ -120,7 +120,6 @@ covers_for (const RwTopology *topo, const RwBgpResult *bgp, RwDemandCovers *like
 
 struct _RwCoverClasses {
   gint ref;
-  const guint *prefix_class; /* the solution's (bgp->prefix_class) they were read from */
   guint *cls;                /* per entry of the covers' idx: its class */
 };
 
@@ -134,23 +133,22 @@ cover_classes_unref (RwCoverClasses *c)
 }
 
 /* The class of every cover in @bgp: @like's when @like read them for the same covers from the
- * same prefix classes (a what-if on the same prefix table). */
+ * same prefix table (a what-if that keeps its network's classes); @like_bgp is @like's solution. */
 static RwCoverClasses *
-cover_classes_for (const RwDemandCovers *covers, const RwBgpResult *bgp, const RwTraffic *like)
+cover_classes_for (const RwDemandCovers *covers, const RwBgpResult *bgp, const RwTraffic *like, const RwBgpResult *like_bgp)
 {
   RwCoverClasses *c;
   guint n = covers->first[covers->n];
-  if (like != NULL && like->covers == covers && like->cover_classes->prefix_class == bgp->prefix_class)
+  if (like != NULL && like->covers == covers && rw_bgp_same_table (like_bgp, bgp))
     {
       g_atomic_int_inc (&like->cover_classes->ref);
       return like->cover_classes;
     }
   c = g_new0 (RwCoverClasses, 1);
   c->ref = 1;
-  c->prefix_class = bgp->prefix_class;
   c->cls = g_new (guint, n + 1);
   for (guint i = 0; i < n; i++)
-    c->cls[i] = bgp->prefix_class[covers->idx[i]];
+    c->cls[i] = rw_bgp_prefix_class (bgp, (guint) covers->idx[i]);
   return c;
 }
 
@@ -483,7 +481,7 @@ rw_traffic_compute_like (const RwNet *net, const RwBgpResult *bgp, const RwTraff
 
   visited = g_new0 (gboolean, net->n_nodes + 1);
   t->covers = covers_for (topo, bgp, like ? like->covers : NULL);
-  t->cover_classes = cover_classes_for (t->covers, bgp, like);
+  t->cover_classes = cover_classes_for (t->covers, bgp, like, like_bgp);
   for (guint i = 0; i < topo->demands->len; i++)
     {
       RwDemandResult *r = &t->results[i];

@@ -219,7 +219,7 @@ rw_twin_diff (const RwTwin *before, const RwTwin *after)
               router_changed[u] = TRUE;
           continue;
         }
-      key = ((gint64) before->bgp->prefix_class[pb] << 32) | after->bgp->prefix_class[p];
+      key = ((gint64) rw_bgp_prefix_class (before->bgp, (guint) pb) << 32) | rw_bgp_prefix_class (after->bgp, p);
       if (g_hash_table_contains (pairs_done, &key))
         continue;
       g_hash_table_add (pairs_done, g_memdup2 (&key, sizeof key));
