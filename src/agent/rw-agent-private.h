@@ -78,7 +78,6 @@ struct _RwAgent {
   gpointer approver_data;
   RwProofWatch proof_watch;
   gpointer proof_watch_data;
-  gboolean proof_cancelled;       /* the operator cancelled a proof in this decision */
   RwStore *store;
   gint64 run_id;
   RwGuardConfig cfg;

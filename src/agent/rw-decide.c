@@ -101,6 +101,21 @@ new_fragility (const RwTwin *before, const RwTwin *after)
 
 /* ---- one decision: candidates -> debate -> verify -> guard -> (approval) -> act ---- */
 
+/* How a step of the decision ended, and so what comes next. */
+typedef enum {
+  STEP_GO_ON,     /* nothing taken yet: the next step, candidate or hypothesis */
+  STEP_DECIDED,   /* a change applied or proposed: the decision of this tick is made */
+  STEP_CANCELLED, /* the operator cancelled a proof (recorded): nothing applied this tick */
+  STEP_FAILED,    /* @error is set */
+} Step;
+
+/* @then when @ok, else STEP_FAILED: for steps that end in a call that may fail. */
+static Step
+step_unless_failed (gboolean ok, Step then)
+{
+  return ok ? then : STEP_FAILED;
+}
+
 /* A proof the watcher sees and may cancel: its cancellable is the thread's current one while it
  * runs, which Z3's checks (rw_z3_check) and the synthesis search obey. @changes is
  * NULL-terminated (NULL for the search). */
@@ -118,20 +133,20 @@ proof_begin (RwAgent *ag, const Hypothesis *h, const char *const *changes)
   return c;
 }
 
-/* Ends the proof; when the operator cancelled it, records so (ag->proof_cancelled is then set
- * and the decision stops: nothing is applied). @verdict is what Z3 said by then, if anything. */
-static gboolean
+/* Ends the proof; when the operator cancelled it, records so and returns STEP_CANCELLED (the
+ * decision stops: nothing is applied). @verdict is what Z3 said by then, if anything. */
+static Step
 proof_end (RwAgent *ag, GCancellable *proof, const Hypothesis *h, const char *const *changes, const RwVerdict *verdict,
            GError **error)
 {
   g_autoptr(GCancellable) c = proof;
   g_autoptr(JsonBuilder) b = NULL;
+  gboolean recorded;
   g_cancellable_pop_current (c);
   if (ag->proof_watch)
     ag->proof_watch (NULL, ag->proof_watch_data);
   if (!g_cancellable_is_cancelled (c))
-    return TRUE;
-  ag->proof_cancelled = TRUE;
+    return STEP_GO_ON;
   b = _rw_payload_strings ("hypothesis", _rw_hyp_kind_to_string (h->kind), "entity", h->entity, "stage",
                            changes ? "verify" : "synthesis", NULL);
   json_builder_set_member_name (b, "changes");
@@ -145,17 +160,20 @@ proof_end (RwAgent *ag, GCancellable *proof, const Hypothesis *h, const char *co
       json_builder_add_value (b, rw_verdict_to_json (verdict));
     }
   if (changes && changes[0])
-    return _rw_agent_record (ag, "cancel", "operator", "OPERATOR", g_steal_pointer (&b), error,
-                             "the operator cancelled the proof of %s: nothing applied", changes[0]);
-  return _rw_agent_record (ag, "cancel", "operator", "OPERATOR", g_steal_pointer (&b), error,
-                           "the operator cancelled the search for a minimal change: nothing applied");
+    recorded = _rw_agent_record (ag, "cancel", "operator", "OPERATOR", g_steal_pointer (&b), error,
+                                 "the operator cancelled the proof of %s: nothing applied", changes[0]);
+  else
+    recorded = _rw_agent_record (ag, "cancel", "operator", "OPERATOR", g_steal_pointer (&b), error,
+                                 "the operator cancelled the search for a minimal change: nothing applied");
+  return step_unless_failed (recorded, STEP_CANCELLED);
 }
 
-static gboolean
+/* Z3's proof of @c, recorded: STEP_GO_ON with *@safe its verdict, or STEP_CANCELLED. */
+static Step
 verify_candidate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, gboolean *safe, GError **error)
 {
   GCancellable *proof;
-  gboolean ended;
+  Step ended;
   RwSafetyParams p;
   g_autoptr(RwVerdict) v = NULL;
   g_autoptr(JsonBuilder) b = _rw_payload_new ();
@@ -175,18 +193,15 @@ verify_candidate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candida
   ended = proof_end (ag, proof, h, (const char *const *) c->changes->pdata, v, error);
   g_ptr_array_remove_index (c->changes, c->changes->len - 1);
   rw_safety_params_clear (&p);
-  if (!ended)
-    return FALSE;
-  if (ag->proof_cancelled)
-    {
-      *safe = FALSE;
-      return TRUE;
-    }
+  *safe = FALSE;
+  if (ended != STEP_GO_ON)
+    return ended;
   if (v == NULL)
     {
-      *safe = FALSE;
-      return _rw_agent_record (ag, "verify", "z3", "DETERMINISTIC", NULL, error, "%s is not a valid change: %s",
-                               (char *) c->changes->pdata[0], bad->message);
+      if (!_rw_agent_record (ag, "verify", "z3", "DETERMINISTIC", NULL, error, "%s is not a valid change: %s",
+                             (char *) c->changes->pdata[0], bad->message))
+        return STEP_FAILED;
+      return STEP_GO_ON;
     }
   *safe = v->safe;
   doc = rw_verdict_to_json (v);
@@ -197,10 +212,12 @@ verify_candidate (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candida
   json_builder_end_array (b);
   json_builder_set_member_name (b, "verdict");
   json_builder_add_value (b, json_node_copy (doc));
-  return _rw_agent_record (ag, "verify", "z3", "DETERMINISTIC", g_steal_pointer (&b), error, "%s: %s%s%s",
-                           (char *) c->changes->pdata[0], v->unknown ? "UNKNOWN (unsafe)" : v->safe ? "safe" : "UNSAFE",
-                           v->violations->len ? " — " : v->cex_message ? " — " : "",
-                           v->violations->len ? ((RwViolation *) v->violations->pdata[0])->message : v->cex_message ? v->cex_message : "");
+  if (!_rw_agent_record (ag, "verify", "z3", "DETERMINISTIC", g_steal_pointer (&b), error, "%s: %s%s%s",
+                         (char *) c->changes->pdata[0], v->unknown ? "UNKNOWN (unsafe)" : v->safe ? "safe" : "UNSAFE",
+                         v->violations->len ? " — " : v->cex_message ? " — " : "",
+                         v->violations->len ? ((RwViolation *) v->violations->pdata[0])->message : v->cex_message ? v->cex_message : ""))
+    return STEP_FAILED;
+  return STEP_GO_ON;
 }
 
 /* What the agent sees of the network, as far as an escalated problem's answer could depend on
@@ -476,14 +493,15 @@ screen (RwAgent *ag, const RwTwin *model, const Hypothesis *h, const Candidate *
   return *passed || block (ag, h, c, "robustness screen", fragile, error);
 }
 
-/* Whether @c is safe: Z3's proof, or without Z3 (quick tests) no new problem on the twin. */
-static gboolean
+/* Whether @c is safe (*@safe): Z3's proof, or without Z3 (quick tests) no new problem on the
+ * twin. STEP_GO_ON, or STEP_CANCELLED when the operator cancelled the proof. */
+static Step
 proven_safe (RwAgent *ag, const RwTwin *model, const Hypothesis *h, Candidate *c, gboolean *safe, GError **error)
 {
   if (ag->cfg.use_z3)
     return verify_candidate (ag, model, h, c, safe, error);
   *safe = c->new_problems == 0;
-  return TRUE;
+  return STEP_GO_ON;
 }
 
 /* Shadow mode: the proposal goes to the operator, whose verdict is the agreement signal per
@@ -507,48 +525,49 @@ shadow_propose (RwAgent *ag, const Candidate *c, RwTier t, RwAnswer *ans, gboole
 }
 
 /* The operator modified @c to @modified: the operator's own value is simulated, verified and
- * guarded like any candidate (added to @cands). *@out is the candidate to apply, or NULL when
- * the operator's change is not safe (blocked and escalated; *@stand_in is then what ends the
+ * guarded like any candidate (added to @cands). STEP_GO_ON with *@out the candidate to apply;
+ * STEP_DECIDED when the operator's change is not safe (blocked and escalated, which ends the
  * look at @h). */
-static gboolean
+static Step
 operator_modified (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands, const Candidate *c,
-                   RwTier t, char *modified, Candidate **out, Candidate **stand_in, GError **error)
+                   RwTier t, char *modified, Candidate **out, GError **error)
 {
   const char *tier = rw_tier_to_string (t);
   Candidate *mc = _rw_agent_evaluate (ag, model, h, c->action_kind, _rw_strv1 (modified));
   gboolean msafe = FALSE;
-  *out = *stand_in = NULL;
+  Step proven = STEP_GO_ON;
+  *out = NULL;
   g_ptr_array_add (cands, mc);
   if (!_rw_agent_record (ag, "approval", "operator", "OPERATOR",
                          _rw_payload_strings ("tier", tier, "change", (char *) c->changes->pdata[0], "answer", "modify",
                                               "modified_to", (char *) mc->changes->pdata[0], NULL),
                          error, "%s request for %s: operator modified it to %s", tier, (char *) c->changes->pdata[0],
                          (char *) mc->changes->pdata[0]))
-    return FALSE;
-  if (mc->utility != -G_MAXDOUBLE && !proven_safe (ag, model, h, mc, &msafe, error))
-    return FALSE;
-  if (ag->proof_cancelled)
-    return TRUE;
+    return STEP_FAILED;
+  if (mc->utility != -G_MAXDOUBLE)
+    proven = proven_safe (ag, model, h, mc, &msafe, error);
+  if (proven != STEP_GO_ON)
+    return proven;
   if (msafe)
     {
       *out = mc;
-      return TRUE;
+      return STEP_GO_ON;
     }
   ag->blocked++;
-  *stand_in = mc;
-  return _rw_agent_record (ag, "guard", "guard", "DETERMINISTIC",
-                           _rw_payload_strings ("change", (char *) mc->changes->pdata[0], "verdict", "blocked", "rule",
-                                                "verification", "reason", "the operator's change is not proven safe", NULL),
-                           error, "blocked the operator's %s: not proven safe", (char *) mc->changes->pdata[0]) &&
-         escalate (ag, h, model, "the operator's change is not safe", error);
+  if (!_rw_agent_record (ag, "guard", "guard", "DETERMINISTIC",
+                         _rw_payload_strings ("change", (char *) mc->changes->pdata[0], "verdict", "blocked", "rule",
+                                              "verification", "reason", "the operator's change is not proven safe", NULL),
+                         error, "blocked the operator's %s: not proven safe", (char *) mc->changes->pdata[0]) ||
+      !escalate (ag, h, model, "the operator's change is not safe", error))
+    return STEP_FAILED;
+  return STEP_DECIDED;
 }
 
 /* A safe candidate through the guard, the operator (unless the tier acts alone) and into the
- * network. *@chosen is what ends the look at @h: the change applied, or the proposal the
- * operator saw (shadow mode, a refusal, an unsafe modification). */
-static gboolean
-guard_and_act (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands, Candidate *c, Candidate **chosen,
-               GError **error)
+ * network. STEP_DECIDED when the change is applied or the operator saw the proposal (shadow
+ * mode, a refusal, an unsafe modification): either ends the look at @h. Never STEP_GO_ON. */
+static Step
+guard_and_act (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands, Candidate *c, GError **error)
 {
   RwTier t;
   const char *tier;
@@ -556,7 +575,7 @@ guard_and_act (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands
   g_autofree char *modified = NULL;
   RwAnswer ans;
   if (!_rw_agent_guard (ag, h, c, &t, error))
-    return FALSE;
+    return STEP_FAILED;
   tier = rw_tier_to_string (t);
   auto_ok = rw_guard_acts_alone (ag->mode, t);
   ans = auto_ok ? RW_ANSWER_APPROVE : _rw_agent_ask_operator (ag, model, h, c, t, &modified);
@@ -564,26 +583,17 @@ guard_and_act (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands
     {
       gboolean graduated = FALSE;
       if (!shadow_propose (ag, c, t, &ans, &graduated, error))
-        return FALSE;
+        return STEP_FAILED;
       if (!graduated)
-        {
-          *chosen = c;
-          return TRUE;
-        }
+        return STEP_DECIDED;
       auto_ok = TRUE;
     }
   if (!auto_ok && ans == RW_ANSWER_MODIFY)
     {
-      Candidate *mc = NULL, *stand_in = NULL;
-      if (!operator_modified (ag, model, h, cands, c, t, g_steal_pointer (&modified), &mc, &stand_in, error))
-        return FALSE;
-      if (ag->proof_cancelled)
-        return TRUE;
-      if (mc == NULL)
-        {
-          *chosen = stand_in;
-          return TRUE;
-        }
+      Candidate *mc = NULL;
+      Step modified_step = operator_modified (ag, model, h, cands, c, t, g_steal_pointer (&modified), &mc, error);
+      if (modified_step != STEP_GO_ON)
+        return modified_step;
       c = mc;
       ans = RW_ANSWER_APPROVE;
     }
@@ -596,74 +606,65 @@ guard_and_act (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands
                                                   : ans == RW_ANSWER_REJECT ? "reject" : "timeout",
                                                   NULL),
                              error, "%s request for %s: operator %s", tier, (char *) c->changes->pdata[0], word))
-        return FALSE;
+        return STEP_FAILED;
       if (!rw_guard_answer_applies (t, ans))
-        {
-          *chosen = c;
-          return escalate (ag, h, model, "the operator did not approve the change", error);
-        }
+        return step_unless_failed (escalate (ag, h, model, "the operator did not approve the change", error),
+                                   STEP_DECIDED);
       /* T2 timeout: applies itself after the TTL */
     }
-  *chosen = c;
-  return _rw_agent_apply (ag, h, c, t, error);
+  return step_unless_failed (_rw_agent_apply (ag, h, c, t, error), STEP_DECIDED);
 }
 
-/* The best candidates in turn (at most six tried): debate if risky, screen, verify, guard, act. */
-static gboolean
-try_candidates (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands, Candidate **chosen, GError **error)
+/* The best candidates in turn (at most six tried): debate if risky, screen, verify, guard, act.
+ * The first one proven safe ends the look at @h (guard_and_act); STEP_GO_ON when none was. */
+static Step
+try_candidates (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands, GError **error)
 {
   guint tries = 0;
-  for (guint i = 0; i < cands->len && tries < 6 && *chosen == NULL; i++)
+  for (guint i = 0; i < cands->len && tries < 6; i++)
     {
       Candidate *c = cands->pdata[i];
       gboolean passed = FALSE, safe = FALSE;
+      Step proven;
       if (c->changes->len == 0 || c->utility <= 0.5)
         break; /* nothing better than leaving it */
       tries++;
       if (!debate (ag, model, h, cands, &i, &c, error) || !screen (ag, model, h, c, &passed, error))
-        return FALSE;
+        return STEP_FAILED;
       if (!passed)
         continue;
-      if (!proven_safe (ag, model, h, c, &safe, error))
-        return FALSE;
-      if (ag->proof_cancelled)
-        return TRUE;
-      if (!safe)
-        {
-          if (!block (ag, h, c, "verification", "not proven safe", error))
-            return FALSE;
-          continue;
-        }
-      if (!guard_and_act (ag, model, h, cands, c, chosen, error))
-        return FALSE;
-      if (ag->proof_cancelled)
-        return TRUE;
+      proven = proven_safe (ag, model, h, c, &safe, error);
+      if (proven != STEP_GO_ON)
+        return proven;
+      if (safe)
+        return guard_and_act (ag, model, h, cands, c, error);
+      if (!block (ag, h, c, "verification", "not proven safe", error))
+        return STEP_FAILED;
     }
-  return TRUE;
+  return STEP_GO_ON;
 }
 
 /* The heuristics fell short: Z3 is asked for the minimal change, which is verified with the
- * agent's rules and guarded like any candidate (shadow mode only proposes). Escalates when
- * nothing is both effective and proven safe. */
-static gboolean
-synthesis_fallback (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands, Candidate **chosen,
-                    GError **error)
+ * agent's rules and guarded like any candidate (shadow mode only proposes). STEP_DECIDED when it
+ * is applied; escalates when nothing is both effective and proven safe. */
+static Step
+synthesis_fallback (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *cands, GError **error)
 {
   RwSafetyParams p;
   g_autoptr(RwSynthResult) r = NULL;
   GCancellable *proof;
+  Step proven;
   rw_safety_params_init (&p);
   p.synth_proofs = 0; /* verify_candidate proves it below, with the agent's rules */
   proof = proof_begin (ag, h, NULL);
   r = rw_safety_synthesise (model, &p);
   rw_safety_params_clear (&p);
-  if (!proof_end (ag, proof, h, NULL, NULL, error))
-    return FALSE;
-  if (ag->proof_cancelled)
-    return TRUE;
+  proven = proof_end (ag, proof, h, NULL, NULL, error);
+  if (proven != STEP_GO_ON)
+    return proven;
   if (!_rw_agent_record (ag, "decision", "z3", "DETERMINISTIC", NULL, error, "synthesis: %s",
                          r->found && r->changes->len ? "found a minimal change" : r->reason ? r->reason : "nothing"))
-    return FALSE;
+    return STEP_FAILED;
   if (r->found && r->changes->len)
     {
       GPtrArray *ch = g_ptr_array_new_with_free_func (g_free);
@@ -673,28 +674,24 @@ synthesis_fallback (RwAgent *ag, const RwTwin *model, Hypothesis *h, GPtrArray *
         g_ptr_array_add (ch, g_strdup (r->changes->pdata[i]));
       sc = _rw_agent_evaluate (ag, model, h, "synthesis", ch);
       g_ptr_array_add (cands, sc);
-      if (!verify_candidate (ag, model, h, sc, &safe, error))
-        return FALSE;
-      if (ag->proof_cancelled)
-        return TRUE;
+      proven = verify_candidate (ag, model, h, sc, &safe, error);
+      if (proven != STEP_GO_ON)
+        return proven;
       if (safe)
         {
           RwTier st;
           if (!_rw_agent_guard (ag, h, sc, &st, error))
-            return FALSE;
+            return STEP_FAILED;
           if (ag->mode != RW_MODE_SHADOW &&
               (rw_guard_acts_alone (ag->mode, st) ||
                rw_guard_answer_applies (st, _rw_agent_ask_operator (ag, model, h, sc, st, NULL))))
-            {
-              if (!_rw_agent_apply (ag, h, sc, st, error))
-                return FALSE;
-              *chosen = sc;
-            }
+            return step_unless_failed (_rw_agent_apply (ag, h, sc, st, error), STEP_DECIDED);
         }
       else
         ag->blocked++;
     }
-  return *chosen != NULL || escalate (ag, h, model, "no candidate is both effective and proven safe", error);
+  return step_unless_failed (escalate (ag, h, model, "no candidate is both effective and proven safe", error),
+                             STEP_GO_ON);
 }
 
 /* An escalated problem that is still there: looked at again when due (reevaluation_due).
@@ -727,50 +724,46 @@ escalate_if_harmful (RwAgent *ag, const RwTwin *model, Hypothesis *h, GError **e
   return escalate (ag, h, model, HARM_NO_FIX, error);
 }
 
-/* One hypothesis: whether it needs an answer now, its candidates, and the answer. *@chosen is
- * set when the look ended in a change or a proposal (one per tick). */
-static gboolean
-consider (RwAgent *ag, const RwTwin *model, Hypothesis *h, Candidate **chosen, GError **error)
+/* One hypothesis: whether it needs an answer now, its candidates, and the answer.
+ * STEP_DECIDED when the look ended in a change or a proposal (one per tick). */
+static Step
+consider (RwAgent *ag, const RwTwin *model, Hypothesis *h, GError **error)
 {
   g_autoptr(GPtrArray) cands = NULL;
   const Candidate *best;
-  *chosen = NULL;
+  Step tried;
   if (!actionable (ag, model, h))
-    return problem_gone (ag, h, error);
+    return step_unless_failed (problem_gone (ag, h, error), STEP_GO_ON);
   h->gone_since = SETTLE_NONE;
   if (h->confidence < ag->cfg.t2_confidence)
-    return TRUE; /* a spike until it persists or detectors agree: not worth a change or a page */
+    return STEP_GO_ON; /* a spike until it persists or detectors agree: not worth a change or a page */
   if (h->escalated)
     {
       gboolean again = FALSE;
       if (!reevaluate (ag, model, h, &again, error))
-        return FALSE;
+        return STEP_FAILED;
       if (!again)
-        return TRUE;
+        return STEP_GO_ON;
     }
   if (h->handled_tick != SETTLE_NONE && ag->tick < h->handled_tick + ag->cfg.settle_ticks + 1)
-    return TRUE;
+    return STEP_GO_ON;
   cands = _rw_agent_candidates (ag, model, h);
   g_ptr_array_sort (cands, _rw_candidate_cmp);
   best = cands->pdata[0];
   if (best->changes->len == 0 && h->handled_tick != SETTLE_NONE)
     {
       h->handled_tick = ag->tick; /* still nothing worth doing: said once already */
-      return h->escalated || escalate_if_harmful (ag, model, h, error);
+      return step_unless_failed (h->escalated || escalate_if_harmful (ag, model, h, error), STEP_GO_ON);
     }
   if (!record_candidates (ag, h, cands, error))
-    return FALSE;
+    return STEP_FAILED;
   h->handled_tick = ag->tick;
-  if (!try_candidates (ag, model, h, cands, chosen, error))
-    return FALSE;
-  if (ag->proof_cancelled)
-    return TRUE;
-  if (*chosen == NULL && best->changes->len > 0 && ag->cfg.use_z3 &&
-      !synthesis_fallback (ag, model, h, cands, chosen, error))
-    return FALSE;
-  if (*chosen == NULL && best->changes->len == 0 && !escalate_if_harmful (ag, model, h, error))
-    return FALSE;
-  return TRUE;
+  tried = try_candidates (ag, model, h, cands, error);
+  if (tried != STEP_GO_ON)
+    return tried;
+  if (best->changes->len > 0)
+    return ag->cfg.use_z3 ? synthesis_fallback (ag, model, h, cands, error) : STEP_GO_ON;
+  return step_unless_failed (escalate_if_harmful (ag, model, h, error), STEP_GO_ON);
 }
 
 gboolean
@@ -783,19 +776,19 @@ _rw_agent_decide (RwAgent *ag, GError **error)
   for (guint i = 0; i < ag->applied->len; i++)
     if (!((Applied *) ag->applied->pdata[i])->judged)
       return TRUE; /* one change at a time: wait for the last one to settle */
-  ag->proof_cancelled = FALSE;
   model = _rw_agent_model_twin (ag);
   for (guint k = 0; k < G_N_ELEMENTS (order); k++)
     for (guint i = 0; i < ag->hyp_order->len; i++)
       {
         Hypothesis *h = g_hash_table_lookup (ag->hyps, ag->hyp_order->pdata[i]);
-        Candidate *chosen = NULL;
+        Step s;
         if (h->kind != order[k])
           continue;
-        if (!consider (ag, model, h, &chosen, error))
+        s = consider (ag, model, h, error);
+        if (s == STEP_FAILED)
           return FALSE;
-        if (chosen || ag->proof_cancelled)
-          return TRUE; /* one change per tick */
+        if (s == STEP_DECIDED || s == STEP_CANCELLED)
+          return TRUE; /* one change per tick, and none after a cancelled proof */
       }
   return TRUE;
 }

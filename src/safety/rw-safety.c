@@ -582,6 +582,45 @@ space_other_state (RwZ3 *z, const RwTwin *twin, guint cls, guint *checks, gint *
   return res;
 }
 
+/* A failure case: nothing failed (@failure < 0) or one element, and the twin's state then. */
+typedef struct {
+  gint failure;
+  RwTwin *state;
+} Case;
+
+static void
+case_clear (Case *c)
+{
+  g_clear_pointer (&c->state, rw_twin_free);
+}
+
+/* Whether each of @classes (@n_classes indices into @bgp's classes) has, in each of @cases, no
+ * stable state but the one the case's state is in, asked over the route spaces
+ * (space_other_state; a class is found in a case's state by its first prefix). FALSE as soon
+ * as a class has another. A class the route space does not answer for in some case (the cases
+ * after that one are not asked) goes to @rest: the routing encoding decides it. */
+static gboolean
+space_unique (RwZ3 *z, const Case *cases, guint n_cases, const RwBgpResult *bgp, const guint *classes,
+              guint n_classes, GArray *rest, RwVerdict *v)
+{
+  for (guint i = 0; i < n_classes; i++)
+    {
+      const RwBgpClass *bc = bgp->classes->pdata[classes[i]];
+      Z3_lbool res = Z3_L_FALSE;
+      for (guint c = 0; c < n_cases && res == Z3_L_FALSE; c++)
+        {
+          const RwTwin *state = cases[c].state;
+          gint idx = rw_bgp_prefix_index (state->bgp, &bc->repr);
+          res = idx < 0 ? Z3_L_UNDEF : space_other_state (z, state, rw_bgp_prefix_class (state->bgp, (guint) idx), &v->checks, NULL);
+        }
+      if (res == Z3_L_TRUE)
+        return FALSE;
+      if (res == Z3_L_UNDEF)
+        g_array_append_val (rest, classes[i]);
+    }
+  return TRUE;
+}
+
 /* Whether @twin's stable state is, in every prefix group a demand can use, the one and only
  * stable state (nothing failed). Forwarding, loads, latency and loss follow from the routing
  * choices, so the rules then hold in every state exactly when they hold in the twin's. Each
@@ -596,19 +635,12 @@ twin_state_unique (const RwTwin *twin, const RwSafetyParams *p, RwVerdict *v)
   RwZ3 *z = rw_z3_new (p->timeout_ms);
   g_autoptr(GArray) classes = rw_sym_demand_classes (twin);
   g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (guint));
+  const Case none = { -1, (RwTwin *) twin };
   RwSymOptions so = { .k = 0, .routing_only = TRUE };
   RwSym *sym;
   Z3_solver cs;
-  gboolean unique = TRUE;
+  gboolean unique = space_unique (z, &none, 1, twin->bgp, (const guint *) classes->data, classes->len, rest, v);
 
-  for (guint i = 0; i < classes->len && unique; i++)
-    {
-      guint cls = g_array_index (classes, guint, i);
-      Z3_lbool res = space_other_state (z, twin, cls, &v->checks, NULL);
-      if (res == Z3_L_UNDEF)
-        g_array_append_val (rest, cls);
-      unique = res != Z3_L_TRUE;
-    }
   if (!unique || rest->len == 0)
     {
       rw_z3_free (z);
@@ -960,18 +992,6 @@ take_counterexample (RwVerdict *v, GPtrArray *failed, Problem *pr)
   problem_clear (pr);
 }
 
-/* A failure case: nothing failed (@failure < 0) or one element, and the twin's state then. */
-typedef struct {
-  gint failure;
-  RwTwin *state;
-} Case;
-
-static void
-case_clear (Case *c)
-{
-  g_clear_pointer (&c->state, rw_twin_free);
-}
-
 /* The formula "this case happened": its one failure, or none at all. */
 static Z3_ast
 case_holds (RwSym *sym, const Case *c)
@@ -1062,19 +1082,12 @@ states_unique (RwSym *sym, GArray *cases, RwVerdict *v)
       return FALSE;
   for (guint slot = 0; slot < sym->classes->len && unique; slot++)
     {
-      const RwBgpClass *enc = sym->twin->bgp->classes->pdata[g_array_index (sym->classes, guint, slot)];
-      gboolean by_space = TRUE;
+      g_autoptr(GArray) rest = g_array_new (FALSE, FALSE, sizeof (guint));
       g_autofree char *why = NULL;
       Z3_lbool res;
-      for (guint i = 0; i < cases->len && by_space && unique; i++)
-        {
-          const RwTwin *state = g_array_index (cases, Case, i).state;
-          gint idx = rw_bgp_prefix_index (state->bgp, &enc->repr);
-          res = idx < 0 ? Z3_L_UNDEF : space_other_state (sym->z, state, rw_bgp_prefix_class (state->bgp, (guint) idx), &v->checks, NULL);
-          by_space = res != Z3_L_UNDEF;
-          unique = res != Z3_L_TRUE;
-        }
-      if (by_space || !unique)
+      unique = space_unique (sym->z, (const Case *) cases->data, cases->len, sym->twin->bgp,
+                             &g_array_index (sym->classes, guint, slot), 1, rest, v);
+      if (!unique || rest->len == 0)
         continue;
       if (cs == NULL)
         cs = class_solver (sym, cases);
