@@ -623,7 +623,6 @@ rw_document_rename_node (RwDocument *doc, const char *id, const char *new_id, GE
 {
   RwTopology *t;
   g_autofree char *label = NULL;
-  gboolean originates = FALSE;
   if (rw_topology_find_node (doc->topo, id) == NULL)
     {
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No node “%s”"), id);
@@ -648,20 +647,17 @@ rw_document_rename_node (RwDocument *doc, const char *id, const char *new_id, GE
       rename_in (&s->ends[0].node, id, new_id);
       rename_in (&s->ends[1].node, id, new_id);
     }
-  /* the originations are shared between copies: unshare them only when this node has some */
-  for (guint i = 0; i < t->prefixes->len && !originates; i++)
-    originates = g_strcmp0 (((RwOrigination *) t->prefixes->pdata[i])->origin_node, id) == 0;
-  if (originates)
-    {
-      GPtrArray *prefixes = rw_topology_prefixes_writable (t);
-      for (guint i = 0; i < prefixes->len; i++)
-        {
-          RwOrigination *o = prefixes->pdata[i];
-          if (g_strcmp0 (o->origin_node, id) == 0)
-            o->origin_node = g_intern_string (new_id);
-        }
-    }
-  /* the demands too */
+  /* the originations and the demands are shared between copies: each is copied first, from
+   * the first that names the node, and only when one does */
+  for (guint i = 0; i < t->prefixes->len; i++)
+    if (g_strcmp0 (((RwOrigination *) t->prefixes->pdata[i])->origin_node, id) == 0)
+      {
+        GPtrArray *prefixes = rw_topology_prefixes_writable (t);
+        for (guint k = i; k < prefixes->len; k++)
+          if (g_strcmp0 (((RwOrigination *) prefixes->pdata[k])->origin_node, id) == 0)
+            ((RwOrigination *) prefixes->pdata[k])->origin_node = g_intern_string (new_id);
+        break;
+      }
   for (guint i = 0; i < t->demands->len; i++)
     if (g_strcmp0 (((RwDemand *) t->demands->pdata[i])->src, id) == 0)
       {

@@ -1069,6 +1069,18 @@ prefix_table_split (RwPrefixTable *parent, GArray *matchers, GArray *extra)
   return tb;
 }
 
+/* The class of @from that @to's class @c holds the prefixes of (the same class, or the one it was
+ * split from); -1 when the tables are not related that way. */
+static gint
+class_in (const RwPrefixTable *to, guint c, const RwPrefixTable *from)
+{
+  if (to == from)
+    return (gint) c;
+  if (to->parent_serial == from->serial)
+    return (gint) to->parent_class[c];
+  return -1;
+}
+
 static void
 ribs_release (RwBgpClass *cls, guint n_nodes)
 {
@@ -1166,8 +1178,7 @@ rw_bgp_solve_like (const RwNet *net, const RwBgpOptions *options, const RwBgpRes
       cls->ribs_share = g_new (gint, 1);
       *cls->ribs_share = 1;
       if (like != NULL)
-        share_ribs (cls, like, like->table == tb ? (gint) c : tb->parent_serial == like->table->serial ? (gint) tb->parent_class[c] : -1,
-                    net->n_nodes);
+        share_ribs (cls, like, class_in (tb, c, like->table), net->n_nodes);
       res->iterations = MAX (res->iterations, cls->rounds);
       if (!cls->converged)
         {
@@ -1194,27 +1205,18 @@ gboolean
 rw_bgp_class_pairs (const RwBgpResult *before, const RwBgpResult *after, GArray *pairs)
 {
   const RwPrefixTable *tb = before->table, *ta = after->table;
+  /* the finer table's classes, each with the one it holds the prefixes of in the other */
+  gboolean after_finer = ta == tb || ta->parent_serial == tb->serial;
+  const RwPrefixTable *fine = after_finer ? ta : tb, *coarse = after_finer ? tb : ta;
   g_array_set_size (pairs, 0);
-  if (tb == ta)
-    for (guint c = 0; c < n_classes (ta); c++)
-      {
-        guint pair[2] = { c, c };
-        g_array_append_val (pairs, pair);
-      }
-  else if (ta->parent_serial == tb->serial)
-    for (guint c = 0; c < n_classes (ta); c++)
-      {
-        guint pair[2] = { ta->parent_class[c], c };
-        g_array_append_val (pairs, pair);
-      }
-  else if (tb->parent_serial == ta->serial)
-    for (guint c = 0; c < n_classes (tb); c++)
-      {
-        guint pair[2] = { c, tb->parent_class[c] };
-        g_array_append_val (pairs, pair);
-      }
-  else
+  if (!after_finer && tb->parent_serial != ta->serial)
     return FALSE;
+  for (guint c = 0; c < n_classes (fine); c++)
+    {
+      guint other = (guint) class_in (fine, c, coarse);
+      guint pair[2] = { after_finer ? other : c, after_finer ? c : other };
+      g_array_append_val (pairs, pair);
+    }
   return TRUE;
 }
 

@@ -366,7 +366,6 @@ shared_release (GPtrArray *array, gint *share)
 static void
 shared_take (GPtrArray **array, gint **share, const GPtrArray *from, gint *from_share)
 {
-  shared_release (*array, *share);
   *array = g_ptr_array_ref ((GPtrArray *) from);
   *share = from_share;
   g_atomic_int_inc (from_share);
@@ -387,8 +386,9 @@ shared_writable (GPtrArray **array, gint **share, gpointer (*copy) (gconstpointe
   return *array;
 }
 
-RwTopology *
-rw_topology_new (const char *name)
+/* A topology without its (shared) originations and demands yet. */
+static RwTopology *
+topology_alloc (const char *name)
 {
   RwTopology *t = g_new0 (RwTopology, 1);
   t->name = g_strdup (name ? name : "");
@@ -396,10 +396,17 @@ rw_topology_new (const char *name)
   t->links = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_link_free);
   t->sessions = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_session_free);
   t->policies = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_policy_free);
-  t->prefixes = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_origination_free);
-  t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_demand_free);
   t->sla_classes = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_sla_class_free);
   t->import_warnings = g_ptr_array_new_with_free_func (g_free);
+  return t;
+}
+
+RwTopology *
+rw_topology_new (const char *name)
+{
+  RwTopology *t = topology_alloc (name);
+  t->prefixes = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_origination_free);
+  t->demands = g_ptr_array_new_with_free_func ((GDestroyNotify) rw_demand_free);
   t->prefixes_share = shared_new ();
   t->demands_share = shared_new ();
   return t;
@@ -435,7 +442,7 @@ rw_topology_demands_writable (RwTopology *t)
 RwTopology *
 rw_topology_copy (const RwTopology *t)
 {
-  RwTopology *c = rw_topology_new (t->name);
+  RwTopology *c = topology_alloc (t->name);
   c->always_compare_med = t->always_compare_med;
   COPY_ARRAY (c->nodes, t->nodes, rw_node_copy);
   COPY_ARRAY (c->links, t->links, rw_link_copy);
@@ -533,10 +540,10 @@ rw_topology_find_demand (const RwTopology *t, const char *id)
 RwDemand *
 rw_topology_find_demand_writable (RwTopology *t, const char *id)
 {
-  if (rw_topology_find_demand (t, id) == NULL)
-    return NULL;
-  rw_topology_demands_writable (t);
-  return (RwDemand *) rw_topology_find_demand (t, id);
+  for (guint i = 0; i < t->demands->len; i++)
+    if (g_strcmp0 (((RwDemand *) t->demands->pdata[i])->id, id) == 0)
+      return rw_topology_demands_writable (t)->pdata[i];
+  return NULL;
 }
 
 RwSlaClass *
